@@ -1,0 +1,3 @@
+from tltrack.cli import main
+
+main()

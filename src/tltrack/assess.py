@@ -1,0 +1,222 @@
+"""Judging one target against its recorded figures: pure functions, no I/O.
+
+Vocabulary (DESIGN §2-3): completion 完成率 = actual / target; expected 时序进度 = the share of
+the target due at the actual's period; gap = completion - expected in percentage points for
+cumulative targets, and actual - required (in the target's unit) for growth and level targets,
+signed so that a positive gap is always good.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tltrack.model import Record, Status, Target, Thresholds
+from tltrack.periods import Period, expected_share, parse_period
+
+# Figures come from decimal text; compare with a little slack so 6.1 - 7.1 counts as -1.0.
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Actual:
+    """The figure a target is judged by: the newest period at the as-of date."""
+
+    record: Record
+    period: Period
+
+
+@dataclass(frozen=True)
+class Assessment:
+    target: Target
+    actual: Actual | None
+    status: Status
+    completion: float | None = None  # percent of the target
+    expected: float | None = None  # percent of the target due by the actual's period
+    gap: float | None = None  # pp; positive is good
+    projected: float | None = None  # year-end estimate in the target's unit
+    stale: bool | None = None
+
+    @property
+    def value(self) -> float | None:
+        return None if self.actual is None else self.actual.record.value
+
+    @property
+    def period(self) -> Period | None:
+        return None if self.actual is None else self.actual.period
+
+
+def current_by_period(records: Iterable[Record], year: int) -> dict[Period, Record]:
+    """The figure that counts for each period: the most recent recording of it."""
+    current: dict[Period, Record] = {}
+    for record in records:  # append order: later entries supersede earlier ones
+        current[parse_period(record.period, year)] = record
+    return current
+
+
+def latest_actual(records: Iterable[Record], year: int, as_of: date) -> Actual | None:
+    """The newest period whose figure exists by `as_of` (a YTD figure exists once its period ends).
+
+    Several periods can end on the same day (2025-06, 2025-Q2, 2025-H1); then the one recorded
+    last wins, as it is the freshest word on the same span.
+    """
+    best: Actual | None = None
+    for period, record in current_by_period(records, year).items():
+        if period.end > as_of:
+            continue
+        if best is None or (period.end, record.at) > (best.period.end, best.record.at):
+            best = Actual(record, period)
+    return best
+
+
+def assess(
+    target: Target,
+    records: Sequence[Record],
+    year: int,
+    as_of: date,
+    thresholds: Thresholds | None = None,
+) -> Assessment:
+    """Judge `target` by its newest figure at `as_of` (DESIGN §3)."""
+    limits = thresholds or Thresholds()
+    actual = latest_actual(records, year, as_of)
+    if actual is None:
+        return Assessment(target, None, "no_data")
+    stale = not actual.period.is_full_year and as_of - actual.period.end > timedelta(
+        days=limits.stale_after_days
+    )
+    judge = {
+        "cumulative": _cumulative,
+        "growth": _growth,
+        "level": _level,
+        "milestone": _milestone,
+    }[target.kind]
+    return judge(target, actual, year, as_of, limits, stale)
+
+
+def _band(ratio: float, limits: Thresholds) -> Status:
+    if ratio >= limits.on_track - _EPS:
+        return "on_track"
+    if ratio >= limits.at_risk - _EPS:
+        return "behind"
+    return "at_risk"
+
+
+def _pct(value: float) -> float:
+    return round(value * 100, 6)
+
+
+def _cumulative(
+    target: Target, actual: Actual, year: int, as_of: date, limits: Thresholds, stale: bool
+) -> Assessment:
+    a, t = actual.record.value, target.goal
+    share = expected_share(target.pace, actual.period.elapsed)
+    completion, expected = _pct(a / t), _pct(share)
+    projected = a / share if share > 0 else None
+    if target.direction == "at_least":
+        gap = completion - expected
+        if a >= t - _EPS:
+            status: Status = "achieved"
+        elif actual.period.is_full_year:
+            status = "missed"
+        else:
+            status = _band(math.inf if share == 0 else (a / t) / share, limits)
+    else:
+        # A ceiling (at_most): spending ahead of the allowance is what lags.
+        gap = expected - completion
+        if actual.period.is_full_year:
+            status = "achieved" if a <= t + _EPS else "missed"
+        else:
+            status = _band(math.inf if a <= 0 else (share * t) / a, limits)
+    return Assessment(target, actual, status, completion, expected, round(gap, 6), projected, stale)
+
+
+def _growth(
+    target: Target, actual: Actual, year: int, as_of: date, limits: Thresholds, stale: bool
+) -> Assessment:
+    # A YTD growth rate already is a rate: it is compared with the target as it stands.
+    a, t = actual.record.value, target.goal
+    gap = round(a - t if target.direction == "at_least" else t - a, 6)
+    status: Status
+    if actual.period.is_full_year:
+        status = "achieved" if gap >= -_EPS else "missed"
+    elif gap >= -_EPS:
+        status = "on_track"
+    elif gap >= -limits.growth_behind_pp - _EPS:
+        status = "behind"
+    else:
+        status = "at_risk"
+    return Assessment(target, actual, status, gap=gap, projected=a, stale=stale)
+
+
+def _level(
+    target: Target, actual: Actual, year: int, as_of: date, limits: Thresholds, stale: bool
+) -> Assessment:
+    if target.base_year is not None:
+        return _change_since_base_year(target, actual, year, limits, stale)
+    a, t = actual.record.value, target.goal
+    share = expected_share(target.pace, actual.period.elapsed)
+    required = t if target.baseline is None else target.baseline + (t - target.baseline) * share
+    at_least = target.direction == "at_least"
+    gap = round(a - required if at_least else required - a, 6)
+    completion = _pct(a / t) if at_least and t > 0 else None
+    expected = _pct(required / t) if at_least and t > 0 and target.baseline is not None else None
+    met_target = a >= t - _EPS if at_least else a <= t + _EPS
+    status: Status
+    if actual.period.is_full_year:
+        status = "achieved" if met_target else "missed"
+    elif gap >= -_EPS:
+        status = "on_track"
+    elif at_least:
+        status = _band(a / required if required > 0 else 0.0, limits)
+    else:
+        status = _band(required / a, limits)  # a > required >= 0 here
+    return Assessment(target, actual, status, completion, expected, gap, a, stale)
+
+
+def _change_since_base_year(
+    target: Target, actual: Actual, year: int, limits: Thresholds, stale: bool
+) -> Assessment:
+    """A change against a base year other than last year, judged as Open SDG does.
+
+    The pace ratio is the observed compound annual rate of change since the base year over
+    the compound annual rate needed to reach the target by the year's end.
+    """
+    assert target.base_year is not None and target.change is not None
+    sign = -1.0 if target.change == "decrease" else 1.0
+    a, t = actual.record.value, target.goal
+    years_needed = year - target.base_year
+    years_so_far = (year - 1 - target.base_year) + actual.period.elapsed
+
+    def annual_rate(change_pct: float, years: float) -> float:
+        factor = 1 + sign * change_pct / 100
+        if factor <= 0 or years <= 0:
+            return math.inf if change_pct > 0 else 0.0
+        return sign * (float(factor ** (1 / years)) - 1)
+
+    required_rate = annual_rate(t, years_needed)
+    required_now = sign * ((1 + sign * required_rate) ** years_so_far - 1) * 100
+    gap = round(a - required_now, 6)
+    completion = _pct(a / t) if t > 0 else None
+    expected = _pct(required_now / t) if t > 0 else None
+    status: Status
+    if actual.period.is_full_year:
+        status = "achieved" if a >= t - _EPS else "missed"
+    elif gap >= -_EPS:
+        status = "on_track"
+    else:
+        ratio = annual_rate(a, years_so_far) / required_rate if required_rate > 0 else 0.0
+        status = _band(ratio, limits)
+    return Assessment(target, actual, status, completion, expected, gap, a, stale)
+
+
+def _milestone(
+    target: Target, actual: Actual, year: int, as_of: date, limits: Thresholds, stale: bool
+) -> Assessment:
+    done = actual.record.value >= 100 - _EPS
+    due = target.due or date(year, 12, 31)
+    status: Status = "achieved" if done else ("missed" if as_of > due else "on_track")
+    return Assessment(
+        target, actual, status, completion=actual.record.value, stale=False if done else stale
+    )

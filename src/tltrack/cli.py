@@ -1,0 +1,289 @@
+"""The command line: each command parses its options, makes one core call and renders.
+
+Every TltrackError becomes one line on stderr and its exit code, in `TltrackGroup.main`.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from tltrack import __version__
+from tltrack.errors import ExitCode, TltrackError
+from tltrack.model import STATUSES, Status
+
+
+class TltrackGroup(TyperGroup):
+    """Turns every error into one clear line on stderr and a documented exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except TltrackError as exc:
+            code = _fail(exc.message, exc.exit_code)
+        except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            code = _fail(f"{exc.format_message()}{hint}", exc.exit_code)
+        except (KeyboardInterrupt, typer.Abort):
+            code = _fail("interrupted", 130)
+        except BrokenPipeError:
+            code = ExitCode.OK  # `tltrack status | head` is fine
+        except Exception as exc:  # the one place unexpected errors are caught
+            if os.environ.get("TLTRACK_DEBUG") == "1":
+                raise
+            code = _fail(
+                f"internal error: {type(exc).__name__}: {exc}; run again with TLTRACK_DEBUG=1"
+                " for the details",
+                ExitCode.SOFTWARE,
+            )
+        code = code if isinstance(code, int) else ExitCode.OK
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(text: str, code: int) -> int:
+    sys.stderr.write(f"tltrack: error: {text}\n".encode("utf-8", "backslashreplace").decode())
+    sys.stderr.flush()
+    return code
+
+
+app = typer.Typer(
+    cls=TltrackGroup,
+    name="tltrack",
+    help="Track a government's annual targets: record figures, see what is on pace and what lags.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+class OutputFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="TLTRACK_DATA_DIR",
+        help="Folder with the target files [default: the nearest targets/ folder].",
+        show_default=False,
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="Target year [default: the newest target file].", show_default=False
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Judge the targets as of this date [default: today].",
+        show_default=False,
+    ),
+]
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date; use YYYY-MM-DD", param_hint="--as-of"
+        ) from None
+
+
+def _statuses(values: list[str] | None) -> list[Status]:
+    chosen: list[Status] = []
+    for value in values or []:
+        for word in value.split(","):
+            word = word.strip()
+            match = next((s for s in STATUSES if s == word), None)
+            if match is None:
+                raise typer.BadParameter(
+                    f"{word!r} is not a status; use {', '.join(STATUSES)}", param_hint="--status"
+                )
+            chosen.append(match)
+    return chosen
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tltrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Keep a government's annual targets in TOML files, record the actual figures against them,
+    and see which targets are on pace (时序进度) and which lag.
+
+    Exit codes: 0 ok, 1 check found lagging targets, 2 usage, 65 bad data, 66 missing file,
+    70 internal error, 73 cannot create, 74 I/O error, 75 lock busy (try again), 77 permission.
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+@app.command(
+    epilog="Examples:  tltrack status  ·  tltrack status --as-of 2025-07-15 --status behind,at_risk"
+    "  ·  tltrack status --category 农牧业 --format json"
+)
+def status(
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    category: Annotated[str | None, typer.Option(help="Only this category, e.g. 农牧业.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only targets of this lead department.")] = None,
+    status_filter: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="Only these statuses (repeat, or comma-separated)."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show every target's progress: actual, completion, 时序进度, gap and status."""
+    from tltrack import render, tracker
+
+    workspace = tracker.open_workspace(data_dir, year)
+    report = tracker.status(workspace, _as_of(as_of), category, owner, _statuses(status_filter))
+    render.print_status(report, fmt.value)
+
+
+@app.command(
+    epilog="Examples:  tltrack record projects_started 262 --period 2025-06 --note 市发改委调度"
+    "  ·  tltrack record 地区生产总值增长 5.8 --period 2025-Q2"
+    "  ·  tltrack record gdp_growth 5.9 --period 2025-Q2 --correct --note 统计局修订"
+    "  ·  tltrack record gahaishan_reservoir done"
+)
+def record(
+    metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="The figure in the target's unit (5.8, 262, 5.8%); for a milestone done/完成"
+            " or a percent complete."
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM (year to date through that month)"
+            " [default: the last complete month; once the year is over, the full year].",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[str, typer.Option(help="Where the figure came from, or why it changed.")] = "",
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="Who records it [default: $TLTRACK_USER or the login name].", show_default=False
+        ),
+    ] = None,
+    correct: Annotated[
+        bool,
+        typer.Option(
+            "--correct", help="Replace a different figure already recorded for the period."
+        ),
+    ] = False,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Record a year-to-date figure for a target, then show its status line."""
+    from tltrack import render, tracker
+
+    workspace = tracker.open_workspace(data_dir, year)
+    result = tracker.record(workspace, metric, value, period, note, by, correct)
+    render.print_record(result, fmt.value)
+
+
+@app.command(name="list", epilog="Examples:  tltrack list  ·  tltrack list --format csv")
+def list_targets(
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List the targets of the year: id, name, category, kind, target and 2024 baseline."""
+    from tltrack import render, tracker
+
+    workspace = tracker.open_workspace(data_dir, year)
+    targets = [t for t in workspace.catalog.targets if category is None or t.category == category]
+    render.print_targets(targets, fmt.value)
+
+
+@app.command(epilog="Examples:  tltrack show grain_output  ·  tltrack show 粮食产量 --format json")
+def show(
+    metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one target: its details, the report's words, its status and every figure recorded."""
+    from tltrack import render, tracker
+
+    workspace = tracker.open_workspace(data_dir, year)
+    render.print_detail(tracker.show(workspace, metric, _as_of(as_of)), fmt.value)
+
+
+@app.command(
+    epilog="Examples:  tltrack validate  ·  tltrack validate --data-dir ./targets --format json"
+)
+def validate(
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Check every target file and records file; list all problems with file and line (exit 65)."""
+    from tltrack import render, tracker
+
+    result = tracker.validate(data_dir)
+    render.print_validation(result, fmt.value)
+    if result.problems:
+        raise typer.Exit(ExitCode.DATAERR)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

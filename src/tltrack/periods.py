@@ -1,0 +1,114 @@
+"""Reporting periods (YTD through a month, quarter, half or the whole year) and pace profiles."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from tltrack.errors import DataError
+
+_PERIOD_RE = re.compile(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?", re.ASCII)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A year-to-date span: from 1 January of `year` through the end of month `months`."""
+
+    year: int
+    months: int  # 1..12: how many months of the year the figure covers
+    label: str
+
+    @property
+    def end(self) -> date:
+        last_day = calendar.monthrange(self.year, self.months)[1]
+        return date(self.year, self.months, last_day)
+
+    @property
+    def elapsed(self) -> float:
+        """Share of the year the figure covers: 2025-06 -> 0.5, 2025-Q1 -> 0.25, 2025 -> 1.0."""
+        return self.months / 12
+
+    @property
+    def is_full_year(self) -> bool:
+        return self.months == 12
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def parse_period(text: str, year: int | None = None) -> Period:
+    """Parse `YYYY`, `YYYY-Qn`, `YYYY-Hn` or `YYYY-MM`; with `year`, the period must lie in it."""
+    cleaned = text.strip()
+    match = _PERIOD_RE.fullmatch(cleaned.upper())
+    if match is None:
+        raise DataError(
+            f"bad period {text!r}: use YYYY, YYYY-MM (two-digit month), YYYY-Qn or YYYY-Hn,"
+            " e.g. 2025-06"
+        )
+    period_year = int(match.group(1))
+    month, quarter, half = match.group(2), match.group(3), match.group(4)
+    if month is not None:
+        months = int(month)
+        if not 1 <= months <= 12:
+            raise DataError(f"bad period {text!r}: month must be 01 to 12")
+        label = f"{period_year}-{months:02d}"
+    elif quarter is not None:
+        months = int(quarter) * 3
+        label = f"{period_year}-Q{quarter}"
+    elif half is not None:
+        months = int(half) * 6
+        label = f"{period_year}-H{half}"
+    else:
+        months = 12
+        label = str(period_year)
+    if year is not None and period_year != year:
+        raise DataError(f"period {label} is not in the target year {year}")
+    return Period(period_year, months, label)
+
+
+def default_period(year: int, today: date) -> Period:
+    """The period a figure recorded on `today` most likely covers.
+
+    Once the year is over, its full-year figure; during the year, the last complete month
+    (figures for June are collected in July). January and earlier have no complete month yet.
+    """
+    if today.year > year:
+        return parse_period(str(year))
+    if today.year == year and today.month > 1:
+        return parse_period(f"{year}-{today.month - 1:02d}")
+    raise DataError(
+        f"no month of {year} is complete on {today.isoformat()}: give the period with --period"
+    )
+
+
+def elapsed_at(as_of: date, year: int) -> float:
+    """Share of `year` elapsed by `as_of`, counted in whole months completed."""
+    if as_of.year < year:
+        return 0.0
+    if as_of.year > year:
+        return 1.0
+    last_day = calendar.monthrange(as_of.year, as_of.month)[1]
+    completed = as_of.month if as_of.day == last_day else as_of.month - 1
+    return completed / 12
+
+
+# A pace profile maps the elapsed share of the year to the share of the target due by then.
+Profile = str | Sequence[float]
+
+
+def expected_share(profile: Profile, elapsed: float) -> float:
+    """The share of the target expected by `elapsed` (a multiple of 1/12)."""
+    if profile == "linear":
+        return elapsed
+    if profile == "year_end":
+        # Only the full-year figure means anything (grain is harvested in autumn).
+        return 1.0 if elapsed >= 1.0 else 0.0
+    if isinstance(profile, str):
+        raise ValueError(f"unknown pace profile {profile!r}")
+    month = round(elapsed * 12)
+    if month <= 0:
+        return 0.0
+    return float(profile[min(month, 12) - 1])
