@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tltrack.errors import DataError, Problem, UsageError, ValidationFailed
+from tltrack.errors import NoInputError, Problem, UsageError, ValidationFailed
 from tltrack.fileio import read_text
 from tltrack.model import Meta, Target, TargetFile
 
@@ -224,10 +224,10 @@ def year_file(data_dir: Path, year: int | None) -> Path:
         path = data_dir / f"{year}.toml"
         if path not in files:
             have = ", ".join(p.stem for p in files) or "none"
-            raise DataError(f"no target file for {year} in {data_dir} (have: {have})")
+            raise NoInputError(f"no target file for {year} in {data_dir} (have: {have})")
         return path
     if not files:
-        raise DataError(f"no target file (YYYY.toml) in {data_dir}; see 'tltrack --help'")
+        raise NoInputError(f"no target file (YYYY.toml) in {data_dir}; see README, 'Target files'")
     return files[-1]
 
 

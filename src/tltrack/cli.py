@@ -68,7 +68,6 @@ def _fail(text: str, code: int) -> int:
 app = typer.Typer(
     cls=TltrackGroup,
     name="tltrack",
-    help="Track a government's annual targets: record figures, see what is on pace and what lags.",
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -88,14 +87,14 @@ DataDirOption = Annotated[
     typer.Option(
         "--data-dir",
         envvar="TLTRACK_DATA_DIR",
-        help="Folder with the target files [default: the nearest targets/ folder].",
+        help="Folder with the target files (default: the nearest targets/ folder).",
         show_default=False,
     ),
 ]
 YearOption = Annotated[
     int | None,
     typer.Option(
-        "--year", help="Target year [default: the newest target file].", show_default=False
+        "--year", help="Target year (default: the newest target file).", show_default=False
     ),
 ]
 FormatOption = Annotated[
@@ -106,10 +105,14 @@ AsOfOption = Annotated[
     typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
-        help="Judge the targets as of this date [default: today].",
+        help="Judge the targets as of this date (default: today).",
         show_default=False,
     ),
 ]
+
+
+def _examples(*lines: str) -> str:
+    return "Examples:\n\n" + "\n\n".join(lines)
 
 
 def _as_of(text: str | None) -> date:
@@ -156,16 +159,19 @@ def _root(
     """Keep a government's annual targets in TOML files, record the actual figures against them,
     and see which targets are on pace (时序进度) and which lag.
 
-    Exit codes: 0 ok, 1 check found lagging targets, 2 usage, 65 bad data, 66 missing file,
-    70 internal error, 73 cannot create, 74 I/O error, 75 lock busy (try again), 77 permission.
+    Exit codes: 0 ok, 2 usage, 65 bad data, 66 missing file, 70 internal error, 73 cannot create,
+    74 I/O error, 75 lock busy (try again), 77 permission denied.
     """
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 
 
 @app.command(
-    epilog="Examples:  tltrack status  ·  tltrack status --as-of 2025-07-15 --status behind,at_risk"
-    "  ·  tltrack status --category 农牧业 --format json"
+    epilog=_examples(
+        "tltrack status",
+        "tltrack status --as-of 2025-07-15 --status behind,at_risk",
+        "tltrack status --category 农牧业 --format json",
+    )
 )
 def status(
     data_dir: DataDirOption = None,
@@ -188,10 +194,14 @@ def status(
 
 
 @app.command(
-    epilog="Examples:  tltrack record projects_started 262 --period 2025-06 --note 市发改委调度"
-    "  ·  tltrack record 地区生产总值增长 5.8 --period 2025-Q2"
-    "  ·  tltrack record gdp_growth 5.9 --period 2025-Q2 --correct --note 统计局修订"
-    "  ·  tltrack record gahaishan_reservoir done"
+    # A negative figure (-2.1) is a value, not an option.
+    context_settings={"ignore_unknown_options": True},
+    epilog=_examples(
+        "tltrack record key_projects_started 262 --period 2025-06 --note 市发改委调度",
+        "tltrack record 地区生产总值增长 5.8 --period 2025-Q2",
+        "tltrack record gdp_growth 5.9 --period 2025-Q2 --correct --note 统计局修订",
+        "tltrack record gahaishan_reservoir done",
+    ),
 )
 def record(
     metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
@@ -206,7 +216,7 @@ def record(
         str | None,
         typer.Option(
             help="YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM (year to date through that month)"
-            " [default: the last complete month; once the year is over, the full year].",
+            " (default: the last complete month; once the year is over, the full year).",
             show_default=False,
         ),
     ] = None,
@@ -214,7 +224,7 @@ def record(
     by: Annotated[
         str | None,
         typer.Option(
-            help="Who records it [default: $TLTRACK_USER or the login name].", show_default=False
+            help="Who records it (default: $TLTRACK_USER or the login name).", show_default=False
         ),
     ] = None,
     correct: Annotated[
@@ -235,7 +245,13 @@ def record(
     render.print_record(result, fmt.value)
 
 
-@app.command(name="list", epilog="Examples:  tltrack list  ·  tltrack list --format csv")
+@app.command(
+    name="list",
+    epilog=_examples(
+        "tltrack list",
+        "tltrack list --format csv",
+    ),
+)
 def list_targets(
     data_dir: DataDirOption = None,
     year: YearOption = None,
@@ -250,7 +266,12 @@ def list_targets(
     render.print_targets(targets, fmt.value)
 
 
-@app.command(epilog="Examples:  tltrack show grain_output  ·  tltrack show 粮食产量 --format json")
+@app.command(
+    epilog=_examples(
+        "tltrack show grain_output",
+        "tltrack show 粮食产量 --format json",
+    )
+)
 def show(
     metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
     data_dir: DataDirOption = None,
@@ -266,7 +287,10 @@ def show(
 
 
 @app.command(
-    epilog="Examples:  tltrack validate  ·  tltrack validate --data-dir ./targets --format json"
+    epilog=_examples(
+        "tltrack validate",
+        "tltrack validate --data-dir ./targets --format json",
+    )
 )
 def validate(
     data_dir: DataDirOption = None,

@@ -267,11 +267,10 @@ def validate(data_dir: Path | None) -> ValidationResult:
         rec_path = records_path(path)
         records, found, _ = check_records(rec_path)
         problems += found
-        if records is None:
+        if records is None or not rec_path.exists():
             continue
         problems += _record_problems(rec_path, catalog, records)
-        if rec_path.exists():
-            checked.append((rec_path, len(records)))
+        checked.append((rec_path, len(records)))
     return ValidationResult(checked, problems)
 
 

@@ -16,6 +16,7 @@ import unicodedata
 from tltrack.errors import DataError
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_NUMBER_WITH_SUFFIX_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*([^\d\s.,]+)", re.ASCII)
 _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟两")
 _SEPARATORS = set(",，、_' ")
 _DONE_WORDS = {"done", "complete", "completed", "yes", "完成", "已完成", "是"}
@@ -54,17 +55,23 @@ def parse_number(text: str, unit: str = "") -> float:
             )
         folded = folded[:-1].strip()
     if _NUMBER_RE.fullmatch(folded) is None:
-        raise DataError(f"bad value {shown!r}: {_why_not_a_number(folded)}")
+        raise DataError(f"bad value {shown!r}: {_why_not_a_number(folded, unit)}")
     value = float(folded)
     if math.isinf(value) or abs(value) > MAX_ABS_VALUE:
         raise DataError(f"bad value {shown!r}: out of range (at most {MAX_ABS_VALUE:g})")
     return value
 
 
-def _why_not_a_number(text: str) -> str:
+def _why_not_a_number(text: str, unit: str) -> str:
     lowered = text.lower()
     if lowered.lstrip("+-") in {"nan", "inf", "infinity"}:
         return "nan and infinity are not figures"
+    with_suffix = _NUMBER_WITH_SUFFIX_RE.fullmatch(text)
+    if with_suffix and not set(with_suffix.group(1)) <= _CHINESE_NUMERALS:
+        return (
+            f"{with_suffix.group(1).strip()!r} is not the target's unit ({unit or 'none'});"
+            " give the figure in the target's unit"
+        )
     if any(c in _CHINESE_NUMERALS for c in text):
         return "write the number in digits (200, not 二百)"
     if any(c in _SEPARATORS for c in text) and any(c.isdigit() for c in text):
@@ -82,10 +89,14 @@ def parse_milestone(text: str) -> float:
         return 100.0
     if folded in _NOT_DONE_WORDS:
         return 0.0
-    value = parse_number(text, "%")
+    refusal = DataError(
+        f"bad value {text[:40]!r}: a milestone takes done/完成, not done/未完成,"
+        " or a percent complete from 0 to 100"
+    )
+    try:
+        value = parse_number(text, "%")
+    except DataError:
+        raise refusal from None
     if not 0 <= value <= 100:
-        raise DataError(
-            f"bad value {text!r}: a milestone takes done/完成, not done/未完成,"
-            " or a percent complete from 0 to 100"
-        )
+        raise refusal
     return value

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tltrack.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_TARGETS = REPO / "targets"
+SOURCE_ARTICLE = SHIPPED_TARGETS / "source" / "tongliao-2025-work-report.txt"
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_targets_untouched() -> Iterator[None]:
+    """No test may change the shipped targets/ folder."""
+    before = _tree_digest(SHIPPED_TARGETS)
+    yield
+    assert _tree_digest(SHIPPED_TARGETS) == before, "a test changed the shipped targets/"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A temporary copy of the shipped target files."""
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    shutil.copy2(SHIPPED_TARGETS / "2025.toml", folder / "2025.toml")
+    return folder
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run tltrack in-process against the temporary data folder."""
+    monkeypatch.setenv("TLTRACK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("TLTRACK_USER", "tester")
+    monkeypatch.delenv("TLTRACK_DEBUG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def run(*args: str) -> Run:
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def records_file(data_dir: Path) -> Path:
+    return data_dir / "2025.records.toml"

@@ -1,0 +1,153 @@
+"""Help, version, list, show, data-folder discovery and error handling of the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from tltrack import __version__, tracker
+
+COMMANDS = ["status", "record", "list", "show", "validate"]
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert (result.exit_code, result.stdout) == (0, f"tltrack {__version__}\n")
+
+
+def test_no_arguments_shows_help(cli) -> None:
+    result = cli()
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_has_help_with_an_example(cli, command: str, flag: str) -> None:
+    result = cli(command, flag)
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout
+    assert f"tltrack {command}" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert f"tltrack {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_list(cli) -> None:
+    result = cli("list", "--format", "csv")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,name,category,kind,target,unit,direction,stretch,baseline"
+    assert "grain_output,粮食产量,农牧业,cumulative,200.0,亿斤,at_least,True,194.1" in lines
+    assert len(lines) == 63
+    table = cli("list").stdout
+    assert "力争≥200亿斤" in table and "194.1亿斤" in table and "62 targets" in table
+    data = json.loads(cli("list", "--format", "json", "--category", "工业").stdout)
+    assert [t["id"] for t in data][-1] == "naiman_soda_ash_park"
+
+
+def test_show_gives_details_and_the_quote(cli) -> None:
+    result = cli("show", "粮食产量")
+    assert result.exit_code == 0
+    for text in (
+        "粮食产量  (grain_output)",
+        "力争≥200亿斤",
+        "194.1亿斤",
+        "year_end",
+        "“粮食产量力争突破200亿斤”",
+        "“粮食总产194.1亿斤”",
+        "no figures recorded yet",
+    ):
+        assert text in result.stdout
+
+
+def test_show_markdown_and_csv(cli) -> None:
+    cli("record", "grain_output", "201.3", "--period", "2025", "--note", "统计公报")
+    md = cli("show", "grain_output", "--format", "markdown").stdout
+    assert md.startswith("# 粮食产量 (grain_output)\n\n> 粮食产量力争突破200亿斤\n")
+    assert "| 2025 | 201.3 | 统计公报 | tester |" in md
+    csv_lines = cli("show", "grain_output", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0] == "period,value,note,by,at,correction,current"
+    assert csv_lines[1].startswith("2025,201.3,统计公报,tester,")
+
+
+def test_the_nearest_targets_folder_is_found(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TLTRACK_DATA_DIR", raising=False)
+    deep = data_dir.parent / "a" / "b"
+    deep.mkdir(parents=True)
+    assert tracker.find_data_dir(None, deep) == data_dir
+    with pytest.raises(Exception, match="no targets/ folder"):
+        tracker.find_data_dir(None, Path("/"))
+
+
+def test_a_missing_data_folder_is_exit_66(cli, tmp_path: Path) -> None:
+    result = cli("status", "--data-dir", str(tmp_path / "nowhere"))
+    assert result.exit_code == 66
+    assert (
+        result.stderr
+        == f"tltrack: error: data folder {tmp_path / 'nowhere'} does not exist or is not a folder\n"
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli("status", "--data-dir", str(empty))
+    assert result.exit_code == 66 and "no target file (YYYY.toml)" in result.stderr
+
+
+def test_usage_errors_are_exit_2_on_one_line(cli) -> None:
+    for args in (["status", "--as-of", "July"], ["status", "--format", "xml"], ["frobnicate"]):
+        result = cli(*args)
+        assert result.exit_code == 2, args
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_an_internal_error_is_exit_70_without_a_traceback(
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tracker, "status", explode)
+    result = cli("status")
+    assert result.exit_code == 70
+    assert result.stderr == (
+        "tltrack: error: internal error: RuntimeError: boom; run again with TLTRACK_DEBUG=1"
+        " for the details\n"
+    )
+    monkeypatch.setenv("TLTRACK_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        cli("status")
+
+
+def _subprocess(*args: str, cwd: Path, env: dict[str, str] | None = None):
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("TLTRACK_DATA_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "tltrack", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_python_m_tltrack_finds_the_targets_folder_from_a_subfolder(data_dir: Path) -> None:
+    sub = data_dir.parent / "reports"
+    sub.mkdir()
+    result = _subprocess("status", "--format", "json", cwd=sub)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["no_data"] == 62
+    bad = _subprocess("record", "gdp_growth", "nan", cwd=sub)
+    assert (bad.returncode, bad.stdout) == (65, "")
+    assert bad.stderr == "tltrack: error: bad value 'nan': nan and infinity are not figures\n"
