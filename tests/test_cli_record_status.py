@@ -151,7 +151,13 @@ def test_an_old_figure_is_flagged_stale(cli) -> None:
     item = row(status_json(cli, "--as-of", "2025-07-20"), "key_projects_started")
     assert (item["period"], item["stale"]) == ("2025-04", True)
     table = cli("status", "--as-of", "2025-07-20", "--status", "on_track,behind,at_risk")
-    assert "(stale)" in table.stdout
+    line = next(line for line in table.stdout.splitlines() if "开复工重点项目" in line)
+    assert "2025-04*" in line
+    assert table.stdout.rstrip().endswith(
+        "* 数据过期 stale: the period ended more than 45 days before the as-of date"
+    )
+    fresh = cli("status", "--as-of", "2025-05-31")
+    assert "2025-04*" not in fresh.stdout and "数据过期" not in fresh.stdout
 
 
 def test_a_figure_is_not_used_before_its_period_ends(cli) -> None:

@@ -43,6 +43,7 @@ STATUS_STYLE: dict[Status, str] = {
     "missed": "red",
     "no_data": "dim",
 }
+STALE_MARK = "*"
 KIND_ZH = {"growth": "增速", "cumulative": "累计", "level": "水平", "milestone": "节点"}
 
 # Column order shared by the table, CSV and Markdown.
@@ -53,7 +54,7 @@ COLUMNS = [
     ("target", "目标"),
     ("completion", "完成率"),
     ("expected", "时序进度"),
-    ("gap", "差距(百分点)"),
+    ("gap", "差距(pp)"),
     ("projected", "年末预计"),
     ("status", "状态"),
 ]
@@ -136,13 +137,13 @@ def _cells(item: Assessment) -> dict[str, str]:
     return {
         "name": t.name,
         "actual": actual_text(item),
-        "period": str(item.period or ""),
+        "period": str(item.period or "") + (STALE_MARK if item.stale else ""),
         "target": target_text(t),
         "completion": "" if item.completion is None else f"{number(item.completion, 1)}%",
         "expected": "" if item.expected is None else f"{number(item.expected, 1)}%",
         "gap": signed(gap) if gap is not None else "",
         "projected": with_unit(item.projected, t.unit) if t.kind != "milestone" else "",
-        "status": status_label(item.status) + (" (stale)" if item.stale else ""),
+        "status": status_label(item.status),
     }
 
 
@@ -176,6 +177,22 @@ def _json_number(value: float | None) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(value, 4)
+
+
+def stale_note(items: Sequence[Assessment], stale_after_days: int) -> str | None:
+    """The footnote for figures marked stale; a bulletin must say so, not hide it."""
+    if not any(item.stale for item in items):
+        return None
+    return (
+        f"{STALE_MARK} 数据过期 stale: the period ended more than {stale_after_days} days"
+        " before the as-of date"
+    )
+
+
+def _print_stale_note(console: Console, items: Sequence[Assessment], days: int) -> None:
+    note = stale_note(items, days)
+    if note:
+        console.print(note, style="yellow")
 
 
 def summary_line(summary: dict[Status, int]) -> str:
@@ -213,12 +230,14 @@ def _status_table(items: Sequence[Assessment], width: int, grouped: bool = False
         if compact and key in ("period", "projected"):
             continue
         numeric = key in ("actual", "completion", "expected", "gap", "projected")
+        # Only text columns may wrap, and only when the terminal is narrow; figures never do.
+        wraps = key == "name" or (compact and key in ("target", "status"))
         table.add_column(
             header,
             justify="right" if numeric else "left",
-            no_wrap=key != "name",
+            no_wrap=not wraps,
             overflow="fold",
-            min_width=cell_len(header) if key != "name" else 8,
+            min_width=12 if key == "name" else (None if wraps else cell_len(header)),
         )
     category = None
     for item in items:
@@ -287,7 +306,8 @@ def print_status(report: StatusReport, fmt: Format) -> None:
                     [h for _, h in COLUMNS], ([_cells(a)[k] for k, _ in COLUMNS] for a in items)
                 )
             )
-        parts.append(f"\n{summary_line(report.summary)}\n")
+        note = stale_note(report.assessments, report.stale_after_days)
+        parts.append(f"\n{summary_line(report.summary)}\n" + (f"\n{note}\n" if note else ""))
         _emit("".join(parts))
     else:
         console = stdout_console()
@@ -299,7 +319,9 @@ def print_status(report: StatusReport, fmt: Format) -> None:
             console.print(_status_table(ordered, console.width, grouped=True))
         else:
             console.print("no targets match the filters")
-        console.print(summary_line(report.summary))
+        # One line, left to the terminal to wrap, so it stays whole for grep and copy.
+        console.print(summary_line(report.summary), soft_wrap=True)
+        _print_stale_note(console, report.assessments, report.stale_after_days)
     warn_all(report.warnings)
 
 
@@ -337,6 +359,7 @@ def print_record(result: RecordOutcome, fmt: Format) -> None:
     else:
         console = stdout_console()
         console.print(_status_table([result.assessment], console.width))
+        _print_stale_note(console, [result.assessment], result.stale_after_days)
 
 
 def print_rows(items: Sequence[Assessment], fmt: Format) -> None:
@@ -444,6 +467,7 @@ def print_detail(detail: TargetDetail, fmt: Format) -> None:
     console.print(info)
     console.print()
     console.print(_status_table([item], console.width))
+    _print_stale_note(console, [item], detail.stale_after_days)
     if not detail.history:
         console.print("no figures recorded yet")
         return

@@ -78,6 +78,7 @@ class StatusReport:
     year: int
     as_of: date
     assessments: list[Assessment]
+    stale_after_days: int
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -101,7 +102,7 @@ def assess_all(workspace: Workspace, records: Sequence[Record], as_of: date) -> 
     assessments = [
         assess(t, grouped.get(t.id, []), workspace.year, as_of, thresholds) for t in catalog.targets
     ]
-    return StatusReport(workspace.year, as_of, assessments, warnings)
+    return StatusReport(workspace.year, as_of, assessments, thresholds.stale_after_days, warnings)
 
 
 def status(
@@ -122,7 +123,7 @@ def status(
     if category is not None and not any(t.category == category for t in workspace.catalog.targets):
         categories = dict.fromkeys(t.category for t in workspace.catalog.targets)
         raise UsageError(f"no category {category!r}; the categories are: {', '.join(categories)}")
-    return StatusReport(report.year, report.as_of, kept, report.warnings)
+    return StatusReport(report.year, report.as_of, kept, report.stale_after_days, report.warnings)
 
 
 def parse_value(target: Target, text: str) -> float:
@@ -150,6 +151,7 @@ class RecordOutcome:
     record: Record
     previous: Record | None
     assessment: Assessment
+    stale_after_days: int
 
 
 def record(
@@ -209,7 +211,9 @@ def record(
     mine = [r for r in records if r.metric == target.id]
     when = max(today, period.end)
     assessment = assess(target, mine, workspace.year, when, workspace.catalog.meta.thresholds)
-    return RecordOutcome(outcome, kept, previous, assessment)
+    return RecordOutcome(
+        outcome, kept, previous, assessment, workspace.catalog.meta.thresholds.stale_after_days
+    )
 
 
 def _check_text(name: str, text: str) -> None:
@@ -232,6 +236,7 @@ class TargetDetail:
     target: Target
     history: list[RecordHistory]
     assessment: Assessment
+    stale_after_days: int
 
 
 def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
@@ -241,7 +246,12 @@ def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
     history = [RecordHistory(r, last_for_period[r.period] == i) for i, r in enumerate(mine)]
     history.sort(key=lambda h: (parse_period(h.record.period, workspace.year), h.record.at))
     thresholds = workspace.catalog.meta.thresholds
-    return TargetDetail(target, history, assess(target, mine, workspace.year, as_of, thresholds))
+    return TargetDetail(
+        target,
+        history,
+        assess(target, mine, workspace.year, as_of, thresholds),
+        thresholds.stale_after_days,
+    )
 
 
 @dataclass(frozen=True)
