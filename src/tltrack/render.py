@@ -72,7 +72,7 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def number(value: float | None, digits: int = 2) -> str:
+def number(value: float | None, digits: int = 4) -> str:
     """A figure as people write it: no exponent, no thousands separator, no trailing zeros."""
     if value is None:
         return ""
@@ -130,14 +130,18 @@ def bar(percent: float | None, width: int = 10) -> Text:
     )
 
 
-def _cells(item: Assessment) -> dict[str, str]:
-    """Plain-text cells of one target's row (shared by CSV, Markdown and the table)."""
+def _cells(item: Assessment, mark_stale: bool = True) -> dict[str, str]:
+    """Plain-text cells of one target's row (shared by CSV, Markdown and the table).
+
+    For people a stale figure's period carries a mark explained under the table; CSV has a
+    `stale` column instead.
+    """
     t = item.target
     gap = item.gap
     return {
         "name": t.name,
         "actual": actual_text(item),
-        "period": str(item.period or "") + (STALE_MARK if item.stale else ""),
+        "period": str(item.period or "") + (STALE_MARK if item.stale and mark_stale else ""),
         "target": target_text(t),
         "completion": "" if item.completion is None else f"{number(item.completion, 1)}%",
         "expected": "" if item.expected is None else f"{number(item.expected, 1)}%",
@@ -274,7 +278,6 @@ def _emit(text: str) -> None:
 
 
 def print_status(report: StatusReport, fmt: Format) -> None:
-    rows = [_cells(a) for a in report.assessments]
     if fmt == "json":
         _emit(
             _dumps(
@@ -292,8 +295,8 @@ def print_status(report: StatusReport, fmt: Format) -> None:
             _csv(
                 ["id", *keys, "category", "stale"],
                 (
-                    [a.target.id, *[r[k] for k in keys], a.target.category, a.stale]
-                    for a, r in zip(report.assessments, rows, strict=True)
+                    [a.target.id, *_cells(a, mark_stale=False).values(), a.target.category, a.stale]
+                    for a in report.assessments
                 ),
             )
         )
@@ -364,11 +367,11 @@ def print_record(result: RecordOutcome, fmt: Format) -> None:
 
 def print_rows(items: Sequence[Assessment], fmt: Format) -> None:
     keys = [k for k, _ in COLUMNS]
-    rows = [[_cells(a)[k] for k in keys] for a in items]
     if fmt == "csv":
-        _emit(_csv(keys, rows))
+        rows = [[_cells(a, mark_stale=False)[k] for k in keys] for a in items]
+        _emit(_csv([*keys, "stale"], ([*row, a.stale] for row, a in zip(rows, items, strict=True))))
     else:
-        _emit(_markdown([h for _, h in COLUMNS], rows))
+        _emit(_markdown([h for _, h in COLUMNS], ([_cells(a)[k] for k in keys] for a in items)))
 
 
 def print_targets(targets: Sequence[Target], fmt: Format) -> None:
