@@ -246,6 +246,50 @@ def record(
 
 
 @app.command(
+    name="import",
+    epilog=_examples(
+        "tltrack import figures-2025-06.csv",
+        "tltrack import 2025年6月调度.xlsx --dry-run",
+        "tltrack import revised.json --correct",
+    ),
+)
+def import_file(
+    file: Annotated[
+        Path, typer.Argument(help="CSV (UTF-8 or GB18030), .xlsx or JSON file of figures.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything and report; write nothing.")
+    ] = False,
+    correct: Annotated[
+        bool,
+        typer.Option("--correct", help="Let the file replace figures already recorded."),
+    ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option(help="Who records rows without a by/填报人 column.", show_default=False),
+    ] = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Record a file of year-to-date figures, all or nothing.
+
+    Columns: metric/指标, period/期间, value/数值, and optionally note/备注, by/填报人,
+    unit/单位. If any row is bad, nothing is written and every bad row is listed (exit 65).
+    """
+    from tltrack import render, tracker
+    from tltrack.errors import ValidationFailed
+
+    workspace = tracker.open_workspace(data_dir, year)
+    try:
+        result = tracker.import_figures(workspace, file, correct, dry_run, by)
+    except ValidationFailed as exc:
+        render.print_problems(exc.problems, f"nothing was imported from {file.name}")
+        raise typer.Exit(ExitCode.DATAERR) from None
+    render.print_import(result, fmt.value)
+
+
+@app.command(
     name="list",
     epilog=_examples(
         "tltrack list",

@@ -5,6 +5,7 @@ The CLI turns any TltrackError into one line on stderr and its exit code, in one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -84,9 +85,9 @@ class Problem:
 
 
 class ValidationFailed(DataError):
-    """Every problem found in the data files, not just the first."""
+    """Every problem found in the data, not just the first."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
         self.problems = problems
         count = len(problems)
         first = str(problems[0]) if problems else "no problems"

@@ -23,7 +23,13 @@ from rich.text import Text
 from tltrack.assess import Assessment
 from tltrack.errors import Problem
 from tltrack.model import STATUSES, Record, Status, Target
-from tltrack.tracker import RecordOutcome, StatusReport, TargetDetail, ValidationResult
+from tltrack.tracker import (
+    ImportResult,
+    RecordOutcome,
+    StatusReport,
+    TargetDetail,
+    ValidationResult,
+)
 
 Format = Literal["table", "json", "csv", "markdown"]
 
@@ -346,23 +352,85 @@ def message(text: str) -> None:
 
 
 def print_record(result: RecordOutcome, fmt: Format) -> None:
-    r, target = result.record, result.assessment.target
+    change, target = result.change, result.assessment.target
+    r = change.record
     shown = value_text(target, r.value)
-    if result.outcome == "added":
+    if change.outcome == "added":
         message(f"recorded {r.metric} {r.period} = {shown}")
-    elif result.outcome == "unchanged":
+    elif change.outcome == "unchanged":
         message(f"already recorded: {r.metric} {r.period} = {shown}; nothing changed")
     else:
-        old = value_text(target, result.previous.value) if result.previous else "?"
+        old = value_text(target, change.previous.value) if change.previous else "?"
         message(f"corrected {r.metric} {r.period}: {old} -> {shown} (the old figure stays)")
     if fmt == "json":
-        _emit(_dumps({"outcome": result.outcome, **assessment_json(result.assessment)}))
+        _emit(_dumps({"outcome": change.outcome, **assessment_json(result.assessment)}))
     elif fmt in ("csv", "markdown"):
         print_rows([result.assessment], fmt)
     else:
         console = stdout_console()
         console.print(_status_table([result.assessment], console.width))
         _print_stale_note(console, [result.assessment], result.stale_after_days)
+
+
+def print_problems(problems: Sequence[object], conclusion: str) -> None:
+    """Every problem on its own line on stderr, then what came of it."""
+    for problem in problems:
+        message(str(problem))
+    message(f"{conclusion}: {len(problems)} problem(s)")
+
+
+def print_import(result: ImportResult, fmt: Format) -> None:
+    counts = {o: result.count(o) for o in ("added", "unchanged", "corrected")}
+    if fmt == "json":
+        changes = [
+            {
+                "outcome": c.outcome,
+                "source": c.source,
+                "metric": c.record.metric,
+                "period": c.record.period,
+                "value": c.record.value,
+                "previous": c.previous.value if c.previous else None,
+            }
+            for c in result.changes
+        ]
+        _emit(
+            _dumps(
+                {"file": result.path.name, "dry_run": result.dry_run, **counts, "changes": changes}
+            )
+        )
+    else:
+        header = ["outcome", "source", "metric", "period", "value", "previous"]
+        rows = [
+            [
+                c.outcome,
+                c.source,
+                c.record.metric,
+                c.record.period,
+                number(c.record.value),
+                number(c.previous.value) if c.previous else "",
+            ]
+            for c in result.changes
+            if c.outcome != "unchanged"
+        ]
+        if fmt == "csv":
+            _emit(_csv(header, rows))
+        elif fmt == "markdown":
+            _emit(_markdown(header, rows))
+        elif rows:
+            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+            for column in header:
+                table.add_column(
+                    column, justify="right" if column in ("value", "previous") else "left"
+                )
+            for row in rows:
+                table.add_row(*row)
+            stdout_console().print(table)
+    verb = "would add" if result.dry_run else "added"
+    summary = (
+        f"{result.path.name}: {verb} {counts['added']}, unchanged {counts['unchanged']},"
+        f" {'would correct' if result.dry_run else 'corrected'} {counts['corrected']}"
+    )
+    message(summary + ("; dry run, nothing written" if result.dry_run else ""))
 
 
 def print_rows(items: Sequence[Assessment], fmt: Format) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Literal
 
 from tltrack.assess import Assessment, assess
 from tltrack.catalog import (
@@ -18,10 +19,18 @@ from tltrack.catalog import (
     target_files,
     year_file,
 )
-from tltrack.errors import DataError, NoInputError, Problem, UsageError
+from tltrack.errors import (
+    DataError,
+    NoInputError,
+    Problem,
+    TltrackError,
+    UsageError,
+    ValidationFailed,
+)
+from tltrack.importer import SourceRow, read_rows
 from tltrack.ledger import check_records, open_for_change, read_records, records_path
 from tltrack.model import STATUSES, Record, Status, Target
-from tltrack.periods import default_period, parse_period
+from tltrack.periods import Period, default_period, parse_period
 from tltrack.values import parse_milestone, parse_number
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
@@ -145,11 +154,55 @@ def default_recorder() -> str:
         return ""
 
 
+Outcome = Literal["added", "unchanged", "corrected"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What recording one figure does to the records file."""
+
+    outcome: Outcome
+    record: Record  # the figure that now counts for its period
+    previous: Record | None  # the figure it replaces or repeats, if any
+    source: str = ""  # where an imported figure came from: "row 3 (line 4)"
+
+
+def _plan(
+    existing: Sequence[Record], new: Sequence[tuple[Record, str]], year: int, correct: bool
+) -> tuple[list[Change], list[str]]:
+    """Decide each new figure against the file: a repeat is a no-op, another value for a
+    period already recorded is a correction and needs `correct`; refusals come back as text."""
+    current = {(r.metric, parse_period(r.period, year)): r for r in existing}
+    changes, refusals = [], []
+    for record, source in new:
+        previous = current.get((record.metric, parse_period(record.period, year)))
+        if previous is not None and previous.value == record.value:
+            changes.append(Change("unchanged", previous, previous, source))
+        elif previous is not None and not correct:
+            where = f"{source}: " if source else ""
+            refusals.append(
+                f"{where}{record.metric} already has {previous.value:g} for {record.period}"
+                f" (recorded {previous.at:%Y-%m-%d} by {previous.by or 'unknown'});"
+                " to replace it, run again with --correct"
+            )
+        else:
+            kept = record.model_copy(update={"correction": previous is not None})
+            outcome: Outcome = "corrected" if previous is not None else "added"
+            changes.append(Change(outcome, kept, previous, source))
+    return changes, refusals
+
+
+def _written(changes: Iterable[Change]) -> list[Record]:
+    return [c.record for c in changes if c.outcome != "unchanged"]
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).replace(microsecond=0)
+
+
 @dataclass(frozen=True)
 class RecordOutcome:
-    outcome: str  # "added", "unchanged" or "corrected"
-    record: Record
-    previous: Record | None
+    change: Change
     assessment: Assessment
     stale_after_days: int
 
@@ -168,61 +221,114 @@ def record(
     """Append a figure. The same figure again is a no-op; another figure needs `correct`."""
     target = workspace.catalog.find(metric)
     value = parse_value(target, value_text)
-    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    moment = _now(now)
     today = as_of or moment.astimezone().date()
     period = (
         parse_period(period_text, workspace.year)
         if period_text is not None
         else default_period(workspace.year, today)
     )
-    _check_text("note", note)
+    check_text("--note", note)
     recorder = default_recorder() if by is None else by
-    _check_text("by", recorder)
+    check_text("--by", recorder)
     new = Record(
-        metric=target.id,
-        period=period.label,
-        value=value,
-        note=note,
-        by=recorder,
-        at=moment,
+        metric=target.id, period=period.label, value=value, note=note, by=recorder, at=moment
     )
     with open_for_change(workspace.records_file) as ledger:
-        previous = next(
-            (
-                r
-                for r in reversed(ledger.records)
-                if r.metric == target.id and parse_period(r.period, workspace.year) == period
-            ),
-            None,
-        )
-        if previous is not None and previous.value == value:
-            outcome, kept = "unchanged", previous
-        elif previous is not None and not correct:
-            raise DataError(
-                f"{target.id} already has {previous.value:g} for {period.label}"
-                f" (recorded {previous.at:%Y-%m-%d} by {previous.by or 'unknown'});"
-                " to replace it, run again with --correct"
-            )
-        else:
-            outcome = "corrected" if previous is not None else "added"
-            kept = new.model_copy(update={"correction": previous is not None})
-            ledger.save([*ledger.records, kept])
+        changes, refusals = _plan(ledger.records, [(new, "")], workspace.year, correct)
+        if refusals:
+            raise DataError(refusals[0])
+        if _written(changes):
+            ledger.save([*ledger.records, *_written(changes)])
         records = ledger.records
     mine = [r for r in records if r.metric == target.id]
     when = max(today, period.end)
-    assessment = assess(target, mine, workspace.year, when, workspace.catalog.meta.thresholds)
-    return RecordOutcome(
-        outcome, kept, previous, assessment, workspace.catalog.meta.thresholds.stale_after_days
-    )
+    thresholds = workspace.catalog.meta.thresholds
+    assessment = assess(target, mine, workspace.year, when, thresholds)
+    return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
 
 
-def _check_text(name: str, text: str) -> None:
+def check_text(name: str, text: str) -> None:
+    """Notes and names go into a TOML file read by people: one line of real text."""
     if len(text) > 2000:
-        raise DataError(f"--{name} is too long ({len(text)} characters; at most 2000)")
+        raise DataError(f"{name} is too long ({len(text)} characters; at most 2000)")
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        raise DataError(f"--{name} is not valid text (it holds a lone surrogate)")
-    if any(ord(c) < 32 and c not in "\t" for c in text):
-        raise DataError(f"--{name} holds control characters; give it on one line")
+        raise DataError(f"{name} is not valid text (it holds a lone surrogate)")
+    if any(ord(c) < 32 and c != "\t" for c in text):
+        raise DataError(f"{name} holds control characters; give it on one line")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    changes: list[Change]
+    dry_run: bool
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for c in self.changes if c.outcome == outcome)
+
+
+def import_figures(
+    workspace: Workspace,
+    path: Path,
+    correct: bool = False,
+    dry_run: bool = False,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Record every figure of a file, or none: any bad row, and nothing is written."""
+    rows = read_rows(path)
+    if not rows:
+        raise DataError(f"{path.name} holds no figures")
+    moment = _now(now)
+    default_by = default_recorder() if by is None else by
+    new: list[tuple[Record, str]] = []
+    problems: list[str] = []
+    first_row: dict[tuple[str, Period], tuple[SourceRow, float]] = {}
+    for row in rows:
+        try:
+            record = _row_record(workspace, row, default_by, moment)
+        except TltrackError as exc:
+            problems.append(f"{path.name}: {row.label}: {exc.message}")
+            continue
+        key = (record.metric, parse_period(record.period, workspace.year))
+        if key in first_row:
+            earlier, value = first_row[key]
+            if value != record.value:
+                problems.append(
+                    f"{path.name}: {row.label}: {record.metric} {record.period} is"
+                    f" {record.value:g} here but {value:g} in {earlier.label}"
+                )
+            continue  # the same figure twice in one file counts once
+        first_row[key] = (row, record.value)
+        new.append((record, row.label))
+    if problems:
+        raise ValidationFailed(problems)
+    with open_for_change(workspace.records_file) as ledger:
+        changes, refusals = _plan(ledger.records, new, workspace.year, correct)
+        if refusals:
+            raise ValidationFailed([f"{path.name}: {r}" for r in refusals])
+        if _written(changes) and not dry_run:
+            ledger.save([*ledger.records, *_written(changes)])
+    return ImportResult(path, changes, dry_run)
+
+
+def _row_record(workspace: Workspace, row: SourceRow, by: str, moment: datetime) -> Record:
+    fields = row.fields
+    if not fields["metric"]:
+        raise DataError("no metric")
+    target = workspace.catalog.find(fields["metric"])
+    if not fields["period"]:
+        raise DataError(f"{target.id}: no period")
+    period = parse_period(fields["period"], workspace.year)
+    unit = fields.get("unit", "")
+    if unit and unit != target.unit:
+        raise DataError(f"{target.id}: the unit is {unit!r}, but the target is in {target.unit!r}")
+    value = parse_value(target, fields["value"])
+    note, who = fields.get("note", ""), fields.get("by", "") or by
+    check_text("the note", note)
+    check_text("the name", who)
+    return Record(metric=target.id, period=period.label, value=value, note=note, by=who, at=moment)
 
 
 @dataclass(frozen=True)

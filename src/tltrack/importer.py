@@ -1,0 +1,212 @@
+"""Reading figure files for `tltrack import`: CSV (UTF-8 with or without BOM, GB18030 as
+Chinese Excel writes it, UTF-16 'Unicode text'), .xlsx and JSON, into rows of text.
+
+Nothing here judges a value; rows keep their numbers so problems can name them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tltrack.errors import DataError
+from tltrack.fileio import read_bytes
+
+# Accepted headers for each column, in English and Chinese (compared without case or spaces).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "metric": ("metric", "id", "指标", "指标名称"),
+    "period": ("period", "期间", "时期"),
+    "value": ("value", "数值", "完成值"),
+    "note": ("note", "备注", "说明"),
+    "by": ("by", "填报人"),
+    "unit": ("unit", "单位"),
+}
+REQUIRED = ("metric", "period", "value")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    number: int  # the n-th data row, counting from 1 below the header
+    where: str  # where a person finds it: "line 18" or "sheet row 18"
+    fields: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return f"row {self.number} ({self.where})"
+
+
+def read_rows(path: Path) -> list[SourceRow]:
+    """Every non-empty data row of a CSV, .xlsx or JSON file of figures."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _xlsx_rows(path)
+    data = read_bytes(path)
+    if suffix == ".json":
+        return _json_rows(path, data)
+    if suffix in (".csv", ".txt", ".tsv", ""):
+        return _csv_rows(path, data)
+    raise DataError(f"cannot import {path.name}: use a .csv, .xlsx or .json file")
+
+
+def decode_csv(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Chinese Excel's 'CSV')."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"cannot read {path.name}: line {line} is neither UTF-8 nor GB18030 text"
+        ) from None
+
+
+def _columns(path: Path, header: Sequence[Any]) -> dict[int, str]:
+    """Map each header cell to its column; unknown or missing columns are errors."""
+    lookup = {
+        alias.replace(" ", "").lower(): column
+        for column, aliases in COLUMN_NAMES.items()
+        for alias in aliases
+    }
+    mapping: dict[int, str] = {}
+    unknown = []
+    for index, cell in enumerate(header):
+        name = _text(cell).replace(" ", "").lower()
+        if not name:
+            continue
+        column = lookup.get(name)
+        if column is None:
+            unknown.append(_text(cell))
+        elif column in mapping.values():
+            raise DataError(f"cannot import {path.name}: the column {column!r} appears twice")
+        else:
+            mapping[index] = column
+    if unknown:
+        raise DataError(
+            f"cannot import {path.name}: unknown column(s) {', '.join(map(repr, unknown))};"
+            f" use {_accepted()}"
+        )
+    missing = [c for c in REQUIRED if c not in mapping.values()]
+    if missing:
+        raise DataError(
+            f"cannot import {path.name}: no {' or '.join(missing)} column; the header row"
+            f" needs {_accepted()}"
+        )
+    return mapping
+
+
+def _accepted() -> str:
+    return "; ".join(" / ".join(aliases[:1] + aliases[2:3]) for aliases in COLUMN_NAMES.values())
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell).lower()
+    if isinstance(cell, float):
+        return repr(cell) if math.isfinite(cell) else str(cell)
+    return str(cell).strip()
+
+
+def _rows(
+    path: Path, header: Sequence[Any], body: Iterable[tuple[str, Sequence[Any]]]
+) -> list[SourceRow]:
+    mapping = _columns(path, header)
+    rows = []
+    number = 0
+    for where, cells in body:
+        if all(not _text(c) for c in cells):
+            continue
+        number += 1
+        fields = dict.fromkeys(mapping.values(), "")
+        for index, cell in enumerate(cells):
+            if index in mapping:
+                fields[mapping[index]] = _cell_text(mapping[index], cell)
+            elif _text(cell):
+                raise DataError(
+                    f"cannot import {path.name}: row {number} ({where}) has more cells"
+                    " than the header"
+                )
+        rows.append(SourceRow(number, where, fields))
+    return rows
+
+
+def _cell_text(column: str, cell: Any) -> str:
+    # Excel turns "2025-06" typed into a cell into a date; read it back as the month it was.
+    if column == "period" and isinstance(cell, datetime | date):
+        return f"{cell.year}-{cell.month:02d}"
+    if column == "period" and isinstance(cell, int | float) and float(cell).is_integer():
+        return str(int(cell))
+    return _text(cell)
+
+
+def _csv_rows(path: Path, data: bytes) -> list[SourceRow]:
+    text = decode_csv(path, data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise DataError(f"cannot import {path.name}: the file is empty")
+        body = [(f"line {reader.line_num}", row) for row in reader]
+    except csv.Error as exc:
+        raise DataError(f"cannot read {path.name}: line {reader.line_num}: {exc}") from None
+    return _rows(path, header, body)
+
+
+def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
+    try:
+        loaded = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"cannot read {path.name}: not valid UTF-8 JSON ({exc})") from None
+    items = loaded.get("records") if isinstance(loaded, dict) else loaded
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise DataError(
+            f'cannot import {path.name}: expected a list of objects (or {{"records": [...]}})'
+            " with metric, period and value"
+        )
+    keys = list(dict.fromkeys(k for item in items for k in item))
+    body = [(f"item {i}", [item.get(k) for k in keys]) for i, item in enumerate(items, start=1)]
+    for where, cells in body:
+        if any(isinstance(c, dict | list) for c in cells):
+            raise DataError(f"cannot import {path.name}: {where} has a nested value")
+    return _rows(path, keys, body)
+
+
+def _xlsx_rows(path: Path) -> list[SourceRow]:
+    import zipfile
+
+    from openpyxl import load_workbook  # only `import` of .xlsx files pays for it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        read_bytes(path)  # raises the usual missing-file error
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DataError(f"cannot read {path.name}: not an .xlsx workbook ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise DataError(f"cannot import {path.name}: the first sheet is empty")
+        body = [(f"sheet row {i}", list(row)) for i, row in enumerate(rows, start=2)]
+    finally:
+        workbook.close()
+    return _rows(path, list(header), body)

@@ -1,0 +1,297 @@
+"""tltrack import: CSV in UTF-8, UTF-8 with BOM and GB18030, .xlsx and JSON; all or nothing."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import records_file
+
+CUMULATIVE = [
+    "key_projects_started",
+    "high_standard_farmland",
+    "beef_leading_enterprises",
+    "industrial_chain_projects_started",
+    "service_key_projects",
+    "innovation_consortia",
+    "urban_renewal_projects",
+    "power_grid_projects",
+    "desertification_control",
+    "new_energy_projects",
+]
+
+
+def sixty_rows() -> list[list[str]]:
+    """60 distinct figures: ten cumulative targets, January to June."""
+    return [
+        [metric, f"2025-{month:02d}", str(month * (i + 1)), "市统计局"]
+        for i, metric in enumerate(CUMULATIVE)
+        for month in range(1, 7)
+    ]
+
+
+def write_csv(
+    path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8"
+) -> Path:
+    lines = [",".join(header)] + [",".join(row) for row in rows]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def entries(data_dir: Path) -> list[dict]:
+    return tomllib.loads(records_file(data_dir).read_text(encoding="utf-8"))["record"]
+
+
+def test_a_60_row_csv_is_imported(cli, data_dir: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "figures.csv", ["metric", "period", "value", "note"], sixty_rows())
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip() == "figures.csv: added 60, unchanged 0, corrected 0"
+    assert len(entries(data_dir)) == 60
+    assert entries(data_dir)[0] | {"at": None} == {
+        "metric": "key_projects_started",
+        "period": "2025-01",
+        "value": 1.0,
+        "note": "市统计局",
+        "by": "tester",
+        "at": None,
+    }
+
+
+def test_a_bad_row_17_writes_nothing_and_is_named(cli, data_dir: Path, tmp_path: Path) -> None:
+    rows = sixty_rows()
+    rows[16][2] = "二十"  # the 17th data row, line 18 of the file
+    path = write_csv(tmp_path / "figures.csv", ["metric", "period", "value", "note"], rows)
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "figures.csv: row 17 (line 18): bad value '二十': write the number in digits"
+        " (200, not 二百)"
+    )
+    assert lines[-1] == "nothing was imported from figures.csv: 1 problem(s)"
+    assert not records_file(data_dir).exists()
+
+
+def test_every_bad_row_is_listed(cli, data_dir: Path, tmp_path: Path) -> None:
+    rows = sixty_rows()
+    rows[2][0] = "gdp_grwth"
+    rows[4][1] = "2025-13"
+    rows[9][2] = "nan"
+    rows[11][1] = ""
+    path = write_csv(tmp_path / "figures.csv", ["metric", "period", "value", "note"], rows)
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    assert result.stderr.splitlines() == [
+        "figures.csv: row 3 (line 4): unknown metric 'gdp_grwth' in 2025.toml; did you mean"
+        " gdp_growth, rd_spending_growth?",
+        "figures.csv: row 5 (line 6): bad period '2025-13': month must be 01 to 12",
+        "figures.csv: row 10 (line 11): bad value 'nan': nan and infinity are not figures",
+        "figures.csv: row 12 (line 13): high_standard_farmland: no period",
+        "nothing was imported from figures.csv: 4 problem(s)",
+    ]
+    assert not records_file(data_dir).exists()
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-16"])
+def test_chinese_headers_in_the_encodings_excel_writes(
+    cli, data_dir: Path, tmp_path: Path, encoding: str
+) -> None:
+    rows = [
+        ["开复工重点项目", "2025-06", "262", "市发改委调度", "张三"],
+        ["粮食产量", "2025", "201.3亿斤", "", "李四"],
+        ["地区生产总值增长", "2025-H1", "5.8%", "", ""],
+    ]
+    path = write_csv(
+        tmp_path / "6月.csv", ["指标", "期间", "数值", "备注", "填报人"], rows, encoding
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    got = [(e["metric"], e["period"], e["value"], e["note"], e["by"]) for e in entries(data_dir)]
+    assert got == [
+        ("key_projects_started", "2025-06", 262.0, "市发改委调度", "张三"),
+        ("grain_output", "2025", 201.3, "", "李四"),
+        ("gdp_growth", "2025-H1", 5.8, "", "tester"),
+    ]
+
+
+def test_a_file_in_no_known_encoding_is_refused(cli, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"metric,period,value\r\ngdp_growth,2025-06,\x81\x30\r\n")
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    assert result.stderr == (
+        "tltrack: error: cannot read bad.csv: line 2 is neither UTF-8 nor GB18030 text\n"
+    )
+
+
+def test_xlsx(cli, data_dir: Path, tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["指标", "期间", "数值", "备注"])
+    sheet.append(["key_projects_started", "2025-06", 262, "调度"])
+    sheet.append([None, None, None, None])  # a blank row is skipped
+    sheet.append(["grain_output", 2025, 201.3, None])
+    from datetime import datetime
+
+    sheet.append(["housing_sales", datetime(2025, 6, 1), 71.5, "Excel made the period a date"])
+    path = tmp_path / "2025年6月.xlsx"
+    workbook.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert [(e["metric"], e["period"], e["value"]) for e in entries(data_dir)] == [
+        ("key_projects_started", "2025-06", 262.0),
+        ("grain_output", "2025", 201.3),
+        ("housing_sales", "2025-06", 71.5),
+    ]
+
+
+def test_xlsx_bad_row_names_the_sheet_row(cli, data_dir: Path, tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["metric", "period", "value"])
+    sheet.append(["key_projects_started", "2025-06", 262])
+    sheet.append(["key_projects_started", "2025-07", "three hundred"])
+    path = tmp_path / "f.xlsx"
+    workbook.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    assert result.stderr.startswith("f.xlsx: row 2 (sheet row 3): bad value 'three hundred'")
+    assert not records_file(data_dir).exists()
+
+
+def test_json(cli, data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "f.json"
+    path.write_text(
+        json.dumps(
+            {
+                "records": [
+                    {"metric": "gdp_growth", "period": "2025-Q2", "value": 5.7, "note": "初步核算"},
+                    {"metric": "key_projects_started", "period": "2025-06", "value": "262"},
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    result = cli("import", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["added"], report["unchanged"], report["corrected"]) == (2, 0, 0)
+    assert report["changes"][0]["source"] == "row 1 (item 1)"
+    assert len(entries(data_dir)) == 2
+
+
+def test_repeats_are_unchanged_and_changes_need_correct(
+    cli, data_dir: Path, tmp_path: Path
+) -> None:
+    header = ["metric", "period", "value"]
+    first = write_csv(
+        tmp_path / "a.csv",
+        header,
+        [
+            ["key_projects_started", "2025-06", "262"],
+            ["gdp_growth", "2025-H1", "5.8"],
+        ],
+    )
+    assert cli("import", str(first)).exit_code == 0
+    before = records_file(data_dir).read_bytes()
+    again = cli("import", str(first))
+    assert again.exit_code == 0
+    assert again.stderr.strip() == "a.csv: added 0, unchanged 2, corrected 0"
+    assert records_file(data_dir).read_bytes() == before
+
+    revised = write_csv(
+        tmp_path / "b.csv",
+        header,
+        [
+            ["key_projects_started", "2025-06", "262"],
+            ["gdp_growth", "2025-H1", "5.9"],
+            ["housing_sales", "2025-06", "70"],
+        ],
+    )
+    refused = cli("import", str(revised))
+    assert refused.exit_code == 65
+    assert refused.stderr.splitlines()[0].startswith(
+        "b.csv: row 2 (line 3): gdp_growth already has 5.8 for 2025-H1"
+    )
+    assert records_file(data_dir).read_bytes() == before
+
+    dry = cli("import", str(revised), "--correct", "--dry-run")
+    assert dry.exit_code == 0
+    assert dry.stderr.strip() == (
+        "b.csv: would add 1, unchanged 1, would correct 1; dry run, nothing written"
+    )
+    assert records_file(data_dir).read_bytes() == before
+
+    done = cli("import", str(revised), "--correct")
+    assert done.stderr.strip() == "b.csv: added 1, unchanged 1, corrected 1"
+    assert [(e["value"], e.get("correction", False)) for e in entries(data_dir)] == [
+        (262.0, False),
+        (5.8, False),
+        (5.9, True),
+        (70.0, False),
+    ]
+
+
+def test_the_same_period_twice_in_a_file(cli, data_dir: Path, tmp_path: Path) -> None:
+    header = ["metric", "period", "value"]
+    same = write_csv(tmp_path / "s.csv", header, [["gdp_growth", "2025-06", "5.8"]] * 2)
+    assert cli("import", str(same)).stderr.strip() == "s.csv: added 1, unchanged 0, corrected 0"
+    clash = write_csv(
+        tmp_path / "c.csv",
+        header,
+        [
+            ["housing_sales", "2025-06", "70"],
+            ["housing_sales", "2025-06", "71"],
+        ],
+    )
+    result = cli("import", str(clash))
+    assert result.exit_code == 65
+    assert result.stderr.splitlines()[0] == (
+        "c.csv: row 2 (line 3): housing_sales 2025-06 is 71 here but 70 in row 1 (line 2)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "message"),
+    [
+        (["metric", "value"], [["gdp_growth", "5"]], "no period column"),
+        (
+            ["metric", "period", "vaule"],
+            [["gdp_growth", "2025-06", "5"]],
+            "unknown column(s) 'vaule'",
+        ),
+        (["metric", "period", "value", "value"], [["a", "b", "c", "d"]], "appears twice"),
+        (
+            ["metric", "period", "value", "unit"],
+            [["gdp_growth", "2025-06", "5", "亿元"]],
+            "the unit is '亿元', but the target is in '%'",
+        ),
+        (["metric", "period", "value"], [], "holds no figures"),
+    ],
+)
+def test_malformed_files(
+    cli, data_dir: Path, tmp_path: Path, header: list[str], rows: list[list[str]], message: str
+) -> None:
+    path = write_csv(tmp_path / "m.csv", header, rows)
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    assert message in result.stderr
+    assert not records_file(data_dir).exists()
+
+
+def test_missing_and_unsupported_files(cli, tmp_path: Path) -> None:
+    missing = cli("import", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == 66 and "nope.csv" in missing.stderr
+    odd = tmp_path / "f.ods"
+    odd.write_bytes(b"x")
+    assert cli("import", str(odd)).exit_code == 65
+    broken = tmp_path / "f.xlsx"
+    broken.write_bytes(b"not a zip")
+    result = cli("import", str(broken))
+    assert result.exit_code == 65 and "not an .xlsx workbook" in result.stderr
