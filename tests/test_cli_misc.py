@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 from tltrack import __version__, tracker
 
-COMMANDS = ["status", "record", "import", "list", "show", "validate"]
+COMMANDS = ["status", "record", "import", "check", "history", "list", "show", "validate"]
 
 
 def test_version(cli) -> None:

@@ -290,6 +290,58 @@ def import_file(
 
 
 @app.command(
+    epilog=_examples(
+        "tltrack check",
+        "tltrack check --fail-on at_risk --format json",
+        "tltrack check --fail-on behind,stale --as-of 2025-07-20",
+    )
+)
+def check(
+    as_of: AsOfOption = None,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a target is at or past this level: behind (default), at_risk or"
+            " missed; add stale to fail on stale figures too. Repeat, or comma-separate.",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
+    from tltrack import render, tracker
+
+    workspace = tracker.open_workspace(data_dir, year)
+    levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
+    result = tracker.check(workspace, _as_of(as_of), levels)
+    render.print_check(result, fmt.value)
+    if result.failed:
+        raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+@app.command(
+    epilog=_examples(
+        "tltrack history key_projects_started",
+        "tltrack history 地区生产总值增长 --format csv",
+    )
+)
+def history(
+    metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Every period's figure of a target, with its pace, a trend line and its corrections."""
+    from tltrack import render, tracker
+
+    workspace = tracker.open_workspace(data_dir, year)
+    render.print_history(*tracker.history(workspace, metric), fmt.value)
+
+
+@app.command(
     name="list",
     epilog=_examples(
         "tltrack list",

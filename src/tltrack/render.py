@@ -24,7 +24,9 @@ from tltrack.assess import Assessment
 from tltrack.errors import Problem
 from tltrack.model import STATUSES, Record, Status, Target
 from tltrack.tracker import (
+    CheckResult,
     ImportResult,
+    PeriodFigure,
     RecordOutcome,
     StatusReport,
     TargetDetail,
@@ -370,6 +372,169 @@ def print_record(result: RecordOutcome, fmt: Format) -> None:
         console = stdout_console()
         console.print(_status_table([result.assessment], console.width))
         _print_stale_note(console, [result.assessment], result.stale_after_days)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARKS[3] * len(values)
+    return "".join(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))] for v in values)
+
+
+def print_history(target: Target, figures: Sequence[PeriodFigure], fmt: Format) -> None:
+    if fmt == "json":
+        _emit(
+            _dumps(
+                {
+                    "id": target.id,
+                    "name": target.name,
+                    "unit": target.unit,
+                    "target": target.target,
+                    "periods": [
+                        {
+                            "period": f.period.label,
+                            "value": f.current.value,
+                            "completion": _json_number(f.assessment.completion),
+                            "expected": _json_number(f.assessment.expected),
+                            "gap": _json_number(f.assessment.gap),
+                            "status": f.assessment.status,
+                            "record": _record_json(f.current),
+                            "superseded": [_record_json(r) for r in f.superseded],
+                        }
+                        for f in figures
+                    ],
+                }
+            )
+        )
+        return
+    header = [
+        "period",
+        "value",
+        "completion",
+        "expected",
+        "gap",
+        "status",
+        "note",
+        "by",
+        "at",
+        "corrects",
+    ]
+    rows = [
+        [
+            f.period.label,
+            value_text(target, f.current.value),
+            _cells(f.assessment)["completion"],
+            _cells(f.assessment)["expected"],
+            _cells(f.assessment)["gap"],
+            f.assessment.status,
+            f.current.note,
+            f.current.by,
+            f.current.at.isoformat(),
+            "; ".join(value_text(target, r.value) for r in f.superseded),
+        ]
+        for f in figures
+    ]
+    if fmt == "csv":
+        _emit(_csv(header, rows))
+        return
+    if fmt == "markdown":
+        _emit(f"# {target.name} ({target.id})\n\n" + _markdown(header, rows))
+        return
+    console = stdout_console()
+    console.print(Text(f"{target.name}  ({target.id})  目标 {target_text(target)}", style="bold"))
+    if not figures:
+        console.print("no figures recorded yet")
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column, justify in [
+        ("期间", "left"),
+        ("数值", "right"),
+        ("完成率", "left"),
+        ("时序进度", "right"),
+        ("差距(pp)", "right"),
+        ("状态", "left"),
+        ("备注", "left"),
+        ("填报人", "left"),
+        ("时间", "left"),
+    ]:
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for f in figures:
+        cells = _cells(f.assessment)
+        table.add_row(
+            f.period.label,
+            value_text(target, f.current.value),
+            bar(f.assessment.completion) if f.assessment.completion is not None else "",
+            cells["expected"],
+            cells["gap"],
+            Text(cells["status"], style=STATUS_STYLE[f.assessment.status]),
+            f.current.note,
+            f.current.by,
+            f"{f.current.at:%Y-%m-%d %H:%M}",
+        )
+        for old in reversed(f.superseded):
+            table.add_row(
+                "",
+                f"更正前 {value_text(target, old.value)}",
+                "",
+                "",
+                "",
+                "",
+                old.note,
+                old.by,
+                f"{old.at:%Y-%m-%d %H:%M}",
+                style="dim",
+            )
+    console.print(table)
+    console.print(f"趋势 trend  {sparkline([f.current.value for f in figures])}")
+
+
+def print_check(result: CheckResult, fmt: Format) -> None:
+    report = result.report
+    counts = {s: report.summary[s] for s in ("behind", "at_risk", "missed")}
+    line = (
+        f"check {'FAILED' if result.failed else 'passed'}: {len(result.lagging)} lagging"
+        f" (behind {counts['behind']}, at_risk {counts['at_risk']}, missed {counts['missed']}),"
+        f" {len(result.stale)} stale; --fail-on {','.join(result.fail_on)}"
+    )
+    if fmt == "json":
+        _emit(
+            _dumps(
+                {
+                    "year": report.year,
+                    "as_of": report.as_of.isoformat(),
+                    "fail_on": list(result.fail_on),
+                    "failed": result.failed,
+                    "summary": report.summary,
+                    "lagging": [assessment_json(a) for a in result.lagging],
+                    "stale": [assessment_json(a) for a in result.stale],
+                }
+            )
+        )
+    elif fmt in ("csv", "markdown"):
+        print_rows(result.lagging, fmt)
+        message(line)
+    else:
+        console = stdout_console()
+        console.print(
+            Text(f"{report.year} 年目标检查 · 截至 {report.as_of.isoformat()}", style="bold")
+        )
+        if result.lagging:
+            console.print(_status_table(result.lagging, console.width))
+        else:
+            console.print("no target lags")
+        if result.stale:
+            names = ", ".join(f"{a.target.name} ({a.period})" for a in result.stale)
+            console.print(
+                f"数据过期 stale (older than {report.stale_after_days} days): {names}",
+                style="yellow",
+            )
+        console.print(line, soft_wrap=True)
+    warn_all(report.warnings)
 
 
 def print_problems(problems: Sequence[object], conclusion: str) -> None:

@@ -361,6 +361,79 @@ def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
 
 
 @dataclass(frozen=True)
+class PeriodFigure:
+    period: Period
+    current: Record
+    superseded: list[Record]  # earlier figures for the period, oldest first
+    assessment: Assessment  # the target as its figure stood when the period ended
+
+
+def history(workspace: Workspace, metric: str) -> tuple[Target, list[PeriodFigure]]:
+    """Every period's figure of a target, oldest period first, with its corrections."""
+    target = workspace.catalog.find(metric)
+    by_period: dict[Period, list[Record]] = {}
+    for r in workspace.records():
+        if r.metric == target.id:
+            by_period.setdefault(parse_period(r.period, workspace.year), []).append(r)
+    thresholds = workspace.catalog.meta.thresholds
+    figures = [
+        PeriodFigure(
+            period,
+            records[-1],
+            records[:-1],
+            assess(target, records[-1:], workspace.year, period.end, thresholds),
+        )
+        for period, records in sorted(by_period.items(), key=lambda item: item[0])
+    ]
+    return target, figures
+
+
+# The statuses each --fail-on level fails on; "stale" fails on stale figures as well.
+FAIL_LEVELS: dict[str, tuple[Status, ...]] = {
+    "behind": ("behind", "at_risk", "missed"),
+    "at_risk": ("at_risk", "missed"),
+    "missed": ("missed",),
+}
+FAIL_ON_CHOICES = (*FAIL_LEVELS, "stale")
+_SEVERITY: dict[Status, int] = {"missed": 0, "at_risk": 1, "behind": 2}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    report: StatusReport
+    fail_on: tuple[str, ...]
+    lagging: list[Assessment]  # behind, at risk or missed: the worst first
+    stale: list[Assessment]
+    failed: bool
+
+
+def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> CheckResult:
+    """What lags at `as_of`, and whether that fails the check.
+
+    The status level is the most lenient level given (default: behind); `stale` adds
+    failing on stale figures.
+    """
+    unknown = [level for level in fail_on if level not in FAIL_ON_CHOICES]
+    if unknown:
+        raise UsageError(
+            f"--fail-on {unknown[0]!r} is not a level; use {', '.join(FAIL_ON_CHOICES)}"
+        )
+    levels = [level for level in FAIL_LEVELS if level in fail_on] or ["behind"]
+    failing_statuses = FAIL_LEVELS[levels[0]]
+    report = assess_all(workspace, workspace.records(), as_of)
+    lagging = sorted(
+        (a for a in report.assessments if a.status in _SEVERITY),
+        key=lambda a: (_SEVERITY[a.status], a.gap if a.gap is not None else 0.0),
+    )
+    stale = [a for a in report.assessments if a.stale]
+    failed = any(a.status in failing_statuses for a in lagging) or (
+        "stale" in fail_on and bool(stale)
+    )
+    chosen = (levels[0], *(("stale",) if "stale" in fail_on else ()))
+    return CheckResult(report, chosen, lagging, stale, failed)
+
+
+@dataclass(frozen=True)
 class ValidationResult:
     files: list[tuple[Path, int]]  # each valid file and how many entries it holds
     problems: list[Problem]
