@@ -55,6 +55,7 @@ def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     monkeypatch.setenv("TLTRACK_USER", "tester")
     monkeypatch.delenv("TLTRACK_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TLTRACK_LANG", "zh")
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
 

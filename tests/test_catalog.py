@@ -99,7 +99,7 @@ def test_every_category_of_the_report_is_present() -> None:
 
 
 def test_shipped_files_are_valid(cli) -> None:
-    result: Run = cli("validate")
+    result: Run = cli("validate", "--lang", "en")
     assert result.exit_code == 0
     assert "2025.toml: valid (62 entries)" in result.stderr
 
@@ -139,7 +139,7 @@ def test_validate_reports_every_problem_with_file_line_target_and_field(
 ) -> None:
     (data_dir / "2025.toml").write_text(BROKEN, encoding="utf-8")
     before = (data_dir / "2025.toml").read_bytes()
-    result = cli("validate")
+    result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     lines = result.stdout.splitlines()
     assert "2025.toml:13: target 'Bad Id': field 'id': String should match pattern" in lines[0]

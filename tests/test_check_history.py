@@ -39,7 +39,7 @@ def test_check_exit_codes_mid_year(month, fail_on: tuple[str, ...], code: int) -
 
 
 def test_check_lists_the_worst_first_with_a_summary(month) -> None:
-    result = month("check", *AS_OF)
+    result = month("check", *AS_OF, "--lang", "en")
     lines = result.stdout.splitlines()
     assert lines[-1] == (
         "check FAILED: 3 lagging (behind 1, at_risk 2, missed 0), 1 stale; --fail-on behind"
@@ -52,7 +52,13 @@ def test_check_lists_the_worst_first_with_a_summary(month) -> None:
     positions = [result.stdout.index(name) for name in order]
     assert positions == sorted(positions) and len(order) == 3
     assert "开复工重点项目" not in result.stdout
-    assert "数据过期 stale (older than 45 days): 商品房销售面积 (2025-04)" in result.stdout
+    assert "Stale (older than 45 days): 商品房销售面积 (2025-04)" in result.stdout
+    zh = month("check", *AS_OF).stdout.splitlines()
+    assert zh[-1] == (
+        "检查未通过 FAILED: 滞后 3 项（滞后 1，严重滞后 2，未完成 0），"
+        "数据过期 1 项; --fail-on behind"
+    )
+    assert "数据过期(超过 45 天): 商品房销售面积 (2025-04)" in zh
 
 
 def test_check_json(month) -> None:
@@ -79,7 +85,7 @@ def test_check_after_the_year(cli) -> None:
 
 def test_check_passes_when_nothing_lags(cli) -> None:
     cli("record", "key_projects_started", "262", "--period", "2025-06")
-    result = cli("check", *AS_OF)
+    result = cli("check", *AS_OF, "--lang", "en")
     assert result.exit_code == 0
     assert "no target lags" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("check passed: 0 lagging")
@@ -118,7 +124,7 @@ def test_history_shows_every_period_and_corrections(cli) -> None:
     assert "24%" in rows[0] and "25%" in rows[0] and "-1" in rows[0]
     assert "66%" in rows[2] and "58.3%" in rows[2] and "+7.7" in rows[2] and "复核" in rows[2]
     assert any("更正前 300个" in line and "乙" in line for line in lines)
-    assert lines[-1] == "趋势 trend  ▁▆█"
+    assert lines[-1] == "趋势  ▁▆█"
 
     data = json.loads(cli("history", "key_projects_started", "--format", "json").stdout)
     july = data["periods"][-1]
@@ -137,4 +143,6 @@ def test_history_shows_every_period_and_corrections(cli) -> None:
 
 def test_history_without_figures(cli) -> None:
     result = cli("history", "grain_output")
-    assert result.exit_code == 0 and "no figures recorded yet" in result.stdout
+    assert result.exit_code == 0 and "尚未填报数据" in result.stdout
+    english = cli("history", "grain_output", "--lang", "en")
+    assert "no figures recorded yet" in english.stdout

@@ -49,7 +49,8 @@ def test_list(cli) -> None:
     assert "grain_output,粮食产量,农牧业,cumulative,200.0,亿斤,at_least,True,194.1" in lines
     assert len(lines) == 63
     table = cli("list").stdout
-    assert "力争≥200亿斤" in table and "194.1亿斤" in table and "62 targets" in table
+    assert "力争≥200亿斤" in table and "194.1亿斤" in table and "共 62 项目标" in table
+    assert "62 targets" in cli("list", "--lang", "en").stdout
     data = json.loads(cli("list", "--format", "json", "--category", "工业").stdout)
     assert [t["id"] for t in data][-1] == "naiman_soda_ash_park"
 
@@ -64,7 +65,7 @@ def test_show_gives_details_and_the_quote(cli) -> None:
         "year_end",
         "“粮食产量力争突破200亿斤”",
         "“粮食总产194.1亿斤”",
-        "no figures recorded yet",
+        "尚未填报数据",
     ):
         assert text in result.stdout
 

@@ -153,9 +153,7 @@ def test_an_old_figure_is_flagged_stale(cli) -> None:
     table = cli("status", "--as-of", "2025-07-20", "--status", "on_track,behind,at_risk")
     line = next(line for line in table.stdout.splitlines() if "开复工重点项目" in line)
     assert "2025-04*" in line
-    assert table.stdout.rstrip().endswith(
-        "* 数据过期 stale: the period ended more than 45 days before the as-of date"
-    )
+    assert table.stdout.rstrip().endswith("* 数据过期: 期间结束已超过 45 天")
     fresh = cli("status", "--as-of", "2025-05-31")
     assert "2025-04*" not in fresh.stdout and "数据过期" not in fresh.stdout
 
@@ -170,7 +168,7 @@ def test_a_figure_is_not_used_before_its_period_ends(cli) -> None:
 def test_record_prints_the_targets_status_line(cli) -> None:
     result = cli("record", "key_projects_started", "262", "--period", "2025-06")
     assert result.exit_code == 0
-    assert result.stderr.strip() == "recorded key_projects_started 2025-06 = 262个"
+    assert result.stderr.strip() == "已填报 key_projects_started 2025-06 = 262个"
     line = next(line for line in result.stdout.splitlines() if "开复工重点项目" in line)
     for cell in (
         "262个",
@@ -219,7 +217,7 @@ def test_recording_the_same_figure_again_changes_nothing(cli, data_dir: Path) ->
     before = records_file(data_dir).read_bytes()
     again = cli("record", "gdp_growth", "5.80", "--period", "2025-H1")
     assert again.exit_code == 0
-    assert "already recorded" in again.stderr
+    assert again.stderr == "已有相同数据: gdp_growth 2025-H1 = 5.8%，未作改动\n"
     assert records_file(data_dir).read_bytes() == before
 
 
@@ -245,7 +243,7 @@ def test_a_different_figure_needs_correct_and_keeps_the_old_one(cli, data_dir: P
         "李四",
     )
     assert fixed.exit_code == 0
-    assert "corrected gdp_growth 2025-H1: 5.8% -> 5.9%" in fixed.stderr
+    assert fixed.stderr == "已更正 gdp_growth 2025-H1: 5.8% -> 5.9%（原数据保留在记录中）\n"
     entries = tomllib.loads(records_file(data_dir).read_text(encoding="utf-8"))["record"]
     assert [(e["value"], e["by"], e.get("correction", False)) for e in entries] == [
         (5.8, "张三", False),
@@ -260,7 +258,7 @@ def test_a_different_figure_needs_correct_and_keeps_the_old_one(cli, data_dir: P
         (5.9, "李四", True, True),
     ]
     table = cli("show", "gdp_growth").stdout
-    assert "已被更正 superseded" in table and "统计局修订" in table and "张三" in table
+    assert "已被更正" in table and "统计局修订" in table and "张三" in table
 
 
 def test_the_default_period_of_a_finished_year_is_the_full_year(cli, data_dir: Path) -> None:

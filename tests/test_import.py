@@ -11,6 +11,14 @@ from openpyxl import Workbook
 
 from conftest import records_file
 
+
+@pytest.fixture
+def cli(cli, monkeypatch: pytest.MonkeyPatch):
+    """These tests read the English messages; one test below reads the Chinese ones."""
+    monkeypatch.setenv("TLTRACK_LANG", "en")
+    return cli
+
+
 CUMULATIVE = [
     "key_projects_started",
     "high_standard_farmland",
@@ -295,3 +303,13 @@ def test_missing_and_unsupported_files(cli, tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     result = cli("import", str(broken))
     assert result.exit_code == 65 and "not an .xlsx workbook" in result.stderr
+
+
+def test_messages_in_chinese(cli, tmp_path: Path) -> None:
+    header = ["metric", "period", "value"]
+    good = write_csv(tmp_path / "a.csv", header, [["gdp_growth", "2025-06", "5.8"]])
+    assert cli("import", str(good), "--lang", "zh").stderr == "a.csv: 新增 1，未变 0，更正 0\n"
+    bad = write_csv(tmp_path / "b.csv", header, [["gdp_growth", "2025-07", "x"]])
+    assert cli("import", str(bad), "--lang", "zh").stderr.splitlines()[-1] == (
+        "b.csv 未导入任何数据: 1 个问题"
+    )

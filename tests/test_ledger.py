@@ -51,7 +51,7 @@ def test_records_for_unknown_metrics_are_reported_not_dropped(cli, data_dir: Pat
     path.write_text(
         path.read_text(encoding="utf-8").replace('"gdp_growth"', '"old_metric"'), "utf-8"
     )
-    result = cli("status")
+    result = cli("status", "--lang", "en")
     assert result.exit_code == 0
     assert "has figures for 'old_metric'" in result.stderr
     checked = cli("validate")

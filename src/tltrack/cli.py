@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from tltrack import __version__
 from tltrack.errors import ExitCode, TltrackError
+from tltrack.i18n import Lang
 from tltrack.model import STATUSES, Status
 
 
@@ -100,6 +101,22 @@ YearOption = Annotated[
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
+
+
+class LangChoice(enum.StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[
+    LangChoice | None,
+    typer.Option(
+        "--lang",
+        help="Language of the output for people: zh or en (default: $TLTRACK_LANG, else zh"
+        " when the locale (LC_ALL, LANG) is Chinese, else en).",
+        show_default=False,
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -109,6 +126,12 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _lang(choice: LangChoice | None) -> Lang:
+    from tltrack.i18n import detect_lang
+
+    return detect_lang() if choice is None else choice.value
 
 
 def _examples(*lines: str) -> str:
@@ -184,13 +207,14 @@ def status(
         typer.Option("--status", help="Only these statuses (repeat, or comma-separated)."),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """Show every target's progress: actual, completion, 时序进度, gap and status."""
     from tltrack import render, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
     report = tracker.status(workspace, _as_of(as_of), category, owner, _statuses(status_filter))
-    render.print_status(report, fmt.value)
+    render.print_status(report, fmt.value, _lang(lang))
 
 
 @app.command(
@@ -236,13 +260,14 @@ def record(
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """Record a year-to-date figure for a target, then show its status line."""
     from tltrack import render, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
     result = tracker.record(workspace, metric, value, period, note, by, correct)
-    render.print_record(result, fmt.value)
+    render.print_record(result, fmt.value, _lang(lang))
 
 
 @app.command(
@@ -271,6 +296,7 @@ def import_file(
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """Record a file of year-to-date figures, all or nothing.
 
@@ -284,9 +310,9 @@ def import_file(
     try:
         result = tracker.import_figures(workspace, file, correct, dry_run, by)
     except ValidationFailed as exc:
-        render.print_problems(exc.problems, f"nothing was imported from {file.name}")
+        render.print_problems(exc.problems, _lang(lang), file.name)
         raise typer.Exit(ExitCode.DATAERR) from None
-    render.print_import(result, fmt.value)
+    render.print_import(result, fmt.value, _lang(lang))
 
 
 @app.command(
@@ -310,6 +336,7 @@ def check(
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
     from tltrack import render, tracker
@@ -317,9 +344,71 @@ def check(
     workspace = tracker.open_workspace(data_dir, year)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
     result = tracker.check(workspace, _as_of(as_of), levels)
-    render.print_check(result, fmt.value)
+    render.print_check(result, fmt.value, _lang(lang))
     if result.failed:
         raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+class ReportFormat(enum.StrEnum):
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+_REPORT_SUFFIXES = {".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+@app.command(
+    epilog=_examples(
+        "tltrack report --format html -o bulletin.html",
+        "tltrack report -o 2025-06.xlsx --as-of 2025-07-10",
+        "tltrack report --lang en > bulletin.md",
+    )
+)
+def report(
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="markdown, html or xlsx (default: from the -o file's suffix, else markdown).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+    ] = None,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    lang: LangOption = None,
+) -> None:
+    """The monthly bulletin (月度调度通报): a summary, what lags most, and every category."""
+    from tltrack import bulletin, tracker
+    from tltrack.fileio import write_atomic
+
+    chosen = fmt.value if fmt else None
+    if chosen is None:
+        suffix = output.suffix.lower() if output else ""
+        chosen = _REPORT_SUFFIXES.get(suffix, "markdown")
+    if chosen == "xlsx" and output is None:
+        raise typer.BadParameter("an .xlsx bulletin needs a file: add -o FILE", param_hint="-o")
+    workspace = tracker.open_workspace(data_dir, year)
+    built = bulletin.build(workspace, _as_of(as_of))
+    language = _lang(lang)
+    if chosen == "xlsx":
+        data = bulletin.xlsx_bytes(built, language)
+    elif chosen == "html":
+        data = bulletin.html_document(built, language).encode("utf-8")
+    else:
+        data = bulletin.markdown(built, language).encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_atomic(output, data)
+    typer.echo(f"wrote {output} ({len(data) / 1024:.0f} KiB)", err=True)
 
 
 @app.command(
@@ -333,12 +422,13 @@ def history(
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """Every period's figure of a target, with its pace, a trend line and its corrections."""
     from tltrack import render, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    render.print_history(*tracker.history(workspace, metric), fmt.value)
+    render.print_history(*tracker.history(workspace, metric), fmt.value, _lang(lang))
 
 
 @app.command(
@@ -353,13 +443,14 @@ def list_targets(
     year: YearOption = None,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """List the targets of the year: id, name, category, kind, target and 2024 baseline."""
     from tltrack import render, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
     targets = [t for t in workspace.catalog.targets if category is None or t.category == category]
-    render.print_targets(targets, fmt.value)
+    render.print_targets(targets, fmt.value, _lang(lang))
 
 
 @app.command(
@@ -374,12 +465,13 @@ def show(
     year: YearOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """Show one target: its details, the report's words, its status and every figure recorded."""
     from tltrack import render, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    render.print_detail(tracker.show(workspace, metric, _as_of(as_of)), fmt.value)
+    render.print_detail(tracker.show(workspace, metric, _as_of(as_of)), fmt.value, _lang(lang))
 
 
 @app.command(
@@ -391,12 +483,13 @@ def show(
 def validate(
     data_dir: DataDirOption = None,
     fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
 ) -> None:
     """Check every target file and records file; list all problems with file and line (exit 65)."""
     from tltrack import render, tracker
 
     result = tracker.validate(data_dir)
-    render.print_validation(result, fmt.value)
+    render.print_validation(result, fmt.value, _lang(lang))
     if result.problems:
         raise typer.Exit(ExitCode.DATAERR)
 

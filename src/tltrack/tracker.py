@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 from collections.abc import Iterable, Sequence
@@ -88,7 +89,10 @@ class StatusReport:
     as_of: date
     assessments: list[Assessment]
     stale_after_days: int
-    warnings: list[str] = field(default_factory=list)
+    # Figures for metrics the target file does not define: reported, never dropped silently.
+    unknown_metrics: list[str] = field(default_factory=list)
+    records_name: str = ""
+    targets_name: str = ""
 
     @property
     def summary(self) -> dict[Status, int]:
@@ -101,17 +105,19 @@ class StatusReport:
 def assess_all(workspace: Workspace, records: Sequence[Record], as_of: date) -> StatusReport:
     grouped = records_by_metric(records)
     catalog = workspace.catalog
-    unknown = sorted(set(grouped) - set(catalog.by_id))
-    warnings = [
-        f"{workspace.records_file.name} has figures for {m!r}, which {catalog.path.name} does"
-        " not define; run 'tltrack validate'"
-        for m in unknown
-    ]
     thresholds = catalog.meta.thresholds
     assessments = [
         assess(t, grouped.get(t.id, []), workspace.year, as_of, thresholds) for t in catalog.targets
     ]
-    return StatusReport(workspace.year, as_of, assessments, thresholds.stale_after_days, warnings)
+    return StatusReport(
+        workspace.year,
+        as_of,
+        assessments,
+        thresholds.stale_after_days,
+        sorted(set(grouped) - set(catalog.by_id)),
+        workspace.records_file.name,
+        catalog.path.name,
+    )
 
 
 def status(
@@ -121,6 +127,9 @@ def status(
     owner: str | None = None,
     statuses: Sequence[Status] = (),
 ) -> StatusReport:
+    if category is not None and not any(t.category == category for t in workspace.catalog.targets):
+        categories = dict.fromkeys(t.category for t in workspace.catalog.targets)
+        raise UsageError(f"no category {category!r}; the categories are: {', '.join(categories)}")
     report = assess_all(workspace, workspace.records(), as_of)
     kept = [
         a
@@ -129,10 +138,7 @@ def status(
         and (owner is None or a.target.owner == owner)
         and (not statuses or a.status in statuses)
     ]
-    if category is not None and not any(t.category == category for t in workspace.catalog.targets):
-        categories = dict.fromkeys(t.category for t in workspace.catalog.targets)
-        raise UsageError(f"no category {category!r}; the categories are: {', '.join(categories)}")
-    return StatusReport(report.year, report.as_of, kept, report.stale_after_days, report.warnings)
+    return dataclasses.replace(report, assessments=kept)
 
 
 def parse_value(target: Target, text: str) -> float:
@@ -398,6 +404,14 @@ FAIL_ON_CHOICES = (*FAIL_LEVELS, "stale")
 _SEVERITY: dict[Status, int] = {"missed": 0, "at_risk": 1, "behind": 2}
 
 
+def worst_first(assessments: Iterable[Assessment]) -> list[Assessment]:
+    """The targets that lag: missed, then at risk, then behind; the largest gap first."""
+    return sorted(
+        (a for a in assessments if a.status in _SEVERITY),
+        key=lambda a: (_SEVERITY[a.status], a.gap if a.gap is not None else 0.0),
+    )
+
+
 @dataclass(frozen=True)
 class CheckResult:
     report: StatusReport
@@ -421,10 +435,7 @@ def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> Che
     levels = [level for level in FAIL_LEVELS if level in fail_on] or ["behind"]
     failing_statuses = FAIL_LEVELS[levels[0]]
     report = assess_all(workspace, workspace.records(), as_of)
-    lagging = sorted(
-        (a for a in report.assessments if a.status in _SEVERITY),
-        key=lambda a: (_SEVERITY[a.status], a.gap if a.gap is not None else 0.0),
-    )
+    lagging = worst_first(report.assessments)
     stale = [a for a in report.assessments if a.stale]
     failed = any(a.status in failing_statuses for a in lagging) or (
         "stale" in fail_on and bool(stale)

@@ -1,0 +1,120 @@
+"""Plain-text cells shared by the terminal tables, CSV, Markdown, HTML and xlsx output."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tltrack.assess import Assessment
+from tltrack.i18n import Lang, status_label, text
+from tltrack.model import STATUSES, Status, Target
+
+STALE_MARK = "*"
+# Row cells in table order; headers come from i18n under the same keys.
+COLUMNS = (
+    "name",
+    "actual",
+    "period",
+    "target",
+    "completion",
+    "expected",
+    "gap",
+    "projected",
+    "status",
+)
+
+
+def number(value: float | None, digits: int = 4) -> str:
+    """A figure as people write it: no exponent, no thousands separator, no trailing zeros."""
+    if value is None:
+        return ""
+    out = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if out in ("-0", "") else out
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    out = number(value, 1)
+    return out if out.startswith("-") or out == "0" else f"+{out}"
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{number(value, 1)}%"
+
+
+def with_unit(value: float | None, unit: str) -> str:
+    return "" if value is None else f"{number(value)}{unit}"
+
+
+def target_text(lang: Lang, t: Target) -> str:
+    if t.kind == "milestone":
+        return text(lang, "done") + (f" ({t.due.isoformat()})" if t.due else "")
+    sign = "≥" if t.direction == "at_least" else "≤"
+    core = f"{sign}{number(t.target)}{t.unit}"
+    if t.base_year is not None:
+        if lang == "zh":
+            core = f"较{t.base_year}年{'下降' if t.change == 'decrease' else '增长'}{core}"
+        else:
+            core = f"{t.change} vs {t.base_year} {core}"
+    return f"{text(lang, 'stretch')}{'' if lang == 'zh' else ' '}{core}" if t.stretch else core
+
+
+def value_text(lang: Lang, t: Target, value: float | None) -> str:
+    if value is None:
+        return ""
+    if t.kind == "milestone":
+        return text(lang, "done") if value >= 100 else f"{number(value)}%"
+    return with_unit(value, t.unit)
+
+
+def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, str]:
+    """One target's row. For people a stale figure's period carries a mark explained under
+    the table; CSV carries a `stale` column instead."""
+    t = a.target
+    stale = STALE_MARK if a.stale and mark_stale else ""
+    return {
+        "name": t.name,
+        "actual": value_text(lang, t, a.value),
+        "period": f"{a.period}{stale}" if a.period else "",
+        "target": target_text(lang, t),
+        "completion": percent(a.completion),
+        "expected": percent(a.expected),
+        "gap": signed(a.gap),
+        "projected": "" if t.kind == "milestone" else with_unit(a.projected, t.unit),
+        "status": status_label(lang, a.status),
+    }
+
+
+def headers(lang: Lang) -> list[str]:
+    return [text(lang, key) for key in COLUMNS]
+
+
+def summary_text(lang: Lang, summary: dict[Status, int]) -> str:
+    parts = " · ".join(f"{status_label(lang, s)} {summary[s]}" for s in STATUSES)
+    return text(lang, "summary", total=sum(summary.values()), parts=parts)
+
+
+def stale_note(lang: Lang, items: Sequence[Assessment], days: int) -> str | None:
+    """The note for figures marked stale: a bulletin must say so, not hide it."""
+    if not any(a.stale for a in items):
+        return None
+    return text(lang, "stale_note", mark=STALE_MARK, days=days)
+
+
+def gap_phrase(lang: Lang, a: Assessment) -> str:
+    """The gap in the users' words: 滞后时序进度 3.5 个百分点."""
+    if a.gap is None:
+        return ""
+    size = number(abs(a.gap), 1)
+    if a.target.kind == "cumulative" or a.target.base_year is not None:
+        return text(lang, "lag_by" if a.gap < 0 else "ahead_by", pp=size)
+    if a.target.unit == "%":
+        return text(lang, "short_by" if a.gap < 0 else "over_by", pp=size)
+    return f"{'-' if a.gap < 0 else '+'}{size}{a.target.unit}"
+
+
+def by_category(items: Sequence[Assessment]) -> list[tuple[str, list[Assessment]]]:
+    groups: dict[str, list[Assessment]] = {}
+    for item in items:
+        groups.setdefault(item.target.category, []).append(item)
+    return list(groups.items())
