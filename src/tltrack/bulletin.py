@@ -16,6 +16,7 @@ from tltrack.formatting import (
     by_category,
     gap_phrase,
     headers,
+    number,
     row_cells,
     summary_text,
     target_text,
@@ -130,7 +131,8 @@ _CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; padding: 24px; background: #f6f8fa; color: var(--ink);
   font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
-    "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+    "Hiragino Sans GB", "Microsoft YaHei", "DejaVu Sans", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
     "Helvetica Neue", Arial, sans-serif;
   font-size: 14px; line-height: 1.5; }
 main { max-width: 1180px; margin: 0 auto; background: var(--paper); padding: 28px 32px;
@@ -223,7 +225,8 @@ def html_document(b: Bulletin, lang: Lang) -> str:
     return "\n".join(parts) + "\n"
 
 
-_W, _H, _PAD = 220, 56, 4
+_W, _H, _PAD = 240, 64, 4
+_LABEL = 'font-size="10" fill="#59636e"'
 
 
 def chart_svg(lang: Lang, a: Assessment, series: Sequence[tuple[Period, float]]) -> str:
@@ -283,11 +286,29 @@ def chart_svg(lang: Lang, a: Assessment, series: Sequence[tuple[Period, float]])
         parts += [
             f'<circle cx="{x(p.months)}" cy="{y(v)}" r="2.5" fill="{colour}"/>' for p, v in series
         ]
+    # Labels: the target at the right end of its line, the latest figure by its point.
+    parts.append(
+        f'<text x="{_W - _PAD}" y="{max(10.0, y(goal) - 3)}" text-anchor="end" {_LABEL}>'
+        f"{html.escape(number(goal))}</text>"
+    )
+    if series:
+        last_period, last_value = series[-1]
+        anchor = "end" if last_period.months > 6 else "start"
+        shift = -5 if anchor == "end" else 5
+        label_y = min(_H - 2.0, y(last_value) + 12)
+        parts.append(
+            f'<text x="{x(last_period.months) + shift}" y="{label_y}" text-anchor="{anchor}"'
+            f' font-size="10" fill="{colour}">{html.escape(number(last_value))}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
 # --- xlsx ------------------------------------------------------------------------------------
+
+
+def _argb(status: str) -> str:
+    return "FF" + STATUS_COLOURS[status][1:].upper()
 
 
 def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
@@ -308,7 +329,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     summary.append([text(lang, "status"), text(lang, "targets_count", count="").strip()])
     for status in STATUSES:
         summary.append([status_label(lang, status), r.summary[status]])
-        summary.cell(summary.max_row, 1).font = Font(color=STATUS_COLOURS[status][1:], bold=True)
+        summary.cell(summary.max_row, 1).font = Font(color=_argb(status), bold=True)
     summary.append([])
     summary.append([text(lang, "most_behind")])
     summary.cell(summary.max_row, 1).font = Font(bold=True)
@@ -329,7 +350,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
         cells = row_list(lang, a)
         details.append([a.target.category, *cells, a.target.id, bool(a.stale)])
         status_cell = details.cell(details.max_row, len(cells) + 1)
-        status_cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[a.status][1:])
+        status_cell.fill = PatternFill("solid", fgColor=_argb(a.status))
         status_cell.font = Font(color="FFFFFF", bold=True)
     widths = [14, 30, 12, 10, 16, 10, 10, 10, 12, 20, 30, 8]
     for index, width in enumerate(widths, start=1):

@@ -1,0 +1,154 @@
+"""tltrack report: the bulletin in Markdown, self-contained HTML and xlsx."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+AS_OF = ("--as-of", "2025-07-20")
+
+
+@pytest.fixture
+def month(cli):
+    for args in [
+        ("key_projects_started", "120", "--period", "2025-03"),
+        ("key_projects_started", "262", "--period", "2025-06"),  # on track, +2.4 pp
+        ("desertification_control", "150", "--period", "2025-06"),  # behind, -7.1 pp
+        ("gdp_growth", "5.3", "--period", "2025-Q1"),
+        ("gdp_growth", "5.8", "--period", "2025-H1"),  # behind, 0.2 pp short
+        ("retail_sales_growth", "2.5", "--period", "2025-06"),  # at risk, 1.5 pp short
+        ("housing_sales", "30", "--period", "2025-04"),  # stale
+        ("yinchuo_jiliao_phase2_water", "done", "--period", "2025-06"),
+        ("gahaishan_reservoir", "70%", "--period", "2025-06"),
+        ("online_service_rate", "93", "--period", "2025-06"),
+    ]:
+        assert cli("record", *args).exit_code == 0
+    return cli
+
+
+def test_markdown_bulletin_in_chinese(month) -> None:
+    result = month("report", *AS_OF)
+    assert result.exit_code == 0, result.stderr
+    md = result.stdout
+    assert md.startswith("# 通辽市2025年政府工作报告目标 月度调度通报\n\n截至 2025-07-20\n")
+    assert (
+        "共 62 项: 已完成 achieved 1 · 进度正常 on_track 3 · 滞后 behind 2 · "
+        "严重滞后 at_risk 2 · 未完成 missed 0 · 未填报 no_data 54"
+    ) in md
+    lagging = re.findall(r"^\d+\. (.*)$", md, flags=re.M)
+    assert lagging == [
+        "商品房销售面积: 30万平方米 (2025-04), 严重滞后 at_risk, 滞后时序进度 13.3 个百分点",
+        "社会消费品零售总额增长: 2.5% (2025-06), 严重滞后 at_risk, 低于目标 1.5 个百分点",
+        "综合治沙: 150万亩 (2025-06), 滞后 behind, 滞后时序进度 7.1 个百分点",
+        "地区生产总值增长: 5.8% (2025-H1), 滞后 behind, 低于目标 0.2 个百分点",
+    ]
+    assert "数据过期(超过 45 天): 商品房销售面积 (2025-04)" in md
+    for category in ("## 主要指标", "## 农牧业", "## 生态环保"):
+        assert category in md
+    assert (
+        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 | 进度正常 on_track |"
+        in md
+    )
+
+
+def test_markdown_bulletin_in_english(month) -> None:
+    md = month("report", *AS_OF, "--lang", "en").stdout
+    assert md.startswith(
+        "# 通辽市2025年政府工作报告目标 Monthly progress bulletin\n\nas of 2025-07-20"
+    )
+    assert "Targets furthest behind" in md
+    assert "综合治沙: 150万亩 (2025-06), behind, 7.1 pp behind pace" in md
+    assert "at risk" in md and "进度正常" not in md
+
+
+def test_html_bulletin_is_self_contained(month, tmp_path: Path) -> None:
+    out = tmp_path / "bulletin.html"
+    result = month("report", *AS_OF, "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"wrote {out} (")
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith('<!doctype html>\n<html lang="zh-CN">')
+    for forbidden in ("<script", "<link", "<img", "@import", "url(", "src="):
+        assert forbidden not in page
+    # The only address is the SVG namespace, which is a name and is never fetched.
+    assert set(re.findall(r"https?://[^\"' )]+", page)) == {"http://www.w3.org/2000/svg"}
+    rows = re.findall(r'<tr data-id="([^"]+)">(.*?)</tr>', page, flags=re.S)
+    assert len(rows) == 62
+    charted = {target_id for target_id, row in rows if "<svg" in row}
+    assert charted == {
+        "key_projects_started",
+        "desertification_control",
+        "gdp_growth",
+        "retail_sales_growth",
+        "housing_sales",
+        "yinchuo_jiliao_phase2_water",
+        "gahaishan_reservoir",
+        "online_service_rate",
+    }
+    projects = dict(rows)["key_projects_started"]
+    assert projects.count("<circle") == 2  # March and June
+    assert 'stroke-dasharray="4 3"' in projects  # the pace line
+    assert "“推动项目快建设早投产,全年开复工重点项目500个以上,力争投资突破600亿元”" in projects
+    assert "Noto Sans CJK SC" in page and "Microsoft YaHei" in page
+
+
+def test_html_bulletin_of_a_full_year_is_small_enough_to_mail(cli, tmp_path: Path) -> None:
+    import json
+
+    figures = []
+    ids = [t["id"] for t in json.loads(cli("list", "--format", "json").stdout)]
+    for target_id in ids:
+        for month_number in range(1, 13):
+            figures.append(f"{target_id},2025-{month_number:02d},{month_number * 3}")
+    path = tmp_path / "year.csv"
+    path.write_text("metric,period,value\n" + "\n".join(figures) + "\n", encoding="utf-8")
+    assert cli("import", str(path)).exit_code == 0
+    out = tmp_path / "b.html"
+    assert cli("report", "--as-of", "2026-01-31", "-o", str(out)).exit_code == 0
+    assert out.stat().st_size < 300_000
+
+
+def test_xlsx_bulletin(month, tmp_path: Path) -> None:
+    out = tmp_path / "通报.xlsx"
+    assert month("report", *AS_OF, "-o", str(out)).exit_code == 0
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["通报", "明细"]
+    summary = [row[0] for row in workbook["通报"].iter_rows(values_only=True)]
+    assert summary[0] == "通辽市2025年政府工作报告目标 月度调度通报"
+    assert "综合治沙: 150万亩 (2025-06), 滞后 behind, 滞后时序进度 7.1 个百分点" in summary
+    details = list(workbook["明细"].iter_rows(values_only=True))
+    assert details[0][:3] == ("类别", "指标", "实际")
+    assert len(details) == 63
+    projects = next(row for row in details if row[1] == "开复工重点项目")
+    assert projects[2:10] == (
+        "262个",
+        "2025-06",
+        "≥500个",
+        "52.4%",
+        "50%",
+        "+2.4",
+        "524个",
+        "进度正常 on_track",
+    )
+    status_cell = workbook["明细"].cell(
+        next(i for i, row in enumerate(details, 1) if row[1] == "综合治沙"), 10
+    )
+    assert status_cell.fill.fgColor.rgb == "FFBF8700"
+
+
+def test_xlsx_needs_a_file_and_the_format_follows_the_suffix(month, tmp_path: Path) -> None:
+    result = month("report", "--format", "xlsx")
+    assert result.exit_code == 2 and "needs a file" in result.stderr
+    md = tmp_path / "b.md"
+    assert month("report", *AS_OF, "-o", str(md)).exit_code == 0
+    assert md.read_text(encoding="utf-8").startswith("# 通辽市2025年政府工作报告目标 月度调度通报")
+
+
+def test_report_into_a_missing_folder_is_exit_73(month, tmp_path: Path) -> None:
+    result = month("report", "-o", str(tmp_path / "no" / "such" / "b.html"))
+    assert result.exit_code == 73
+    assert len(result.stderr.splitlines()) == 1
