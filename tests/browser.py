@@ -5,6 +5,7 @@ Chromium reads NUL-terminated JSON commands on fd 3 and writes replies and event
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -105,19 +106,15 @@ class Browser:
         return dict(json.loads(raw))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close", timeout=5)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
         for fd in (self._to_chrome, self._from_chrome):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         shutil.rmtree(self.profile, ignore_errors=True)
 
 

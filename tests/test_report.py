@@ -49,9 +49,9 @@ def test_markdown_bulletin_in_chinese(month) -> None:
     for category in ("## 主要指标", "## 农牧业", "## 生态环保"):
         assert category in md
     assert (
-        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 | 进度正常 on_track |"
-        in md
-    )
+        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 |"
+        " 进度正常 on_track |"
+    ) in md
 
 
 def test_markdown_bulletin_in_english(month) -> None:
