@@ -13,7 +13,18 @@ import pytest
 from conftest import REPO
 from tltrack import __version__, tracker
 
-COMMANDS = ["status", "record", "import", "check", "history", "list", "show", "validate"]
+COMMANDS = [
+    "status",
+    "record",
+    "import",
+    "check",
+    "report",
+    "history",
+    "list",
+    "show",
+    "validate",
+    "init",
+]
 
 
 def test_version(cli) -> None:

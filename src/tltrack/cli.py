@@ -69,7 +69,7 @@ def _fail(text: str, code: int) -> int:
 app = typer.Typer(
     cls=TltrackGroup,
     name="tltrack",
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
@@ -228,7 +228,12 @@ def status(
     ),
 )
 def record(
-    metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
+    metric: Annotated[
+        str,
+        typer.Argument(
+            help="Target id or its exact Chinese name.", autocompletion=_complete_metric
+        ),
+    ],
     value: Annotated[
         str,
         typer.Argument(
@@ -418,7 +423,12 @@ def report(
     )
 )
 def history(
-    metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
+    metric: Annotated[
+        str,
+        typer.Argument(
+            help="Target id or its exact Chinese name.", autocompletion=_complete_metric
+        ),
+    ],
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -460,7 +470,12 @@ def list_targets(
     )
 )
 def show(
-    metric: Annotated[str, typer.Argument(help="Target id or its exact Chinese name.")],
+    metric: Annotated[
+        str,
+        typer.Argument(
+            help="Target id or its exact Chinese name.", autocompletion=_complete_metric
+        ),
+    ],
     data_dir: DataDirOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
@@ -494,8 +509,59 @@ def validate(
         raise typer.Exit(ExitCode.DATAERR)
 
 
+@app.command(
+    epilog=_examples(
+        "tltrack init",
+        "tltrack init ./targets --catalog",
+        "tltrack init ~/targets --year 2026",
+    )
+)
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The data folder to start (default: ./targets).")
+    ] = Path("targets"),
+    catalog: Annotated[
+        bool,
+        typer.Option(
+            "--catalog",
+            help="Start from the shipped catalog of Tongliao's 2025 targets, not a template.",
+        ),
+    ] = False,
+    year: Annotated[
+        int | None,
+        typer.Option(help="Year of the template (default: this year).", show_default=False),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Start a new data folder: a commented target-file template, or the shipped catalog."""
+    from tltrack import setup
+
+    result = setup.init(folder, year or date.today().year, catalog)
+    for path in result.written:
+        typer.echo(f"wrote {path}", err=True)
+    typer.echo(
+        "next: edit the target file, then 'tltrack validate'"
+        if _lang(lang) == "en"
+        else "下一步: 编辑目标文件，然后运行 'tltrack validate'",
+        err=True,
+    )
+
+
+def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of target ids and names from the data folder; never fails."""
+    try:
+        from tltrack import tracker
+
+        catalog = tracker.open_workspace(None, None).catalog
+    except Exception:
+        return []
+    by_id = [(t.id, t.name) for t in catalog.targets if t.id.startswith(incomplete)]
+    by_name = [(t.name, t.id) for t in catalog.targets if t.name.startswith(incomplete)]
+    return by_id + by_name
+
+
 def main() -> None:
-    app()
+    app(prog_name="tltrack")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,118 @@
+"""Starting a data folder: `tltrack init`."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from tltrack.errors import CannotCreateError, NoInputError
+from tltrack.fileio import os_error, write_atomic
+
+SHIPPED_YEAR = 2025
+SOURCE_NAME = "tongliao-2025-work-report.txt"
+
+TEMPLATE = """\
+# {year} 年目标 — a target file for tltrack. tltrack reads this file and never writes it.
+# Each [[target]] is one target of the work report. Check the file with 'tltrack validate'.
+#
+# Fields of a target:
+#   id         ASCII name used on the command line, e.g. "gdp_growth"
+#   name       the target's Chinese name, also accepted on the command line; unique
+#   category   a heading for the status table and the bulletin, e.g. "主要指标"
+#   kind       growth (增速, a YTD rate) | cumulative (累计, a YTD total)
+#              | level (水平, a level now) | milestone (节点, done or not)
+#   target     the figure, in the report's own unit (milestones have none)
+#   unit       "%", "亿元", "万亩", "个", ...
+#   direction  "at_least" (以上, the default) or "at_most" (a ceiling)
+#   stretch    true for 力争 targets
+#   baseline   last year's figure of the same measure; baseline_unit when in another unit
+#   pace       "linear" (default), "year_end" (only the full-year figure counts),
+#              or twelve cumulative monthly shares, e.g. [0.02, 0.05, ..., 1.0]
+#   owner      牵头单位, the lead department
+#   quote      the report's own words for the target
+#   due        a milestone's due date, e.g. {year}-06-30 (default: the year's end)
+
+[meta]
+year = {year}
+title = "{year}年政府工作报告目标"
+
+[meta.thresholds]
+on_track = 0.95          # pace ratio at or above: 进度正常
+at_risk = 0.75           # pace ratio below: 严重滞后; in between: 滞后
+growth_behind_pp = 1.0   # a growth rate short by at most 1 pp: 滞后; more: 严重滞后
+stale_after_days = 45    # a figure whose period ended longer ago is flagged stale
+
+# Replace these examples with the report's targets.
+
+[[target]]
+id = "gdp_growth"
+name = "地区生产总值增长"
+category = "主要指标"
+kind = "growth"
+target = 6
+unit = "%"
+quote = "全市地区生产总值增长6%以上"
+
+[[target]]
+id = "key_projects_started"
+name = "开复工重点项目"
+category = "项目与投资"
+kind = "cumulative"
+target = 500
+unit = "个"
+quote = "全年开复工重点项目500个以上"
+
+[[target]]
+id = "reservoir_filled"
+name = "水库建成蓄水"
+category = "城乡建设"
+kind = "milestone"
+quote = "水库建成蓄水"
+"""
+
+GITIGNORE = "# tltrack's lock files: never commit them\n.*.lock\n"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    folder: Path
+    written: list[Path]
+
+
+def shipped_catalog_dir() -> Path:
+    """Where the shipped catalog is: inside the installed package, or in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "catalogs", here.parent.parent / "targets"):
+        if (folder / f"{SHIPPED_YEAR}.toml").is_file():
+            return folder
+    raise NoInputError("the shipped catalog is not installed with this copy of tltrack")
+
+
+def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
+    """A new data folder: the shipped catalog, or a commented template for `year`."""
+    target_year = SHIPPED_YEAR if with_catalog else year
+    target_file = folder / f"{target_year}.toml"
+    if target_file.exists():
+        raise CannotCreateError(f"{target_file} already exists; nothing was changed")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, "create", folder) from exc
+    written = []
+    if with_catalog:
+        source = shipped_catalog_dir()
+        write_atomic(target_file, (source / f"{SHIPPED_YEAR}.toml").read_bytes())
+        article = source / "source" / SOURCE_NAME
+        if article.is_file():
+            (folder / "source").mkdir(exist_ok=True)
+            shutil.copyfile(article, folder / "source" / SOURCE_NAME)
+            written.append(folder / "source" / SOURCE_NAME)
+    else:
+        write_atomic(target_file, TEMPLATE.format(year=year).encode("utf-8"))
+    written.insert(0, target_file)
+    gitignore = folder / ".gitignore"
+    if not gitignore.exists():
+        write_atomic(gitignore, GITIGNORE.encode("utf-8"))
+        written.append(gitignore)
+    return InitResult(folder, written)
