@@ -187,7 +187,7 @@ def test_a_broken_target_file_stops_status_with_one_line(
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    result = cli("status")
+    result = cli("status", "--lang", "en")
     assert result.exit_code == 65
     assert len(result.stderr.splitlines()) == 1
     assert re.search(expected, result.stderr)

@@ -92,7 +92,7 @@ def test_check_passes_when_nothing_lags(cli) -> None:
 
 
 def test_check_rejects_an_unknown_level(cli) -> None:
-    result = cli("check", "--fail-on", "late")
+    result = cli("check", "--fail-on", "late", "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == (
         "tltrack: error: --fail-on 'late' is not a level; use behind, at_risk, missed, stale\n"

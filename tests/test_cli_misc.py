@@ -103,7 +103,7 @@ def test_the_nearest_targets_folder_is_found(
 
 
 def test_a_missing_data_folder_is_exit_66(cli, tmp_path: Path) -> None:
-    result = cli("status", "--data-dir", str(tmp_path / "nowhere"))
+    result = cli("status", "--data-dir", str(tmp_path / "nowhere"), "--lang", "en")
     assert result.exit_code == 66
     assert (
         result.stderr
@@ -111,7 +111,7 @@ def test_a_missing_data_folder_is_exit_66(cli, tmp_path: Path) -> None:
     )
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = cli("status", "--data-dir", str(empty))
+    result = cli("status", "--data-dir", str(empty), "--lang", "en")
     assert result.exit_code == 66 and "no target file (YYYY.toml)" in result.stderr
 
 
@@ -129,7 +129,7 @@ def test_an_internal_error_is_exit_70_without_a_traceback(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(tracker, "status", explode)
-    result = cli("status")
+    result = cli("status", "--lang", "en")
     assert result.exit_code == 70
     assert result.stderr == (
         "tltrack: error: internal error: RuntimeError: boom; run again with TLTRACK_DEBUG=1"

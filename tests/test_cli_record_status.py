@@ -224,7 +224,7 @@ def test_recording_the_same_figure_again_changes_nothing(cli, data_dir: Path) ->
 def test_a_different_figure_needs_correct_and_keeps_the_old_one(cli, data_dir: Path) -> None:
     cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--by", "张三")
     before = records_file(data_dir).read_bytes()
-    refused = cli("record", "gdp_growth", "5.9", "--period", "2025-H1")
+    refused = cli("record", "gdp_growth", "5.9", "--period", "2025-H1", "--lang", "en")
     assert refused.exit_code == 65
     assert refused.stderr.count("\n") == 1
     assert "already has 5.8 for 2025-H1" in refused.stderr and "--correct" in refused.stderr
@@ -301,7 +301,7 @@ def test_the_default_period_of_a_finished_year_is_the_full_year(cli, data_dir: P
 def test_bad_input_is_refused_with_one_line_and_nothing_written(
     cli, data_dir: Path, args: tuple[str, ...], code: int, message: str
 ) -> None:
-    result = cli("record", *args)
+    result = cli("record", *args, "--lang", "en")
     assert result.exit_code == code
     assert len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith("tltrack: error: ")
@@ -328,9 +328,9 @@ def test_status_filters(cli) -> None:
     ag = status_json(cli, *AS_OF_JULY, "--category", "农牧业")
     assert {t["category"] for t in ag["targets"]} == {"农牧业"} and len(ag["targets"]) == 14
     assert status_json(cli, "--owner", "市发改委")["targets"] == []
-    bad = cli("status", "--category", "农业")
+    bad = cli("status", "--category", "农业", "--lang", "en")
     assert bad.exit_code == 2 and "no category '农业'" in bad.stderr
-    bad = cli("status", "--status", "late")
+    bad = cli("status", "--status", "late", "--lang", "en")
     assert bad.exit_code == 2 and "'late' is not a status" in bad.stderr
 
 
@@ -383,3 +383,34 @@ def test_no_color_and_plain_json(cli) -> None:
     cli("record", "key_projects_started", "262", "--period", "2025-06")
     assert "\x1b[" not in cli("status", *AS_OF_JULY).stdout
     assert "\x1b[" not in cli("status", "--format", "json").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("gdp_growth", "nan"), "数值 'nan' 无效: nan 和 infinity 不是有效数字"),
+        (
+            ("gdp_grwth", "5"),
+            "2025.toml 中没有指标 'gdp_grwth'；您要找的是否是 gdp_growth, rd_spending_growth？",
+        ),
+        (("gdp_growth", "5.8", "--period", "2025-13"), "期间 '2025-13' 无效: 月份须为 01 到 12"),
+        (
+            ("gdp_growth", "1,686"),
+            "数值 '1,686' 无效: 请去掉千位分隔符或空格(如 1686，而不是 1,686)",
+        ),
+        (("gdp_growth",), "缺少参数 'value' (参见 'tltrack record --help')"),
+        (("gdp_growth", "5", "--period", "2024-06"), "期间 2024-06 不在目标年度 2025 内"),
+    ],
+)
+def test_errors_in_chinese(cli, data_dir: Path, args: tuple[str, ...], line: str) -> None:
+    result = cli("record", *args, "--lang", "zh")
+    assert result.stderr == f"tltrack: error: {line}\n"
+    assert not records_file(data_dir).exists()
+
+
+def test_a_conflict_in_chinese(cli) -> None:
+    cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    result = cli("record", "gdp_growth", "5.9", "--period", "2025-H1")
+    assert result.exit_code == 65
+    assert result.stderr.startswith("tltrack: error: gdp_growth 在 2025-H1 已有数据 5.8(")
+    assert result.stderr.endswith("由 tester 填报)；如需更正，请加 --correct 重新运行\n")

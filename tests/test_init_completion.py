@@ -42,7 +42,7 @@ def test_init_never_overwrites(cli, tmp_path: Path) -> None:
     folder = tmp_path / "t"
     assert cli("init", str(folder), "--year", "2026").exit_code == 0
     (folder / "2026.toml").write_text("# mine\n", encoding="utf-8")
-    again = cli("init", str(folder), "--year", "2026")
+    again = cli("init", str(folder), "--year", "2026", "--lang", "en")
     assert again.exit_code == 73
     assert (
         again.stderr

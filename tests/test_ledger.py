@@ -20,7 +20,7 @@ def test_a_hand_edited_records_file_is_not_rewritten(cli, data_dir: Path) -> Non
     path = records_file(data_dir)
     edited = path.read_text(encoding="utf-8") + "# checked by 王五\n"
     path.write_text(edited, encoding="utf-8")
-    result = cli("record", "gdp_growth", "5.9", "--period", "2025-Q3")
+    result = cli("record", "gdp_growth", "5.9", "--period", "2025-Q3", "--lang", "en")
     assert result.exit_code == 65
     assert "was edited by hand" in result.stderr and "tltrack validate" in result.stderr
     assert len(result.stderr.splitlines()) == 1
@@ -66,7 +66,7 @@ def test_a_busy_lock_is_exit_75_and_nothing_is_written(
     lock = lock_path(records_file(data_dir))
     with lock.open("w") as holder:
         fcntl.flock(holder, fcntl.LOCK_EX)
-        result = cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+        result = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "en")
     assert result.exit_code == 75
     assert "held by another tltrack writer" in result.stderr and "try again" in result.stderr
     assert not records_file(data_dir).exists()

@@ -141,7 +141,7 @@ def test_xlsx_bulletin(month, tmp_path: Path) -> None:
 
 
 def test_xlsx_needs_a_file_and_the_format_follows_the_suffix(month, tmp_path: Path) -> None:
-    result = month("report", "--format", "xlsx")
+    result = month("report", "--format", "xlsx", "--lang", "en")
     assert result.exit_code == 2 and "needs a file" in result.stderr
     md = tmp_path / "b.md"
     assert month("report", *AS_OF, "-o", str(md)).exit_code == 0

@@ -34,22 +34,24 @@ class TltrackGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
         try:
-            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
         except TltrackError as exc:
-            code = _fail(exc.message, exc.exit_code)
+            code = _fail(argv, exc.message, exc.exit_code)
         except typer.TyperException as exc:  # usage errors: unknown option, missing argument
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            code = _fail(f"{exc.format_message()}{hint}", exc.exit_code)
+            code = _fail(argv, f"{exc.format_message()}{hint}", exc.exit_code)
         except (KeyboardInterrupt, typer.Abort):
-            code = _fail("interrupted", 130)
+            code = _fail(argv, "interrupted", 130)
         except BrokenPipeError:
             code = ExitCode.OK  # `tltrack status | head` is fine
         except Exception as exc:  # the one place unexpected errors are caught
             if os.environ.get("TLTRACK_DEBUG") == "1":
                 raise
             code = _fail(
+                argv,
                 f"internal error: {type(exc).__name__}: {exc}; run again with TLTRACK_DEBUG=1"
                 " for the details",
                 ExitCode.SOFTWARE,
@@ -60,10 +62,28 @@ class TltrackGroup(TyperGroup):
         return code
 
 
-def _fail(text: str, code: int) -> int:
-    sys.stderr.write(f"tltrack: error: {text}\n".encode("utf-8", "backslashreplace").decode())
+def _fail(argv: Sequence[str], text: str, code: int) -> int:
+    """One line on stderr, in the language the command asked for."""
+    from tltrack.i18n import translate_error
+
+    line = f"tltrack: error: {translate_error(_lang_of(argv), text)}\n"
+    sys.stderr.write(line.encode("utf-8", "backslashreplace").decode())
     sys.stderr.flush()
     return code
+
+
+def _lang_of(argv: Sequence[str]) -> Lang:
+    """--lang from the command line, which may not have been parsed when an error struck."""
+    from tltrack.i18n import LANGS, detect_lang
+
+    for index, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        for lang in LANGS:
+            if value == lang:
+                return lang
+    return detect_lang()
 
 
 app = typer.Typer(

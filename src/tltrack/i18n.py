@@ -173,3 +173,131 @@ def status_label(lang: Lang, status: str) -> str:
     if lang == "zh":
         return f"{STATUS_LABELS['zh'][status]} {status}"
     return STATUS_LABELS["en"][status]
+
+
+# Error messages are written once, in English, where they arise; for Chinese output they are
+# translated here, phrase by phrase, so the core stays free of language concerns. A phrase
+# without a translation stays in English rather than being lost.
+_ERROR_PHRASES_ZH: list[tuple[str, str]] = [
+    (r"^internal error: ", "内部错误: "),
+    (r"bad value ('(?:[^'\\]|\\.)*'|\"[^\"]*\"): ", r"数值 \1 无效: "),
+    (r"empty value: give a number, e\.g\. 5\.8", "数值为空: 请填写数字，如 5.8"),
+    (r"nan and infinity are not figures", "nan 和 infinity 不是有效数字"),
+    (r"out of range \(at most (.+?)\)", r"超出范围(绝对值最大 \1)"),
+    (r"write the number in digits \(200, not 二百\)", "请用阿拉伯数字书写(如 200，而不是 二百)"),
+    (
+        r"remove the thousands separators or spaces \(1686, not 1,686\)",
+        "请去掉千位分隔符或空格(如 1686，而不是 1,686)",
+    ),
+    (r"use the digits 0-9 \((.+?) is not accepted\)", r"请使用数字 0-9(不接受 \1)"),
+    (
+        r"the target's unit is (.+?), not %; give the figure in the target's unit",
+        r"目标的单位是 \1，不是 %；请按目标的单位填写",
+    ),
+    (
+        r"(.+?) is not the target's unit \((.+?)\); give the figure in the target's unit",
+        r"\1 不是目标的单位(\2)；请按目标的单位填写",
+    ),
+    (
+        r"not a number; give digits with an optional decimal point, e\.g\. 5\.8",
+        "不是数字；请填写数字(可带小数点)，如 5.8",
+    ),
+    (
+        r"a milestone takes done/完成, not done/未完成, or a percent complete from 0 to 100",
+        "节点目标请填写 完成/done、未完成/not done，或 0 到 100 的完成百分比",
+    ),
+    (r"a year-to-date total cannot be negative", "累计值不能为负数"),
+    (r"a decrease is below 100%", "降幅须小于 100%"),
+    (
+        r"bad period ('[^']*'): use YYYY, YYYY-MM \(two-digit month\), YYYY-Qn or YYYY-Hn,"
+        r" e\.g\. 2025-06",
+        r"期间 \1 无效: 请用 YYYY、YYYY-MM(两位月份)、YYYY-Qn 或 YYYY-Hn，如 2025-06",
+    ),
+    (r"bad period ('[^']*'): month must be 01 to 12", r"期间 \1 无效: 月份须为 01 到 12"),
+    (r"period (\S+) is not in the target year (\d+)", r"期间 \1 不在目标年度 \2 内"),
+    (
+        r"no month of (\d+) is complete on (\S+): give the period with --period",
+        r"截至 \2，\1 年还没有完整的月份: 请用 --period 指定期间",
+    ),
+    (
+        r"unknown metric ('[^']*') in (\S+); did you mean (.+)\?",
+        r"\2 中没有指标 \1；您要找的是否是 \3？",
+    ),
+    (
+        r"unknown metric ('[^']*') in (\S+); 'tltrack list' shows them",
+        r"\2 中没有指标 \1；'tltrack list' 可列出所有指标",
+    ),
+    (
+        r"(\S+) already has (\S+) for (\S+) \(recorded (\S+) by (.+?)\); to replace it,"
+        r" run again with --correct",
+        r"\1 在 \3 已有数据 \2(\4 由 \5 填报)；如需更正，请加 --correct 重新运行",
+    ),
+    (r"data folder (.+) does not exist or is not a folder", r"数据目录 \1 不存在或不是目录"),
+    (
+        r"no targets/ folder in (.+) or above; give one with --data-dir or \$TLTRACK_DATA_DIR",
+        r"在 \1 及其上级目录中找不到 targets/ 目录；请用 --data-dir 或 $TLTRACK_DATA_DIR 指定",
+    ),
+    (r"no target file for (\d+) in (.+) \(have: (.*)\)", r"\2 中没有 \1 年的目标文件(现有: \3)"),
+    (r"no target file \(YYYY\.toml\) in (.+?)(;.*)?$", r"\1 中没有目标文件(YYYY.toml)"),
+    (
+        r"(\S+) is held by another tltrack writer for over (\S+) s; try again",
+        r"\1 正被另一个 tltrack 写入进程占用(已等待 \2 秒)；请稍后重试",
+    ),
+    (
+        r"(\S+) was edited by hand, and tltrack will not rewrite it and lose those edits;.*",
+        r"\1 被手工修改过，为免丢失这些修改，tltrack 不会改写它；请先运行 'tltrack validate'，"
+        r"再从 git 恢复该文件，或参阅 README 的 'Repairing a records file'",
+    ),
+    (r"no category ('[^']*'); the categories are: (.+)", r"没有类别 \1；现有类别: \2"),
+    (r"(\S+) is too long \((\d+) characters; at most 2000\)", r"\1 太长(\2 个字符，最多 2000)"),
+    (r"(\S+) holds control characters; give it on one line", r"\1 含有控制字符；请写在一行内"),
+    (
+        r"(\S+) is not valid text \(it holds a lone surrogate\)",
+        r"\1 不是有效文本(含有孤立代理字符)",
+    ),
+    (r"(.+) already exists; nothing was changed", r"\1 已存在；未作任何改动"),
+    (r"cannot read (.+?): ", r"无法读取 \1: "),
+    (r"cannot write (.+?): ", r"无法写入 \1: "),
+    (r"cannot create (.+?): ", r"无法创建 \1: "),
+    (r"cannot lock (.+?): ", r"无法锁定 \1: "),
+    (r"cannot import (.+?): ", r"无法导入 \1: "),
+    (r"not valid TOML: ", "不是有效的 TOML: "),
+    (
+        r"not UTF-8 text \(byte (0x\w+)\); save the file as UTF-8",
+        r"不是 UTF-8 文本(字节 \1)；请另存为 UTF-8",
+    ),
+    (r"line (\d+) is neither UTF-8 nor GB18030 text", r"第 \1 行既不是 UTF-8 也不是 GB18030 编码"),
+    (r"\(and (\d+) more; run 'tltrack validate'\)", r"(另有 \1 个问题；请运行 'tltrack validate')"),
+    (r"row (\d+) \(line (\d+)\)", r"第 \1 行(文件第 \2 行)"),
+    (r"row (\d+) \(sheet row (\d+)\)", r"第 \1 行(工作表第 \2 行)"),
+    (r"row (\d+) \(item (\d+)\)", r"第 \1 项"),
+    (r": no period$", ": 缺少期间"),
+    (r"^no metric$", "缺少指标"),
+    (r"(\S+) holds no figures", r"\1 中没有数据"),
+    (r"the unit is ('[^']*'), but the target is in ('[^']*')", r"单位是 \1，但目标的单位是 \2"),
+    (r"(\S+) (\S+) is (\S+) here but (\S+) in ", r"\1 \2 在此为 \3，但在"),
+    (r"Permission denied", "权限不足"),
+    (r"No such file or directory", "文件或目录不存在"),
+    (r"No space left on device", "磁盘空间不足"),
+    (r"--fail-on ('[^']*') is not a level; use (.+)", r"--fail-on \1 不是有效级别；可用: \2"),
+    (r"('[^']*') is not a status; use (.+)", r"\1 不是状态；可用: \2"),
+    (r"('[^']*') is not a date; use YYYY-MM-DD", r"\1 不是日期；请用 YYYY-MM-DD"),
+    (r"an \.xlsx bulletin needs a file: add -o FILE", "xlsx 通报需要输出文件: 请加 -o FILE"),
+    (r"Invalid value for (.+?): ", r"\1 的值无效: "),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command ('[^']*')\.", r"没有命令 \1"),
+    (r"Missing argument ('[^']*')\.", r"缺少参数 \1"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数(\1)"),
+    (r"\(see ('[^']*')\)$", r"(参见 \1)"),
+]
+
+
+def translate_error(lang: Lang, message: str) -> str:
+    """An error message in the interface language (see _ERROR_PHRASES_ZH)."""
+    if lang != "zh":
+        return message
+    import re
+
+    for pattern, replacement in _ERROR_PHRASES_ZH:
+        message = re.sub(pattern, replacement, message)
+    return message

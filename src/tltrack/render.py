@@ -34,7 +34,7 @@ from tltrack.formatting import (
     value_text,
     with_unit,
 )
-from tltrack.i18n import KIND_LABELS, Lang, text
+from tltrack.i18n import KIND_LABELS, Lang, text, translate_error
 from tltrack.model import Record, Status, Target
 from tltrack.tracker import (
     CheckResult,
@@ -370,7 +370,7 @@ def print_import(result: ImportResult, fmt: Format, lang: Lang) -> None:
 def print_problems(problems: Sequence[object], lang: Lang, file: str) -> None:
     """Every problem on its own line on stderr, then what came of it."""
     for problem in problems:
-        message(str(problem))
+        message(translate_error(lang, str(problem)))
     message(text(lang, "import_failed", file=file, count=len(problems)))
 
 
