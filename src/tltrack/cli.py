@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -580,7 +581,13 @@ def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
     return by_id + by_name
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # Unwinds like Ctrl-C: temporary files are removed and the lock is released on the way out.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     app(prog_name="tltrack")
 
 

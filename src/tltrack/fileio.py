@@ -6,8 +6,8 @@ import contextlib
 import errno
 import fcntl
 import os
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +71,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The bytes go to a temporary file in the same folder, are flushed to disk, take the old file's
     mode, and replace the old file in one rename; then the folder itself is flushed so the rename
-    survives a power cut. A symlinked data file is written through: the link stays a link.
+    survives a power cut. Only then does this return: success means the data is on disk. On any
+    failure the temporary file is removed and the old file is untouched. A symlinked data file
+    is written through: the link stays a link.
     """
     real = path.resolve() if path.is_symlink() else path
     folder = real.parent
@@ -81,25 +83,61 @@ def write_atomic(path: Path, data: bytes) -> None:
         mode = 0o666 & ~_umask()
     except OSError as exc:
         raise os_error(exc, "write", path) from exc
+    if real.exists() and not os.access(real, os.W_OK):
+        # Replacing by rename would bypass a read-only file's mode: respect it instead.
+        raise os_error(OSError(errno.EACCES, "the file is read-only"), "write", path)
+    temp: Path | None = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise os_error(exc, "write", path) from exc
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.chmod(mode)
-        temp.replace(real)
+        temp = folder / f".{real.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            half = len(data) // 2
+            _write_all(fd, data[:half])
+            pause_point("mid_write")
+            _write_all(fd, data[half:])
+            os.fsync(fd)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        pause_point("before_replace")
+        os.replace(temp, real)  # noqa: PTH105 (every file call goes through `os`: tests fault it)
+        temp = None
         fsync_dir(folder)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)  # noqa: PTH108
         if isinstance(exc, OSError):
             raise os_error(exc, "write", path) from exc
         raise
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove temporary files a killed writer left beside `path`. Call only under the lock:
+    then no live writer has one."""
+    real = path.resolve() if path.is_symlink() else path
+    for leftover in real.parent.glob(f".{real.name}.*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def pause_point(step: str) -> None:
+    """Test-only: with TLTRACK_TEST_PAUSE_AT=<step>, announce the step on stderr and wait, so a
+    test can kill the writer exactly there. Does nothing otherwise."""
+    if os.environ.get("TLTRACK_TEST_PAUSE_AT") != step:
+        return
+    os.write(2, f"tltrack-test: paused at {step}\n".encode())
+    time.sleep(float(os.environ.get("TLTRACK_TEST_PAUSE_SECONDS", "30")))
 
 
 def fsync_dir(folder: Path) -> None:
@@ -122,6 +160,10 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
 
     Waits up to `timeout` seconds for another writer, then fails with exit 75.
     """
+    if os.environ.get("TLTRACK_TEST_NO_LOCK") == "1":
+        # Test-only: shows that without the lock concurrent writers lose records.
+        yield
+        return
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
     except OSError as exc:

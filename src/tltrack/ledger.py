@@ -20,7 +20,14 @@ from pydantic import ValidationError
 
 from tltrack.catalog import TomlLines, parse_toml, pydantic_problems
 from tltrack.errors import DataError, Problem, ValidationFailed
-from tltrack.fileio import decode, exclusive_lock, read_bytes, write_atomic
+from tltrack.fileio import (
+    decode,
+    exclusive_lock,
+    pause_point,
+    read_bytes,
+    remove_stale_temps,
+    write_atomic,
+)
 from tltrack.model import Record, RecordsFile
 
 HEADER = (
@@ -115,7 +122,9 @@ class Ledger:
 def open_for_change(path: Path) -> Iterator[Ledger]:
     """Lock the records file, read it, and hand it over for one change."""
     with exclusive_lock(lock_path(path), _lock_timeout()):
+        remove_stale_temps(path)
         records, problems, text = check_records(path)
+        pause_point("after_read")
         if records is None:
             raise ValidationFailed(problems)
         if is_hand_edited(path, records, text):

@@ -369,9 +369,14 @@ def print_import(result: ImportResult, fmt: Format, lang: Lang) -> None:
 
 def print_problems(problems: Sequence[object], lang: Lang, file: str) -> None:
     """Every problem on its own line on stderr, then what came of it."""
-    for problem in problems:
-        message(translate_error(lang, str(problem)))
-    message(text(lang, "import_failed", file=file, count=len(problems)))
+    lines = [translate_error(lang, str(problem)) for problem in problems]
+    verdict = text(lang, "import_failed", file=file, count=len(problems))
+    if len(lines) == 1:  # one bad row: one line
+        message(f"{lines[0]} ({verdict})")
+        return
+    for line in lines:
+        message(line)
+    message(verdict)
 
 
 # --- check, history ---------------------------------------------------------------------------
