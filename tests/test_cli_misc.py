@@ -23,6 +23,7 @@ COMMANDS = [
     "list",
     "show",
     "validate",
+    "repair",
     "init",
 ]
 

@@ -33,16 +33,20 @@ def test_a_broken_records_file_stops_status_and_validate_names_the_line(
     cli, data_dir: Path
 ) -> None:
     records_file(data_dir).write_text(
-        '[[record]]\nmetric = "gdp_growth"\nperiod = "2025-06"\nvalue = "high"\n'
-        "at = 2025-07-01T00:00:00Z\n",
+        "record = [\n"
+        '  { metric = "gdp_growth", period = "2025-06", value = 5.8,'
+        " at = 2025-07-01T00:00:00Z },\n"
+        '  { metric = "gdp_growth", period = "2025-07", value = "high",'
+        " at = 2025-08-01T00:00:00Z },\n"
+        "]\n",
         encoding="utf-8",
     )
-    result = cli("status")
+    result = cli("status", "--lang", "en")
     assert result.exit_code == 65
-    assert result.stderr.startswith("tltrack: error: 2025.records.toml:4: target 'gdp_growth")
+    assert result.stderr.startswith("tltrack: error: 2025.records.toml:3: target 'gdp_growth")
     checked = cli("validate")
     assert checked.exit_code == 65
-    assert "2025.records.toml:4: target 'gdp_growth 2025-06': field 'value'" in checked.stdout
+    assert "2025.records.toml:3: target 'gdp_growth 2025-07': field 'value'" in checked.stdout
 
 
 def test_records_for_unknown_metrics_are_reported_not_dropped(cli, data_dir: Path) -> None:
@@ -56,7 +60,7 @@ def test_records_for_unknown_metrics_are_reported_not_dropped(cli, data_dir: Pat
     assert "has figures for 'old_metric'" in result.stderr
     checked = cli("validate")
     assert checked.exit_code == 65
-    assert "2025.records.toml:5: target 'old_metric 2025-H1': field 'metric'" in checked.stdout
+    assert "2025.records.toml:6: target 'old_metric 2025-H1': field 'metric'" in checked.stdout
 
 
 def test_a_busy_lock_is_exit_75_and_nothing_is_written(

@@ -49,10 +49,16 @@ class Assessment:
 
 
 def current_by_period(records: Iterable[Record], year: int) -> dict[Period, Record]:
-    """The figure that counts for each period: the most recent recording of it."""
+    """The figure that counts for each period: the one recorded last, by its `at` time.
+
+    The time decides, not the position in the file: after a git merge the figures of two
+    clones stand one clone's after the other's. Equal times go to the later line.
+    """
     current: dict[Period, Record] = {}
-    for record in records:  # append order: later entries supersede earlier ones
-        current[parse_period(record.period, year)] = record
+    for record in records:
+        period = parse_period(record.period, year)
+        if period not in current or record.at >= current[period].at:
+            current[period] = record
     return current
 
 

@@ -532,6 +532,32 @@ def validate(
 
 @app.command(
     epilog=_examples(
+        "tltrack repair",
+        "tltrack repair --data-dir ./targets --year 2025",
+    )
+)
+def repair(
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Rewrite a hand-edited records file in tltrack's form, keeping every figure and a backup."""
+    from tltrack import tracker
+    from tltrack.i18n import text
+
+    result = tracker.repair(tracker.open_workspace(data_dir, year))
+    name = result.path.name
+    if result.backup is None:
+        line = text(_lang(lang), "nothing_to_repair", file=name, count=result.count)
+    else:
+        line = text(
+            _lang(lang), "repaired", file=name, count=result.count, backup=result.backup.name
+        )
+    typer.echo(line, err=True)
+
+
+@app.command(
+    epilog=_examples(
         "tltrack init",
         "tltrack init ./targets --catalog",
         "tltrack init ~/targets --year 2026",

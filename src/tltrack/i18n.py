@@ -154,6 +154,16 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{count} problem(s) in {files} file(s)",
     ),
     "warning": ("警告", "warning"),
+    "note_prefix": ("提示", "note"),
+    "repaired": (
+        "已按 tltrack 格式重写 {file}，保留全部 {count} 条数据；手工修改的原文件另存为 {backup}",
+        "rewrote {file} in tltrack's form, keeping all {count} figures; the hand-edited"
+        " original is kept as {backup}",
+    ),
+    "nothing_to_repair": (
+        "{file} 无需修复（{count} 条数据）",
+        "{file} needs no repair ({count} figures)",
+    ),
     "unknown_records": (
         "{records} 中有 {metric!r} 的数据，但 {targets} 中没有这个目标；请运行 'tltrack validate'",
         "{records} has figures for {metric!r}, which {targets} does not define;"
@@ -246,7 +256,7 @@ _ERROR_PHRASES_ZH: list[tuple[str, str]] = [
     (
         r"(\S+) was edited by hand, and tltrack will not rewrite it and lose those edits;.*",
         r"\1 被手工修改过，为免丢失这些修改，tltrack 不会改写它；请先运行 'tltrack validate'，"
-        r"再从 git 恢复该文件，或参阅 README 的 'Repairing a records file'",
+        r"再运行 'tltrack repair'(参阅 README 的 'Repairing a records file')",
     ),
     (r"no category ('[^']*'); the categories are: (.+)", r"没有类别 \1；现有类别: \2"),
     (r"(\S+) is too long \((\d+) characters; at most 2000\)", r"\1 太长(\2 个字符，最多 2000)"),

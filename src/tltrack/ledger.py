@@ -1,8 +1,12 @@
 """The recorded-actuals store: `<year>.records.toml` beside the target file.
 
-It is written only by tltrack (tomli-w), append-only: a correction is a new entry that
-supersedes the old one for its period, and the old entry stays. Every change holds an exclusive
-lock on a separate lock file from read to write, and the file is replaced atomically.
+It is written only by tltrack (values escaped by tomli-w), append-only: a correction is a new
+entry that supersedes the old one for its period, and the old entry stays. Every change holds
+an exclusive lock on a separate lock file from read to write, and the file is replaced
+atomically.
+
+Each figure is one line, an inline table in the `record` array, so that git's line-based
+`merge=union` joins the figures two clones recorded into a file that still reads.
 """
 
 from __future__ import annotations
@@ -32,8 +36,11 @@ from tltrack.model import Record, RecordsFile
 
 HEADER = (
     "# Figures recorded with tltrack. This file is written by tltrack: add or correct figures\n"
-    "# with 'tltrack record' (a correction needs --correct); do not edit it by hand.\n\n"
+    "# with 'tltrack record' (a correction needs --correct); do not edit it by hand.\n"
+    "# One figure a line; for a period, the figure recorded last (by `at`) counts.\n\n"
 )
+ARRAY_START = "record = [\n"
+ARRAY_END = "]\n"
 DEFAULT_LOCK_TIMEOUT = 10.0
 
 
@@ -47,8 +54,17 @@ def lock_path(path: Path) -> Path:
 
 def render(records: Sequence[Record]) -> str:
     """The exact text tltrack writes for `records`: deterministic and diff-friendly."""
-    entries = [_entry(r) for r in records]
-    return HEADER + (tomli_w.dumps({"record": entries}) if entries else "")
+    return HEADER + ARRAY_START + "".join(render_line(r) for r in records) + ARRAY_END
+
+
+def render_line(record: Record) -> str:
+    fields = ", ".join(f"{key} = {_toml_value(value)}" for key, value in _entry(record).items())
+    return f"  {{ {fields} }},\n"
+
+
+def _toml_value(value: Any) -> str:
+    # tomli-w does the escaping; it only writes whole documents, so write one key and cut it.
+    return tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
 
 
 def _entry(record: Record) -> dict[str, Any]:
@@ -78,8 +94,21 @@ def check_records(path: Path) -> tuple[list[Record] | None, list[Problem], str |
     try:
         parsed = RecordsFile.model_validate(raw)
     except ValidationError as exc:
-        return None, pydantic_problems(path, exc, raw, TomlLines(text, "record"), "record"), text
+        return None, pydantic_problems(path, exc, raw, RecordLines(text), "record"), text
     return list(parsed.record), [], text
+
+
+class RecordLines(TomlLines):
+    """Finds the line of the n-th figure: every figure is one line of the `record` array."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, "record")
+        self.entry_starts = [
+            i for i, line in enumerate(self.lines) if line.lstrip().startswith("{")
+        ]
+
+    def entry_line(self, index: int, key: str | None = None) -> int | None:
+        return self.entry_starts[index] + 1 if index < len(self.entry_starts) else None
 
 
 def read_records(path: Path) -> list[Record]:
@@ -119,7 +148,7 @@ class Ledger:
 
 
 @contextmanager
-def open_for_change(path: Path) -> Iterator[Ledger]:
+def open_for_change(path: Path, accept_hand_edits: bool = False) -> Iterator[Ledger]:
     """Lock the records file, read it, and hand it over for one change."""
     with exclusive_lock(lock_path(path), _lock_timeout()):
         remove_stale_temps(path)
@@ -127,10 +156,10 @@ def open_for_change(path: Path) -> Iterator[Ledger]:
         pause_point("after_read")
         if records is None:
             raise ValidationFailed(problems)
-        if is_hand_edited(path, records, text):
+        if is_hand_edited(path, records, text) and not accept_hand_edits:
             raise DataError(
                 f"{path.name} was edited by hand, and tltrack will not rewrite it and lose those"
-                " edits; run 'tltrack validate', then restore the file from git or see README,"
-                " 'Repairing a records file'"
+                " edits; run 'tltrack validate', then 'tltrack repair' (see README, 'Repairing a"
+                " records file')"
             )
         yield Ledger(path, records)

@@ -651,6 +651,7 @@ def print_validation(result: ValidationResult, fmt: Format, lang: Lang) -> None:
             _dumps(
                 {
                     "valid": not problems,
+                    "notes": result.notes,
                     "files": [{"file": p.name, "entries": n} for p, n in result.files],
                     "problems": [
                         {
@@ -668,6 +669,8 @@ def print_validation(result: ValidationResult, fmt: Format, lang: Lang) -> None:
         return
     for problem in problems:
         _emit(f"{problem}\n")
+    for note in result.notes:
+        message(f"{text(lang, 'note_prefix')}: {translate_error(lang, note)}")
     if problems:
         files = len({p.file for p in problems})
         message(text(lang, "problems_found", count=len(problems), files=files))

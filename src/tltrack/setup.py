@@ -72,6 +72,8 @@ quote = "水库建成蓄水"
 """
 
 GITIGNORE = "# tltrack's lock files: never commit them\n.*.lock\n"
+# Each figure is one line, so git's union merge joins two clones' figures into a valid file.
+GITATTRIBUTES = "*.records.toml merge=union\n"
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,9 @@ def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
     else:
         write_atomic(target_file, TEMPLATE.format(year=year).encode("utf-8"))
     written.insert(0, target_file)
-    gitignore = folder / ".gitignore"
-    if not gitignore.exists():
-        write_atomic(gitignore, GITIGNORE.encode("utf-8"))
-        written.append(gitignore)
+    for name, content in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
+        extra = folder / name
+        if not extra.exists():
+            write_atomic(extra, content.encode("utf-8"))
+            written.append(extra)
     return InitResult(folder, written)

@@ -11,10 +11,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from tltrack.assess import Assessment, assess
+from tltrack.assess import Assessment, assess, current_by_period
 from tltrack.catalog import (
     Catalog,
-    TomlLines,
     check_catalog,
     load_catalog,
     target_files,
@@ -28,8 +27,17 @@ from tltrack.errors import (
     UsageError,
     ValidationFailed,
 )
+from tltrack.fileio import write_atomic
 from tltrack.importer import SourceRow, read_rows
-from tltrack.ledger import check_records, open_for_change, read_records, records_path
+from tltrack.ledger import (
+    RecordLines,
+    check_records,
+    is_hand_edited,
+    open_for_change,
+    read_records,
+    records_path,
+    render,
+)
 from tltrack.model import STATUSES, Record, Status, Target
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.values import parse_milestone, parse_number
@@ -178,7 +186,11 @@ def _plan(
 ) -> tuple[list[Change], list[str]]:
     """Decide each new figure against the file: a repeat is a no-op, another value for a
     period already recorded is a correction and needs `correct`; refusals come back as text."""
-    current = {(r.metric, parse_period(r.period, year)): r for r in existing}
+    current = {
+        (metric, period): record
+        for metric, items in records_by_metric(existing).items()
+        for period, record in current_by_period(items, year).items()
+    }
     changes, refusals = [], []
     for record, source in new:
         previous = current.get((record.metric, parse_period(record.period, year)))
@@ -354,8 +366,8 @@ class TargetDetail:
 def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
     target = workspace.catalog.find(metric)
     mine = [r for r in workspace.records() if r.metric == target.id]
-    last_for_period = {r.period: i for i, r in enumerate(mine)}
-    history = [RecordHistory(r, last_for_period[r.period] == i) for i, r in enumerate(mine)]
+    counting = {id(r) for r in current_by_period(mine, workspace.year).values()}
+    history = [RecordHistory(r, id(r) in counting) for r in mine]
     history.sort(key=lambda h: (parse_period(h.record.period, workspace.year), h.record.at))
     thresholds = workspace.catalog.meta.thresholds
     return TargetDetail(
@@ -377,20 +389,16 @@ class PeriodFigure:
 def history(workspace: Workspace, metric: str) -> tuple[Target, list[PeriodFigure]]:
     """Every period's figure of a target, oldest period first, with its corrections."""
     target = workspace.catalog.find(metric)
-    by_period: dict[Period, list[Record]] = {}
-    for r in workspace.records():
-        if r.metric == target.id:
-            by_period.setdefault(parse_period(r.period, workspace.year), []).append(r)
+    mine = [r for r in workspace.records() if r.metric == target.id]
     thresholds = workspace.catalog.meta.thresholds
-    figures = [
-        PeriodFigure(
-            period,
-            records[-1],
-            records[:-1],
-            assess(target, records[-1:], workspace.year, period.end, thresholds),
-        )
-        for period, records in sorted(by_period.items(), key=lambda item: item[0])
-    ]
+    figures = []
+    for period, current in sorted(current_by_period(mine, workspace.year).items()):
+        earlier = [
+            r for r in mine if r is not current and parse_period(r.period, workspace.year) == period
+        ]
+        earlier.sort(key=lambda r: r.at)
+        judged = assess(target, [current], workspace.year, period.end, thresholds)
+        figures.append(PeriodFigure(period, current, earlier, judged))
     return target, figures
 
 
@@ -448,6 +456,7 @@ def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> Che
 class ValidationResult:
     files: list[tuple[Path, int]]  # each valid file and how many entries it holds
     problems: list[Problem]
+    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
 
 
 def validate(data_dir: Path | None) -> ValidationResult:
@@ -458,6 +467,7 @@ def validate(data_dir: Path | None) -> ValidationResult:
         raise NoInputError(f"no target file (YYYY.toml) in {folder}")
     checked: list[tuple[Path, int]] = []
     problems: list[Problem] = []
+    notes: list[str] = []
     for path in files:
         catalog, found = check_catalog(path)
         problems += found
@@ -465,17 +475,78 @@ def validate(data_dir: Path | None) -> ValidationResult:
             continue
         checked.append((path, len(catalog.targets)))
         rec_path = records_path(path)
-        records, found, _ = check_records(rec_path)
+        records, found, text = check_records(rec_path)
         problems += found
         if records is None or not rec_path.exists():
             continue
         problems += _record_problems(rec_path, catalog, records)
         checked.append((rec_path, len(records)))
-    return ValidationResult(checked, problems)
+        if is_hand_edited(rec_path, records, text):
+            notes.append(
+                f"{rec_path.name} was edited by hand: tltrack will not write to it until"
+                " 'tltrack repair' rewrites it (keeping every figure and a backup)"
+            )
+        notes += _merge_notes(rec_path, records, catalog.year)
+    return ValidationResult(checked, problems, notes)
+
+
+def _merge_notes(path: Path, records: Sequence[Record], year: int) -> list[str]:
+    """Different figures for one period without --correct: two clones recorded it, and a
+    git merge joined them. The one recorded last counts; say so."""
+    notes = []
+    for metric, items in records_by_metric(records).items():
+        for period, current in current_by_period(items, year).items():
+            others = [
+                r
+                for r in items
+                if r is not current
+                and r.value != current.value
+                and not current.correction
+                and _same_period(r, period, year)
+            ]
+            if others:
+                values = ", ".join(
+                    f"{r.value:g} ({r.by or '?'}, {r.at:%Y-%m-%d %H:%M})" for r in others
+                )
+                notes.append(
+                    f"{path.name}: {metric} {period.label} was recorded as {values} and as"
+                    f" {current.value:g} ({current.by or '?'}, {current.at:%Y-%m-%d %H:%M})"
+                    " without --correct; the last one counts"
+                )
+    return notes
+
+
+def _same_period(record: Record, period: Period, year: int) -> bool:
+    try:
+        return parse_period(record.period, year) == period
+    except DataError:
+        return False
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    path: Path
+    backup: Path | None  # the hand-edited original, kept; None when nothing needed repair
+    count: int
+
+
+def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
+    """Rewrite a hand-edited records file in tltrack's own form, keeping every figure it
+    holds and a copy of the edited original beside it."""
+    path = workspace.records_file
+    with open_for_change(path, accept_hand_edits=True) as ledger:
+        original = path.read_bytes() if path.exists() else b""
+        if not original or original.decode("utf-8-sig") == render(ledger.records):
+            return RepairResult(path, None, len(ledger.records))
+        stamp = _now(now).strftime("%Y%m%dT%H%M%SZ")
+        backup = path.with_name(f"{path.name}.{stamp}.hand-edited")
+        write_atomic(backup, original)
+        ledger.save(ledger.records)
+    return RepairResult(path, backup, len(ledger.records))
 
 
 def _record_problems(path: Path, catalog: Catalog, records: Sequence[Record]) -> list[Problem]:
-    lines = TomlLines(path.read_text(encoding="utf-8"), "record")
+    lines = RecordLines(path.read_text(encoding="utf-8"))
     problems = []
     for index, rec in enumerate(records):
         where = f"{rec.metric} {rec.period}"
