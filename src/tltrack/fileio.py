@@ -87,6 +87,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         # Replacing by rename would bypass a read-only file's mode: respect it instead.
         raise os_error(OSError(errno.EACCES, "the file is read-only"), "write", path)
     temp: Path | None = None
+    backup: Path | None = None
+    replaced = False
     try:
         temp = folder / f".{real.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -99,17 +101,34 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fchmod(fd, mode)
         finally:
             os.close(fd)
+        if real.exists():
+            # A second name for the old bytes, to put them back if the rename cannot be made
+            # durable.
+            backup = folder / f".{real.name}.{secrets.token_hex(6)}.old{TEMP_SUFFIX}"
+            os.link(real, backup)
         pause_point("before_replace")
         os.replace(temp, real)  # noqa: PTH105 (every file call goes through `os`: tests fault it)
-        temp = None
+        temp, replaced = None, True
         fsync_dir(folder)
     except BaseException as exc:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)  # noqa: PTH108
+        with contextlib.suppress(OSError):
+            if replaced and backup is not None:
+                os.replace(backup, real)  # noqa: PTH105
+                backup = None
+            elif replaced:
+                os.unlink(real)  # noqa: PTH108
+            if replaced:
+                fsync_dir(folder)
+        for leftover in (temp, backup):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)  # noqa: PTH108
         if isinstance(exc, OSError):
             raise os_error(exc, "write", path) from exc
         raise
+    if backup is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)  # noqa: PTH108
 
 
 TEMP_SUFFIX = ".tmp"

@@ -140,8 +140,13 @@ class Ledger:
 
     def save(self, records: Sequence[Record]) -> None:
         text = render(records)
-        # Parse back what is about to be written: nothing tltrack cannot read reaches the disk.
-        if [*RecordsFile.model_validate(tomllib.loads(text)).record] != list(records):
+        # Parse back what is about to be written: nothing tltrack cannot read reaches the disk
+        # (tomli-w itself writes nan and inf without complaint).
+        try:
+            read_back = list(RecordsFile.model_validate(tomllib.loads(text)).record)
+        except (tomllib.TOMLDecodeError, ValidationError):
+            read_back = None
+        if read_back != list(records):
             raise DataError(f"refusing to write {self.path.name}: it would not read back the same")
         write_atomic(self.path, text.encode("utf-8"))
         self.records = list(records)
