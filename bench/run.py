@@ -1,0 +1,208 @@
+"""Benchmark tltrack against hledger's budget report and against Python's import floor.
+
+    python bench/run.py                 # N = 80, 1,000 and 10,000 targets
+    python bench/run.py --sizes 80 1000 --runs 5 --json bench/results.json
+
+For each N it writes the same synthetic data for both tools: N targets with 12 monthly
+figures each, as a tltrack data folder and as an hledger journal with a periodic budget rule.
+Every timing is a whole process, median of several runs after a warm-up, so the ratios printed
+were measured in the same run on the same machine. It installs nothing: where hledger is
+missing it says how to get it and still measures tltrack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from tltrack.ledger import render  # noqa: E402
+from tltrack.model import Record  # noqa: E402
+
+FLOOR = [sys.executable, "-c", "import typer, rich.table, pydantic"]
+TLTRACK = [sys.executable, "-m", "tltrack"]
+NOISY = 0.10  # spread (max-min)/median above this is called noisy
+
+
+def write_data(folder: Path, n: int) -> tuple[Path, Path]:
+    """N targets x 12 monthly figures, for tltrack and as an hledger journal."""
+    data = folder / "targets"
+    data.mkdir(parents=True)
+    kinds = ["cumulative"] * 6 + ["growth"] * 2 + ["level", "milestone"]
+    lines = ["[meta]", "year = 2025", f'title = "bench {n}"', ""]
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        lines += [
+            "[[target]]",
+            f'id = "t{i:05d}"',
+            f'name = "指标{i:05d}"',
+            f'category = "类别{i % 12:02d}"',
+            f'kind = "{kind}"',
+        ]
+        if kind != "milestone":
+            lines += [f"target = {1000 + i}", 'unit = "个"' if kind == "cumulative" else 'unit = "%"']
+        lines += [f'quote = "目标{i}"', ""]
+    (data / "2025.toml").write_text("\n".join(lines), encoding="utf-8")
+    records = []
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    for month in range(1, 13):
+        for i in range(n):
+            kind = kinds[i % len(kinds)]
+            value = {"growth": 5.5, "level": 90.0, "milestone": min(100.0, month * 9.0)}.get(
+                kind, float((1000 + i) * month // 13)
+            )
+            records.append(
+                Record(
+                    metric=f"t{i:05d}",
+                    period=f"2025-{month:02d}",
+                    value=value,
+                    note="",
+                    by="bench",
+                    at=at.replace(month=month, day=28),
+                )
+            )
+    (data / "2025.records.toml").write_text(render(records), encoding="utf-8")
+
+    journal = folder / "bench.journal"
+    with journal.open("w", encoding="utf-8") as out:
+        out.write("~ monthly from 2025-01-01 to 2026-01-01  budget\n")
+        for i in range(n):
+            out.write(f"    targets:t{i:05d}    {(1000 + i) / 12:.2f}\n")
+        out.write("    assets:plan\n\n")
+        for month in range(1, 13):
+            out.write(f"2025-{month:02d}-28 figures\n")
+            for i in range(n):
+                out.write(f"    targets:t{i:05d}    {(1000 + i) // 13}\n")
+            out.write("    assets:figures\n\n")
+    return data, journal
+
+
+def measure(command: list[str], runs: int, env: dict[str, str], cwd: Path) -> dict[str, float]:
+    """Median wall time and peak memory (RSS) of a whole process, after one warm-up run."""
+    times, peaks = [], []
+    for attempt in range(runs + 1):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            error = process.stderr.read().decode() if process.stderr else ""
+            raise SystemExit(f"{' '.join(command[:4])} failed ({process.returncode}): {error}")
+        if process.stderr:
+            process.stderr.close()
+        if attempt:  # the first run warms the disk cache and the tltrack cache
+            times.append(elapsed)
+            peaks.append(usage.ru_maxrss / 1024)
+    median = statistics.median(times)
+    return {
+        "median_s": round(median, 4),
+        "min_s": round(min(times), 4),
+        "max_s": round(max(times), 4),
+        "peak_mb": round(max(peaks), 1),
+        "noisy": (max(times) - min(times)) / median > NOISY,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[80, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+
+    hledger = shutil.which("hledger")
+    if hledger is None:
+        print("hledger is not installed, so only tltrack is measured. On Debian or Ubuntu:"
+              " apt-get install hledger", file=sys.stderr)
+    env = {**os.environ, "NO_COLOR": "1", "TLTRACK_LANG": "en", "COLUMNS": "160"}
+    env.pop("TLTRACK_DATA_DIR", None)
+    results: dict[str, object] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "hledger": subprocess.run([hledger, "--version"], capture_output=True, text=True,
+                                      check=False).stdout.strip() if hledger else None,
+        },
+        "runs": args.runs,
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="tltrack-bench-") as tmp:
+        root = Path(tmp)
+        floor = measure(FLOOR, args.runs, env, root)
+        version = measure([*TLTRACK, "--version"], args.runs, env, root)
+        help_ = measure([*TLTRACK, "--help"], args.runs, env, root)
+        results["floor"] = floor
+        results["version"] = version
+        results["help"] = help_
+        for n in args.sizes:
+            folder = root / f"n{n}"
+            data, journal = write_data(folder, n)
+            row: dict[str, object] = {}
+            row["status"] = measure([*TLTRACK, "status", "--as-of", "2026-01-15"], args.runs,
+                                    env, folder)
+            row["status_json"] = measure(
+                [*TLTRACK, "status", "--format", "json", "--as-of", "2026-01-15"], args.runs,
+                env, folder,
+            )
+            # Each run records a new figure (another month of a year-end figure), so every
+            # run appends to the full data set.
+            record_times = []
+            for attempt in range(args.runs + 1):
+                command = [*TLTRACK, "record", "t00000", str(5000 + attempt), "--period",
+                           "2025", "--correct"]
+                record_times.append(measure(command, 1, env, folder))
+            row["record"] = {
+                "median_s": round(statistics.median(r["median_s"] for r in record_times[1:]), 4),
+                "peak_mb": max(r["peak_mb"] for r in record_times[1:]),
+                "noisy": False,
+            }
+            if hledger:
+                row["hledger"] = measure([hledger, "-f", str(journal), "balance", "--budget"],
+                                         args.runs, env, folder)
+            results["sizes"][str(n)] = row  # type: ignore[index]
+            print(f"measured N={n}", file=sys.stderr)
+    report(results)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.json}", file=sys.stderr)
+
+
+def report(results: dict[str, object]) -> None:
+    floor = results["floor"]["median_s"]  # type: ignore[index]
+    print(f"Python import floor (typer, rich.table, pydantic): {floor:.3f} s")
+    for name in ("version", "help"):
+        m = results[name]  # type: ignore[index]
+        print(f"tltrack --{name}: {m['median_s']:.3f} s = {m['median_s'] / floor:.2f}x floor")
+    print()
+    header = f"{'N':>6}  {'command':<14}{'median s':>9}{'peak MB':>9}{'/hledger':>10}{'/floor':>8}"
+    print(header)
+    print("-" * len(header))
+    for n, row in results["sizes"].items():  # type: ignore[attr-defined]
+        hledger = row.get("hledger")
+        for name in ("status", "status_json", "record", "hledger"):
+            m = row.get(name)
+            if m is None:
+                continue
+            vs_hledger = (f"{m['median_s'] / hledger['median_s']:.2f}"
+                          if hledger and name != "hledger" else "")
+            noisy = " (noisy)" if m.get("noisy") else ""
+            print(f"{n:>6}  {name:<14}{m['median_s']:>9.3f}{m['peak_mb']:>9.1f}"
+                  f"{vs_hledger:>10}{m['median_s'] / floor:>8.2f}{noisy}")
+
+
+if __name__ == "__main__":
+    main()
