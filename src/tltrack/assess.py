@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tltrack.model import Record, Status, Target, Thresholds
+from tltrack.model import Record, Target, Thresholds
 from tltrack.periods import Period, expected_share, parse_period
+from tltrack.statuses import Status
 
 # Figures come from decimal text; compare with a little slack so 6.1 - 7.1 counts as -1.0.
 _EPS = 1e-9

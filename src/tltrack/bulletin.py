@@ -23,8 +23,8 @@ from tltrack.formatting import (
     value_text,
 )
 from tltrack.i18n import STATUS_LABELS, Lang, status_label, text
-from tltrack.model import STATUSES
 from tltrack.periods import Period, expected_share
+from tltrack.statuses import STATUSES
 from tltrack.tracker import StatusReport, Workspace, assess_all, records_by_metric, worst_first
 
 TOP_LAGGING = 10

@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from tltrack import __version__
 from tltrack.errors import ExitCode, TltrackError
 from tltrack.i18n import Lang
-from tltrack.model import STATUSES, Status
+from tltrack.statuses import STATUSES, Status
 
 
 class TltrackGroup(TyperGroup):
@@ -93,7 +93,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from tltrack.assess import Assessment
 from tltrack.i18n import Lang, status_label, text
-from tltrack.model import STATUSES, Status, Target
+from tltrack.model import Target
+from tltrack.statuses import STATUSES, Status
 
 STALE_MARK = "*"
 # Row cells in table order; headers come from i18n under the same keys.

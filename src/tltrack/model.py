@@ -11,16 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Kind = Literal["growth", "cumulative", "level", "milestone"]
 Direction = Literal["at_least", "at_most"]
-Status = Literal["achieved", "on_track", "behind", "at_risk", "missed", "no_data"]
-STATUSES: tuple[Status, ...] = ("achieved", "on_track", "behind", "at_risk", "missed", "no_data")
-LAGGING: tuple[Status, ...] = ("behind", "at_risk", "missed")
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
     # strict: "500" in a hand-written file is a mistake to report, not a number to guess.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        strict=True,
+        defer_build=True,  # build validators on first use, not at import: a faster start
+    )
 
 
 class Thresholds(_Strict):

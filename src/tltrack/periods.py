@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,7 @@ class Period:
 
     @property
     def end(self) -> date:
-        last_day = calendar.monthrange(self.year, self.months)[1]
-        return date(self.year, self.months, last_day)
+        return _month_end(self.year, self.months)
 
     @property
     def elapsed(self) -> float:
@@ -39,8 +39,16 @@ class Period:
         return self.label
 
 
+@functools.lru_cache(maxsize=1024)
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_period(text: str, year: int | None = None) -> Period:
-    """Parse `YYYY`, `YYYY-Qn`, `YYYY-Hn` or `YYYY-MM`; with `year`, the period must lie in it."""
+    """Parse `YYYY`, `YYYY-Qn`, `YYYY-Hn` or `YYYY-MM`; with `year`, the period must lie in it.
+
+    Cached: a year's records name the same few periods again and again."""
     cleaned = text.strip()
     match = _PERIOD_RE.fullmatch(cleaned.upper())
     if match is None:

@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tltrack import texttable
 from tltrack.assess import Assessment
 from tltrack.formatting import (
     COLUMNS,
@@ -35,7 +37,8 @@ from tltrack.formatting import (
     with_unit,
 )
 from tltrack.i18n import KIND_LABELS, Lang, text, translate_error
-from tltrack.model import Record, Status, Target
+from tltrack.model import Record, Target
+from tltrack.statuses import Status
 from tltrack.tracker import (
     CheckResult,
     ImportResult,
@@ -152,13 +155,9 @@ def _record_json(record: Record) -> dict[str, Any]:
     }
 
 
-def bar(percent: float | None, width: int = 10) -> Text:
-    if percent is None:
-        return Text("")
+def bar(percent: float, width: int = 10) -> str:
     filled = max(0, min(width, round(percent / 100 * width)))
-    return Text.assemble(
-        ("█" * filled, "cyan"), ("░" * (width - filled), "dim"), f" {number(percent, 1)}%"
-    )
+    return "█" * filled + "░" * (width - filled) + f" {number(percent, 1)}%"
 
 
 def sparkline(values: Sequence[float]) -> str:
@@ -173,53 +172,79 @@ def sparkline(values: Sequence[float]) -> str:
 # --- the status table ------------------------------------------------------------------------
 
 
+def terminal_width() -> int:
+    """$COLUMNS, else the terminal's width; piped into a file or a pager, room for the table."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return 160
+
+
+def use_colour() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
 def _status_table(
     items: Sequence[Assessment], lang: Lang, width: int, grouped: bool = False
-) -> Table:
+) -> str:
     """The status table; below 120 columns the period goes under the actual and the bar and
     projection are left out, so an 80-column terminal still shows every target in full."""
     compact = width < 120
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for key in COLUMNS:
-        if compact and key in ("period", "projected"):
-            continue
+    keys = [k for k in COLUMNS if not (compact and k in ("period", "projected"))]
+    columns = []
+    for key in keys:
         header = text(lang, key)
         numeric = key in ("actual", "completion", "expected", "gap", "projected")
         # Only text columns may wrap, and only when the terminal is narrow; figures never do.
         wraps = key == "name" or (compact and key in ("target", "status", "gap"))
-        table.add_column(
-            header,
-            justify="right" if numeric else "left",
-            no_wrap=not wraps,
-            overflow="fold",
-            min_width=12 if key == "name" else (None if wraps else cell_len(header)),
+        columns.append(
+            texttable.Column(
+                header,
+                justify="right" if numeric else "left",
+                wraps=wraps,
+                min_width=12 if key == "name" else (4 if wraps else cell_len(header)),
+            )
         )
+    lines: list[texttable.Line] = []
     category = None
     for item in items:
         if grouped and item.target.category != category:
             if category is not None:
-                table.add_section()
+                lines.append(("blank", None))
             category = item.target.category
-            table.add_row(Text(f"【{category}】", style="bold"))
+            lines.append(("title", f"【{category}】"))
         cells = row_cells(lang, item)
         gap_style = "" if item.gap is None else ("green" if item.gap >= 0 else "red")
-        show_bar = item.target.kind == "cumulative" and not compact
-        row: list[Text | str] = [cells["name"]]
+        completion: texttable.Cell | str = cells["completion"]
+        if item.target.kind == "cumulative" and not compact and item.completion is not None:
+            completion = texttable.Cell(bar(item.completion), "cyan")
+        row: list[texttable.Cell | str] = [cells["name"]]
         if compact:
             row.append(f"{cells['actual']}\n{cells['period']}" if cells["actual"] else "")
         else:
             row += [cells["actual"], cells["period"]]
         row += [
             cells["target"],
-            bar(item.completion) if show_bar else cells["completion"],
+            completion,
             cells["expected"],
-            Text(cells["gap"], style=gap_style),
+            texttable.Cell(cells["gap"], gap_style),
         ]
         if not compact:
             row.append(cells["projected"])
-        row.append(Text(cells["status"], style=STATUS_STYLE[item.status]))
-        table.add_row(*row)
-    return table
+        row.append(texttable.Cell(cells["status"], STATUS_STYLE[item.status]))
+        lines.append(("row", row))
+    return texttable.render(columns, lines, width, use_colour())
+
+
+def _print_table(table: str) -> None:
+    sys.stdout.write(table)
+    sys.stdout.flush()
 
 
 def _print_stale_note(console: Console, lang: Lang, items: Sequence[Assessment], days: int) -> None:
@@ -285,7 +310,7 @@ def print_status(report: StatusReport, fmt: Format, lang: Lang) -> None:
         console.print(Text(title, style="bold"))
         if report.assessments:
             ordered = [a for _, group in by_category(report.assessments) for a in group]
-            console.print(_status_table(ordered, lang, console.width, grouped=True))
+            _print_table(_status_table(ordered, lang, terminal_width(), grouped=True))
         else:
             console.print(text(lang, "no_match"))
         # One line, left to the terminal to wrap, so it stays whole for grep and copy.
@@ -317,7 +342,7 @@ def print_record(result: RecordOutcome, fmt: Format, lang: Lang) -> None:
         print_rows([result.assessment], fmt, lang)
     else:
         console = stdout_console()
-        console.print(_status_table([result.assessment], lang, console.width))
+        _print_table(_status_table([result.assessment], lang, terminal_width()))
         _print_stale_note(console, lang, [result.assessment], result.stale_after_days)
 
 
@@ -417,7 +442,7 @@ def print_check(result: CheckResult, fmt: Format, lang: Lang) -> None:
         title = text(lang, "check_title", year=report.year, as_of=report.as_of.isoformat())
         console.print(Text(title, style="bold"))
         if result.lagging:
-            console.print(_status_table(result.lagging, lang, console.width))
+            _print_table(_status_table(result.lagging, lang, terminal_width()))
         else:
             console.print(text(lang, "no_lag"))
         if result.stale:
@@ -611,7 +636,7 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
         info.add_row(label, Text(value))
     console.print(info)
     console.print()
-    console.print(_status_table([item], lang, console.width))
+    _print_table(_status_table([item], lang, terminal_width()))
     _print_stale_note(console, lang, [item], detail.stale_after_days)
     if not detail.history:
         console.print(text(lang, "no_figures"))

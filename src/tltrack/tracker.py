@@ -38,8 +38,9 @@ from tltrack.ledger import (
     records_path,
     render,
 )
-from tltrack.model import STATUSES, Record, Status, Target
+from tltrack.model import Record, Target
 from tltrack.periods import Period, default_period, parse_period
+from tltrack.statuses import STATUSES, Status
 from tltrack.values import parse_milestone, parse_number
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
