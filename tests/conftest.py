@@ -32,6 +32,16 @@ def shipped_targets_untouched() -> Iterator[None]:
     assert _tree_digest(SHIPPED_TARGETS) == before, "a test changed the shipped targets/"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test has its own parse cache, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("TLTRACK_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A temporary copy of the shipped target files."""

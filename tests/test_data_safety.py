@@ -363,12 +363,12 @@ def test_nan_never_reaches_the_file(
     from tltrack import ledger
 
     before = with_one_figure.read_bytes()
-    real_render = ledger.render
+    real_render_line = ledger.render_line
 
-    def render_with_nan(records: Any) -> str:
-        return real_render(records).replace("value = 262.0", "value = nan")
+    def render_with_nan(record: Any) -> str:
+        return real_render_line(record).replace("value = 262.0", "value = nan")
 
-    monkeypatch.setattr(ledger, "render", render_with_nan)
+    monkeypatch.setattr(ledger, "render_line", render_with_nan)
     workspace = tracker.open_workspace(data_dir, None)
     with pytest.raises(TltrackError, match="would not read back the same"):
         tracker.record(workspace, "key_projects_started", "262", "2025-06")

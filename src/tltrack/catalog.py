@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tltrack import cache
 from tltrack.errors import NoInputError, Problem, UsageError, ValidationFailed
-from tltrack.fileio import read_text
+from tltrack.fileio import decode, read_bytes
 from tltrack.model import Meta, Target, TargetFile
 
 TARGET_FILE_RE = re.compile(r"(\d{4})\.toml")
@@ -136,8 +137,15 @@ def pydantic_problems(
 
 
 def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
-    """Load a target file and collect all its problems instead of stopping at the first."""
-    text, problems = read_text(path)
+    """Load a target file and collect all its problems instead of stopping at the first.
+
+    A file read before with the same bytes (and name) comes from the cache."""
+    data = read_bytes(path)
+    key = f"{cache.digest(data)}-{cache.digest(path.name.encode())[:8]}"
+    hit = cache.load("catalog", key)
+    if isinstance(hit, tuple) and len(hit) == 2:
+        return _catalog(path, *hit), []
+    text, problems = decode(path, data)
     if text is None:
         return None, problems
     raw, problems = parse_toml(path, text)
@@ -164,14 +172,18 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     if problems:
         return None, problems
     targets = tuple(parsed.target)
-    catalog = Catalog(
+    cache.store("catalog", key, (parsed.meta, targets))
+    return _catalog(path, parsed.meta, targets), []
+
+
+def _catalog(path: Path, meta: Meta, targets: tuple[Target, ...]) -> Catalog:
+    return Catalog(
         path=path,
-        meta=parsed.meta,
+        meta=meta,
         targets=targets,
         by_id={t.id: t for t in targets},
         by_name={t.name: t for t in targets},
     )
-    return catalog, []
 
 
 def _duplicate_problems(path: Path, entries: Any, lines: TomlLines) -> list[Problem]:

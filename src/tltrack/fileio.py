@@ -62,10 +62,6 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     return text.removeprefix(_BOM), []
 
 
-def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    return decode(path, read_bytes(path))
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the whole old file or the whole new one.
 

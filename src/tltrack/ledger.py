@@ -16,12 +16,14 @@ import os
 import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 from pydantic import ValidationError
 
+from tltrack import cache
 from tltrack.catalog import TomlLines, parse_toml, pydantic_problems
 from tltrack.errors import DataError, Problem, ValidationFailed
 from tltrack.fileio import (
@@ -81,21 +83,67 @@ def _entry(record: Record) -> dict[str, Any]:
     return entry
 
 
-def check_records(path: Path) -> tuple[list[Record] | None, list[Problem], str | None]:
-    """Parse a records file: its records, or all its problems; also its text."""
+@dataclass(frozen=True)
+class RecordsRead:
+    records: list[Record] | None  # None when the file does not read
+    problems: list[Problem] = field(default_factory=list)
+    hand_edited: bool = False  # its text is not what tltrack writes for these records
+    data: bytes = b""  # the bytes read; empty when there is no file yet
+
+
+def check_records(path: Path) -> RecordsRead:
+    """Read a records file: its records, or all its problems.
+
+    The parsed records of bytes read before come from the cache: reading 100,000 figures with
+    tomllib and checking them takes seconds, loading them takes a fraction of that."""
     if not path.exists() and not path.is_symlink():
-        return [], [], None
-    text, problems = decode(path, read_bytes(path))
+        return RecordsRead([])
+    data = read_bytes(path)
+    key = cache.digest(data)
+    cached = _cached_records(key)
+    if cached is not None:
+        return RecordsRead(cached[0], [], cached[1], data)
+    text, problems = decode(path, data)
     if text is None:
-        return None, problems, None
+        return RecordsRead(None, problems, data=data)
     raw, problems = parse_toml(path, text)
     if raw is None:
-        return None, problems, text
+        return RecordsRead(None, problems, data=data)
     try:
         parsed = RecordsFile.model_validate(raw)
     except ValidationError as exc:
-        return None, pydantic_problems(path, exc, raw, RecordLines(text), "record"), text
-    return list(parsed.record), [], text
+        return RecordsRead(None, pydantic_problems(path, exc, raw, RecordLines(text), "record"))
+    records = parsed.records()
+    hand_edited = text.removeprefix("\ufeff") != render(records)
+    cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))
+    return RecordsRead(records, [], hand_edited, data)
+
+
+# A write stores only what it appended, on top of the entry of the bytes it appended to;
+# reading follows that chain, and stores a full entry again once the chain is this long.
+MAX_CHAIN = 16
+
+
+def _cached_records(key: str) -> tuple[list[Record], bool] | None:
+    appended: list[list[tuple[object, ...]]] = []
+    for depth in range(MAX_CHAIN + 1):
+        entry = cache.load("records", key)
+        if not isinstance(entry, tuple) or not entry:
+            return None
+        if entry[0] == "delta" and len(entry) == 3:
+            key = entry[1]
+            appended.append(entry[2])
+            continue
+        if entry[0] != "full" or len(entry) != 3:
+            return None
+        rows = list(entry[1])
+        for block in reversed(appended):
+            rows += block
+        records = list(map(Record._make, rows))
+        if depth >= MAX_CHAIN // 2:
+            cache.store("records", key, ("full", rows, entry[2]))
+        return records, bool(entry[2])
+    return None
 
 
 class RecordLines(TomlLines):
@@ -112,14 +160,10 @@ class RecordLines(TomlLines):
 
 
 def read_records(path: Path) -> list[Record]:
-    records, problems, _ = check_records(path)
-    if records is None:
-        raise ValidationFailed(problems)
-    return records
-
-
-def is_hand_edited(path: Path, records: Sequence[Record], text: str | None) -> bool:
-    return text is not None and text.removeprefix("\ufeff") != render(records)
+    read = check_records(path)
+    if read.records is None:
+        raise ValidationFailed(read.problems)
+    return read.records
 
 
 def _lock_timeout() -> float:
@@ -132,24 +176,56 @@ def _lock_timeout() -> float:
 
 
 class Ledger:
-    """An open, locked records file: read its records, then `save` the new list once."""
+    """An open, locked records file: read its records, then `append` to it or `save` it."""
 
-    def __init__(self, path: Path, records: list[Record]) -> None:
+    def __init__(self, path: Path, records: list[Record], data: bytes = b"") -> None:
         self.path = path
         self.records = records
+        self.data = data
+
+    def append(self, new: Sequence[Record]) -> None:
+        """Add figures at the end: the new lines go in before the closing bracket, and only
+        they are rendered and checked; the figures already in the file are not touched."""
+        lines = "".join(render_line(r) for r in new)
+        self._check_reads_back(ARRAY_START + lines + ARRAY_END, new)
+        tail = ARRAY_END.encode()
+        if not self.data:
+            data = (HEADER + ARRAY_START + lines + ARRAY_END).encode("utf-8")
+        elif self.data.endswith(tail) and not self.data.startswith(b"\xef\xbb\xbf"):
+            data = self.data[: -len(tail)] + lines.encode("utf-8") + tail
+        else:  # not quite tltrack's form (a byte-order mark): write it whole
+            self.save([*self.records, *new])
+            return
+        write_atomic(self.path, data)
+        # Remember the new bytes as the old ones plus these lines, so the next read is quick.
+        key = cache.digest(data)
+        previous = cache.digest(self.data) if self.data else None
+        if previous is None:
+            cache.store("records", key, ("full", [tuple(r) for r in new], False))
+        else:
+            cache.store("records", key, ("delta", previous, [tuple(r) for r in new]))
+        self.records = [*self.records, *new]
+        self.data = data
 
     def save(self, records: Sequence[Record]) -> None:
+        """Write the whole file in tltrack's form."""
         text = render(records)
+        self._check_reads_back(text, records)
+        data = text.encode("utf-8")
+        write_atomic(self.path, data)
+        cache.store("records", cache.digest(data), ("full", [tuple(r) for r in records], False))
+        self.records = list(records)
+        self.data = data
+
+    def _check_reads_back(self, text: str, records: Sequence[Record]) -> None:
         # Parse back what is about to be written: nothing tltrack cannot read reaches the disk
         # (tomli-w itself writes nan and inf without complaint).
         try:
-            read_back = list(RecordsFile.model_validate(tomllib.loads(text)).record)
+            read_back = RecordsFile.model_validate(tomllib.loads(text)).records()
         except (tomllib.TOMLDecodeError, ValidationError):
             read_back = None
         if read_back != list(records):
             raise DataError(f"refusing to write {self.path.name}: it would not read back the same")
-        write_atomic(self.path, text.encode("utf-8"))
-        self.records = list(records)
 
 
 @contextmanager
@@ -157,14 +233,14 @@ def open_for_change(path: Path, accept_hand_edits: bool = False) -> Iterator[Led
     """Lock the records file, read it, and hand it over for one change."""
     with exclusive_lock(lock_path(path), _lock_timeout()):
         remove_stale_temps(path)
-        records, problems, text = check_records(path)
+        read = check_records(path)
         pause_point("after_read")
-        if records is None:
-            raise ValidationFailed(problems)
-        if is_hand_edited(path, records, text) and not accept_hand_edits:
+        if read.records is None:
+            raise ValidationFailed(read.problems)
+        if read.hand_edited and not accept_hand_edits:
             raise DataError(
                 f"{path.name} was edited by hand, and tltrack will not rewrite it and lose those"
                 " edits; run 'tltrack validate', then 'tltrack repair' (see README, 'Repairing a"
                 " records file')"
             )
-        yield Ledger(path, records)
+        yield Ledger(path, read.records, read.data)

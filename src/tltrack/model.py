@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -111,8 +111,25 @@ class TargetFile(_Strict):
     target: list[Target] = Field(min_length=1)
 
 
-class Record(_Strict):
-    """One recorded figure. Records are only ever appended; the newest per period counts."""
+class Record(NamedTuple):
+    """One recorded figure. Records are only ever appended; the newest per period counts.
+
+    A named tuple, not a Pydantic model: a records file can hold 100,000 of them, and tuples
+    are quick to make and to load from the cache. Files are validated entry by entry through
+    RecordEntry when they are read.
+    """
+
+    metric: str
+    period: str
+    value: float
+    at: datetime
+    note: str = ""
+    by: str = ""
+    correction: bool = False  # supersedes an earlier, different value for the same period
+
+
+class RecordEntry(_Strict):
+    """A line of a records file as read, checked before it becomes a Record."""
 
     metric: str
     period: str
@@ -120,8 +137,22 @@ class Record(_Strict):
     note: str = ""
     by: str = ""
     at: datetime
-    correction: bool = False  # supersedes an earlier, different value for the same period
+    correction: bool = False
+
+    def to_record(self) -> Record:
+        return Record(
+            metric=self.metric,
+            period=self.period,
+            value=self.value,
+            note=self.note,
+            by=self.by,
+            at=self.at,
+            correction=self.correction,
+        )
 
 
 class RecordsFile(_Strict):
-    record: list[Record] = []
+    record: list[RecordEntry] = []
+
+    def records(self) -> list[Record]:
+        return [entry.to_record() for entry in self.record]

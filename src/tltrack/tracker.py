@@ -32,7 +32,6 @@ from tltrack.importer import SourceRow, read_rows
 from tltrack.ledger import (
     RecordLines,
     check_records,
-    is_hand_edited,
     open_for_change,
     read_records,
     records_path,
@@ -205,7 +204,7 @@ def _plan(
                 " to replace it, run again with --correct"
             )
         else:
-            kept = record.model_copy(update={"correction": previous is not None})
+            kept = record._replace(correction=previous is not None)
             outcome: Outcome = "corrected" if previous is not None else "added"
             changes.append(Change(outcome, kept, previous, source))
     return changes, refusals
@@ -258,7 +257,7 @@ def record(
         if refusals:
             raise DataError(refusals[0])
         if _written(changes):
-            ledger.save([*ledger.records, *_written(changes)])
+            ledger.append(_written(changes))
         records = ledger.records
     mine = [r for r in records if r.metric == target.id]
     when = max(today, period.end)
@@ -328,7 +327,7 @@ def import_figures(
         if refusals:
             raise ValidationFailed([f"{path.name}: {r}" for r in refusals])
         if _written(changes) and not dry_run:
-            ledger.save([*ledger.records, *_written(changes)])
+            ledger.append(_written(changes))
     return ImportResult(path, changes, dry_run)
 
 
@@ -476,13 +475,14 @@ def validate(data_dir: Path | None) -> ValidationResult:
             continue
         checked.append((path, len(catalog.targets)))
         rec_path = records_path(path)
-        records, found, text = check_records(rec_path)
-        problems += found
+        read = check_records(rec_path)
+        problems += read.problems
+        records = read.records
         if records is None or not rec_path.exists():
             continue
         problems += _record_problems(rec_path, catalog, records)
         checked.append((rec_path, len(records)))
-        if is_hand_edited(rec_path, records, text):
+        if read.hand_edited:
             notes.append(
                 f"{rec_path.name} was edited by hand: tltrack will not write to it until"
                 " 'tltrack repair' rewrites it (keeping every figure and a backup)"
