@@ -52,7 +52,10 @@ def write_data(folder: Path, n: int) -> tuple[Path, Path]:
             f'kind = "{kind}"',
         ]
         if kind != "milestone":
-            lines += [f"target = {1000 + i}", 'unit = "个"' if kind == "cumulative" else 'unit = "%"']
+            lines += [
+                f"target = {1000 + i}",
+                'unit = "个"' if kind == "cumulative" else 'unit = "%"',
+            ]
         lines += [f'quote = "目标{i}"', ""]
     (data / "2025.toml").write_text("\n".join(lines), encoding="utf-8")
     records = []
@@ -94,8 +97,9 @@ def measure(command: list[str], runs: int, env: dict[str, str], cwd: Path) -> di
     times, peaks = [], []
     for attempt in range(runs + 1):
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -126,23 +130,36 @@ def main() -> None:
 
     hledger = shutil.which("hledger")
     if hledger is None:
-        print("hledger is not installed, so only tltrack is measured. On Debian or Ubuntu:"
-              " apt-get install hledger", file=sys.stderr)
-    env = {**os.environ, "NO_COLOR": "1", "TLTRACK_LANG": "en", "COLUMNS": "160"}
+        print(
+            "hledger is not installed, so only tltrack is measured. On Debian or Ubuntu:"
+            " apt-get install hledger",
+            file=sys.stderr,
+        )
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "TLTRACK_LANG": "en",
+        "COLUMNS": "160",
+        "PYTHONPATH": str(HERE.parent / "src"),
+    }
     env.pop("TLTRACK_DATA_DIR", None)
     results: dict[str, object] = {
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
-            "hledger": subprocess.run([hledger, "--version"], capture_output=True, text=True,
-                                      check=False).stdout.strip() if hledger else None,
+            "hledger": subprocess.run(
+                [hledger, "--version"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+            if hledger
+            else None,
         },
         "runs": args.runs,
         "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="tltrack-bench-") as tmp:
         root = Path(tmp)
+        env["TLTRACK_CACHE_DIR"] = str(root / "cache")  # a cache of its own, warmed by run 1
         floor = measure(FLOOR, args.runs, env, root)
         version = measure([*TLTRACK, "--version"], args.runs, env, root)
         help_ = measure([*TLTRACK, "--help"], args.runs, env, root)
@@ -151,20 +168,30 @@ def main() -> None:
         results["help"] = help_
         for n in args.sizes:
             folder = root / f"n{n}"
-            data, journal = write_data(folder, n)
+            _, journal = write_data(folder, n)
             row: dict[str, object] = {}
-            row["status"] = measure([*TLTRACK, "status", "--as-of", "2026-01-15"], args.runs,
-                                    env, folder)
+            row["status"] = measure(
+                [*TLTRACK, "status", "--as-of", "2026-01-15"], args.runs, env, folder
+            )
             row["status_json"] = measure(
-                [*TLTRACK, "status", "--format", "json", "--as-of", "2026-01-15"], args.runs,
-                env, folder,
+                [*TLTRACK, "status", "--format", "json", "--as-of", "2026-01-15"],
+                args.runs,
+                env,
+                folder,
             )
             # Each run records a new figure (another month of a year-end figure), so every
             # run appends to the full data set.
             record_times = []
             for attempt in range(args.runs + 1):
-                command = [*TLTRACK, "record", "t00000", str(5000 + attempt), "--period",
-                           "2025", "--correct"]
+                command = [
+                    *TLTRACK,
+                    "record",
+                    "t00000",
+                    str(5000 + attempt),
+                    "--period",
+                    "2025",
+                    "--correct",
+                ]
                 record_times.append(measure(command, 1, env, folder))
             row["record"] = {
                 "median_s": round(statistics.median(r["median_s"] for r in record_times[1:]), 4),
@@ -172,8 +199,9 @@ def main() -> None:
                 "noisy": False,
             }
             if hledger:
-                row["hledger"] = measure([hledger, "-f", str(journal), "balance", "--budget"],
-                                         args.runs, env, folder)
+                row["hledger"] = measure(
+                    [hledger, "-f", str(journal), "balance", "--budget"], args.runs, env, folder
+                )
             results["sizes"][str(n)] = row  # type: ignore[index]
             print(f"measured N={n}", file=sys.stderr)
     report(results)
@@ -197,11 +225,16 @@ def report(results: dict[str, object]) -> None:
             m = row.get(name)
             if m is None:
                 continue
-            vs_hledger = (f"{m['median_s'] / hledger['median_s']:.2f}"
-                          if hledger and name != "hledger" else "")
+            vs_hledger = (
+                f"{m['median_s'] / hledger['median_s']:.2f}"
+                if hledger and name != "hledger"
+                else ""
+            )
             noisy = " (noisy)" if m.get("noisy") else ""
-            print(f"{n:>6}  {name:<14}{m['median_s']:>9.3f}{m['peak_mb']:>9.1f}"
-                  f"{vs_hledger:>10}{m['median_s'] / floor:>8.2f}{noisy}")
+            print(
+                f"{n:>6}  {name:<14}{m['median_s']:>9.3f}{m['peak_mb']:>9.1f}"
+                f"{vs_hledger:>10}{m['median_s'] / floor:>8.2f}{noisy}"
+            )
 
 
 if __name__ == "__main__":

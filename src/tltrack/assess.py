@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from tltrack.model import Record, Target, Thresholds
 from tltrack.periods import Period, expected_share, parse_period
@@ -21,8 +22,7 @@ from tltrack.statuses import Status
 _EPS = 1e-9
 
 
-@dataclass(frozen=True)
-class Actual:
+class Actual(NamedTuple):
     """The figure a target is judged by: the newest period at the as-of date."""
 
     record: Record

@@ -65,7 +65,7 @@ def store(kind: str, key: str, value: Any) -> None:
 
 
 def _prune(folder: Path, kind: str) -> None:
-    entries = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime)
+    entries = sorted(folder.glob(f"{kind}-{FORMAT}-*.pickle"), key=lambda p: p.stat().st_mtime)
     for old in entries[:-KEEP]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -11,10 +11,11 @@ Each figure is one line, an inline table in the `record` array, so that git's li
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,10 +86,25 @@ def _entry(record: Record) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RecordsRead:
-    records: list[Record] | None  # None when the file does not read
+    parsed: list[Record] | None  # None when the file does not read, or came from the cache
     problems: list[Problem] = field(default_factory=list)
     hand_edited: bool = False  # its text is not what tltrack writes for these records
     data: bytes = b""  # the bytes read; empty when there is no file yet
+    rows: list[tuple[Any, ...]] | None = None  # the records as plain tuples, from the cache
+    partial: bool = False  # only some metrics' records were read (check_records_of)
+
+    @functools.cached_property
+    def records(self) -> list[Record] | None:
+        """Every record; made from the cached rows only when asked for."""
+        if self.rows is not None:
+            return list(map(Record._make, self.rows))
+        return self.parsed
+
+    def of(self, metrics: Collection[str]) -> list[Record]:
+        """The records of some metrics only: for a write, far cheaper than all of them."""
+        if self.rows is not None:
+            return [Record._make(row) for row in self.rows if row[0] in metrics]
+        return [r for r in self.parsed or [] if r.metric in metrics]
 
 
 def check_records(path: Path) -> RecordsRead:
@@ -100,9 +116,9 @@ def check_records(path: Path) -> RecordsRead:
         return RecordsRead([])
     data = read_bytes(path)
     key = cache.digest(data)
-    cached = _cached_records(key)
+    cached = _cached_rows(key)
     if cached is not None:
-        return RecordsRead(cached[0], [], cached[1], data)
+        return RecordsRead(None, [], cached[1], data, cached[0])
     text, problems = decode(path, data)
     if text is None:
         return RecordsRead(None, problems, data=data)
@@ -116,7 +132,41 @@ def check_records(path: Path) -> RecordsRead:
     records = parsed.records()
     hand_edited = text.removeprefix("\ufeff") != render(records)
     cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))
+    cache.store("records-form", key, hand_edited)
     return RecordsRead(records, [], hand_edited, data)
+
+
+# Past this many metrics a write reads the whole file instead of finding their lines.
+TARGETED_METRICS = 32
+
+
+def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
+    """Read only the lines of some metrics, for a write that adds figures for them.
+
+    Possible when the cache knows these bytes are in tltrack's own form: then each figure is
+    one line starting `  { metric = "<id>", `, found with a byte search, not a parse."""
+    if len(metrics) > TARGETED_METRICS or (not path.exists() and not path.is_symlink()):
+        return check_records(path)
+    data = read_bytes(path)
+    if cache.load("records-form", cache.digest(data)) is not False:
+        return check_records(path)  # unknown or edited by hand: read it all
+    lines = []
+    for metric in metrics:
+        needle = f"  {{ metric = {_toml_value(metric)}, ".encode()
+        start = data.find(needle)
+        while start != -1:
+            end = data.index(b"\n", start) + 1
+            lines.append(data[start:end].decode("utf-8"))
+            start = data.find(needle, end)
+    try:
+        records = RecordsFile.model_validate(
+            tomllib.loads(ARRAY_START + "".join(lines) + ARRAY_END)
+        ).records()
+    except (tomllib.TOMLDecodeError, ValidationError):
+        return check_records(path)
+    # Each metric's lines were found in file order, which decides between figures recorded
+    # in the same second; figures of different metrics never compete.
+    return RecordsRead(records, [], False, data, partial=True)
 
 
 # A write stores only what it appended, on top of the entry of the bytes it appended to;
@@ -124,8 +174,9 @@ def check_records(path: Path) -> RecordsRead:
 MAX_CHAIN = 16
 
 
-def _cached_records(key: str) -> tuple[list[Record], bool] | None:
-    appended: list[list[tuple[object, ...]]] = []
+def _cached_rows(key: str) -> tuple[list[tuple[Any, ...]], bool] | None:
+    appended: list[list[tuple[Any, ...]]] = []
+    first_key = key
     for depth in range(MAX_CHAIN + 1):
         entry = cache.load("records", key)
         if not isinstance(entry, tuple) or not entry:
@@ -139,10 +190,9 @@ def _cached_records(key: str) -> tuple[list[Record], bool] | None:
         rows = list(entry[1])
         for block in reversed(appended):
             rows += block
-        records = list(map(Record._make, rows))
         if depth >= MAX_CHAIN // 2:
-            cache.store("records", key, ("full", rows, entry[2]))
-        return records, bool(entry[2])
+            cache.store("records", first_key, ("full", rows, entry[2]))
+        return rows, bool(entry[2])
     return None
 
 
@@ -178,10 +228,20 @@ def _lock_timeout() -> float:
 class Ledger:
     """An open, locked records file: read its records, then `append` to it or `save` it."""
 
-    def __init__(self, path: Path, records: list[Record], data: bytes = b"") -> None:
+    def __init__(self, path: Path, read: RecordsRead) -> None:
         self.path = path
-        self.records = records
-        self.data = data
+        self.read = read
+        self.data = read.data
+        self.added: list[Record] = []
+
+    @property
+    def records(self) -> list[Record]:
+        if self.read.partial:  # read only in part: read it all now
+            self.read = check_records(self.path)
+        return [*(self.read.records or []), *self.added]
+
+    def of(self, metrics: Collection[str]) -> list[Record]:
+        return [*self.read.of(metrics), *(r for r in self.added if r.metric in metrics)]
 
     def append(self, new: Sequence[Record]) -> None:
         """Add figures at the end: the new lines go in before the closing bracket, and only
@@ -204,7 +264,8 @@ class Ledger:
             cache.store("records", key, ("full", [tuple(r) for r in new], False))
         else:
             cache.store("records", key, ("delta", previous, [tuple(r) for r in new]))
-        self.records = [*self.records, *new]
+        cache.store("records-form", key, False)
+        self.added += new
         self.data = data
 
     def save(self, records: Sequence[Record]) -> None:
@@ -213,8 +274,11 @@ class Ledger:
         self._check_reads_back(text, records)
         data = text.encode("utf-8")
         write_atomic(self.path, data)
-        cache.store("records", cache.digest(data), ("full", [tuple(r) for r in records], False))
-        self.records = list(records)
+        key = cache.digest(data)
+        cache.store("records", key, ("full", [tuple(r) for r in records], False))
+        cache.store("records-form", key, False)
+        self.read = RecordsRead(list(records), data=data)
+        self.added = []
         self.data = data
 
     def _check_reads_back(self, text: str, records: Sequence[Record]) -> None:
@@ -229,13 +293,16 @@ class Ledger:
 
 
 @contextmanager
-def open_for_change(path: Path, accept_hand_edits: bool = False) -> Iterator[Ledger]:
-    """Lock the records file, read it, and hand it over for one change."""
+def open_for_change(
+    path: Path, accept_hand_edits: bool = False, metrics: Collection[str] | None = None
+) -> Iterator[Ledger]:
+    """Lock the records file, read it (only `metrics`' figures when given), and hand it over
+    for one change."""
     with exclusive_lock(lock_path(path), _lock_timeout()):
         remove_stale_temps(path)
-        read = check_records(path)
+        read = check_records(path) if metrics is None else check_records_of(path, metrics)
         pause_point("after_read")
-        if read.records is None:
+        if read.parsed is None and read.rows is None:
             raise ValidationFailed(read.problems)
         if read.hand_edited and not accept_hand_edits:
             raise DataError(
@@ -243,4 +310,4 @@ def open_for_change(path: Path, accept_hand_edits: bool = False) -> Iterator[Led
                 " edits; run 'tltrack validate', then 'tltrack repair' (see README, 'Repairing a"
                 " records file')"
             )
-        yield Ledger(path, read.records, read.data)
+        yield Ledger(path, read)

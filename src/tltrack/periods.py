@@ -6,17 +6,19 @@ import calendar
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from tltrack.errors import DataError
 
 _PERIOD_RE = re.compile(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?", re.ASCII)
 
 
-@dataclass(frozen=True, order=True)
-class Period:
-    """A year-to-date span: from 1 January of `year` through the end of month `months`."""
+class Period(NamedTuple):
+    """A year-to-date span: from 1 January of `year` through the end of month `months`.
+
+    A named tuple: periods are hashed and compared for every record, and tuples do that fast.
+    """
 
     year: int
     months: int  # 1..12: how many months of the year the figure covers

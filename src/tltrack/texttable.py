@@ -8,6 +8,7 @@ Chinese characters as two columns with rich.cells.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -44,6 +45,16 @@ Row = Sequence[Cell | str]
 Line = tuple[Literal["row"], Row] | tuple[Literal["title"], str] | tuple[Literal["blank"], None]
 
 
+def width_of(text: str) -> int:
+    """Terminal columns of `text`: Chinese characters take two."""
+    return len(text) if text.isascii() else _wide_width(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _wide_width(text: str) -> int:
+    return cell_len(text)
+
+
 def styled(text: str, style: str, colour: bool) -> str:
     if not colour or not style or not text:
         return text
@@ -73,11 +84,13 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
         for line in lines
         if line[0] == "row"
     ]
-    natural = [max(cell_len(col.header), col.min_width) for col in columns]
+    natural = [max(width_of(col.header), col.min_width) for col in columns]
     for cells in cells_of:
         for index, cell in enumerate(cells):
             for part in cell.text.split("\n"):
-                natural[index] = max(natural[index], cell_len(part))
+                size = width_of(part)
+                if size > natural[index]:
+                    natural[index] = size
     widths = _fit(columns, natural, width)
     total = sum(widths) + len(GAP) * (len(widths) - 1)
     out = [
@@ -97,8 +110,9 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
             )
         else:
             cells = next(rows)
+            # Only a column narrowed below its natural width needs folding.
             parts = [
-                fold(cell.text, widths[i]) if columns[i].wraps else cell.text.split("\n")
+                fold(cell.text, widths[i]) if widths[i] < natural[i] else cell.text.split("\n")
                 for i, cell in enumerate(cells)
             ]
             out.append(_join(columns, widths, parts, [c.style for c in cells], colour))
@@ -132,7 +146,7 @@ def _join(
         cells = []
         for i, column in enumerate(columns):
             content = parts[i][line_index] if line_index < len(parts[i]) else ""
-            pad = " " * max(0, widths[i] - cell_len(content))
+            pad = " " * max(0, widths[i] - width_of(content))
             style = "bold" if header else styles[i]
             shown = styled(content, style, colour)
             cells.append(pad + shown if column.justify == "right" else shown + pad)

@@ -252,14 +252,13 @@ def record(
     new = Record(
         metric=target.id, period=period.label, value=value, note=note, by=recorder, at=moment
     )
-    with open_for_change(workspace.records_file) as ledger:
-        changes, refusals = _plan(ledger.records, [(new, "")], workspace.year, correct)
+    with open_for_change(workspace.records_file, metrics={target.id}) as ledger:
+        changes, refusals = _plan(ledger.of({target.id}), [(new, "")], workspace.year, correct)
         if refusals:
             raise DataError(refusals[0])
         if _written(changes):
             ledger.append(_written(changes))
-        records = ledger.records
-    mine = [r for r in records if r.metric == target.id]
+        mine = ledger.of({target.id})
     when = max(today, period.end)
     thresholds = workspace.catalog.meta.thresholds
     assessment = assess(target, mine, workspace.year, when, thresholds)
@@ -322,8 +321,9 @@ def import_figures(
         new.append((record, row.label))
     if problems:
         raise ValidationFailed(problems)
-    with open_for_change(workspace.records_file) as ledger:
-        changes, refusals = _plan(ledger.records, new, workspace.year, correct)
+    metrics = {record.metric for record, _ in new}
+    with open_for_change(workspace.records_file, metrics=metrics) as ledger:
+        changes, refusals = _plan(ledger.of(metrics), new, workspace.year, correct)
         if refusals:
             raise ValidationFailed([f"{path.name}: {r}" for r in refusals])
         if _written(changes) and not dry_run:
