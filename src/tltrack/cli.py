@@ -22,6 +22,12 @@ from tltrack.errors import ExitCode, TltrackError
 from tltrack.i18n import Lang
 from tltrack.statuses import STATUSES, Status
 
+# The base of the command-line errors typer raises (click's ClickException, which typer
+# vendors); found through a public class so it does not depend on where typer keeps it.
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
 
 class TltrackGroup(TyperGroup):
     """Turns every error into one clear line on stderr and a documented exit code."""
@@ -40,10 +46,11 @@ class TltrackGroup(TyperGroup):
             code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
         except TltrackError as exc:
             code = _fail(argv, exc.message, exc.exit_code)
-        except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        except _CLICK_ERROR as exc:  # usage errors: unknown option, missing argument
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            code = _fail(argv, f"{exc.format_message()}{hint}", exc.exit_code)
+            message = exc.format_message()  # type: ignore[attr-defined]
+            code = _fail(argv, f"{message}{hint}", exc.exit_code)  # type: ignore[attr-defined]
         except (KeyboardInterrupt, typer.Abort):
             code = _fail(argv, "interrupted", 130)
         except BrokenPipeError:

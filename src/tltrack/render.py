@@ -14,13 +14,9 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from tltrack import texttable
 from tltrack.assess import Assessment
@@ -49,6 +45,9 @@ from tltrack.tracker import (
     ValidationResult,
 )
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 Format = Literal["table", "json", "csv", "markdown"]
 
 STATUS_STYLE: dict[Status, str] = {
@@ -63,6 +62,10 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def stdout_console() -> Console:
+    """A Rich console for the smaller tables (list, show, history). Rich is imported only
+    here: the status table, which may hold 10,000 rows, is drawn by texttable."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         # Piped into a file or a pager: give the table room instead of Rich's 80 columns.
@@ -70,9 +73,15 @@ def stdout_console() -> Console:
     return console
 
 
+def _line(content: str = "", style: str = "") -> None:
+    """One line of plain output, coloured only on a terminal that wants colour."""
+    sys.stdout.write(texttable.styled(content, style, use_colour()) + "\n")
+
+
 def message(line: str) -> None:
     """A message for people, on stderr, so stdout stays clean for scripts."""
-    Console(stderr=True, highlight=False).print(line, markup=False, highlight=False)
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def _emit(output: str) -> None:
@@ -247,10 +256,10 @@ def _print_table(table: str) -> None:
     sys.stdout.flush()
 
 
-def _print_stale_note(console: Console, lang: Lang, items: Sequence[Assessment], days: int) -> None:
+def _print_stale_note(lang: Lang, items: Sequence[Assessment], days: int) -> None:
     note = stale_note(lang, items, days)
     if note:
-        console.print(note, style="yellow", markup=False)
+        _line(note, "yellow")
 
 
 def _warn_unknown(report: StatusReport, lang: Lang) -> None:
@@ -305,17 +314,16 @@ def print_status(report: StatusReport, fmt: Format, lang: Lang) -> None:
             parts.append(f"\n{note.replace('*', chr(92) + '*', 1)}\n")
         _emit("".join(parts))
     else:
-        console = stdout_console()
         title = text(lang, "status_title", year=report.year, as_of=report.as_of.isoformat())
-        console.print(Text(title, style="bold"))
+        _line(title, "bold")
         if report.assessments:
             ordered = [a for _, group in by_category(report.assessments) for a in group]
             _print_table(_status_table(ordered, lang, terminal_width(), grouped=True))
         else:
-            console.print(text(lang, "no_match"))
+            _line(text(lang, "no_match"))
         # One line, left to the terminal to wrap, so it stays whole for grep and copy.
-        console.print(summary_text(lang, report.summary), soft_wrap=True, markup=False)
-        _print_stale_note(console, lang, report.assessments, report.stale_after_days)
+        _line(summary_text(lang, report.summary))
+        _print_stale_note(lang, report.assessments, report.stale_after_days)
     _warn_unknown(report, lang)
 
 
@@ -341,9 +349,8 @@ def print_record(result: RecordOutcome, fmt: Format, lang: Lang) -> None:
     elif fmt in ("csv", "markdown"):
         print_rows([result.assessment], fmt, lang)
     else:
-        console = stdout_console()
         _print_table(_status_table([result.assessment], lang, terminal_width()))
-        _print_stale_note(console, lang, [result.assessment], result.stale_after_days)
+        _print_stale_note(lang, [result.assessment], result.stale_after_days)
 
 
 def print_import(result: ImportResult, fmt: Format, lang: Lang) -> None:
@@ -381,6 +388,9 @@ def print_import(result: ImportResult, fmt: Format, lang: Lang) -> None:
         elif fmt == "markdown":
             _emit(_markdown(header, rows))
         elif rows:
+            from rich import box
+            from rich.table import Table
+
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
             for column in header:
                 numeric = column in ("value", "previous")
@@ -438,18 +448,16 @@ def print_check(result: CheckResult, fmt: Format, lang: Lang) -> None:
         print_rows(result.lagging, fmt, lang)
         message(line)
     else:
-        console = stdout_console()
         title = text(lang, "check_title", year=report.year, as_of=report.as_of.isoformat())
-        console.print(Text(title, style="bold"))
+        _line(title, "bold")
         if result.lagging:
             _print_table(_status_table(result.lagging, lang, terminal_width()))
         else:
-            console.print(text(lang, "no_lag"))
+            _line(text(lang, "no_lag"))
         if result.stale:
             names = ", ".join(f"{a.target.name} ({a.period})" for a in result.stale)
-            stale = text(lang, "stale_list", days=report.stale_after_days, names=names)
-            console.print(stale, style="yellow", markup=False)
-        console.print(line, soft_wrap=True, markup=False)
+            _line(text(lang, "stale_list", days=report.stale_after_days, names=names), "yellow")
+        _line(line)
     _warn_unknown(report, lang)
 
 
@@ -515,6 +523,10 @@ def print_history(target: Target, figures: Sequence[PeriodFigure], fmt: Format, 
     if fmt == "markdown":
         _emit(f"# {target.name} ({target.id})\n\n" + _markdown(header, rows))
         return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     console = stdout_console()
     title = f"{target.name}  ({target.id})  {text(lang, 'target')} {target_text(lang, target)}"
     console.print(Text(title, style="bold"))
@@ -582,6 +594,9 @@ def print_targets(targets: Sequence[Target], fmt: Format, lang: Lang) -> None:
     elif fmt == "markdown":
         _emit(_markdown(header, [[_plain(v) for v in row] for row in rows]))
     else:
+        from rich import box
+        from rich.table import Table
+
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for key in ("id", "name", "category", "kind", "target", "baseline"):
             table.add_column("id" if key == "id" else text(lang, key), overflow="fold")
@@ -609,6 +624,10 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
     if fmt == "markdown":
         _emit("\n".join([f"# {t.name} ({t.id})\n", f"> {t.quote}\n", _markdown(header, rows)]))
         return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     console = stdout_console()
     console.print(Text(f"{t.name}  ({t.id})", style="bold"))
     baseline = "—"
@@ -637,7 +656,7 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
     console.print(info)
     console.print()
     _print_table(_status_table([item], lang, terminal_width()))
-    _print_stale_note(console, lang, [item], detail.stale_after_days)
+    _print_stale_note(lang, [item], detail.stale_after_days)
     if not detail.history:
         console.print(text(lang, "no_figures"))
         return
