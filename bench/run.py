@@ -28,8 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from tltrack.domain import Record  # noqa: E402
 from tltrack.ledger import render  # noqa: E402
-from tltrack.model import Record  # noqa: E402
 
 FLOOR = [sys.executable, "-c", "import typer, rich.table, pydantic"]
 TLTRACK = [sys.executable, "-m", "tltrack"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tltrack.assess import assess, latest_actual
-from tltrack.model import Record, Target, Thresholds
+from tltrack.domain import Record, Target, Thresholds
 
 YEAR = 2025
 MID_JULY = date(2025, 7, 15)

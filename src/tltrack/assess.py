@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from tltrack.model import Record, Target, Thresholds
+from tltrack.domain import Record, Target, Thresholds
 from tltrack.periods import Period, expected_share, parse_period
 from tltrack.statuses import Status
 

@@ -11,14 +11,15 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from tltrack import cache
+from tltrack.domain import Meta, Target
 from tltrack.errors import NoInputError, Problem, UsageError, ValidationFailed
 from tltrack.fileio import decode, read_bytes
-from tltrack.model import Meta, Target, TargetFile
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 TARGET_FILE_RE = re.compile(r"(\d{4})\.toml")
 _TOML_POSITION_RE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -152,6 +153,10 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     if raw is None:
         return None, problems
     lines = TomlLines(text, "target")
+    from pydantic import ValidationError  # Pydantic only when a file is read afresh
+
+    from tltrack.model import TargetFile
+
     try:
         parsed = TargetFile.model_validate(raw)
     except ValidationError as exc:
@@ -171,9 +176,10 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
         )
     if problems:
         return None, problems
-    targets = tuple(parsed.target)
-    cache.store("catalog", key, (parsed.meta, targets))
-    return _catalog(path, parsed.meta, targets), []
+    targets = tuple(spec.to_target() for spec in parsed.target)
+    meta = parsed.meta.to_meta()
+    cache.store("catalog", key, (meta, targets))
+    return _catalog(path, meta, targets), []
 
 
 def _catalog(path: Path, meta: Meta, targets: tuple[Target, ...]) -> Catalog:

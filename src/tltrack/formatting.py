@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tltrack.assess import Assessment
+from tltrack.domain import Target
 from tltrack.i18n import Lang, status_label, text
-from tltrack.model import Target
 from tltrack.statuses import STATUSES, Status
 
 STALE_MARK = "*"

@@ -19,13 +19,13 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
-from pydantic import ValidationError
 
 from tltrack import cache
 from tltrack.catalog import TomlLines, parse_toml, pydantic_problems
+from tltrack.domain import Record
 from tltrack.errors import DataError, Problem, ValidationFailed
 from tltrack.fileio import (
     decode,
@@ -35,7 +35,9 @@ from tltrack.fileio import (
     remove_stale_temps,
     write_atomic,
 )
-from tltrack.model import Record, RecordsFile
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 HEADER = (
     "# Figures recorded with tltrack. This file is written by tltrack: add or correct figures\n"
@@ -53,6 +55,19 @@ def records_path(target_file: Path) -> Path:
 
 def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
+
+
+def _records_file() -> Any:
+    # Pydantic is loaded only when a file must be read afresh or a write checked.
+    from tltrack.model import RecordsFile
+
+    return RecordsFile
+
+
+def _validation_error() -> type[ValidationError]:
+    from pydantic import ValidationError
+
+    return ValidationError
 
 
 def render(records: Sequence[Record]) -> str:
@@ -126,8 +141,8 @@ def check_records(path: Path) -> RecordsRead:
     if raw is None:
         return RecordsRead(None, problems, data=data)
     try:
-        parsed = RecordsFile.model_validate(raw)
-    except ValidationError as exc:
+        parsed = _records_file().model_validate(raw)
+    except _validation_error() as exc:
         return RecordsRead(None, pydantic_problems(path, exc, raw, RecordLines(text), "record"))
     records = parsed.records()
     hand_edited = text.removeprefix("\ufeff") != render(records)
@@ -159,10 +174,12 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
             lines.append(data[start:end].decode("utf-8"))
             start = data.find(needle, end)
     try:
-        records = RecordsFile.model_validate(
-            tomllib.loads(ARRAY_START + "".join(lines) + ARRAY_END)
-        ).records()
-    except (tomllib.TOMLDecodeError, ValidationError):
+        records = (
+            _records_file()
+            .model_validate(tomllib.loads(ARRAY_START + "".join(lines) + ARRAY_END))
+            .records()
+        )
+    except (tomllib.TOMLDecodeError, _validation_error()):
         return check_records(path)
     # Each metric's lines were found in file order, which decides between figures recorded
     # in the same second; figures of different metrics never compete.
@@ -285,8 +302,8 @@ class Ledger:
         # Parse back what is about to be written: nothing tltrack cannot read reaches the disk
         # (tomli-w itself writes nan and inf without complaint).
         try:
-            read_back = RecordsFile.model_validate(tomllib.loads(text)).records()
-        except (tomllib.TOMLDecodeError, ValidationError):
+            read_back = _records_file().model_validate(tomllib.loads(text)).records()
+        except (tomllib.TOMLDecodeError, _validation_error()):
             read_back = None
         if read_back != list(records):
             raise DataError(f"refusing to write {self.path.name}: it would not read back the same")

@@ -1,16 +1,18 @@
-"""Pydantic models of the hand-written target files and the machine-written records."""
+"""Pydantic models that check the hand-written target files and the machine-written records.
+
+They are used when a file is read afresh, and produce the plain objects of domain.py."""
 
 from __future__ import annotations
 
 import itertools
 import math
 from datetime import date, datetime
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Kind = Literal["growth", "cumulative", "level", "milestone"]
-Direction = Literal["at_least", "at_most"]
+from tltrack import domain
+from tltrack.domain import Direction, Kind, Record
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -26,7 +28,7 @@ class _Strict(BaseModel):
     )
 
 
-class Thresholds(_Strict):
+class ThresholdsSpec(_Strict):
     """Where the status bands start; a target file may set its own."""
 
     on_track: FiniteFloat = Field(0.95, gt=0, le=1, description="pace ratio at or above: on track")
@@ -37,20 +39,25 @@ class Thresholds(_Strict):
     stale_after_days: int = Field(45, ge=0, description="a figure older than this is stale")
 
     @model_validator(mode="after")
-    def _ordered(self) -> Thresholds:
+    def _ordered(self) -> ThresholdsSpec:
         if self.at_risk > self.on_track:
             raise ValueError("at_risk must not exceed on_track")
         return self
 
 
-class Meta(_Strict):
+class MetaSpec(_Strict):
     year: int = Field(ge=1900, le=9999)
     title: str = ""
     source: str = ""
-    thresholds: Thresholds = Thresholds()
+    thresholds: ThresholdsSpec = ThresholdsSpec()
+
+    def to_meta(self) -> domain.Meta:
+        return domain.Meta(
+            self.year, self.title, self.source, domain.Thresholds(**dict(self.thresholds))
+        )
 
 
-class Target(_Strict):
+class TargetSpec(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     name: str = Field(min_length=1)
     category: str = Field(min_length=1)
@@ -85,7 +92,7 @@ class Target(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> Target:
+    def _consistent(self) -> TargetSpec:
         if self.kind == "milestone":
             if self.target is not None and self.target != 100:
                 raise ValueError("a milestone's target is done (100% complete); leave it out")
@@ -101,31 +108,13 @@ class Target(_Strict):
             raise ValueError("a cumulative target must be above 0")
         return self
 
-    @property
-    def goal(self) -> float:
-        return 100.0 if self.target is None else self.target
+    def to_target(self) -> domain.Target:
+        return domain.Target(**dict(self))
 
 
 class TargetFile(_Strict):
-    meta: Meta
-    target: list[Target] = Field(min_length=1)
-
-
-class Record(NamedTuple):
-    """One recorded figure. Records are only ever appended; the newest per period counts.
-
-    A named tuple, not a Pydantic model: a records file can hold 100,000 of them, and tuples
-    are quick to make and to load from the cache. Files are validated entry by entry through
-    RecordEntry when they are read.
-    """
-
-    metric: str
-    period: str
-    value: float
-    at: datetime
-    note: str = ""
-    by: str = ""
-    correction: bool = False  # supersedes an earlier, different value for the same period
+    meta: MetaSpec
+    target: list[TargetSpec] = Field(min_length=1)
 
 
 class RecordEntry(_Strict):

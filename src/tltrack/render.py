@@ -20,6 +20,7 @@ from rich.cells import cell_len
 
 from tltrack import texttable
 from tltrack.assess import Assessment
+from tltrack.domain import Record, Target
 from tltrack.formatting import (
     COLUMNS,
     by_category,
@@ -33,7 +34,6 @@ from tltrack.formatting import (
     with_unit,
 )
 from tltrack.i18n import KIND_LABELS, Lang, text, translate_error
-from tltrack.model import Record, Target
 from tltrack.statuses import Status
 from tltrack.tracker import (
     CheckResult,
@@ -588,7 +588,7 @@ def print_targets(targets: Sequence[Target], fmt: Format, lang: Lang) -> None:
         for t in targets
     ]
     if fmt == "json":
-        _emit(_dumps([t.model_dump(mode="json", exclude_none=True) for t in targets]))
+        _emit(_dumps([t.as_json(skip_empty=True) for t in targets]))
     elif fmt == "csv":
         _emit(_csv(header, rows))
     elif fmt == "markdown":
@@ -613,7 +613,7 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
     t, item = detail.target, detail.assessment
     history = [{**_record_json(h.record), "current": h.current} for h in detail.history]
     if fmt == "json":
-        payload = {"target": t.model_dump(mode="json"), "assessment": assessment_json(item)}
+        payload = {"target": t.as_json(), "assessment": assessment_json(item)}
         _emit(_dumps({**payload, "records": history}))
         return
     header = ["period", "value", "note", "by", "at", "correction", "current"]

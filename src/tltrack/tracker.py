@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tltrack.assess import Assessment, assess, current_by_period
 from tltrack.catalog import (
@@ -19,6 +19,7 @@ from tltrack.catalog import (
     target_files,
     year_file,
 )
+from tltrack.domain import Record, Target
 from tltrack.errors import (
     DataError,
     NoInputError,
@@ -28,7 +29,6 @@ from tltrack.errors import (
     ValidationFailed,
 )
 from tltrack.fileio import write_atomic
-from tltrack.importer import SourceRow, read_rows
 from tltrack.ledger import (
     RecordLines,
     check_records,
@@ -37,10 +37,12 @@ from tltrack.ledger import (
     records_path,
     render,
 )
-from tltrack.model import Record, Target
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.statuses import STATUSES, Status
 from tltrack.values import parse_milestone, parse_number
+
+if TYPE_CHECKING:
+    from tltrack import importer
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
 
@@ -294,6 +296,8 @@ def import_figures(
     now: datetime | None = None,
 ) -> ImportResult:
     """Record every figure of a file, or none: any bad row, and nothing is written."""
+    from tltrack.importer import read_rows
+
     rows = read_rows(path)
     if not rows:
         raise DataError(f"{path.name} holds no figures")
@@ -301,7 +305,7 @@ def import_figures(
     default_by = default_recorder() if by is None else by
     new: list[tuple[Record, str]] = []
     problems: list[str] = []
-    first_row: dict[tuple[str, Period], tuple[SourceRow, float]] = {}
+    first_row: dict[tuple[str, Period], tuple[importer.SourceRow, float]] = {}
     for row in rows:
         try:
             record = _row_record(workspace, row, default_by, moment)
@@ -331,7 +335,7 @@ def import_figures(
     return ImportResult(path, changes, dry_run)
 
 
-def _row_record(workspace: Workspace, row: SourceRow, by: str, moment: datetime) -> Record:
+def _row_record(workspace: Workspace, row: importer.SourceRow, by: str, moment: datetime) -> Record:
     fields = row.fields
     if not fields["metric"]:
         raise DataError("no metric")
