@@ -23,10 +23,7 @@ class Period(NamedTuple):
     year: int
     months: int  # 1..12: how many months of the year the figure covers
     label: str
-
-    @property
-    def end(self) -> date:
-        return _month_end(self.year, self.months)
+    end: date  # the last day the figure covers
 
     @property
     def elapsed(self) -> float:
@@ -76,7 +73,7 @@ def parse_period(text: str, year: int | None = None) -> Period:
         label = str(period_year)
     if year is not None and period_year != year:
         raise DataError(f"period {label} is not in the target year {year}")
-    return Period(period_year, months, label)
+    return Period(period_year, months, label, _month_end(period_year, months))
 
 
 def default_period(year: int, today: date) -> Period:

@@ -9,9 +9,10 @@ Chinese characters as two columns with rich.cells.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
 
@@ -34,8 +35,7 @@ class Column:
     min_width: int = 1
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     style: str = ""  # space-separated words of ANSI: "bold green"
 
@@ -50,9 +50,23 @@ def width_of(text: str) -> int:
     return len(text) if text.isascii() else _wide_width(text)
 
 
+# East Asian wide characters (CJK ideographs and symbols, Hangul, full-width forms): two
+# columns each. Text of only these and ASCII is measured by counting; anything else by Rich.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+_OTHER = re.compile(
+    "[^\x00-\x7f\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+
+
 @functools.lru_cache(maxsize=8192)
 def _wide_width(text: str) -> int:
-    return cell_len(text)
+    if _OTHER.search(text):
+        return cell_len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def styled(text: str, style: str, colour: bool) -> str:

@@ -1,0 +1,56 @@
+"""The fast status table measures text exactly as Rich does."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from tltrack.texttable import Cell, Column, fold, render, width_of
+
+ALPHABET = st.sampled_from(
+    list("abc 123.%-")
+    + list("通辽滞后进度正常粮食产量")
+    + list("（），、。：；「」")
+    + list("ＡＢ１２")
+    + list("≥≤Ⅴ█░·—“”é")
+    + ["\u3000", "\uff61", "\u30fc", "가", "\U00020000"]
+)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=20))
+def test_width_matches_rich(text: str) -> None:
+    assert width_of(text) == cell_len(text)
+
+
+def test_columns_line_up_with_chinese_text() -> None:
+    columns = [
+        Column("指标", wraps=True, min_width=4),
+        Column("实际", justify="right"),
+        Column("状态"),
+    ]
+    lines = [
+        ("title", "【主要指标】"),
+        ("row", ["地区生产总值增长", "5.8%", Cell("滞后 behind", "yellow")]),
+        ("row", ["GDP", "10个", "进度正常 on_track"]),
+    ]
+    out = render(columns, lines, 200, colour=False).splitlines()
+    assert out[0].startswith(" 指标")
+    assert {cell_len(line) for line in out} == {cell_len(out[0])}
+    starts = {
+        cell_len(line[: line.index(word)])
+        for line, word in [(out[3], "滞后"), (out[4], "进度正常")]
+    }
+    assert len(starts) == 1
+    coloured = render(columns, lines, 200, colour=True)
+    assert "\x1b[33m滞后 behind\x1b[0m" in coloured
+
+
+def test_a_narrow_table_folds_the_text_column() -> None:
+    columns = [Column("指标", wraps=True, min_width=4), Column("状态")]
+    out = render(
+        columns, [("row", ["巩固拓展脱贫攻坚成果同乡村振兴有效衔接项目", "滞后"])], 30, colour=False
+    ).splitlines()
+    assert all(cell_len(line) <= 30 for line in out)
+    assert "".join(line.split()[0] for line in out[2:] if line.strip()).startswith("巩固拓展")
+    assert fold("通辽市", 4) == ["通辽", "市"]
