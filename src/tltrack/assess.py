@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from tltrack.domain import Record, Target, Thresholds
@@ -69,13 +69,12 @@ def latest_actual(records: Iterable[Record], year: int, as_of: date) -> Actual |
     Several periods can end on the same day (2025-06, 2025-Q2, 2025-H1); then the one recorded
     last wins, as it is the freshest word on the same span.
     """
-    best: Actual | None = None
+    best: tuple[date, datetime, Record, Period] | None = None
     for period, record in current_by_period(records, year).items():
-        if period.end > as_of:
-            continue
-        if best is None or (period.end, record.at) > (best.period.end, best.record.at):
-            best = Actual(record, period)
-    return best
+        end = period.end
+        if end <= as_of and (best is None or (end, record.at) > best[:2]):
+            best = (end, record.at, record, period)
+    return None if best is None else Actual(best[2], best[3])
 
 
 def assess(
