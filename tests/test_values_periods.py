@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tltrack.errors import DataError
-from tltrack.periods import default_period, elapsed_at, expected_share, parse_period
+from tltrack.periods import default_period, expected_share, parse_period
 from tltrack.values import parse_milestone, parse_number
 
 
@@ -169,11 +169,7 @@ def test_default_period() -> None:
         default_period(2025, date(2024, 11, 1))
 
 
-def test_elapsed_share_and_profiles() -> None:
-    assert elapsed_at(date(2025, 5, 31), 2025) == 5 / 12
-    assert elapsed_at(date(2025, 6, 15), 2025) == 5 / 12
-    assert elapsed_at(date(2026, 1, 1), 2025) == 1.0
-    assert elapsed_at(date(2024, 12, 1), 2025) == 0.0
+def test_pace_profiles() -> None:
     assert expected_share("linear", 0.5) == 0.5
     assert expected_share("year_end", 11 / 12) == 0.0
     assert expected_share("year_end", 1.0) == 1.0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -247,7 +246,3 @@ def year_file(data_dir: Path, year: int | None) -> Path:
     if not files:
         raise NoInputError(f"no target file (YYYY.toml) in {data_dir}; see README, 'Target files'")
     return files[-1]
-
-
-def format_problems(problems: Sequence[Problem]) -> list[str]:
-    return [str(p) for p in problems]

@@ -555,10 +555,10 @@ def repair(
     result = tracker.repair(tracker.open_workspace(data_dir, year))
     name = result.path.name
     if result.backup is None:
-        line = text(_lang(lang), "nothing_to_repair", file=name, count=result.count)
+        line = text(_lang(lang), "nothing_to_repair", file=name, count=result.figures)
     else:
         line = text(
-            _lang(lang), "repaired", file=name, count=result.count, backup=result.backup.name
+            _lang(lang), "repaired", file=name, count=result.figures, backup=result.backup.name
         )
     typer.echo(line, err=True)
 

@@ -91,17 +91,6 @@ def default_period(year: int, today: date) -> Period:
     )
 
 
-def elapsed_at(as_of: date, year: int) -> float:
-    """Share of `year` elapsed by `as_of`, counted in whole months completed."""
-    if as_of.year < year:
-        return 0.0
-    if as_of.year > year:
-        return 1.0
-    last_day = calendar.monthrange(as_of.year, as_of.month)[1]
-    completed = as_of.month if as_of.day == last_day else as_of.month - 1
-    return completed / 12
-
-
 # A pace profile maps the elapsed share of the year to the share of the target due by then.
 Profile = str | Sequence[float]
 

@@ -354,7 +354,7 @@ def print_record(result: RecordOutcome, fmt: Format, lang: Lang) -> None:
 
 
 def print_import(result: ImportResult, fmt: Format, lang: Lang) -> None:
-    counts = {o: result.count(o) for o in ("added", "unchanged", "corrected")}
+    counts = {o: result.tally(o) for o in ("added", "unchanged", "corrected")}
     header = ["outcome", "source", "metric", "period", "value", "previous"]
     if fmt == "json":
         changes = [

@@ -6,4 +6,3 @@ from typing import Literal
 
 Status = Literal["achieved", "on_track", "behind", "at_risk", "missed", "no_data"]
 STATUSES: tuple[Status, ...] = ("achieved", "on_track", "behind", "at_risk", "missed", "no_data")
-LAGGING: tuple[Status, ...] = ("behind", "at_risk", "missed")

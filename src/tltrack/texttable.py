@@ -9,7 +9,6 @@ Chinese characters as two columns with rich.cells.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -50,23 +49,20 @@ def width_of(text: str) -> int:
     return len(text) if text.isascii() else _wide_width(text)
 
 
-# East Asian wide characters (CJK ideographs and symbols, Hangul, full-width forms): two
-# columns each. Text of only these and ASCII is measured by counting; anything else by Rich.
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-)
-_OTHER = re.compile(
-    "[^\x00-\x7f\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-)
-
-
 @functools.lru_cache(maxsize=8192)
 def _wide_width(text: str) -> int:
-    if _OTHER.search(text):
-        return cell_len(text)
-    return len(text) + len(_WIDE.findall(text))
+    """Count ASCII as one column and the common wide characters (CJK ideographs, CJK
+    punctuation, full-width forms) as two; any other character is left to Rich's table."""
+    width = 0
+    for char in text:
+        code = ord(char)
+        if code < 0x7F:
+            width += 1
+        elif 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303E or 0xFF01 <= code <= 0xFF60:
+            width += 2
+        else:
+            return cell_len(text)
+    return width
 
 
 def styled(text: str, style: str, colour: bool) -> str:

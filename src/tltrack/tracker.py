@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from tltrack.assess import Assessment, assess, current_by_period
 from tltrack.catalog import (
@@ -65,8 +65,7 @@ def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
     )
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     """One year's target file and its records file."""
 
     catalog: Catalog
@@ -173,8 +172,7 @@ def default_recorder() -> str:
 Outcome = Literal["added", "unchanged", "corrected"]
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What recording one figure does to the records file."""
 
     outcome: Outcome
@@ -220,8 +218,7 @@ def _now(now: datetime | None) -> datetime:
     return (now or datetime.now(UTC)).replace(microsecond=0)
 
 
-@dataclass(frozen=True)
-class RecordOutcome:
+class RecordOutcome(NamedTuple):
     change: Change
     assessment: Assessment
     stale_after_days: int
@@ -277,13 +274,12 @@ def check_text(name: str, text: str) -> None:
         raise DataError(f"{name} holds control characters; give it on one line")
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     path: Path
     changes: list[Change]
     dry_run: bool
 
-    def count(self, outcome: Outcome) -> int:
+    def tally(self, outcome: Outcome) -> int:
         return sum(1 for c in self.changes if c.outcome == outcome)
 
 
@@ -353,14 +349,12 @@ def _row_record(workspace: Workspace, row: importer.SourceRow, by: str, moment: 
     return Record(metric=target.id, period=period.label, value=value, note=note, by=who, at=moment)
 
 
-@dataclass(frozen=True)
-class RecordHistory:
+class RecordHistory(NamedTuple):
     record: Record
     current: bool  # False when a later entry for the same period supersedes it
 
 
-@dataclass(frozen=True)
-class TargetDetail:
+class TargetDetail(NamedTuple):
     target: Target
     history: list[RecordHistory]
     assessment: Assessment
@@ -382,8 +376,7 @@ def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
     )
 
 
-@dataclass(frozen=True)
-class PeriodFigure:
+class PeriodFigure(NamedTuple):
     period: Period
     current: Record
     superseded: list[Record]  # earlier figures for the period, oldest first
@@ -424,8 +417,7 @@ def worst_first(assessments: Iterable[Assessment]) -> list[Assessment]:
     )
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     report: StatusReport
     fail_on: tuple[str, ...]
     lagging: list[Assessment]  # behind, at risk or missed: the worst first
@@ -528,11 +520,10 @@ def _same_period(record: Record, period: Period, year: int) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class RepairResult:
+class RepairResult(NamedTuple):
     path: Path
     backup: Path | None  # the hand-edited original, kept; None when nothing needed repair
-    count: int
+    figures: int
 
 
 def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
