@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ def store(kind: str, key: str, value: Any) -> None:
         return
     with contextlib.suppress(OSError, pickle.PicklingError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
         temp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         temp.replace(path)
         _prune(path.parent, kind)

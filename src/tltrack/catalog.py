@@ -5,7 +5,6 @@ tltrack reads these files and never rewrites them.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -43,6 +42,8 @@ class Catalog:
         if found is not None:
             return found
         candidates = [*self.by_id, *self.by_name]
+        import difflib  # only for the message
+
         close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
         if not close:
             close = [c for c in candidates if wanted and (wanted in c or c in wanted)][:3]

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -86,7 +85,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     backup: Path | None = None
     replaced = False
     try:
-        temp = folder / f".{real.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        temp = folder / f".{real.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             half = len(data) // 2
@@ -100,7 +99,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         if real.exists():
             # A second name for the old bytes, to put them back if the rename cannot be made
             # durable.
-            backup = folder / f".{real.name}.{secrets.token_hex(6)}.old{TEMP_SUFFIX}"
+            backup = folder / f".{real.name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
             os.link(real, backup)
         pause_point("before_replace")
         os.replace(temp, real)  # noqa: PTH105 (every file call goes through `os`: tests fault it)
