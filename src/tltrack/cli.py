@@ -156,6 +156,28 @@ AsOfOption = Annotated[
 ]
 
 
+def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of target ids and names from the data folder; never fails."""
+    try:
+        from tltrack import tracker
+
+        catalog = tracker.open_workspace(None, None).catalog
+    except Exception:
+        return []
+    by_id = [(t.id, t.name) for t in catalog.targets if t.id.startswith(incomplete)]
+    by_name = [(t.name, t.id) for t in catalog.targets if t.name.startswith(incomplete)]
+    return by_id + by_name
+
+
+MetricArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Target id or its exact Chinese name.",
+        autocompletion=_complete_metric,
+    ),
+]
+
+
 def _lang(choice: LangChoice | None) -> Lang:
     from tltrack.i18n import detect_lang
 
@@ -256,12 +278,7 @@ def status(
     ),
 )
 def record(
-    metric: Annotated[
-        str,
-        typer.Argument(
-            help="Target id or its exact Chinese name.", autocompletion=_complete_metric
-        ),
-    ],
+    metric: MetricArgument,
     value: Annotated[
         str,
         typer.Argument(
@@ -451,12 +468,7 @@ def report(
     )
 )
 def history(
-    metric: Annotated[
-        str,
-        typer.Argument(
-            help="Target id or its exact Chinese name.", autocompletion=_complete_metric
-        ),
-    ],
+    metric: MetricArgument,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -498,12 +510,7 @@ def list_targets(
     )
 )
 def show(
-    metric: Annotated[
-        str,
-        typer.Argument(
-            help="Target id or its exact Chinese name.", autocompletion=_complete_metric
-        ),
-    ],
+    metric: MetricArgument,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
@@ -599,19 +606,6 @@ def init(
         else "下一步: 编辑目标文件，然后运行 'tltrack validate'",
         err=True,
     )
-
-
-def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
-    """Shell completion of target ids and names from the data folder; never fails."""
-    try:
-        from tltrack import tracker
-
-        catalog = tracker.open_workspace(None, None).catalog
-    except Exception:
-        return []
-    by_id = [(t.id, t.name) for t in catalog.targets if t.id.startswith(incomplete)]
-    by_name = [(t.name, t.id) for t in catalog.targets if t.name.startswith(incomplete)]
-    return by_id + by_name
 
 
 def _terminated(signum: int, frame: object) -> None:
