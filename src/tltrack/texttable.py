@@ -89,44 +89,54 @@ def fold(text: str, width: int) -> list[str]:
 
 
 def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour: bool) -> str:
-    cells_of = [
-        [c if isinstance(c, Cell) else Cell(c) for c in line[1]]
-        for line in lines
-        if line[0] == "row"
-    ]
+    rows = [_cells(line[1]) for line in lines if line[0] == "row"]
     natural = [max(width_of(col.header), col.min_width) for col in columns]
-    for cells in cells_of:
-        for index, cell in enumerate(cells):
-            for part in cell.text.split("\n"):
-                size = width_of(part)
-                if size > natural[index]:
-                    natural[index] = size
+    for cells in rows:
+        for index, (text, _) in enumerate(cells):
+            size = max(map(width_of, text.split("\n"))) if "\n" in text else width_of(text)
+            if size > natural[index]:
+                natural[index] = size
     widths = _fit(columns, natural, width)
+    rights = [col.justify == "right" for col in columns]
     total = sum(widths) + len(GAP) * (len(widths) - 1)
-    out = [
-        _join(
-            columns, widths, [[c.header] for c in columns], [""] * len(columns), colour, header=True
-        )
-    ]
-    out.append(" " + "─" * total + " ")
-    rows = iter(cells_of)
-    for kind, content in lines:
+    header = [(col.header, "bold") for col in columns]
+    out = [_single_line(header, widths, rights, colour), " " + "─" * total + " "]
+    next_row = iter(rows)
+    for kind, payload in lines:
         if kind == "blank":
             out.append(" " * (total + 2))
         elif kind == "title":
-            title = content if isinstance(content, str) else ""
-            out.append(
-                " " + styled(title, "bold", colour) + " " * max(1, total + 1 - cell_len(title))
-            )
+            title = payload if isinstance(payload, str) else ""
+            padding = " " * max(1, total + 1 - width_of(title))
+            out.append(" " + styled(title, "bold", colour) + padding)
         else:
-            cells = next(rows)
-            # Only a column narrowed below its natural width needs folding.
-            parts = [
-                fold(cell.text, widths[i]) if widths[i] < natural[i] else cell.text.split("\n")
-                for i, cell in enumerate(cells)
-            ]
-            out.append(_join(columns, widths, parts, [c.style for c in cells], colour))
+            cells = next(next_row)
+            # Only a column narrowed below its natural width, or a cell of several lines,
+            # needs the slower path.
+            if all(widths[i] >= natural[i] and "\n" not in c for i, (c, _) in enumerate(cells)):
+                out.append(_single_line(cells, widths, rights, colour))
+            else:
+                parts = [
+                    fold(text, widths[i]) if widths[i] < natural[i] else text.split("\n")
+                    for i, (text, _) in enumerate(cells)
+                ]
+                out.append(_join(columns, widths, parts, [s for _, s in cells], colour))
     return "\n".join(out) + "\n"
+
+
+def _cells(row: Row) -> list[tuple[str, str]]:
+    return [(cell, "") if isinstance(cell, str) else (cell.text, cell.style) for cell in row]
+
+
+def _single_line(
+    cells: Sequence[tuple[str, str]], widths: Sequence[int], rights: Sequence[bool], colour: bool
+) -> str:
+    out = []
+    for (content, style), cell_width, right in zip(cells, widths, rights, strict=True):
+        pad = " " * (cell_width - width_of(content))
+        shown = styled(content, style, colour) if colour and style else content
+        out.append(pad + shown if right else shown + pad)
+    return " " + GAP.join(out) + " "
 
 
 def _fit(columns: Sequence[Column], natural: list[int], width: int) -> list[int]:
@@ -148,7 +158,6 @@ def _join(
     parts: Sequence[Sequence[str]],
     styles: Sequence[str],
     colour: bool,
-    header: bool = False,
 ) -> str:
     height = max(len(p) for p in parts)
     lines = []
@@ -157,8 +166,7 @@ def _join(
         for i, column in enumerate(columns):
             content = parts[i][line_index] if line_index < len(parts[i]) else ""
             pad = " " * max(0, widths[i] - width_of(content))
-            style = "bold" if header else styles[i]
-            shown = styled(content, style, colour)
+            shown = styled(content, styles[i], colour)
             cells.append(pad + shown if column.justify == "right" else shown + pad)
         lines.append(" " + GAP.join(cells) + " ")
     return "\n".join(lines)
