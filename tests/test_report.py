@@ -69,7 +69,9 @@ def test_html_bulletin_is_self_contained(month, tmp_path: Path) -> None:
     result = month("report", *AS_OF, "-o", str(out))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr.startswith(f"wrote {out} (")
+    assert result.stderr.startswith(f"已写入 {out} (")
+    english = month("report", *AS_OF, "-o", str(tmp_path / "en.html"), "--lang", "en")
+    assert english.stderr.startswith(f"wrote {tmp_path / 'en.html'} (")
     page = out.read_text(encoding="utf-8")
     assert page.startswith('<!doctype html>\n<html lang="zh-CN">')
     for forbidden in ("<script", "<link", "<img", "@import", "url(", "src="):

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from tltrack import __version__
 from tltrack.errors import ExitCode, TltrackError
-from tltrack.i18n import Lang
+from tltrack.i18n import Lang, text
 from tltrack.statuses import STATUSES, Status
 
 # The base of the command-line errors typer raises (click's ClickException, which typer
@@ -458,7 +458,8 @@ def report(
         sys.stdout.flush()
         return
     write_atomic(output, data)
-    typer.echo(f"wrote {output} ({len(data) / 1024:.0f} KiB)", err=True)
+    size = f"{len(data) / 1024:.0f} KiB"
+    typer.echo(text(language, "wrote", path=output) + f" ({size})", err=True)
 
 
 @app.command(
@@ -557,7 +558,6 @@ def repair(
 ) -> None:
     """Rewrite a hand-edited records file in tltrack's form, keeping every figure and a backup."""
     from tltrack import tracker
-    from tltrack.i18n import text
 
     result = tracker.repair(tracker.open_workspace(data_dir, year))
     name = result.path.name
@@ -599,13 +599,8 @@ def init(
 
     result = setup.init(folder, year or date.today().year, catalog)
     for path in result.written:
-        typer.echo(f"wrote {path}", err=True)
-    typer.echo(
-        "next: edit the target file, then 'tltrack validate'"
-        if _lang(lang) == "en"
-        else "下一步: 编辑目标文件，然后运行 'tltrack validate'",
-        err=True,
-    )
+        typer.echo(text(_lang(lang), "wrote", path=path), err=True)
+    typer.echo(text(_lang(lang), "next_after_init"), err=True)
 
 
 def _terminated(signum: int, frame: object) -> None:

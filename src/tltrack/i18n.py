@@ -155,6 +155,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "warning": ("警告", "warning"),
     "note_prefix": ("提示", "note"),
+    "wrote": ("已写入 {path}", "wrote {path}"),
+    "next_after_init": (
+        "下一步: 编辑目标文件，然后运行 'tltrack validate'",
+        "next: edit the target file, then 'tltrack validate'",
+    ),
     "repaired": (
         "已按 tltrack 格式重写 {file}，保留全部 {count} 条数据；手工修改的原文件另存为 {backup}",
         "rewrote {file} in tltrack's form, keeping all {count} figures; the hand-edited"
