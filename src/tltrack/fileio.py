@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,7 +93,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             pause_point("mid_write")
             _write_all(fd, data[half:])
             os.fsync(fd)
-            os.fchmod(fd, mode)
+            _set_mode(fd, temp, mode)
         finally:
             os.close(fd)
         if real.exists():
@@ -154,7 +154,16 @@ def pause_point(step: str) -> None:
     time.sleep(float(os.environ.get("TLTRACK_TEST_PAUSE_SECONDS", "30")))
 
 
+def _set_mode(fd: int, path: Path, mode: int) -> None:
+    if sys.platform == "win32":  # no fchmod there; only the read-only bit means anything
+        path.chmod(mode)
+    else:
+        os.fchmod(fd, mode)
+
+
 def fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":  # a folder cannot be opened for fsync there
+        return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
@@ -186,9 +195,9 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _try_lock(fd)
                 break
-            except BlockingIOError:
+            except (BlockingIOError, PermissionError):
                 if time.monotonic() >= deadline:
                     raise LockBusyError(
                         f"{lock_path.name} is held by another tltrack writer for over"
@@ -198,6 +207,30 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _try_lock(fd: int) -> None:
+    """Take the lock or raise BlockingIOError (PermissionError on Windows) at once."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
