@@ -322,6 +322,7 @@ def print_status(report: StatusReport, fmt: Format, lang: Lang) -> None:
         else:
             _line(text(lang, "no_match"))
         # One line, left to the terminal to wrap, so it stays whole for grep and copy.
+        _line()
         _line(summary_text(lang, report.summary))
         _print_stale_note(lang, report.assessments, report.stale_after_days)
     _warn_unknown(report, lang)
