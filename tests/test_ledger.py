@@ -123,3 +123,25 @@ def test_records_text_is_deterministic(cli, data_dir: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert render(read_records(path)) == text
     assert os.linesep == "\n" and "\r" not in text
+
+
+def test_a_partial_read_then_all_records_counts_each_figure_once(cli, data_dir: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tltrack.domain import Record
+    from tltrack.ledger import open_for_change
+
+    cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    cli("record", "housing_sales", "70", "--period", "2025-06")
+    path = records_file(data_dir)
+    new = Record(metric="gdp_growth", period="2025-Q3", value=5.9, at=datetime.now(UTC))
+    with open_for_change(path, metrics={"gdp_growth"}) as ledger:
+        assert ledger.read.partial  # the cache vouched for the file: only gdp_growth was read
+        assert [r.value for r in ledger.of({"gdp_growth"})] == [5.8]
+        ledger.append([new])
+        assert [(r.metric, r.value) for r in ledger.records] == [
+            ("gdp_growth", 5.8),
+            ("housing_sales", 70.0),
+            ("gdp_growth", 5.9),
+        ]
+    assert [r.value for r in read_records(path)] == [5.8, 70.0, 5.9]

@@ -107,6 +107,7 @@ class RecordsRead:
     data: bytes = b""  # the bytes read; empty when there is no file yet
     rows: list[tuple[Any, ...]] | None = None  # the records as plain tuples, from the cache
     partial: bool = False  # only some metrics' records were read (check_records_of)
+    key: str = ""  # the SHA-256 of `data`, the cache's key for it
 
     @functools.cached_property
     def records(self) -> list[Record] | None:
@@ -133,7 +134,7 @@ def check_records(path: Path) -> RecordsRead:
     key = cache.digest(data)
     cached = _cached_rows(key)
     if cached is not None:
-        return RecordsRead(None, [], cached[1], data, cached[0])
+        return RecordsRead(None, [], cached[1], data, cached[0], key=key)
     text, problems = decode(path, data)
     if text is None:
         return RecordsRead(None, problems, data=data)
@@ -148,7 +149,7 @@ def check_records(path: Path) -> RecordsRead:
     hand_edited = text.removeprefix("\ufeff") != render(records)
     cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))
     cache.store("records-form", key, hand_edited)
-    return RecordsRead(records, [], hand_edited, data)
+    return RecordsRead(records, [], hand_edited, data, key=key)
 
 
 # Past this many metrics a write reads the whole file instead of finding their lines.
@@ -163,7 +164,8 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
     if len(metrics) > TARGETED_METRICS or (not path.exists() and not path.is_symlink()):
         return check_records(path)
     data = read_bytes(path)
-    if cache.load("records-form", cache.digest(data)) is not False:
+    key = cache.digest(data)
+    if cache.load("records-form", key) is not False:
         return check_records(path)  # unknown or edited by hand: read it all
     lines = []
     for metric in metrics:
@@ -180,7 +182,7 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
         return check_records(path)
     # Each metric's lines were found in file order, which decides between figures recorded
     # in the same second; figures of different metrics never compete.
-    return RecordsRead(records, [], False, data, partial=True)
+    return RecordsRead(records, [], False, data, partial=True, key=key)
 
 
 def _plain_records(text: str) -> list[Record] | None:
@@ -260,12 +262,14 @@ class Ledger:
         self.path = path
         self.read = read
         self.data = read.data
+        self.key = read.key  # the cache's key for `data`
         self.added: list[Record] = []
 
     @property
     def records(self) -> list[Record]:
-        if self.read.partial:  # read only in part: read it all now
+        if self.read.partial:  # read only in part: read it all now, with what was added
             self.read = check_records(self.path)
+            self.added = []
         return [*(self.read.records or []), *self.added]
 
     def of(self, metrics: Collection[str]) -> list[Record]:
@@ -287,14 +291,14 @@ class Ledger:
         write_atomic(self.path, data)
         # Remember the new bytes as the old ones plus these lines, so the next read is quick.
         key = cache.digest(data)
-        previous = cache.digest(self.data) if self.data else None
+        previous = self.key if self.data else None
         if previous is None:
             cache.store("records", key, ("full", [tuple(r) for r in new], False))
         else:
             cache.store("records", key, ("delta", previous, [tuple(r) for r in new]))
         cache.store("records-form", key, False)
         self.added += new
-        self.data = data
+        self.data, self.key = data, key
 
     def save(self, records: Sequence[Record]) -> None:
         """Write the whole file in tltrack's form."""
@@ -305,9 +309,9 @@ class Ledger:
         key = cache.digest(data)
         cache.store("records", key, ("full", [tuple(r) for r in records], False))
         cache.store("records-form", key, False)
-        self.read = RecordsRead(list(records), data=data)
+        self.read = RecordsRead(list(records), data=data, key=key)
         self.added = []
-        self.data = data
+        self.data, self.key = data, key
 
     def _check_reads_back(self, text: str, records: Sequence[Record]) -> None:
         # Parse back what is about to be written: nothing tltrack cannot read reaches the disk

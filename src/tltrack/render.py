@@ -574,20 +574,10 @@ def print_history(target: Target, figures: Sequence[PeriodFigure], fmt: Format, 
 
 def print_targets(targets: Sequence[Target], fmt: Format, lang: Lang) -> None:
     header = [
-        "id",
-        "name",
-        "category",
-        "kind",
-        "target",
-        "unit",
-        "direction",
-        "stretch",
-        "baseline",
+        *("id", "name", "category", "kind", "target", "unit", "direction"),
+        *("stretch", "baseline"),
     ]
-    rows = [
-        [t.id, t.name, t.category, t.kind, t.target, t.unit, t.direction, t.stretch, t.baseline]
-        for t in targets
-    ]
+    rows = [[getattr(t, key) for key in header] for t in targets]
     if fmt == "json":
         _emit(_dumps([t.as_json(skip_empty=True) for t in targets]))
     elif fmt == "csv":
