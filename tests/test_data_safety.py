@@ -77,32 +77,19 @@ def lock_is_free(path: Path) -> bool:
 # --- 2. no lost update ------------------------------------------------------------------------
 
 
-def _writer(data_dir: str, worker: int, count: int, barrier: Any, no_lock: bool) -> None:
-    if no_lock:
-        os.environ["TLTRACK_TEST_NO_LOCK"] = "1"
-        # Widen the read-to-write window, as a slow disk or a busy machine would.
-        os.environ["TLTRACK_TEST_PAUSE_AT"] = "after_read"
-        os.environ["TLTRACK_TEST_PAUSE_SECONDS"] = "0.002"
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+def _writer(data_dir: str, worker: int, count: int, barrier: Any) -> None:
     os.environ["TLTRACK_LOCK_TIMEOUT"] = "120"
     workspace = tracker.open_workspace(Path(data_dir), None)
     barrier.wait()
     for i in range(count):
         metric, period = figure(worker * count + i)
-        try:
-            tracker.record(workspace, metric, str(worker * 1000 + i), period, by=f"w{worker}")
-        except TltrackError:
-            if not no_lock:
-                raise
+        tracker.record(workspace, metric, str(worker * 1000 + i), period, by=f"w{worker}")
 
 
-def _run_writers(data_dir: Path, no_lock: bool, workers: int = 8, count: int = 25) -> None:
+def _run(target: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
     context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(workers)
-    processes = [
-        context.Process(target=_writer, args=(str(data_dir), w, count, barrier, no_lock))
-        for w in range(workers)
-    ]
+    barrier = context.Barrier(len(args))
+    processes = [context.Process(target=target, args=(*a, barrier)) for a in args]
     for process in processes:
         process.start()
     for process in processes:
@@ -111,7 +98,7 @@ def _run_writers(data_dir: Path, no_lock: bool, workers: int = 8, count: int = 2
 
 
 def test_eight_writers_lose_nothing(data_dir: Path) -> None:
-    _run_writers(data_dir, no_lock=False)
+    _run(_writer, [(str(data_dir), w, 25) for w in range(8)])
     got = entries(records_file(data_dir))
     assert len(got) == 200
     assert sorted((e["by"], e["value"]) for e in got) == sorted(
@@ -120,26 +107,42 @@ def test_eight_writers_lose_nothing(data_dir: Path) -> None:
     assert leftovers(data_dir) == []
 
 
-def test_without_the_lock_writers_lose_records(data_dir: Path) -> None:
-    _run_writers(data_dir, no_lock=True)
-    path = records_file(data_dir)
-    assert len(entries(path)) < 200  # lost updates: the lock is what prevents them
+def _unlocked_writer(data_dir: str, worker: int, barrier: Any) -> None:
+    """A writer without the lock, that waits after reading until the other one has read too:
+    the interleaving the lock exists to prevent, made certain instead of left to chance."""
+    from contextlib import nullcontext
+
+    from tltrack import ledger
+
+    ledger.exclusive_lock = lambda *args: nullcontext()  # type: ignore[assignment,misc]
+    make_ledger = ledger.Ledger.__init__
+
+    def read_then_wait(self: ledger.Ledger, *args: Any) -> None:
+        make_ledger(self, *args)
+        barrier.wait(timeout=60)
+
+    ledger.Ledger.__init__ = read_then_wait  # type: ignore[method-assign]
+    workspace = tracker.open_workspace(Path(data_dir), None)
+    metric, period = figure(worker)
+    tracker.record(workspace, metric, str(worker + 1), period, by=f"w{worker}")
+
+
+def test_without_the_lock_a_writer_loses_the_other_ones_figure(data_dir: Path) -> None:
+    _run(_unlocked_writer, [(str(data_dir), w) for w in range(2)])
+    # Both read the same empty file, both wrote it: the second rename dropped the first figure.
+    assert len(entries(records_file(data_dir))) == 1
 
 
 # --- 1, 4. crashes and signals ----------------------------------------------------------------
 
 STEPS = ["after_read", "mid_write", "before_replace"]
+PAUSED = Path(__file__).with_name("paused_tltrack.py")
 
 
 def _start_paused(data_dir: Path, step: str, *args: str) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "TLTRACK_DATA_DIR": str(data_dir),
-        "TLTRACK_TEST_PAUSE_AT": step,
-        "TLTRACK_LANG": "en",
-    }
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_LANG": "en"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tltrack", "record", *args],
+        [sys.executable, str(PAUSED), step, "30", "record", *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -220,7 +223,8 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
     workspace = tracker.open_workspace(data_dir, None)
     before = with_one_figure.read_bytes()
     failures = 0
-    for fail_at in range(1, 50):
+    for fail_at in range(1, 80):
+        with_one_figure.write_bytes(before)
         faulty = FaultyOs(fail_at, error)
         monkeypatch.setattr(fileio, "os", faulty)
         try:
@@ -235,7 +239,12 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
             continue
         finally:
             monkeypatch.setattr(fileio, "os", os)
-        break  # the write went through once no call failed
+        if faulty.count < fail_at:
+            break  # every call went through: no fault was injected this time
+        # A fault that loses nothing (closing a file only read): the write went through whole.
+        assert [e["metric"] for e in entries(with_one_figure)][-1] == "key_projects_started"
+    else:
+        pytest.fail("the write never went through without a fault")
     assert failures >= 8  # open, write x2, fsync, fchmod, close, link, replace, dir fsync...
     assert [e["metric"] for e in entries(with_one_figure)] == ["gdp_growth", "key_projects_started"]
 

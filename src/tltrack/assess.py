@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from tltrack.domain import Record, Target, Thresholds
@@ -49,32 +49,71 @@ class Assessment:
         return None if self.actual is None else self.actual.period
 
 
-def current_by_period(records: Iterable[Record], year: int) -> dict[Period, Record]:
-    """The figure that counts for each period: the one recorded last, by its `at` time.
+class Figure(NamedTuple):
+    """A recorded figure with its place among the figures of its period."""
 
-    The time decides, not the position in the file: after a git merge the figures of two
-    clones stand one clone's after the other's. Equal times go to the later line.
-    """
-    current: dict[Period, Record] = {}
-    for record in records:
+    record: Record
+    revision: int  # a correction is one above what it superseded
+    position: int  # its order in the records file: later lines were recorded later
+
+
+def figures_by_period(records: Iterable[Record], year: int) -> dict[Period, list[Figure]]:
+    """Every figure of each period, in the order of the file, each with its revision.
+
+    A correction written before revisions were (`correction = true` alone) is one above the
+    figures before it in the file; a correction always follows what it corrects."""
+    grouped: dict[Period, list[Figure]] = {}
+    top: dict[Period, int] = {}
+    for position, record in enumerate(records):
         period = parse_period(record.period, year)
-        if period not in current or record.at >= current[period].at:
-            current[period] = record
-    return current
+        revision = record.revision
+        if not revision and record.correction:
+            revision = top.get(period, 0) + 1
+        top[period] = max(top.get(period, 0), revision)
+        grouped.setdefault(period, []).append(Figure(record, revision, position))
+    return grouped
+
+
+def counting(figures: Sequence[Figure]) -> Figure:
+    """The figure that counts for one period: the highest revision, then the later line.
+
+    Never the clock: a line whose `at` runs ahead (a clone with a wrong clock, merged by git)
+    must not beat a correction recorded after it."""
+    return max(figures, key=lambda f: (f.revision, f.position))
+
+
+def current_by_period(records: Iterable[Record], year: int) -> dict[Period, Record]:
+    """The figure that counts for each period."""
+    return {
+        period: counting(figures).record
+        for period, figures in figures_by_period(records, year).items()
+    }
+
+
+def figures_by_end(records: Iterable[Record], year: int) -> list[tuple[Period, Record]]:
+    """One figure per day a period ends, oldest first: the series a target is judged and
+    drawn by. Of the periods that end on the same day (2025-06, 2025-Q2, 2025-H1) the one whose
+    counting figure was recorded later in the file wins, as the freshest word on that span.
+    The one rule for assess, show, history and the bulletin."""
+    by_end: dict[date, Figure] = {}
+    periods: dict[date, Period] = {}
+    for period, figures in figures_by_period(records, year).items():
+        chosen = counting(figures)
+        held = by_end.get(period.end)
+        if held is None or chosen.position > held.position:
+            by_end[period.end], periods[period.end] = chosen, period
+    return [(periods[end], by_end[end].record) for end in sorted(by_end)]
 
 
 def latest_actual(records: Iterable[Record], year: int, as_of: date) -> Actual | None:
-    """The newest period whose figure exists by `as_of` (a YTD figure exists once its period ends).
-
-    Several periods can end on the same day (2025-06, 2025-Q2, 2025-H1); then the one recorded
-    last wins, as it is the freshest word on the same span.
-    """
-    best: tuple[date, datetime, Record, Period] | None = None
-    for period, record in current_by_period(records, year).items():
-        end = period.end
-        if end <= as_of and (best is None or (end, record.at) > best[:2]):
-            best = (end, record.at, record, period)
-    return None if best is None else Actual(best[2], best[3])
+    """The newest period whose figure exists by `as_of` (a YTD figure exists once its period
+    ends)."""
+    latest = None
+    for period, record in figures_by_end(records, year):
+        if period.end > as_of:
+            break
+        latest = Actual(record, period)
+    return latest
 
 
 def assess(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tltrack.assess import Assessment, current_by_period
+from tltrack.assess import Assessment, figures_by_end
 from tltrack.formatting import (
     by_category,
     gap_phrase,
@@ -24,6 +24,7 @@ from tltrack.formatting import (
 )
 from tltrack.i18n import STATUS_LABELS, Lang, status_label, text
 from tltrack.periods import Period, expected_share
+from tltrack.safetext import markdown_text, printable, spreadsheet_cell
 from tltrack.statuses import STATUSES
 from tltrack.tracker import StatusReport, Workspace, assess_all, records_by_metric, worst_first
 
@@ -49,15 +50,10 @@ class Bulletin:
 def build(workspace: Workspace, as_of: date) -> Bulletin:
     records = workspace.records()
     report = assess_all(workspace, records, as_of)
+    # One point per month end, chosen as the target is judged: 2025-Q2 and 2025-06 never
+    # stand at one x.
     series = {
-        metric: sorted(
-            (
-                (p, r.value)
-                for p, r in current_by_period(items, workspace.year).items()
-                if p.end <= as_of
-            ),
-            key=lambda pair: (pair[0].months, pair[1]),
-        )
+        metric: [(p, r.value) for p, r in figures_by_end(items, workspace.year) if p.end <= as_of]
         for metric, items in records_by_metric(records).items()
         if metric in workspace.catalog.by_id
     }
@@ -84,7 +80,7 @@ def _lag_line(lang: Lang, a: Assessment) -> str:
 def markdown(b: Bulletin, lang: Lang) -> str:
     r = b.report
     out = [
-        f"# {b.title} {text(lang, 'bulletin')}",
+        f"# {markdown_text(b.title)} {text(lang, 'bulletin')}",
         "",
         text(lang, "as_of", as_of=r.as_of.isoformat()),
         "",
@@ -96,17 +92,18 @@ def markdown(b: Bulletin, lang: Lang) -> str:
         "",
     ]
     if b.lagging:
-        out += [f"{i}. {_lag_line(lang, a)}" for i, a in enumerate(b.lagging[:TOP_LAGGING], 1)]
+        lagging = b.lagging[:TOP_LAGGING]
+        out += [f"{i}. {markdown_text(_lag_line(lang, a))}" for i, a in enumerate(lagging, 1)]
     else:
         out.append(text(lang, "none_behind"))
     stale = [a for a in r.assessments if a.stale]
     if stale:
         names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
-        out += ["", text(lang, "stale_list", days=r.stale_after_days, names=names)]
+        out += ["", markdown_text(text(lang, "stale_list", days=r.stale_after_days, names=names))]
     for category, items in by_category(r.assessments):
         out += [
             "",
-            f"## {category}",
+            f"## {markdown_text(category)}",
             "",
             _md_table(headers(lang), [row_list(lang, a) for a in items]),
         ]
@@ -116,11 +113,8 @@ def markdown(b: Bulletin, lang: Lang) -> str:
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("*", "\\*")
-
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -162,7 +156,10 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 
 def html_document(b: Bulletin, lang: Lang) -> str:
     r = b.report
-    e = html.escape
+
+    def e(value: str) -> str:
+        return html.escape(printable(value))
+
     parts = [
         "<!doctype html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
@@ -322,7 +319,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     workbook = Workbook()
     summary = workbook.worksheets[0]
     summary.title = "通报" if lang == "zh" else "Bulletin"
-    summary.append([f"{b.title} {text(lang, 'bulletin')}"])
+    summary.append([spreadsheet_cell(f"{b.title} {text(lang, 'bulletin')}")])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([text(lang, "as_of", as_of=r.as_of.isoformat())])
     summary.append([])
@@ -334,7 +331,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     summary.append([text(lang, "most_behind")])
     summary.cell(summary.max_row, 1).font = Font(bold=True)
     for a in b.lagging[:TOP_LAGGING]:
-        summary.append([_lag_line(lang, a)])
+        summary.append([spreadsheet_cell(_lag_line(lang, a))])
     if not b.lagging:
         summary.append([text(lang, "none_behind")])
     summary.column_dimensions["A"].width = 60
@@ -348,7 +345,8 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
         cell.alignment = Alignment(wrap_text=True)
     for a in r.assessments:
         cells = row_list(lang, a)
-        details.append([a.target.category, *cells, a.target.id, bool(a.stale)])
+        row = [a.target.category, *cells, a.target.id]
+        details.append([*map(spreadsheet_cell, row), bool(a.stale)])
         status_cell = details.cell(details.max_row, len(cells) + 1)
         status_cell.fill = PatternFill("solid", fgColor=_argb(a.status))
         status_cell.font = Font(color="FFFFFF", bold=True)

@@ -6,21 +6,53 @@ its size or time, so an edit is always seen, even one that keeps both. Entries l
 user's cache folder ($TLTRACK_CACHE_DIR, else $XDG_CACHE_HOME/tltrack, else ~/.cache/tltrack),
 not in the shared data folder; TLTRACK_CACHE_DIR=off turns the cache off. A cache that cannot
 be read or written is ignored: it only ever saves time.
+
+An entry is a pickle, and unpickling what another user wrote could run their code as the user
+running tltrack (root, from cron). So an entry is read only from a folder that belongs to this
+user and that nobody else may write, only from a regular file this user owns, and then only
+with an unpickler that knows the few classes an entry holds and nothing else.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
+import stat
 from pathlib import Path
 from typing import Any
 
-from tltrack import __version__
+from tltrack import __version__, domain
 
-# Part of every key: a new version of tltrack never reads an older one's entries.
-FORMAT = f"{__version__}-1"
+# Part of every key: a new version of tltrack, or a new field of a cached tuple, never reads
+# an older entry.
+_SCHEMA = ";".join(
+    f"{cls.__name__}:{','.join(cls._fields)}"
+    for cls in (domain.Record, domain.Target, domain.Meta, domain.Thresholds)
+)
+FORMAT = f"{__version__}-{hashlib.sha256(_SCHEMA.encode()).hexdigest()[:8]}"
+# The only classes an entry may name; anything else in a pickle is refused.
+_ALLOWED = {
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timezone"),
+    ("datetime", "timedelta"),
+    ("tltrack.domain", "Record"),
+    ("tltrack.domain", "Target"),
+    ("tltrack.domain", "Meta"),
+    ("tltrack.domain", "Thresholds"),
+}
+
+
+class _KnownClasses(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cache entry's class")
+        return super().find_class(module, name)
+
+
 KEEP = 24  # entries kept per kind; older ones are removed
 
 
@@ -41,12 +73,27 @@ def _entry(kind: str, key: str) -> Path | None:
     return None if folder is None else folder / f"{kind}-{FORMAT}-{key}.pickle"
 
 
+def _private(info: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else."""
+    mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    return mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def load(kind: str, key: str) -> Any | None:
     path = _entry(kind, key)
     if path is None:
         return None
     try:
-        return pickle.loads(path.read_bytes())
+        if not _private(path.parent.stat()):
+            return None
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or not _private(info):
+                return None
+            return _KnownClasses(io.BytesIO(handle.read())).load()
     except Exception:  # missing, unreadable or from another Python: read the file instead
         return None
 
@@ -57,8 +104,12 @@ def store(kind: str, key: str, value: Any) -> None:
         return
     with contextlib.suppress(OSError, pickle.PicklingError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(path.parent.stat()):
+            return  # another user could swap the entries: keep no cache there
         temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-        temp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(temp, flags, 0o600), "wb") as handle:
+            handle.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         temp.replace(path)
         _prune(path.parent, kind)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ from tltrack.fileio import decode, read_bytes
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+
+    from tltrack.model import TargetFile
 
 TARGET_FILE_RE = re.compile(r"(\d{4})\.toml")
 _TOML_POSITION_RE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -42,6 +45,8 @@ class Catalog:
         if found is not None:
             return found
         candidates = [*self.by_id, *self.by_name]
+        if len(wanted) > 200:  # no name is that long; and difflib would take its time
+            raise UsageError(f"unknown metric ({len(wanted):,} characters) in {self.path.name}")
         import difflib  # only for the message
 
         close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
@@ -92,15 +97,50 @@ class TomlLines:
         return self._find_key(start + 1, len(self.lines), key) or start + 1
 
 
+# A target file is read whole; these bound the time and memory a hostile one can cost.
+MAX_TARGET_FILE_BYTES = 64 * 1024 * 1024
+MAX_LINE_CHARS = 64 * 1024
+MAX_NESTING = 32
+
+
 def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         return tomllib.loads(text), []
+    except RecursionError:
+        line = _too_deep_line(text)
+        return None, [Problem(path.name, f"nested deeper than {MAX_NESTING} levels", line)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _TOML_POSITION_RE.search(message)
         line = int(position.group(1)) if position else None
         reason = _TOML_POSITION_RE.sub("", message).strip()
         return None, [Problem(path.name, f"not valid TOML: {reason}", line=line)]
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where brackets first nest too deep (strings are not told apart: a guide)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            depth += char in "[{"
+            depth -= char in "]}"
+            if depth > MAX_NESTING:
+                return number
+    return None
+
+
+def long_line_problems(path: Path, text: str) -> list[Problem]:
+    """A line too long to be a target's (a 50 MB quote): reported before parsing it."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            return [
+                Problem(
+                    path.name,
+                    f"line is {len(line):,} characters long; at most {MAX_LINE_CHARS:,}",
+                    number,
+                )
+            ]
+    return []
 
 
 def pydantic_problems(
@@ -141,13 +181,16 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     """Load a target file and collect all its problems instead of stopping at the first.
 
     A file read before with the same bytes (and name) comes from the cache."""
-    data = read_bytes(path)
+    data = read_bytes(path, MAX_TARGET_FILE_BYTES)
     key = f"{cache.digest(data)}-{cache.digest(path.name.encode())[:8]}"
     hit = cache.load("catalog", key)
     if isinstance(hit, tuple) and len(hit) == 2:
         return _catalog(path, *hit), []
     text, problems = decode(path, data)
     if text is None:
+        return None, problems
+    problems = long_line_problems(path, text)
+    if problems:
         return None, problems
     raw, problems = parse_toml(path, text)
     if raw is None:
@@ -164,6 +207,7 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
         problems += _duplicate_problems(path, raw.get("target"), lines)
         return None, problems
     problems = _duplicate_problems(path, raw["target"], lines)
+    problems += _year_problems(path, parsed, lines)
     name_year = TARGET_FILE_RE.fullmatch(path.name)
     if name_year and int(name_year.group(1)) != parsed.meta.year:
         problems.append(
@@ -192,8 +236,32 @@ def _catalog(path: Path, meta: Meta, targets: tuple[Target, ...]) -> Catalog:
     )
 
 
+def _year_problems(path: Path, parsed: TargetFile, lines: TomlLines) -> list[Problem]:
+    """Fields that must agree with the file's year."""
+    year = parsed.meta.year
+    problems = []
+    for index, spec in enumerate(parsed.target):
+        if spec.base_year is not None and spec.base_year >= year:
+            message = f"base_year {spec.base_year} must be before the target year {year}"
+            line = lines.entry_line(index, "base_year")
+            problems.append(Problem(path.name, message, line, spec.id, "base_year"))
+        if spec.due is not None and spec.due.year != year:
+            message = f"due {spec.due.isoformat()} is not in the target year {year}"
+            line = lines.entry_line(index, "due")
+            problems.append(Problem(path.name, message, line, spec.id, "due"))
+    return problems
+
+
+def comparable(name: str) -> str:
+    """A name as people see it: compatibility forms folded (full-width letters, ligatures),
+    invisible characters dropped. Two names equal in this form cannot both address a target."""
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(c for c in folded if unicodedata.category(c) not in ("Cc", "Cf")).strip()
+
+
 def _duplicate_problems(path: Path, entries: Any, lines: TomlLines) -> list[Problem]:
-    """Ids and names both address a metric, so each must be unique in the file."""
+    """Ids and names both address a metric, so each must be unique in the file, also when
+    two differ only by invisible characters or compatibility forms."""
     if not isinstance(entries, list):
         return []
     problems = []
@@ -203,7 +271,7 @@ def _duplicate_problems(path: Path, entries: Any, lines: TomlLines) -> list[Prob
             value = entry.get(key) if isinstance(entry, dict) else None
             if not isinstance(value, str):
                 continue
-            value = value.strip()
+            value = comparable(value)
             if value in seen:
                 first_line = lines.entry_line(seen[value], key)
                 problems.append(

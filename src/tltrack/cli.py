@@ -5,7 +5,9 @@ Every TltrackError becomes one line on stderr and its exit code, in `TltrackGrou
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import io
 import os
 import signal
 import sys
@@ -54,7 +56,11 @@ class TltrackGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             code = _fail(argv, "interrupted", 130)
         except BrokenPipeError:
-            code = ExitCode.OK  # `tltrack status | head` is fine
+            # `tltrack status | head` is fine: the reader has what it wanted. Point stdout at
+            # nothing, so the flush at exit does not fail again.
+            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = ExitCode.OK
         except Exception as exc:  # the one place unexpected errors are caught
             if os.environ.get("TLTRACK_DEBUG") == "1":
                 raise
@@ -73,9 +79,10 @@ class TltrackGroup(TyperGroup):
 def _fail(argv: Sequence[str], text: str, code: int) -> int:
     """One line on stderr, in the language the command asked for."""
     from tltrack.i18n import translate_error
+    from tltrack.safetext import printable
 
-    line = f"tltrack: error: {translate_error(_lang_of(argv), text)}\n"
-    sys.stderr.write(line.encode("utf-8", "backslashreplace").decode())
+    line = f"tltrack: error: {printable(translate_error(_lang_of(argv), text))}\n"
+    sys.stderr.write(line)
     sys.stderr.flush()
     return code
 
@@ -439,12 +446,25 @@ def report(
     from tltrack.fileio import write_atomic
 
     chosen = fmt.value if fmt else None
-    if chosen is None:
-        suffix = output.suffix.lower() if output else ""
-        chosen = _REPORT_SUFFIXES.get(suffix, "markdown")
+    if output is not None:
+        by_suffix = _REPORT_SUFFIXES.get(output.suffix.lower())
+        if chosen is None and by_suffix is None:
+            raise typer.BadParameter(
+                f"{output.name}: unknown suffix; use .md, .html or .xlsx, or give --format",
+                param_hint="-o",
+            )
+        if chosen is not None and by_suffix is not None and by_suffix != chosen:
+            raise typer.BadParameter(
+                f"{output.name} is named for {by_suffix}, but --format is {chosen}",
+                param_hint="-o",
+            )
+        chosen = chosen or by_suffix
+    chosen = chosen or "markdown"
     if chosen == "xlsx" and output is None:
         raise typer.BadParameter("an .xlsx bulletin needs a file: add -o FILE", param_hint="-o")
     workspace = tracker.open_workspace(data_dir, year)
+    if output is not None:
+        tracker.check_output(workspace, output)
     built = bulletin.build(workspace, _as_of(as_of))
     language = _lang(lang)
     if chosen == "xlsx":
@@ -500,8 +520,7 @@ def list_targets(
     from tltrack import render, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    targets = [t for t in workspace.catalog.targets if category is None or t.category == category]
-    render.print_targets(targets, fmt.value, _lang(lang))
+    render.print_targets(tracker.targets(workspace, category), fmt.value, _lang(lang))
 
 
 @app.command(
@@ -610,6 +629,11 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
+    # A terminal or pipe that is not UTF-8 (PYTHONIOENCODING=gbk, LC_ALL=C): what it cannot
+    # show is replaced, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     app(prog_name="tltrack")
 
 

@@ -96,3 +96,7 @@ class Record(NamedTuple):
     note: str = ""
     by: str = ""
     correction: bool = False  # supersedes an earlier, different value for the same period
+    # A correction's revision is one above the figure it supersedes; for a period the highest
+    # revision counts, and the clock (`at`) never decides. 0: a first figure, or an older
+    # correction that did not write one (its revision follows from its place in the file).
+    revision: int = 0

@@ -1,10 +1,17 @@
-"""Reading and atomically writing data files, with OS errors turned into tltrack errors."""
+"""Reading and atomically writing data files, with OS errors turned into tltrack errors.
+
+tltrack runs as root from cron in folders other users can write, so no write here ever goes
+through a link: new files are created with O_EXCL|O_NOFOLLOW, lock files are opened with
+O_NOFOLLOW, and a records file reached through a link is resolved by `real_data_file` first.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
+import re
 import stat
 import sys
 import time
@@ -13,6 +20,7 @@ from pathlib import Path
 
 from tltrack.errors import (
     CannotCreateError,
+    DataError,
     LockBusyError,
     NoInputError,
     PermissionDeniedError,
@@ -22,6 +30,17 @@ from tltrack.errors import (
 )
 
 _BOM = "\ufeff"
+LINK_REFUSAL = "it is a symbolic link, and tltrack does not write through links"
+TEMP_SUFFIX = ".tmp"
+_TEMP_RE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{12}(\.old)?\.tmp")
+# A new file, never an existing one or a link: O_EXCL refuses both.
+_CREATE_NEW = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
@@ -34,18 +53,42 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
         return NoInputError(message)
     if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
         return CannotCreateError(message)
+    if exc.errno in (errno.ELOOP, errno.EMLINK) and doing != "read":
+        return CannotCreateError(f"cannot {doing} {path}: {LINK_REFUSAL}")
     return StorageIOError(message)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file; a FIFO or device is refused rather than waited on, and a
+    file larger than `limit` bytes is refused without reading it all."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError as exc:
         raise NoInputError(f"cannot read {path}: it is a folder") from exc
     except OSError as exc:
         if exc.errno == errno.ENOENT and path.is_symlink():
             raise NoInputError(f"cannot read {path}: the link points nowhere") from exc
         raise os_error(exc, "read", path) from exc
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise NoInputError(f"cannot read {path}: it is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"cannot read {path}: it is not a regular file")
+        if limit is not None and info.st_size > limit:
+            raise DataError(
+                f"cannot read {path}: it holds {info.st_size:,} bytes; at most {limit:,} are read"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    finally:
+        with contextlib.suppress(OSError):  # closing what was only read loses nothing
+            os.close(fd)
+    if limit is not None and len(data) > limit:  # it grew while being read
+        raise DataError(f"cannot read {path}: it holds over {limit:,} bytes")
+    return data
 
 
 def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -64,69 +107,162 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the whole old file or the whole new one.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, take the old file's
-    mode, and replace the old file in one rename; then the folder itself is flushed so the rename
-    survives a power cut. Only then does this return: success means the data is on disk. On any
-    failure the temporary file is removed and the old file is untouched. A symlinked data file
-    is written through: the link stays a link.
+    The bytes go to a temporary file in the same folder, are flushed to disk, take the old
+    file's owner, group and mode, and replace the old file in one rename; then the folder itself
+    is flushed so the rename survives a power cut. Only then does this return: success means the
+    data is on disk. On any failure the temporary file is removed and the old file is untouched.
+    `path` itself is never a link: a link planted there is refused, not written through.
     """
-    real = path.resolve() if path.is_symlink() else path
-    folder = real.parent
+    folder = path.parent
     try:
-        mode = stat.S_IMODE(real.stat().st_mode)
+        old: os.stat_result | None = os.lstat(path)
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        old = None
     except OSError as exc:
         raise os_error(exc, "write", path) from exc
-    if real.exists() and not os.access(real, os.W_OK):
+    if old is not None and stat.S_ISLNK(old.st_mode):
+        raise CannotCreateError(f"cannot write {path}: {LINK_REFUSAL}")
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise CannotCreateError(f"cannot write {path}: it is not a regular file")
+    if old is not None and not os.access(path, os.W_OK):
         # Replacing by rename would bypass a read-only file's mode: respect it instead.
         raise os_error(OSError(errno.EACCES, "the file is read-only"), "write", path)
     temp: Path | None = None
     backup: Path | None = None
     replaced = False
     try:
-        temp = folder / f".{real.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temp = folder / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
+        fd = os.open(temp, _CREATE_NEW, 0o600)
         try:
             half = len(data) // 2
             _write_all(fd, data[:half])
-            pause_point("mid_write")
             _write_all(fd, data[half:])
             os.fsync(fd)
-            _set_mode(fd, temp, mode)
+            _take_over(fd, temp, old, folder)
         finally:
             os.close(fd)
-        if real.exists():
+        if old is not None:
             # A second name for the old bytes, to put them back if the rename cannot be made
             # durable.
-            backup = folder / f".{real.name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
-            os.link(real, backup)
-        pause_point("before_replace")
-        os.replace(temp, real)  # noqa: PTH105 (every file call goes through `os`: tests fault it)
+            backup = folder / f".{path.name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
+            os.link(path, backup)
+        os.replace(temp, path)
         temp, replaced = None, True
         fsync_dir(folder)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             if replaced and backup is not None:
-                os.replace(backup, real)  # noqa: PTH105
+                os.replace(backup, path)
                 backup = None
             elif replaced:
-                os.unlink(real)  # noqa: PTH108
+                os.unlink(path)
             if replaced:
                 fsync_dir(folder)
         for leftover in (temp, backup):
             if leftover is not None:
                 with contextlib.suppress(OSError):
-                    os.unlink(leftover)  # noqa: PTH108
+                    os.unlink(leftover)
         if isinstance(exc, OSError):
             raise os_error(exc, "write", path) from exc
         raise
     if backup is not None:
         with contextlib.suppress(OSError):
-            os.unlink(backup)  # noqa: PTH108
+            os.unlink(backup)
 
 
-TEMP_SUFFIX = ".tmp"
+def create_new(path: Path, data: bytes, like: Path | None = None) -> None:
+    """Write `data` to a file that must not exist yet (never through a link), flushed to disk,
+    with the owner, group and mode of `like`. On failure nothing is left behind."""
+    try:
+        fd = os.open(path, _CREATE_NEW, 0o600)
+    except OSError as exc:
+        raise os_error(exc, "create", path) from exc
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            _take_over(fd, path, os.stat(like) if like is not None else None, path.parent)
+        finally:
+            os.close(fd)
+        fsync_dir(path.parent)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        if isinstance(exc, OSError):
+            raise os_error(exc, "write", path) from exc
+        raise
+
+
+def real_data_file(path: Path) -> Path:
+    """The file a records path names, every link resolved, so that all paths to one file share
+    one lock and one folder of temporary files.
+
+    A link is followed only to an existing regular file, and only when the link belongs to the
+    user running tltrack or to the owner of the file it points to: a link another user planted
+    must not lead a root run into writing a file that user could not write.
+    """
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        return Path(os.path.realpath(path.parent)) / path.name
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    if not stat.S_ISLNK(link.st_mode):
+        return Path(os.path.realpath(path.parent)) / path.name
+    real = Path(os.path.realpath(path))
+    try:
+        target = os.stat(real)
+    except OSError:
+        raise NoInputError(
+            f"cannot read {path}: the link points nowhere ({real} does not exist), and tltrack"
+            " does not create files through links"
+        ) from None
+    if not stat.S_ISREG(target.st_mode):
+        raise CannotCreateError(f"cannot write {path}: it links to {real}, not to a file")
+    if link.st_uid not in (_euid(), target.st_uid):
+        raise PermissionDeniedError(
+            f"cannot write {path}: it links to {real}, and the link belongs to another user than"
+            " that file's owner; tltrack does not write through it"
+        )
+    return real
+
+
+def _euid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else -1
+
+
+def shared_mode(folder: Path) -> tuple[int, int | None]:
+    """Mode and group for a new file in `folder`: in a folder its group may write (a shared
+    `staff` folder) the file is group-writable and takes the folder's group, so every member
+    of the group can go on writing it."""
+    mode = 0o666 & ~_umask()
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return mode, None
+    if info.st_mode & stat.S_IWGRP:
+        return mode | stat.S_IRGRP | stat.S_IWGRP, info.st_gid
+    return mode, None
+
+
+def _take_over(fd: int, path: Path, old: os.stat_result | None, folder: Path) -> None:
+    """Give a new file the old file's owner, group and mode, or those of a new shared file."""
+    uid: int | None = None
+    gid: int | None
+    if old is not None:
+        mode, uid, gid = stat.S_IMODE(old.st_mode), old.st_uid, old.st_gid
+    else:
+        mode, gid = shared_mode(folder)
+    if sys.platform != "win32":
+        mine = os.fstat(fd)
+        wanted = (mine.st_uid if uid is None else uid, mine.st_gid if gid is None else gid)
+        if wanted != (mine.st_uid, mine.st_gid):
+            try:
+                os.fchown(fd, *wanted)
+            except PermissionError:  # only root gives a file away; a member keeps the group
+                with contextlib.suppress(PermissionError):
+                    os.fchown(fd, -1, wanted[1])
+    _set_mode(fd, path, mode)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -136,22 +272,15 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def remove_stale_temps(path: Path) -> None:
-    """Remove temporary files a killed writer left beside `path`. Call only under the lock:
-    then no live writer has one."""
-    real = path.resolve() if path.is_symlink() else path
-    for leftover in real.parent.glob(f".{real.name}.*{TEMP_SUFFIX}"):
+def remove_stale_temps(real: Path) -> None:
+    """Remove temporary files a killed writer left beside the records file `real` (a resolved
+    path). Call only under its lock: then no live writer has one."""
+    for leftover in real.parent.glob(f".{glob.escape(real.name)}.*{TEMP_SUFFIX}"):
+        match = _TEMP_RE.fullmatch(leftover.name)
+        if match is None or match.group("name") != real.name:
+            continue
         with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def pause_point(step: str) -> None:
-    """Test-only: with TLTRACK_TEST_PAUSE_AT=<step>, announce the step on stderr and wait, so a
-    test can kill the writer exactly there. Does nothing otherwise."""
-    if os.environ.get("TLTRACK_TEST_PAUSE_AT") != step:
-        return
-    os.write(2, f"tltrack-test: paused at {step}\n".encode())
-    time.sleep(float(os.environ.get("TLTRACK_TEST_PAUSE_SECONDS", "30")))
+            os.unlink(leftover)
 
 
 def _set_mode(fd: int, path: Path, mode: int) -> None:
@@ -181,16 +310,11 @@ def _umask() -> int:
 def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
     """Hold an exclusive flock on a separate lock file (never the data file) for a change.
 
-    Waits up to `timeout` seconds for another writer, then fails with exit 75.
+    Waits up to `timeout` seconds for another writer, then fails with exit 75. The lock file is
+    only ever locked, never written, and never opened through a link or as anything but a
+    regular file (a FIFO planted there would block the open).
     """
-    if os.environ.get("TLTRACK_TEST_NO_LOCK") == "1":
-        # Test-only: shows that without the lock concurrent writers lose records.
-        yield
-        return
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
-    except OSError as exc:
-        raise os_error(exc, "lock", lock_path) from exc
+    fd = _open_lock(lock_path)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -209,7 +333,41 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
         finally:
             _unlock(fd)
     finally:
+        with contextlib.suppress(OSError):  # closing releases the lock whatever it reports
+            os.close(fd)
+
+
+def _open_lock(lock_path: Path) -> int:
+    if sys.platform == "win32":
+        try:
+            return os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise os_error(exc, "lock", lock_path) from exc
+    # Read-only is enough for flock, so a lock file another member of the group created opens
+    # even where its mode would not let this user write it.
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    mode, group = shared_mode(lock_path.parent)
+    try:
+        try:
+            fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+            created = True
+        except FileExistsError:
+            fd = os.open(lock_path, flags)
+            created = False
+    except OSError as exc:
+        raise os_error(exc, "lock", lock_path) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CannotCreateError(f"cannot lock {lock_path}: it is not a regular file")
+        if created:
+            if group is not None:
+                with contextlib.suppress(PermissionError):
+                    os.fchown(fd, -1, group)
+            os.fchmod(fd, mode)
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
 
 
 def _try_lock(fd: int) -> None:

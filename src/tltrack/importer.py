@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,12 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("metric", "period", "value")
 
+# Files come from other offices: these bound the time and memory one can cost.
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a CSV, JSON or .xlsx file as sent
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024  # an .xlsx's parts once unzipped (a zip bomb is refused)
+MAX_ROWS = 300_000  # data rows in one file
+MAX_CELL_CHARS = 10_000  # characters in one cell
+
 
 @dataclass(frozen=True)
 class SourceRow:
@@ -47,12 +54,16 @@ def read_rows(path: Path) -> list[SourceRow]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _xlsx_rows(path)
-    data = read_bytes(path)
+    data = read_bytes(path, MAX_FILE_BYTES)
     if suffix == ".json":
         return _json_rows(path, data)
     if suffix in (".csv", ".txt", ".tsv", ""):
         return _csv_rows(path, data)
     raise DataError(f"cannot import {path.name}: use a .csv, .xlsx or .json file")
+
+
+def _too_many_rows(path: Path) -> DataError:
+    return DataError(f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures")
 
 
 def decode_csv(path: Path, data: bytes) -> str:
@@ -132,6 +143,16 @@ def _rows(
         if all(not _text(c) for c in cells):
             continue
         number += 1
+        if number > MAX_ROWS:
+            raise DataError(
+                f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures"
+            )
+        long = next((c for c in cells if isinstance(c, str) and len(c) > MAX_CELL_CHARS), None)
+        if long is not None:
+            raise DataError(
+                f"cannot import {path.name}: row {number} ({where}) has a cell of"
+                f" {len(long):,} characters; at most {MAX_CELL_CHARS:,}"
+            )
         fields = dict.fromkeys(mapping.values(), "")
         for index, cell in enumerate(cells):
             if index in mapping:
@@ -174,6 +195,8 @@ def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
         loaded = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"cannot read {path.name}: not valid UTF-8 JSON ({exc})") from None
+    except RecursionError:
+        raise DataError(f"cannot read {path.name}: its JSON is nested too deeply") from None
     items = loaded.get("records") if isinstance(loaded, dict) else loaded
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise DataError(
@@ -193,20 +216,34 @@ def _xlsx_rows(path: Path) -> list[SourceRow]:
 
     from openpyxl import load_workbook  # only `import` of .xlsx files pays for it
 
+    data = read_bytes(path, MAX_FILE_BYTES)  # also the usual errors for a missing file
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        read_bytes(path)  # raises the usual missing-file error
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise DataError(
+                f"cannot read {path.name}: it unpacks to {unpacked:,} bytes;"
+                f" at most {MAX_XLSX_UNPACKED:,}"
+            )
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError) as exc:
         raise DataError(f"cannot read {path.name}: not an .xlsx workbook ({exc})") from None
     try:
         sheet = workbook.worksheets[0]
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        if declared > MAX_ROWS + 1:
+            raise DataError(
+                f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures"
+            )
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             raise DataError(f"cannot import {path.name}: the first sheet is empty")
-        body = [(f"sheet row {i}", list(row)) for i, row in enumerate(rows, start=2)]
+        # Stop reading once past the limit, whatever the sheet declared of itself.
+        capped = itertools.islice(enumerate(rows, start=2), MAX_ROWS + 1)
+        body = [(f"sheet row {i}", list(row)) for i, row in capped]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DataError(f"cannot read {path.name}: not an .xlsx workbook ({exc})") from None
     finally:
         workbook.close()
     return _rows(path, list(header), body)

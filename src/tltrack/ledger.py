@@ -11,6 +11,7 @@ Each figure is one line, an inline table in the `record` array, so that git's li
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -30,8 +31,8 @@ from tltrack.errors import DataError, Problem, ValidationFailed
 from tltrack.fileio import (
     decode,
     exclusive_lock,
-    pause_point,
     read_bytes,
+    real_data_file,
     remove_stale_temps,
     write_atomic,
 )
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 HEADER = (
     "# Figures recorded with tltrack. This file is written by tltrack: add or correct figures\n"
     "# with 'tltrack record' (a correction needs --correct); do not edit it by hand.\n"
-    "# One figure a line; for a period, the figure recorded last (by `at`) counts.\n\n"
+    "# One figure a line; for a period, the highest revision counts, then the later line.\n\n"
 )
 ARRAY_START = "record = [\n"
 ARRAY_END = "]\n"
@@ -96,6 +97,8 @@ def _entry(record: Record) -> dict[str, Any]:
     }
     if record.correction:
         entry["correction"] = True
+    if record.revision:
+        entry["revision"] = record.revision
     return entry
 
 
@@ -131,6 +134,8 @@ def check_records(path: Path) -> RecordsRead:
     if not path.exists() and not path.is_symlink():
         return RecordsRead([])
     data = read_bytes(path)
+    if not data.strip():  # an empty file (a truncated copy, `touch`) holds no figures yet
+        return RecordsRead([])
     key = cache.digest(data)
     cached = _cached_rows(key)
     if cached is not None:
@@ -146,7 +151,8 @@ def check_records(path: Path) -> RecordsRead:
     except _validation_error() as exc:
         return RecordsRead(None, pydantic_problems(path, exc, raw, RecordLines(text), "record"))
     records = parsed.records()
-    hand_edited = text.removeprefix("\ufeff") != render(records)
+    # Line endings are not an edit: git with core.autocrlf turns them into CRLF on Windows.
+    hand_edited = text.replace("\r\n", "\n") != render(records)
     cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))
     cache.store("records-form", key, hand_edited)
     return RecordsRead(records, [], hand_edited, data, key=key)
@@ -164,6 +170,8 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
     if len(metrics) > TARGETED_METRICS or (not path.exists() and not path.is_symlink()):
         return check_records(path)
     data = read_bytes(path)
+    if not data.strip():
+        return RecordsRead([])
     key = cache.digest(data)
     if cache.load("records-form", key) is not False:
         return check_records(path)  # unknown or edited by hand: read it all
@@ -323,14 +331,19 @@ class Ledger:
 
 @contextmanager
 def open_for_change(
-    path: Path, accept_hand_edits: bool = False, metrics: Collection[str] | None = None
+    path: Path,
+    accept_hand_edits: bool = False,
+    metrics: Collection[str] | None = None,
+    dry_run: bool = False,
 ) -> Iterator[Ledger]:
     """Lock the records file, read it (only `metrics`' figures when given), and hand it over
-    for one change."""
-    with exclusive_lock(lock_path(path), _lock_timeout()):
-        remove_stale_temps(path)
-        read = check_records(path) if metrics is None else check_records_of(path, metrics)
-        pause_point("after_read")
+    for one change. Every path to one file (through links too) takes the same lock, beside
+    the real file. A dry run reads without the lock, so it needs no write access."""
+    real = real_data_file(path)
+    with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), _lock_timeout()):
+        if not dry_run:
+            remove_stale_temps(real)
+        read = check_records(real) if metrics is None else check_records_of(real, metrics)
         if read.parsed is None and read.rows is None:
             raise ValidationFailed(read.problems)
         if read.hand_edited and not accept_hand_edits:
@@ -339,4 +352,4 @@ def open_for_change(
                 " edits; run 'tltrack validate', then 'tltrack repair' (see README, 'Repairing a"
                 " records file')"
             )
-        yield Ledger(path, read)
+        yield Ledger(real, read)

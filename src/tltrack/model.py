@@ -6,15 +6,49 @@ from __future__ import annotations
 
 import itertools
 import math
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from tltrack import domain
 from tltrack.domain import Direction, Kind, Record
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
+def _one_line(value: str) -> str:
+    """Text people read in a table: control characters would break it, or a terminal."""
+    if any(unicodedata.category(c) == "Cc" and c != "\t" for c in value):
+        raise ValueError("holds control characters")
+    return value
+
+
+def _text_block(value: str) -> str:
+    """Text that may span lines (a quote, a note), but holds no other control characters."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n" for c in value):
+        raise ValueError("holds control characters")
+    return value
+
+
+def _name(value: str) -> str:
+    """A name is typed on the command line: nothing invisible in it (zero-width, bidi)."""
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        raise ValueError("holds control or invisible characters (zero-width, direction marks)")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
+Block = Annotated[str, AfterValidator(_text_block)]
+Name = Annotated[str, AfterValidator(_name)]
 
 
 class _Strict(BaseModel):
@@ -34,9 +68,11 @@ class ThresholdsSpec(_Strict):
     on_track: FiniteFloat = Field(0.95, gt=0, le=1, description="pace ratio at or above: on track")
     at_risk: FiniteFloat = Field(0.75, ge=0, le=1, description="pace ratio below: at risk")
     growth_behind_pp: FiniteFloat = Field(
-        1.0, ge=0, description="growth short by at most this many pp: behind; more: at risk"
+        1.0, ge=0, le=100, description="growth short by at most this many pp: behind; more: at risk"
     )
-    stale_after_days: int = Field(45, ge=0, description="a figure older than this is stale")
+    stale_after_days: int = Field(
+        45, ge=0, le=3660, description="a figure older than this many days is stale"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ThresholdsSpec:
@@ -46,9 +82,9 @@ class ThresholdsSpec(_Strict):
 
 
 class MetaSpec(_Strict):
-    year: int = Field(ge=1900, le=9999)
-    title: str = ""
-    source: str = ""
+    year: int = Field(ge=1900, le=9998)
+    title: Line = Field("", max_length=200)
+    source: Block = Field("", max_length=2000)
     thresholds: ThresholdsSpec = ThresholdsSpec()
 
     def to_meta(self) -> domain.Meta:
@@ -59,23 +95,24 @@ class MetaSpec(_Strict):
 
 class TargetSpec(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
-    name: str = Field(min_length=1)
-    category: str = Field(min_length=1)
+    name: Name = Field(min_length=1, max_length=100)
+    category: Line = Field(min_length=1, max_length=50)
     kind: Kind
     target: FiniteFloat | None = None
-    unit: str = ""
+    unit: Line = Field("", max_length=20)
     direction: Direction = "at_least"
     stretch: bool = False  # 力争: a stretch target; a report words a miss differently
     baseline: FiniteFloat | None = None
-    baseline_unit: str | None = None  # when the 2024 figure is in another unit (GDP: 亿元)
-    baseline_quote: str | None = None
-    base_year: int | None = None  # a change measured against a year other than last year
+    baseline_unit: Line | None = Field(None, max_length=20)  # when in another unit (GDP: 亿元)
+    baseline_quote: Block | None = Field(None, max_length=2000)
+    # a change measured against a year other than last year
+    base_year: int | None = Field(None, ge=1900, le=9998)
     change: Literal["increase", "decrease"] | None = None
-    owner: str | None = None  # 牵头单位, only where the source names one
+    owner: Line | None = Field(None, max_length=100)  # 牵头单位, only where the source names one
     pace: Literal["linear", "year_end"] | list[FiniteFloat] = "linear"
     due: date | None = None  # milestones: when it must be done (default: the year's end)
-    quote: str = Field(min_length=1)
-    note: str | None = None
+    quote: Block = Field(min_length=1, max_length=2000)
+    note: Block | None = Field(None, max_length=4000)
 
     @field_validator("pace")
     @classmethod
@@ -120,13 +157,22 @@ class TargetFile(_Strict):
 class RecordEntry(_Strict):
     """A line of a records file as read, checked before it becomes a Record."""
 
-    metric: str
-    period: str
+    metric: Line = Field(max_length=200)
+    period: Line = Field(max_length=20)
     value: FiniteFloat
-    note: str = ""
-    by: str = ""
+    note: Line = Field("", max_length=2000)
+    by: Line = Field("", max_length=200)
     at: datetime
     correction: bool = False
+    revision: int = Field(0, ge=0, le=1_000_000)
+
+    @field_validator("at")
+    @classmethod
+    def _with_offset(cls, value: datetime) -> datetime:
+        # Times without an offset cannot be compared with the others: say so, with the line.
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("needs a UTC offset, e.g. 2025-07-08 02:14:09+00:00")
+        return value
 
     def to_record(self) -> Record:
         return Record(
@@ -137,6 +183,7 @@ class RecordEntry(_Strict):
             by=self.by,
             at=self.at,
             correction=self.correction,
+            revision=self.revision,
         )
 
 

@@ -34,6 +34,7 @@ from tltrack.formatting import (
     with_unit,
 )
 from tltrack.i18n import KIND_LABELS, Lang, text, translate_error
+from tltrack.safetext import markdown_text, printable, printable_lines, spreadsheet_cell
 from tltrack.statuses import Status
 from tltrack.tracker import (
     CheckResult,
@@ -80,7 +81,7 @@ def _line(content: str = "", style: str = "") -> None:
 
 def message(line: str) -> None:
     """A message for people, on stderr, so stdout stays clean for scripts."""
-    sys.stderr.write(line + "\n")
+    sys.stderr.write(printable(line) + "\n")
     sys.stderr.flush()
 
 
@@ -98,13 +99,17 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # No cell may start a formula in the spreadsheet that opens the file, or hold a control
+    # character that reaches a terminal through `cat`.
+    writer.writerows(
+        [spreadsheet_cell(c) if isinstance(c, str) else c for c in row] for row in rows
+    )
     return out.getvalue()
 
 
 def _markdown(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     def cell(value: Any) -> str:
-        return str("" if value is None else value).replace("|", "\\|").replace("\n", " ")
+        return markdown_text(str("" if value is None else value))
 
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
@@ -397,7 +402,7 @@ def print_import(result: ImportResult, fmt: Format, lang: Lang) -> None:
                 numeric = column in ("value", "previous")
                 table.add_column(column, justify="right" if numeric else "left")
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*map(printable, row))
             stdout_console().print(table)
     key = "import_dry" if result.dry_run else "import_done"
     message(text(lang, key, file=result.path.name, **counts))
@@ -530,7 +535,7 @@ def print_history(target: Target, figures: Sequence[PeriodFigure], fmt: Format, 
 
     console = stdout_console()
     title = f"{target.name}  ({target.id})  {text(lang, 'target')} {target_text(lang, target)}"
-    console.print(Text(title, style="bold"))
+    console.print(Text(printable(title), style="bold"))
     if not figures:
         console.print(text(lang, "no_figures"))
         return
@@ -547,8 +552,8 @@ def print_history(target: Target, figures: Sequence[PeriodFigure], fmt: Format, 
             cells["expected"],
             cells["gap"],
             Text(cells["status"], style=STATUS_STYLE[f.assessment.status]),
-            f.current.note,
-            f.current.by,
+            printable(f.current.note),
+            printable(f.current.by),
             f"{f.current.at:%Y-%m-%d %H:%M}",
         )
         for old in reversed(f.superseded):
@@ -559,8 +564,8 @@ def print_history(target: Target, figures: Sequence[PeriodFigure], fmt: Format, 
                 "",
                 "",
                 "",
-                old.note,
-                old.by,
+                printable(old.note),
+                printable(old.by),
                 f"{old.at:%Y-%m-%d %H:%M}",
                 style="dim",
             )
@@ -594,7 +599,8 @@ def print_targets(targets: Sequence[Target], fmt: Format, lang: Lang) -> None:
         for t in targets:
             base = "" if t.baseline is None else with_unit(t.baseline, t.baseline_unit or t.unit)
             kind = KIND_LABELS[lang][t.kind]
-            table.add_row(t.id, t.name, t.category, kind, target_text(lang, t), base)
+            cells = (t.id, t.name, t.category, kind, target_text(lang, t), base)
+            table.add_row(*map(printable, cells))
         console = stdout_console()
         console.print(table)
         console.print(text(lang, "targets_total", count=len(targets)))
@@ -620,7 +626,7 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
     from rich.text import Text
 
     console = stdout_console()
-    console.print(Text(f"{t.name}  ({t.id})", style="bold"))
+    console.print(Text(printable(f"{t.name}  ({t.id})"), style="bold"))
     baseline = "—"
     if t.baseline is not None:
         baseline = with_unit(t.baseline, t.baseline_unit or t.unit)
@@ -643,7 +649,7 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
     info.add_column(style="dim", no_wrap=True)
     info.add_column(overflow="fold")
     for label, value in fields:
-        info.add_row(label, Text(value))
+        info.add_row(label, Text(printable_lines(value)))
     console.print(info)
     console.print()
     _print_table(_status_table([item], lang, terminal_width()))
@@ -670,8 +676,8 @@ def print_detail(detail: TargetDetail, fmt: Format, lang: Lang) -> None:
         records.add_row(
             r.period,
             value_text(lang, t, r.value),
-            r.note,
-            r.by,
+            printable(r.note),
+            printable(r.by),
             r.at.isoformat(),
             ", ".join(flags),
             style="" if h.current else "dim strike",
@@ -702,8 +708,13 @@ def print_validation(result: ValidationResult, fmt: Format, lang: Lang) -> None:
             )
         )
         return
-    for problem in problems:
-        _emit(f"{problem}\n")
+    if fmt in ("csv", "markdown"):
+        header = ["file", "line", "target", "field", "message"]
+        rows = [[p.file, p.line, p.target_id, p.field, p.message] for p in problems]
+        _emit(_csv(header, rows) if fmt == "csv" else _markdown(header, rows))
+    else:
+        for problem in problems:
+            _emit(f"{printable(str(problem))}\n")
     for note in result.notes:
         message(f"{text(lang, 'note_prefix')}: {translate_error(lang, note)}")
     if problems:

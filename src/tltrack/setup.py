@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +71,9 @@ quote = "水库建成蓄水"
 """
 
 GITIGNORE = "# tltrack's lock files: never commit them\n.*.lock\n"
-# Each figure is one line, so git's union merge joins two clones' figures into a valid file.
-GITATTRIBUTES = "*.records.toml merge=union\n"
+# Each figure is one line, so git's union merge joins two clones' figures into a valid file;
+# LF on every machine, so git on Windows (core.autocrlf) does not rewrite every line.
+GITATTRIBUTES = "*.records.toml merge=union eol=lf\n"
 
 
 @dataclass(frozen=True)
@@ -108,14 +108,14 @@ def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
         article = source / "source" / SOURCE_NAME
         if article.is_file():
             (folder / "source").mkdir(exist_ok=True)
-            shutil.copyfile(article, folder / "source" / SOURCE_NAME)
+            write_atomic(folder / "source" / SOURCE_NAME, article.read_bytes())
             written.append(folder / "source" / SOURCE_NAME)
     else:
         write_atomic(target_file, TEMPLATE.format(year=year).encode("utf-8"))
     written.insert(0, target_file)
     for name, content in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
         extra = folder / name
-        if not extra.exists():
+        if not extra.exists() and not extra.is_symlink():
             write_atomic(extra, content.encode("utf-8"))
             written.append(extra)
     return InitResult(folder, written)

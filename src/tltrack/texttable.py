@@ -15,6 +15,8 @@ from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
 
+from tltrack.safetext import printable, printable_lines
+
 ANSI = {
     "bold": "1",
     "dim": "2",
@@ -106,7 +108,7 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
         if kind == "blank":
             out.append(" " * (total + 2))
         elif kind == "title":
-            title = payload if isinstance(payload, str) else ""
+            title = printable(payload) if isinstance(payload, str) else ""
             padding = " " * max(1, total + 1 - width_of(title))
             out.append(" " + styled(title, "bold", colour) + padding)
         else:
@@ -125,7 +127,13 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
 
 
 def _cells(row: Row) -> list[tuple[str, str]]:
-    return [(cell, "") if isinstance(cell, str) else (cell.text, cell.style) for cell in row]
+    # Text from files is shown escaped: no control character reaches the terminal.
+    return [
+        (printable_lines(cell), "")
+        if isinstance(cell, str)
+        else (printable_lines(cell.text), cell.style)
+        for cell in row
+    ]
 
 
 def _single_line(

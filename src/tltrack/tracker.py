@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from tltrack.assess import Assessment, assess, current_by_period
+from tltrack.assess import Assessment, assess, counting, figures_by_period
 from tltrack.catalog import (
+    TARGET_FILE_RE,
     Catalog,
     check_catalog,
     load_catalog,
@@ -21,6 +22,7 @@ from tltrack.catalog import (
 )
 from tltrack.domain import Record, Target
 from tltrack.errors import (
+    CannotCreateError,
     DataError,
     NoInputError,
     Problem,
@@ -28,10 +30,11 @@ from tltrack.errors import (
     UsageError,
     ValidationFailed,
 )
-from tltrack.fileio import write_atomic
+from tltrack.fileio import create_new
 from tltrack.ledger import (
     RecordLines,
     check_records,
+    lock_path,
     open_for_change,
     read_records,
     records_path,
@@ -85,6 +88,34 @@ def open_workspace(data_dir: Path | None, year: int | None) -> Workspace:
     return Workspace(catalog, records_path(catalog.path))
 
 
+def check_output(workspace: Workspace, output: Path) -> None:
+    """A document written with -o must never replace a data file of the folder: a target
+    file, a records file or a lock, by its name or as another path to the same file."""
+    folder = workspace.catalog.path.parent
+    data_files = [
+        p
+        for target in target_files(folder)
+        for p in (target, records_path(target), lock_path(records_path(target)))
+    ]
+    name = output.name
+    in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
+    named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
+        (".records.toml", ".records.toml.lock")
+    )
+    same = any(_same_file(output, p) for p in data_files)
+    if same or (in_folder and named_like_data):
+        raise CannotCreateError(
+            f"refusing to write to {output}: it is a data file of {folder}, not a document"
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def records_by_metric(records: Iterable[Record]) -> dict[str, list[Record]]:
     grouped: dict[str, list[Record]] = {}
     for record in records:
@@ -136,9 +167,7 @@ def status(
     owner: str | None = None,
     statuses: Sequence[Status] = (),
 ) -> StatusReport:
-    if category is not None and not any(t.category == category for t in workspace.catalog.targets):
-        categories = dict.fromkeys(t.category for t in workspace.catalog.targets)
-        raise UsageError(f"no category {category!r}; the categories are: {', '.join(categories)}")
+    check_category(workspace, category)
     report = assess_all(workspace, workspace.records(), as_of)
     kept = [
         a
@@ -148,6 +177,18 @@ def status(
         and (not statuses or a.status in statuses)
     ]
     return dataclasses.replace(report, assessments=kept)
+
+
+def check_category(workspace: Workspace, category: str | None) -> None:
+    """An unknown category is a mistake to report (exit 2), not an empty table."""
+    if category is not None and not any(t.category == category for t in workspace.catalog.targets):
+        categories = dict.fromkeys(t.category for t in workspace.catalog.targets)
+        raise UsageError(f"no category {category!r}; the categories are: {', '.join(categories)}")
+
+
+def targets(workspace: Workspace, category: str | None = None) -> list[Target]:
+    check_category(workspace, category)
+    return [t for t in workspace.catalog.targets if category is None or t.category == category]
 
 
 def parse_value(target: Target, text: str) -> float:
@@ -187,13 +228,14 @@ def _plan(
     """Decide each new figure against the file: a repeat is a no-op, another value for a
     period already recorded is a correction and needs `correct`; refusals come back as text."""
     current = {
-        (metric, period): record
+        (metric, period): counting(figures)
         for metric, items in records_by_metric(existing).items()
-        for period, record in current_by_period(items, year).items()
+        for period, figures in figures_by_period(items, year).items()
     }
     changes, refusals = [], []
     for record, source in new:
-        previous = current.get((record.metric, parse_period(record.period, year)))
+        held = current.get((record.metric, parse_period(record.period, year)))
+        previous = held.record if held is not None else None
         if previous is not None and previous.value == record.value:
             changes.append(Change("unchanged", previous, previous, source))
         elif previous is not None and not correct:
@@ -204,7 +246,9 @@ def _plan(
                 " to replace it, run again with --correct"
             )
         else:
-            kept = record._replace(correction=previous is not None)
+            # A correction names its place: one revision above the figure it supersedes.
+            revision = held.revision + 1 if held is not None else 0
+            kept = record._replace(correction=previous is not None, revision=revision)
             outcome: Outcome = "corrected" if previous is not None else "added"
             changes.append(Change(outcome, kept, previous, source))
     return changes, refusals
@@ -322,7 +366,7 @@ def import_figures(
     if problems:
         raise ValidationFailed(problems)
     metrics = {record.metric for record, _ in new}
-    with open_for_change(workspace.records_file, metrics=metrics) as ledger:
+    with open_for_change(workspace.records_file, metrics=metrics, dry_run=dry_run) as ledger:
         changes, refusals = _plan(ledger.of(metrics), new, workspace.year, correct)
         if refusals:
             raise ValidationFailed([f"{path.name}: {r}" for r in refusals])
@@ -364,9 +408,10 @@ class TargetDetail(NamedTuple):
 def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
     target = workspace.catalog.find(metric)
     mine = [r for r in workspace.records() if r.metric == target.id]
-    counting = {id(r) for r in current_by_period(mine, workspace.year).values()}
-    history = [RecordHistory(r, id(r) in counting) for r in mine]
-    history.sort(key=lambda h: (parse_period(h.record.period, workspace.year), h.record.at))
+    history = []
+    for _, figures in sorted(figures_by_period(mine, workspace.year).items()):
+        current = counting(figures)
+        history += [RecordHistory(f.record, f is current) for f in figures]
     thresholds = workspace.catalog.meta.thresholds
     return TargetDetail(
         target,
@@ -389,11 +434,10 @@ def history(workspace: Workspace, metric: str) -> tuple[Target, list[PeriodFigur
     mine = [r for r in workspace.records() if r.metric == target.id]
     thresholds = workspace.catalog.meta.thresholds
     figures = []
-    for period, current in sorted(current_by_period(mine, workspace.year).items()):
-        earlier = [
-            r for r in mine if r is not current and parse_period(r.period, workspace.year) == period
-        ]
-        earlier.sort(key=lambda r: r.at)
+    for period, recorded in sorted(figures_by_period(mine, workspace.year).items()):
+        chosen = counting(recorded)
+        current = chosen.record
+        earlier = [f.record for f in recorded if f is not chosen]  # in the file's order
         judged = assess(target, [current], workspace.year, period.end, thresholds)
         figures.append(PeriodFigure(period, current, earlier, judged))
     return target, figures
@@ -488,18 +532,19 @@ def validate(data_dir: Path | None) -> ValidationResult:
 
 
 def _merge_notes(path: Path, records: Sequence[Record], year: int) -> list[str]:
-    """Different figures for one period without --correct: two clones recorded it, and a
-    git merge joined them. The one recorded last counts; say so."""
+    """Different figures of one revision for one period: two clones recorded it, and a git
+    merge joined them. The later line counts; say so."""
     notes = []
     for metric, items in records_by_metric(records).items():
-        for period, current in current_by_period(items, year).items():
+        for period, figures in figures_by_period(items, year).items():
+            chosen = counting(figures)
+            current = chosen.record
             others = [
-                r
-                for r in items
-                if r is not current
-                and r.value != current.value
-                and not current.correction
-                and _same_period(r, period, year)
+                f.record
+                for f in figures
+                if f is not chosen
+                and f.revision == chosen.revision
+                and f.record.value != current.value
             ]
             if others:
                 values = ", ".join(
@@ -508,16 +553,9 @@ def _merge_notes(path: Path, records: Sequence[Record], year: int) -> list[str]:
                 notes.append(
                     f"{path.name}: {metric} {period.label} was recorded as {values} and as"
                     f" {current.value:g} ({current.by or '?'}, {current.at:%Y-%m-%d %H:%M})"
-                    " without --correct; the last one counts"
+                    " without --correct; the later line counts"
                 )
     return notes
-
-
-def _same_period(record: Record, period: Period, year: int) -> bool:
-    try:
-        return parse_period(record.period, year) == period
-    except DataError:
-        return False
 
 
 class RepairResult(NamedTuple):
@@ -531,13 +569,19 @@ def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
     holds and a copy of the edited original beside it."""
     path = workspace.records_file
     with open_for_change(path, accept_hand_edits=True) as ledger:
-        original = path.read_bytes() if path.exists() else b""
+        original = ledger.data
         if not original or original.decode("utf-8-sig") == render(ledger.records):
             return RepairResult(path, None, len(ledger.records))
+        # A name nobody can guess and plant a link at, created only if it does not exist.
         stamp = _now(now).strftime("%Y%m%dT%H%M%SZ")
-        backup = path.with_name(f"{path.name}.{stamp}.hand-edited")
-        write_atomic(backup, original)
-        ledger.save(ledger.records)
+        real = ledger.path
+        backup = real.with_name(f"{real.name}.{stamp}.{os.urandom(4).hex()}.hand-edited")
+        create_new(backup, original, like=real)
+        try:
+            ledger.save(ledger.records)
+        except BaseException:
+            backup.unlink(missing_ok=True)  # the original is still in place: no copy needed
+            raise
     return RepairResult(path, backup, len(ledger.records))
 
 
