@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -78,3 +79,19 @@ def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
 
 def records_file(data_dir: Path) -> Path:
     return data_dir / "2025.records.toml"
+
+
+@pytest.fixture
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder outside pytest's private tmp, which nobody cannot enter."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to drop privileges to nobody")
+    base = Path(os.environ.get("TMPDIR", "/tmp")) / f"tltrack-perm-{os.getpid()}"
+    shutil.rmtree(base, ignore_errors=True)
+    folder = base / "targets"
+    folder.mkdir(parents=True)
+    base.chmod(0o755)
+    shutil.copy2(SHIPPED_TARGETS / "2025.toml", folder / "2025.toml")
+    (folder / "2025.toml").chmod(0o644)
+    yield folder
+    shutil.rmtree(base, ignore_errors=True)

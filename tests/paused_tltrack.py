@@ -55,7 +55,7 @@ def install(step: str, seconds: float) -> None:
             @staticmethod
             def replace(source: Any, destination: Any) -> None:
                 _pause(step, seconds)
-                os.replace(source, destination)
+                os.replace(source, destination)  # noqa: PTH105 (fileio calls os)
 
         fileio.os = PausingOs()  # type: ignore[assignment]
     else:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SHIPPED_TARGETS, records_file
+from conftest import records_file
 from tltrack import fileio, tracker
 from tltrack.errors import TltrackError
 from tltrack.ledger import lock_path
@@ -308,22 +308,6 @@ def _run_as_nobody(args: list[str], data_dir: Path) -> int:
     process.start()
     process.join(timeout=60)
     return int(result.value)
-
-
-@pytest.fixture
-def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder outside pytest's private tmp, which nobody cannot enter."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to drop privileges to nobody")
-    base = Path(os.environ.get("TMPDIR", "/tmp")) / f"tltrack-perm-{os.getpid()}"
-    shutil.rmtree(base, ignore_errors=True)
-    folder = base / "targets"
-    folder.mkdir(parents=True)
-    base.chmod(0o755)
-    shutil.copy2(SHIPPED_TARGETS / "2025.toml", folder / "2025.toml")
-    (folder / "2025.toml").chmod(0o644)
-    yield folder
-    shutil.rmtree(base, ignore_errors=True)
 
 
 def _seed(folder: Path) -> Path:

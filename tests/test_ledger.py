@@ -88,7 +88,10 @@ def test_the_write_keeps_a_symlink_and_the_file_mode(cli, data_dir: Path, tmp_pa
     assert [r.value for r in read_records(elsewhere)] == [5.8]
     assert elsewhere.stat().st_mode & 0o777 == 0o640
     # No temp file left; the lock lives beside the real file, shared by every path to it.
-    assert sorted(p.name for p in elsewhere.parent.iterdir()) == [".records.toml.lock", "records.toml"]
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == [
+        ".records.toml.lock",
+        "records.toml",
+    ]
 
 
 def _record_many(data_dir: str, worker: int, count: int) -> None:

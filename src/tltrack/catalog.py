@@ -171,8 +171,10 @@ def pydantic_problems(
                 elif isinstance(entry, dict) and isinstance(entry.get("metric"), str):
                     entry_id = f"{entry['metric']} {entry.get('period', '')}".strip()
         elif loc and loc[0] == "meta":
-            table = "meta.thresholds" if len(loc) > 2 and loc[1] == "thresholds" else "meta"
-            line = lines.table_line(table, loc[-1] if len(loc) > 1 else None)
+            in_thresholds = len(loc) >= 2 and loc[1] == "thresholds"
+            table = "meta.thresholds" if in_thresholds else "meta"
+            key = loc[-1] if len(loc) > (2 if in_thresholds else 1) else None
+            line = lines.table_line(table, key)
         problems.append(Problem(path.name, message, line, entry_id, field_name))
     return problems
 

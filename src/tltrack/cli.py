@@ -31,8 +31,19 @@ _CLICK_ERROR: type[Exception] = next(
 )
 
 
+class _PipeClosed(Exception):
+    """The reader of stdout went away (`tltrack status | head -1`). Not an OSError, so that
+    click does not turn it into exit 1."""
+
+
 class TltrackGroup(TyperGroup):
     """Turns every error into one clear line on stderr and a documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed() from None
 
     def main(
         self,
@@ -55,7 +66,7 @@ class TltrackGroup(TyperGroup):
             code = _fail(argv, f"{message}{hint}", exc.exit_code)  # type: ignore[attr-defined]
         except (KeyboardInterrupt, typer.Abort):
             code = _fail(argv, "interrupted", 130)
-        except BrokenPipeError:
+        except (BrokenPipeError, _PipeClosed):
             # `tltrack status | head` is fine: the reader has what it wanted. Point stdout at
             # nothing, so the flush at exit does not fail again.
             with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):

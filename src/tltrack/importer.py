@@ -235,6 +235,9 @@ def _xlsx_rows(path: Path) -> list[SourceRow]:
             raise DataError(
                 f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures"
             )
+        # Read every row there is, not only those the sheet declares: a figure past a stale
+        # dimension must not be dropped in silence.
+        sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:

@@ -22,7 +22,10 @@ from pydantic import (
 from tltrack import domain
 from tltrack.domain import Direction, Kind, Record
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# A figure in a target's unit; beyond this no count or sum of a government's is real. (Bounds
+# of their own would be overridden by a field's own, so thresholds use FiniteFloat.)
+Figure = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 
 
 def _one_line(value: str) -> str:
@@ -98,11 +101,11 @@ class TargetSpec(_Strict):
     name: Name = Field(min_length=1, max_length=100)
     category: Line = Field(min_length=1, max_length=50)
     kind: Kind
-    target: FiniteFloat | None = None
+    target: Figure | None = None
     unit: Line = Field("", max_length=20)
     direction: Direction = "at_least"
     stretch: bool = False  # 力争: a stretch target; a report words a miss differently
-    baseline: FiniteFloat | None = None
+    baseline: Figure | None = None
     baseline_unit: Line | None = Field(None, max_length=20)  # when in another unit (GDP: 亿元)
     baseline_quote: Block | None = Field(None, max_length=2000)
     # a change measured against a year other than last year
@@ -159,7 +162,7 @@ class RecordEntry(_Strict):
 
     metric: Line = Field(max_length=200)
     period: Line = Field(max_length=20)
-    value: FiniteFloat
+    value: Figure
     note: Line = Field("", max_length=2000)
     by: Line = Field("", max_length=200)
     at: datetime

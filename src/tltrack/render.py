@@ -310,7 +310,7 @@ def print_status(report: StatusReport, fmt: Format, lang: Lang) -> None:
         title = text(lang, "status_title", year=report.year, as_of=report.as_of.isoformat())
         parts = [f"# {title}\n"]
         for category, items in by_category(report.assessments):
-            parts.append(f"\n## {category}\n\n")
+            parts.append(f"\n## {markdown_text(category)}\n\n")
             rows = ([row_cells(lang, a)[k] for k in COLUMNS] for a in items)
             parts.append(_markdown(headers(lang), rows))
         parts.append(f"\n{summary_text(lang, report.summary)}\n")
