@@ -63,14 +63,13 @@ def figures_by_period(records: Iterable[Record], year: int) -> dict[Period, list
     A correction written before revisions were (`correction = true` alone) is one above the
     figures before it in the file; a correction always follows what it corrects."""
     grouped: dict[Period, list[Figure]] = {}
-    top: dict[Period, int] = {}
     for position, record in enumerate(records):
         period = parse_period(record.period, year)
+        figures = grouped.setdefault(period, [])
         revision = record.revision
         if not revision and record.correction:
-            revision = top.get(period, 0) + 1
-        top[period] = max(top.get(period, 0), revision)
-        grouped.setdefault(period, []).append(Figure(record, revision, position))
+            revision = max((f.revision for f in figures), default=0) + 1
+        figures.append(Figure(record, revision, position))
     return grouped
 
 
@@ -82,12 +81,25 @@ def counting(figures: Sequence[Figure]) -> Figure:
     return max(figures, key=lambda f: (f.revision, f.position))
 
 
+def _counting(records: Iterable[Record], year: int) -> dict[Period, tuple[int, int, Record]]:
+    """What `counting` chooses from `figures_by_period`, in one pass that keeps only the
+    counting figures, as (position, revision, record): plain tuples, as this runs for every
+    figure of a status."""
+    best: dict[Period, tuple[int, int, Record]] = {}
+    for position, record in enumerate(records):
+        period = parse_period(record.period, year)
+        held = best.get(period)
+        revision = record.revision
+        if not revision and record.correction:
+            revision = held[1] + 1 if held is not None else 1
+        if held is None or revision >= held[1]:
+            best[period] = (position, revision, record)
+    return best
+
+
 def current_by_period(records: Iterable[Record], year: int) -> dict[Period, Record]:
     """The figure that counts for each period."""
-    return {
-        period: counting(figures).record
-        for period, figures in figures_by_period(records, year).items()
-    }
+    return {period: kept[2] for period, kept in _counting(records, year).items()}
 
 
 def figures_by_end(records: Iterable[Record], year: int) -> list[tuple[Period, Record]]:
@@ -95,14 +107,12 @@ def figures_by_end(records: Iterable[Record], year: int) -> list[tuple[Period, R
     drawn by. Of the periods that end on the same day (2025-06, 2025-Q2, 2025-H1) the one whose
     counting figure was recorded later in the file wins, as the freshest word on that span.
     The one rule for assess, show, history and the bulletin."""
-    by_end: dict[date, Figure] = {}
-    periods: dict[date, Period] = {}
-    for period, figures in figures_by_period(records, year).items():
-        chosen = counting(figures)
+    by_end: dict[date, tuple[int, Period, Record]] = {}
+    for period, (position, _, record) in _counting(records, year).items():
         held = by_end.get(period.end)
-        if held is None or chosen.position > held.position:
-            by_end[period.end], periods[period.end] = chosen, period
-    return [(periods[end], by_end[end].record) for end in sorted(by_end)]
+        if held is None or position > held[0]:
+            by_end[period.end] = (position, period, record)
+    return [by_end[end][1:] for end in sorted(by_end)]
 
 
 def latest_actual(records: Iterable[Record], year: int, as_of: date) -> Actual | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import pickle
 import stat
@@ -93,7 +92,7 @@ def load(kind: str, key: str) -> Any | None:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or not _private(info):
                 return None
-            return _KnownClasses(io.BytesIO(handle.read())).load()
+            return _KnownClasses(handle).load()
     except Exception:  # missing, unreadable or from another Python: read the file instead
         return None
 

@@ -37,6 +37,8 @@ def printable(text: str) -> str:
 
 def printable_lines(text: str) -> str:
     """Like `printable`, but line breaks are kept: for text that spans lines on purpose."""
+    if text.isprintable():
+        return text
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
