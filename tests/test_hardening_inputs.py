@@ -496,3 +496,47 @@ def test_json_output_escapes_what_it_carries(cli, data_dir: Path) -> None:
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--note", "a|b").exit_code == 0
     shown = json.loads(cli("show", "gdp_growth", "--format", "json").stdout)
     assert shown["records"][0]["note"] == "a|b"
+
+
+# --- the target checks no test showed before ----------------------------------------------------
+
+TARGET_RULES = {
+    "pace with 11 shares": (
+        "pace = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0]",
+        "field 'pace': Value error, monthly pace needs 12 cumulative shares, one per month",
+    ),
+    "pace that falls": (
+        "pace = [0.1, 0.2, 0.3, 0.4, 0.5, 0.4, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0]",
+        "field 'pace': Value error, monthly pace shares must not decrease",
+    ),
+    "pace short of 1": (
+        "pace = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.99]",
+        "field 'pace': Value error, monthly pace shares run from 0 up to 1.0 in December",
+    ),
+    "growth without a target": (
+        "",
+        "Value error, a growth target needs a target value",
+    ),
+    "due on a growth target": (
+        "due = 2025-06-30",
+        "Value error, only a milestone has a due date",
+    ),
+    "base_year without change": (
+        "base_year = 2020",
+        "Value error, base_year and change go together",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", TARGET_RULES, ids=lambda k: k.replace(" ", "-"))
+def test_each_target_rule_is_a_problem_with_its_line(cli, data_dir: Path, rule: str) -> None:
+    added, message = TARGET_RULES[rule]
+    if rule == "growth without a target":
+        _edit(data_dir, 'kind = "growth"\ntarget = 6\n', 'kind = "growth"\n')
+    else:
+        _edit(data_dir, 'id = "gdp_growth"\n', f'id = "gdp_growth"\n{added}\n')
+    result = cli("validate", "--lang", "en")
+    assert result.exit_code == 65
+    [problem] = result.stdout.splitlines()
+    assert problem.startswith("2025.toml:4") and "target 'gdp_growth'" in problem, problem
+    assert problem.endswith(message), problem
