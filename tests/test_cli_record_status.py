@@ -178,7 +178,7 @@ def test_record_prints_the_targets_status_line(cli) -> None:
         "50%",
         "+2.4",
         "524个",
-        "进度正常 on_track",
+        "进度正常",
     ):
         assert cell in line
 
@@ -342,14 +342,13 @@ def test_status_csv_and_markdown_carry_the_same_columns(cli) -> None:
     )
     assert (
         "key_projects_started,开复工重点项目,262个,2025-06,≥500个,52.4%,50%,+2.4,524个,"
-        "进度正常 on_track,项目与投资,False"
+        "进度正常,项目与投资,False"
     ) in csv_out
     assert len(csv_out) == 63
     md = cli("status", "--format", "markdown", *AS_OF_JULY).stdout
     assert "## 项目与投资" in md
     assert (
-        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 |"
-        " 进度正常 on_track |"
+        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 | 进度正常 |"
     ) in md
 
 
@@ -362,15 +361,12 @@ def test_status_table_groups_categories_and_aligns_chinese_text(cli) -> None:
     assert "【主要指标】" in out and "【生态环保】" in out
     assert out.index("【主要指标】") < out.index("【农牧业】") < out.index("【生态环保】")
     assert lines[-1] == (
-        "共 62 项: 已完成 achieved 0 · 进度正常 on_track 1 · 滞后 behind 1 · "
-        "严重滞后 at_risk 0 · 未完成 missed 0 · 未填报 no_data 60"
+        "共 62 项: 已完成 0 · 进度正常 1 · 滞后 1 · 严重滞后 0 · 未完成 0 · 未填报 60"
     )
     table = [line for line in lines[1:-1] if line.strip()]
-    widths = {cell_len(line) for line in table if "on_track" in line or "behind" in line}
+    widths = {cell_len(line) for line in table if "进度正常" in line or "滞后" in line}
     assert len(widths) == 1  # the rows end in the same terminal column
-    status_column = {
-        cell_len(line[: line.index("滞后 behind")]) for line in table if "滞后 behind" in line
-    }
+    status_column = {cell_len(line[: line.index("滞后")]) for line in table if "滞后" in line}
     on_track_column = {
         cell_len(line[: line.index("进度正常")]) for line in table if "进度正常" in line
     }

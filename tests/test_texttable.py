@@ -31,8 +31,8 @@ def test_columns_line_up_with_chinese_text() -> None:
     ]
     lines = [
         ("title", "【主要指标】"),
-        ("row", ["地区生产总值增长", "5.8%", Cell("滞后 behind", "yellow")]),
-        ("row", ["GDP", "10个", "进度正常 on_track"]),
+        ("row", ["地区生产总值增长", "5.8%", Cell("滞后", "yellow")]),
+        ("row", ["GDP", "10个", "进度正常"]),
     ]
     out = render(columns, lines, 200, colour=False).splitlines()
     assert out[0].startswith(" 指标")
@@ -43,7 +43,7 @@ def test_columns_line_up_with_chinese_text() -> None:
     }
     assert len(starts) == 1
     coloured = render(columns, lines, 200, colour=True)
-    assert "\x1b[33m滞后 behind\x1b[0m" in coloured
+    assert "\x1b[33m滞后\x1b[0m" in coloured
 
 
 def test_a_narrow_table_folds_the_text_column() -> None:

@@ -184,10 +184,9 @@ def text(lang: Lang, key: str, **values: object) -> str:
 
 
 def status_label(lang: Lang, status: str) -> str:
-    """On screen in Chinese the English word follows, so scripts and people share one word."""
-    if lang == "zh":
-        return f"{STATUS_LABELS['zh'][status]} {status}"
-    return STATUS_LABELS["en"][status]
+    """The status as people read it: in Chinese the Chinese word alone, as an official writes
+    it. Scripts read the English word from JSON, which never changes with the language."""
+    return STATUS_LABELS[lang][status]
 
 
 # Error messages are written once, in English, where they arise; for Chinese output they are
