@@ -590,7 +590,7 @@ def repair(
     from tltrack import tracker
 
     result = tracker.repair(tracker.open_workspace(data_dir, year))
-    name = result.path.name
+    name = result.store
     if result.backup is None:
         line = text(_lang(lang), "nothing_to_repair", file=name, count=result.figures)
     else:

@@ -693,7 +693,7 @@ def print_validation(result: ValidationResult, fmt: Format, lang: Lang) -> None:
                 {
                     "valid": not problems,
                     "notes": result.notes,
-                    "files": [{"file": p.name, "entries": n} for p, n in result.files],
+                    "files": [{"file": name, "entries": n} for name, n in result.files],
                     "problems": [
                         {
                             "file": p.file,
@@ -721,5 +721,5 @@ def print_validation(result: ValidationResult, fmt: Format, lang: Lang) -> None:
         files = len({p.file for p in problems})
         message(text(lang, "problems_found", count=len(problems), files=files))
     else:
-        for path, count in result.files:
-            message(text(lang, "valid_file", file=path.name, count=count))
+        for name, count in result.files:
+            message(text(lang, "valid_file", file=name, count=count))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,18 +30,9 @@ from tltrack.errors import (
     UsageError,
     ValidationFailed,
 )
-from tltrack.fileio import create_new
-from tltrack.ledger import (
-    RecordLines,
-    check_records,
-    lock_path,
-    open_for_change,
-    read_records,
-    records_path,
-    render,
-)
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.statuses import STATUSES, Status
+from tltrack.store import RecordStore, open_store
 from tltrack.values import parse_milestone, parse_number
 
 if TYPE_CHECKING:
@@ -69,23 +60,23 @@ def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
 
 
 class Workspace(NamedTuple):
-    """One year's target file and its records file."""
+    """One year's target file and the store of its figures."""
 
     catalog: Catalog
-    records_file: Path
+    store: RecordStore
 
     @property
     def year(self) -> int:
         return self.catalog.year
 
     def records(self) -> list[Record]:
-        return read_records(self.records_file)
+        return self.store.read()
 
 
 def open_workspace(data_dir: Path | None, year: int | None) -> Workspace:
     folder = find_data_dir(data_dir)
     catalog = load_catalog(year_file(folder, year))
-    return Workspace(catalog, records_path(catalog.path))
+    return Workspace(catalog, open_store(catalog.path))
 
 
 def check_output(workspace: Workspace, output: Path) -> None:
@@ -93,9 +84,7 @@ def check_output(workspace: Workspace, output: Path) -> None:
     file, a records file or a lock, by its name or as another path to the same file."""
     folder = workspace.catalog.path.parent
     data_files = [
-        p
-        for target in target_files(folder)
-        for p in (target, records_path(target), lock_path(records_path(target)))
+        p for target in target_files(folder) for p in (target, *open_store(target).paths())
     ]
     name = output.name
     in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
@@ -155,7 +144,7 @@ def assess_all(workspace: Workspace, records: Sequence[Record], as_of: date) -> 
         assessments,
         thresholds.stale_after_days,
         sorted(set(grouped) - set(catalog.by_id)),
-        workspace.records_file.name,
+        workspace.store.name,
         catalog.path.name,
     )
 
@@ -295,13 +284,13 @@ def record(
     new = Record(
         metric=target.id, period=period.label, value=value, note=note, by=recorder, at=moment
     )
-    with open_for_change(workspace.records_file, metrics={target.id}) as ledger:
-        changes, refusals = _plan(ledger.of({target.id}), [(new, "")], workspace.year, correct)
+    with workspace.store.change(metrics={target.id}) as change:
+        changes, refusals = _plan(change.of({target.id}), [(new, "")], workspace.year, correct)
         if refusals:
             raise DataError(refusals[0])
         if _written(changes):
-            ledger.append(_written(changes))
-        mine = ledger.of({target.id})
+            change.append(_written(changes))
+        mine = change.of({target.id})
     when = max(today, period.end)
     thresholds = workspace.catalog.meta.thresholds
     assessment = assess(target, mine, workspace.year, when, thresholds)
@@ -366,12 +355,12 @@ def import_figures(
     if problems:
         raise ValidationFailed(problems)
     metrics = {record.metric for record, _ in new}
-    with open_for_change(workspace.records_file, metrics=metrics, dry_run=dry_run) as ledger:
-        changes, refusals = _plan(ledger.of(metrics), new, workspace.year, correct)
+    with workspace.store.change(metrics=metrics, dry_run=dry_run) as change:
+        changes, refusals = _plan(change.of(metrics), new, workspace.year, correct)
         if refusals:
             raise ValidationFailed([f"{path.name}: {r}" for r in refusals])
         if _written(changes) and not dry_run:
-            ledger.append(_written(changes))
+            change.append(_written(changes))
     return ImportResult(path, changes, dry_run)
 
 
@@ -494,7 +483,7 @@ def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> Che
 
 @dataclass(frozen=True)
 class ValidationResult:
-    files: list[tuple[Path, int]]  # each valid file and how many entries it holds
+    files: list[tuple[str, int]]  # each valid file (or store) and how many entries it holds
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
 
@@ -505,7 +494,7 @@ def validate(data_dir: Path | None) -> ValidationResult:
     files = target_files(folder)
     if not files:
         raise NoInputError(f"no target file (YYYY.toml) in {folder}")
-    checked: list[tuple[Path, int]] = []
+    checked: list[tuple[str, int]] = []
     problems: list[Problem] = []
     notes: list[str] = []
     for path in files:
@@ -513,25 +502,21 @@ def validate(data_dir: Path | None) -> ValidationResult:
         problems += found
         if catalog is None:
             continue
-        checked.append((path, len(catalog.targets)))
-        rec_path = records_path(path)
-        read = check_records(rec_path)
+        checked.append((path.name, len(catalog.targets)))
+        store = open_store(path)
+        read = store.check()
         problems += read.problems
         records = read.records
-        if records is None or not rec_path.exists():
+        if records is None or not read.exists:
             continue
-        problems += _record_problems(rec_path, catalog, records)
-        checked.append((rec_path, len(records)))
-        if read.hand_edited:
-            notes.append(
-                f"{rec_path.name} was edited by hand: tltrack will not write to it until"
-                " 'tltrack repair' rewrites it (keeping every figure and a backup)"
-            )
-        notes += _merge_notes(rec_path, records, catalog.year)
+        problems += _record_problems(store.name, read.line_of, catalog, records)
+        checked.append((store.name, len(records)))
+        notes += read.notes
+        notes += _merge_notes(store.name, records, catalog.year)
     return ValidationResult(checked, problems, notes)
 
 
-def _merge_notes(path: Path, records: Sequence[Record], year: int) -> list[str]:
+def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[str]:
     """Different figures of one revision for one period: two clones recorded it, and a git
     merge joined them. The later line counts; say so."""
     notes = []
@@ -551,7 +536,7 @@ def _merge_notes(path: Path, records: Sequence[Record], year: int) -> list[str]:
                     f"{r.value:g} ({r.by or '?'}, {r.at:%Y-%m-%d %H:%M})" for r in others
                 )
                 notes.append(
-                    f"{path.name}: {metric} {period.label} was recorded as {values} and as"
+                    f"{store}: {metric} {period.label} was recorded as {values} and as"
                     f" {current.value:g} ({current.by or '?'}, {current.at:%Y-%m-%d %H:%M})"
                     " without --correct; the later line counts"
                 )
@@ -559,7 +544,7 @@ def _merge_notes(path: Path, records: Sequence[Record], year: int) -> list[str]:
 
 
 class RepairResult(NamedTuple):
-    path: Path
+    store: str
     backup: Path | None  # the hand-edited original, kept; None when nothing needed repair
     figures: int
 
@@ -567,26 +552,13 @@ class RepairResult(NamedTuple):
 def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
     """Rewrite a hand-edited records file in tltrack's own form, keeping every figure it
     holds and a copy of the edited original beside it."""
-    path = workspace.records_file
-    with open_for_change(path, accept_hand_edits=True) as ledger:
-        original = ledger.data
-        if not original or original.decode("utf-8-sig") == render(ledger.records):
-            return RepairResult(path, None, len(ledger.records))
-        # A name nobody can guess and plant a link at, created only if it does not exist.
-        stamp = _now(now).strftime("%Y%m%dT%H%M%SZ")
-        real = ledger.path
-        backup = real.with_name(f"{real.name}.{stamp}.{os.urandom(4).hex()}.hand-edited")
-        create_new(backup, original, like=real)
-        try:
-            ledger.save(ledger.records)
-        except BaseException:
-            backup.unlink(missing_ok=True)  # the original is still in place: no copy needed
-            raise
-    return RepairResult(path, backup, len(ledger.records))
+    outcome = workspace.store.repair(_now(now))
+    return RepairResult(workspace.store.name, outcome.backup, outcome.figures)
 
 
-def _record_problems(path: Path, catalog: Catalog, records: Sequence[Record]) -> list[Problem]:
-    lines = RecordLines(path.read_text(encoding="utf-8"))
+def _record_problems(
+    store: str, line_of: Callable[[int], int | None], catalog: Catalog, records: Sequence[Record]
+) -> list[Problem]:
     problems = []
     for index, rec in enumerate(records):
         where = f"{rec.metric} {rec.period}"
@@ -594,9 +566,9 @@ def _record_problems(path: Path, catalog: Catalog, records: Sequence[Record]) ->
         if target is None:
             problems.append(
                 Problem(
-                    path.name,
+                    store,
                     f"no target {rec.metric!r} in {catalog.path.name}",
-                    lines.entry_line(index, "metric"),
+                    line_of(index),
                     where,
                     "metric",
                 )
@@ -608,9 +580,5 @@ def _record_problems(path: Path, catalog: Catalog, records: Sequence[Record]) ->
                 raise DataError("a milestone's value is a percent complete from 0 to 100")
         except DataError as exc:
             field_name = "period" if "period" in exc.message else "value"
-            problems.append(
-                Problem(
-                    path.name, exc.message, lines.entry_line(index, field_name), where, field_name
-                )
-            )
+            problems.append(Problem(store, exc.message, line_of(index), where, field_name))
     return problems

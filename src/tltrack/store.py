@@ -1,0 +1,152 @@
+"""The seam between the commands and where figures are kept.
+
+Commands and assess talk to a `RecordStore`: read every figure (in the order they were
+recorded, which decides between figures of one revision), check the store for problems, and
+make one change (read some metrics' figures, append) under whatever guarantees the store gives:
+atomic, no lost update, durable before success. The first store is the TOML records file
+beside the target file (ledger.py); `open_store` chooses the store of a data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from tltrack.domain import Record
+from tltrack.errors import Problem, ValidationFailed
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What a store holds, or why it cannot be read."""
+
+    records: list[Record] | None  # None when the store does not read
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
+    exists: bool = False
+    # Where the n-th figure stands, for problems that point into the store (a line number).
+    line_of: Callable[[int], int | None] = lambda index: None
+
+
+class RepairOutcome(NamedTuple):
+    backup: Path | None  # the original as it was, kept; None when nothing needed repair
+    figures: int
+
+
+class StoreChange(Protocol):
+    """One change of a store, begun by `RecordStore.change`."""
+
+    def of(self, metrics: Collection[str]) -> list[Record]:
+        """The figures of these metrics, in recorded order, including those appended."""
+        ...
+
+    def append(self, new: Sequence[Record]) -> None:
+        """Add figures; they are kept once the change ends without an error."""
+        ...
+
+
+class RecordStore(Protocol):
+    @property
+    def name(self) -> str:
+        """What people call the store in messages: `2025.records.toml`."""
+        ...
+
+    def read(self) -> list[Record]:
+        """Every figure in recorded order; ValidationFailed when the store does not read."""
+        ...
+
+    def check(self) -> StoreCheck: ...
+
+    def change(
+        self, metrics: Collection[str] | None = None, dry_run: bool = False
+    ) -> AbstractContextManager[StoreChange]:
+        """Begin one change: no other writer changes the store until it ends. With `metrics`,
+        only their figures need to be read. A dry run takes no lock and may not append."""
+        ...
+
+    def repair(self, now: datetime) -> RepairOutcome:
+        """Put the store back into tltrack's own form, keeping every figure."""
+        ...
+
+    def paths(self) -> list[Path]:
+        """The files the store keeps, which no document may overwrite."""
+        ...
+
+
+class TomlStore:
+    """Figures in `<year>.records.toml`, one line each (see ledger.py)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def read(self) -> list[Record]:
+        from tltrack.ledger import check_records
+
+        read = check_records(self.path)
+        if read.records is None:
+            raise ValidationFailed(read.problems)
+        return read.records
+
+    def check(self) -> StoreCheck:
+        from tltrack.ledger import RecordLines, check_records
+
+        read = check_records(self.path)
+        exists = self.path.exists()
+        if read.records is None or not exists:
+            return StoreCheck(read.records, list(read.problems), exists=exists)
+        notes = []
+        if read.hand_edited:
+            notes.append(
+                f"{self.name} was edited by hand: tltrack will not write to it until"
+                " 'tltrack repair' rewrites it (keeping every figure and a backup)"
+            )
+        lines = RecordLines(self.path.read_text(encoding="utf-8-sig"))
+        return StoreCheck(read.records, [], notes, True, lambda index: lines.entry_line(index))
+
+    @contextmanager
+    def change(
+        self, metrics: Collection[str] | None = None, dry_run: bool = False
+    ) -> Iterator[StoreChange]:
+        from tltrack.ledger import open_for_change
+
+        with open_for_change(self.path, metrics=metrics, dry_run=dry_run) as ledger:
+            yield ledger
+
+    def repair(self, now: datetime) -> RepairOutcome:
+        from tltrack.fileio import create_new
+        from tltrack.ledger import open_for_change, render
+
+        with open_for_change(self.path, accept_hand_edits=True) as ledger:
+            original = ledger.data
+            if not original or original.decode("utf-8-sig") == render(ledger.records):
+                return RepairOutcome(None, len(ledger.records))
+            # A name nobody can guess and plant a link at, created only if it does not exist.
+            stamp = now.strftime("%Y%m%dT%H%M%SZ")
+            real = ledger.path
+            backup = real.with_name(f"{real.name}.{stamp}.{os.urandom(4).hex()}.hand-edited")
+            create_new(backup, original, like=real)
+            try:
+                ledger.save(ledger.records)
+            except BaseException:
+                backup.unlink(missing_ok=True)  # the original is still in place
+                raise
+        return RepairOutcome(backup, len(ledger.records))
+
+    def paths(self) -> list[Path]:
+        from tltrack.ledger import lock_path
+
+        return [self.path, lock_path(self.path)]
+
+
+def open_store(target_file: Path) -> RecordStore:
+    """The store of a target file's figures: today the TOML records file beside it."""
+    return TomlStore(target_file.with_name(f"{target_file.stem}.records.toml"))
