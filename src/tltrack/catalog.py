@@ -20,8 +20,6 @@ from tltrack.fileio import decode, read_bytes
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from tltrack.model import TargetFile
-
 TARGET_FILE_RE = re.compile(r"(\d{4})\.toml")
 _TOML_POSITION_RE = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -200,30 +198,28 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     lines = TomlLines(text, "target")
     from pydantic import ValidationError  # Pydantic only when a file is read afresh
 
-    from tltrack.model import TargetFile
+    from tltrack.model import read_target_file
 
     try:
-        parsed = TargetFile.model_validate(raw)
+        meta, targets = read_target_file(raw)
     except ValidationError as exc:
         problems = pydantic_problems(path, exc, raw, lines, "target")
         problems += _duplicate_problems(path, raw.get("target"), lines)
         return None, problems
     problems = _duplicate_problems(path, raw["target"], lines)
-    problems += _year_problems(path, parsed, lines)
+    problems += _year_problems(path, meta.year, targets, lines)
     name_year = TARGET_FILE_RE.fullmatch(path.name)
-    if name_year and int(name_year.group(1)) != parsed.meta.year:
+    if name_year and int(name_year.group(1)) != meta.year:
         problems.append(
             Problem(
                 path.name,
-                f"meta.year is {parsed.meta.year} but the file is named for {name_year.group(1)}",
+                f"meta.year is {meta.year} but the file is named for {name_year.group(1)}",
                 lines.table_line("meta", "year"),
                 field="meta.year",
             )
         )
     if problems:
         return None, problems
-    targets = tuple(spec.to_target() for spec in parsed.target)
-    meta = parsed.meta.to_meta()
     cache.store("catalog", key, (meta, targets))
     return _catalog(path, meta, targets), []
 
@@ -238,11 +234,12 @@ def _catalog(path: Path, meta: Meta, targets: tuple[Target, ...]) -> Catalog:
     )
 
 
-def _year_problems(path: Path, parsed: TargetFile, lines: TomlLines) -> list[Problem]:
+def _year_problems(
+    path: Path, year: int, targets: tuple[Target, ...], lines: TomlLines
+) -> list[Problem]:
     """Fields that must agree with the file's year."""
-    year = parsed.meta.year
     problems = []
-    for index, spec in enumerate(parsed.target):
+    for index, spec in enumerate(targets):
         if spec.base_year is not None and spec.base_year >= year:
             message = f"base_year {spec.base_year} must be before the target year {year}"
             line = lines.entry_line(index, "base_year")

@@ -32,11 +32,13 @@ class Meta(NamedTuple):
 
 
 class Target(NamedTuple):
+    """A target as its file gives it. The one definition of a target's fields: their order is
+    the file's and the JSON's, and model.TargetSpec, which checks a file, is made from it."""
+
     id: str
     name: str
     category: str
     kind: Kind
-    quote: str
     target: float | None = None
     unit: str = ""
     direction: Direction = "at_least"
@@ -49,6 +51,7 @@ class Target(NamedTuple):
     owner: str | None = None  # 牵头单位, only where the source names one
     pace: Pace = "linear"
     due: date | None = None  # milestones: when it must be done (default: the year's end)
+    quote: str = ""  # the report's own words; a file must give them
     note: str | None = None
 
     @property
@@ -57,28 +60,7 @@ class Target(NamedTuple):
 
     def as_json(self, skip_empty: bool = False) -> dict[str, Any]:
         """The target as in its file, in the file's order of fields."""
-        order = [
-            "id",
-            "name",
-            "category",
-            "kind",
-            "target",
-            "unit",
-            "direction",
-            "stretch",
-            "baseline",
-            "baseline_unit",
-            "baseline_quote",
-            "base_year",
-            "change",
-            "owner",
-            "pace",
-            "due",
-            "quote",
-            "note",
-        ]
-        fields = self._asdict()
-        out = {key: fields[key] for key in order}
+        out = self._asdict()
         if out["due"] is not None:
             out["due"] = out["due"].isoformat()
         if skip_empty:

@@ -58,13 +58,6 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def _records_file() -> Any:
-    # Pydantic is loaded only when a file must be read afresh or a write checked.
-    from tltrack.model import RecordsFile
-
-    return RecordsFile
-
-
 def _validation_error() -> type[ValidationError]:
     from pydantic import ValidationError
 
@@ -146,11 +139,13 @@ def check_records(path: Path) -> RecordsRead:
     raw, problems = parse_toml(path, text)
     if raw is None:
         return RecordsRead(None, problems, data=data)
+    # Pydantic is loaded only when a file must be read afresh.
+    from tltrack.model import read_records_file
+
     try:
-        parsed = _records_file().model_validate(raw)
+        records = read_records_file(raw)
     except _validation_error() as exc:
         return RecordsRead(None, pydantic_problems(path, exc, raw, RecordLines(text), "record"))
-    records = parsed.records()
     # Line endings are not an edit: git with core.autocrlf turns them into CRLF on Windows.
     hand_edited = text.replace("\r\n", "\n") != render(records)
     cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))

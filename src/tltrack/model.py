@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import itertools
 import math
+import typing
 import unicodedata
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    create_model,
     field_validator,
     model_validator,
 )
 
 from tltrack import domain
-from tltrack.domain import Direction, Kind, Record
+from tltrack.domain import Record
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 # A figure in a target's unit; beyond this no count or sum of a government's is real. (Bounds
@@ -96,32 +98,40 @@ class MetaSpec(_Strict):
         )
 
 
-class TargetSpec(_Strict):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
-    name: Name = Field(min_length=1, max_length=100)
-    category: Line = Field(min_length=1, max_length=50)
-    kind: Kind
-    target: Figure | None = None
-    unit: Line = Field("", max_length=20)
-    direction: Direction = "at_least"
-    stretch: bool = False  # 力争: a stretch target; a report words a miss differently
-    baseline: Figure | None = None
-    baseline_unit: Line | None = Field(None, max_length=20)  # when in another unit (GDP: 亿元)
-    baseline_quote: Block | None = Field(None, max_length=2000)
-    # a change measured against a year other than last year
-    base_year: int | None = Field(None, ge=1900, le=9998)
-    change: Literal["increase", "decrease"] | None = None
-    owner: Line | None = Field(None, max_length=100)  # 牵头单位, only where the source names one
-    pace: Literal["linear", "year_end"] | list[FiniteFloat] = "linear"
-    due: date | None = None  # milestones: when it must be done (default: the year's end)
-    quote: Block = Field(min_length=1, max_length=2000)
-    note: Block | None = Field(None, max_length=4000)
+def model_of(
+    name: str, shape: type[tuple[Any, ...]], rules: dict[str, Rule], base: type[BaseModel]
+) -> Any:
+    """A Pydantic model with the fields of the named tuple `shape`, in its order and with its
+    defaults: the tuple is the one definition, `rules` only narrow a field's type or add
+    constraints. A field added to the tuple is checked at once, and cannot be forgotten here."""
+    hints = typing.get_type_hints(shape)
+    defaults: dict[str, Any] = getattr(shape, "_field_defaults", {})
+    fields: dict[str, Any] = {}
+    for field in getattr(shape, "_fields", ()):
+        rule = rules.get(field, Rule())
+        default = ... if rule.required else defaults.get(field, ...)
+        annotation = hints[field] if rule.type is None else rule.type
+        fields[field] = (annotation, Field(default, **(rule.constraints or {})))
+    unknown = set(rules) - set(fields)
+    if unknown:
+        raise TypeError(f"rules for fields {shape.__name__} does not have: {sorted(unknown)}")
+    return create_model(name, __base__=base, **fields)
 
-    @field_validator("pace")
+
+class Rule(NamedTuple):
+    """What a file's field must be beyond its type in domain.py."""
+
+    type: Any = None  # a narrower type (with validators) than the domain's
+    constraints: dict[str, Any] | None = None
+    required: bool = False  # required in a file even where the domain has a default
+
+
+class _TargetChecks(_Strict):
+    """The checks across a target's fields; its fields come from domain.Target."""
+
+    @field_validator("pace", check_fields=False)
     @classmethod
-    def _monthly_shares(
-        cls, value: Literal["linear", "year_end"] | list[float]
-    ) -> Literal["linear", "year_end"] | list[float]:
+    def _monthly_shares(cls, value: Any) -> Any:
         if isinstance(value, list):
             if len(value) != 12:
                 raise ValueError("monthly pace needs 12 cumulative shares, one per month")
@@ -132,44 +142,61 @@ class TargetSpec(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> TargetSpec:
-        if self.kind == "milestone":
-            if self.target is not None and self.target != 100:
+    def _consistent(self) -> Any:
+        t: Any = self
+        if t.kind == "milestone":
+            if t.target is not None and t.target != 100:
                 raise ValueError("a milestone's target is done (100% complete); leave it out")
-        elif self.target is None:
-            raise ValueError(f"a {self.kind} target needs a target value")
-        if self.kind != "milestone" and self.due is not None:
+        elif t.target is None:
+            raise ValueError(f"a {t.kind} target needs a target value")
+        if t.kind != "milestone" and t.due is not None:
             raise ValueError("only a milestone has a due date")
-        if (self.base_year is None) != (self.change is None):
+        if (t.base_year is None) != (t.change is None):
             raise ValueError("base_year and change go together")
-        if self.base_year is not None and self.kind != "level":
+        if t.base_year is not None and t.kind != "level":
             raise ValueError("a change against a base year is a level target")
-        if self.kind == "cumulative" and self.target is not None and self.target <= 0:
+        if t.kind == "cumulative" and t.target is not None and t.target <= 0:
             raise ValueError("a cumulative target must be above 0")
         return self
 
-    def to_target(self) -> domain.Target:
-        return domain.Target(**dict(self))
+
+TargetSpec = model_of(
+    "TargetSpec",
+    domain.Target,
+    {
+        "id": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
+        "name": Rule(Name, {"min_length": 1, "max_length": 100}),
+        "category": Rule(Line, {"min_length": 1, "max_length": 50}),
+        "target": Rule(Figure | None),
+        "unit": Rule(Line, {"max_length": 20}),
+        "baseline": Rule(Figure | None),
+        "baseline_unit": Rule(Line | None, {"max_length": 20}),
+        "baseline_quote": Rule(Block | None, {"max_length": 2000}),
+        "base_year": Rule(constraints={"ge": 1900, "le": 9998}),
+        "owner": Rule(Line | None, {"max_length": 100}),
+        "pace": Rule(Literal["linear", "year_end"] | list[FiniteFloat]),
+        "quote": Rule(Block, {"min_length": 1, "max_length": 2000}, required=True),
+        "note": Rule(Block | None, {"max_length": 4000}),
+    },
+    _TargetChecks,
+)
+
+TargetFile = create_model(
+    "TargetFile",
+    __base__=_Strict,
+    meta=(MetaSpec, ...),
+    target=(list[TargetSpec], Field(min_length=1)),  # type: ignore[valid-type]
+)
 
 
-class TargetFile(_Strict):
-    meta: MetaSpec
-    target: list[TargetSpec] = Field(min_length=1)
+def read_target_file(raw: dict[str, Any]) -> tuple[domain.Meta, tuple[domain.Target, ...]]:
+    """The meta and targets of a parsed target file; ValidationError lists every problem."""
+    parsed: Any = TargetFile.model_validate(raw)
+    return parsed.meta.to_meta(), tuple(domain.Target(**dict(spec)) for spec in parsed.target)
 
 
-class RecordEntry(_Strict):
-    """A line of a records file as read, checked before it becomes a Record."""
-
-    metric: Line = Field(max_length=200)
-    period: Line = Field(max_length=20)
-    value: Figure
-    note: Line = Field("", max_length=2000)
-    by: Line = Field("", max_length=200)
-    at: datetime
-    correction: bool = False
-    revision: int = Field(0, ge=0, le=1_000_000)
-
-    @field_validator("at")
+class _RecordChecks(_Strict):
+    @field_validator("at", check_fields=False)
     @classmethod
     def _with_offset(cls, value: datetime) -> datetime:
         # Times without an offset cannot be compared with the others: say so, with the line.
@@ -177,21 +204,30 @@ class RecordEntry(_Strict):
             raise ValueError("needs a UTC offset, e.g. 2025-07-08 02:14:09+00:00")
         return value
 
-    def to_record(self) -> Record:
-        return Record(
-            metric=self.metric,
-            period=self.period,
-            value=self.value,
-            note=self.note,
-            by=self.by,
-            at=self.at,
-            correction=self.correction,
-            revision=self.revision,
-        )
+
+# A line of a records file as read, checked before it becomes a Record.
+RecordEntry = model_of(
+    "RecordEntry",
+    Record,
+    {
+        "metric": Rule(Line, {"max_length": 200}),
+        "period": Rule(Line, {"max_length": 20}),
+        "value": Rule(Figure),
+        "note": Rule(Line, {"max_length": 2000}),
+        "by": Rule(Line, {"max_length": 200}),
+        "revision": Rule(constraints={"ge": 0, "le": 1_000_000}),
+    },
+    _RecordChecks,
+)
+
+RecordsFile = create_model(
+    "RecordsFile",
+    __base__=_Strict,
+    record=(list[RecordEntry], []),  # type: ignore[valid-type]
+)
 
 
-class RecordsFile(_Strict):
-    record: list[RecordEntry] = []
-
-    def records(self) -> list[Record]:
-        return [entry.to_record() for entry in self.record]
+def read_records_file(raw: dict[str, Any]) -> list[Record]:
+    """The figures of a parsed records file, in file order; ValidationError lists problems."""
+    parsed: Any = RecordsFile.model_validate(raw)
+    return [Record(**dict(entry)) for entry in parsed.record]
