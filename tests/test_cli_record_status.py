@@ -394,7 +394,7 @@ def test_no_color_and_plain_json(cli) -> None:
             ("gdp_growth", "1,686"),
             "数值 '1,686' 无效: 请去掉千位分隔符或空格(如 1686，而不是 1,686)",
         ),
-        (("gdp_growth",), "缺少参数 'VALUE' (参见 'tltrack record --help')"),
+        (("gdp_growth",), "缺少参数 'value' (参见 'tltrack record --help')"),
         (("gdp_growth", "5", "--period", "2024-06"), "期间 2024-06 不在目标年度 2025 内"),
     ],
 )
