@@ -137,8 +137,10 @@ def test_history_shows_every_period_and_corrections(cli) -> None:
     assert [r["value"] for r in july["superseded"]] == [300.0]
     csv_lines = cli("history", "key_projects_started", "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == "period,value,completion,expected,gap,status,note,by,at,corrects"
-    assert csv_lines[3].startswith("2025-07,330个,66%,58.3%,+7.7,on_track,复核,丙,")
-    assert csv_lines[3].endswith(",300个")
+    # For scripts: plain numbers, the status word, the superseded value in its own column.
+    assert csv_lines[3].startswith("2025-07,330,66,58.3333,7.6667,on_track,复核,丙,")
+    assert csv_lines[3].endswith(",300")
+    assert len(csv_lines) == 4
 
 
 def test_history_without_figures(cli) -> None:

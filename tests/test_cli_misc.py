@@ -58,7 +58,7 @@ def test_list(cli) -> None:
     result = cli("list", "--format", "csv")
     lines = result.stdout.splitlines()
     assert lines[0] == "id,name,category,kind,target,unit,direction,stretch,baseline"
-    assert "grain_output,粮食产量,农牧业,cumulative,200.0,亿斤,at_least,True,194.1" in lines
+    assert "grain_output,粮食产量,农牧业,cumulative,200,亿斤,at_least,true,194.1" in lines
     assert len(lines) == 63
     table = cli("list").stdout
     assert "力争≥200亿斤" in table and "194.1亿斤" in table and "共 62 项目标" in table
@@ -74,7 +74,7 @@ def test_show_gives_details_and_the_quote(cli) -> None:
         "粮食产量  (grain_output)",
         "力争≥200亿斤",
         "194.1亿斤",
-        "year_end",
+        "年末",
         "“粮食产量力争突破200亿斤”",
         "“粮食总产194.1亿斤”",
         "尚未填报数据",
@@ -85,8 +85,9 @@ def test_show_gives_details_and_the_quote(cli) -> None:
 def test_show_markdown_and_csv(cli) -> None:
     cli("record", "grain_output", "201.3", "--period", "2025", "--note", "统计公报")
     md = cli("show", "grain_output", "--format", "markdown").stdout
-    assert md.startswith("# 粮食产量 (grain_output)\n\n> 粮食产量力争突破200亿斤\n")
-    assert "| 2025 | 201.3 | 统计公报 | tester |" in md
+    assert md.startswith("# 粮食产量  (grain_output)\n\n- 类别: 农牧业\n")
+    assert "- 原文: “粮食产量力争突破200亿斤”\n" in md
+    assert "| 2025 | 201.3亿斤 | 统计公报 | tester |" in md
     csv_lines = cli("show", "grain_output", "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == "period,value,note,by,at,correction,current"
     assert csv_lines[1].startswith("2025,201.3,统计公报,tester,")

@@ -340,11 +340,14 @@ def test_status_csv_and_markdown_carry_the_same_columns(cli) -> None:
     assert csv_out[0] == (
         "id,name,actual,period,target,completion,expected,gap,projected,status,category,stale"
     )
+    # For scripts: plain numbers and the status word, the same in every language.
     assert (
-        "key_projects_started,开复工重点项目,262个,2025-06,≥500个,52.4%,50%,+2.4,524个,"
-        "进度正常,项目与投资,False"
+        "key_projects_started,开复工重点项目,262,2025-06,500,52.4,50,2.4,524,on_track,项目与投资,"
+        "false"
     ) in csv_out
     assert len(csv_out) == 63
+    english = cli("status", "--format", "csv", "--lang", "en", *AS_OF_JULY).stdout
+    assert english.splitlines() == csv_out
     md = cli("status", "--format", "markdown", *AS_OF_JULY).stdout
     assert "## 项目与投资" in md
     assert (

@@ -202,6 +202,37 @@ def _lang(choice: LangChoice | None) -> Lang:
     return detect_lang() if choice is None else choice.value
 
 
+def _output(choice: LangChoice | None) -> Any:
+    from tltrack.writers import Output
+
+    return Output.terminal(_lang(choice))
+
+
+def _compact(out: Any, fmt: OutputFormat) -> bool:
+    """A narrow terminal's table folds; Markdown, CSV and JSON never depend on the width."""
+    return bool(out.compact) and fmt == OutputFormat.table
+
+
+def _write(view: Any, fmt: OutputFormat, out: Any) -> None:
+    from tltrack.writers import write
+
+    write(view, fmt.value, out)
+
+
+def _problems(problems: Sequence[object], out: Any, file: str) -> None:
+    """Every problem of a refused import on its own line on stderr, then what came of it."""
+    from tltrack.i18n import translate_error
+
+    lines = [translate_error(out.lang, str(problem)) for problem in problems]
+    verdict = text(out.lang, "import_failed", file=file, count=len(problems))
+    if len(lines) == 1:  # one bad row: one line
+        out.message(f"{lines[0]} ({verdict})")
+        return
+    for line in lines:
+        out.message(line)
+    out.message(verdict)
+
+
 def _examples(*lines: str) -> str:
     return "Examples:\n\n" + "\n\n".join(lines)
 
@@ -278,11 +309,12 @@ def status(
     lang: LangOption = None,
 ) -> None:
     """Show every target's progress: actual, completion, 时序进度, gap and status."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
     report = tracker.status(workspace, _as_of(as_of), category, owner, _statuses(status_filter))
-    render.print_status(report, fmt.value, _lang(lang))
+    out = _output(lang)
+    _write(command_views.status(report, out.lang, _compact(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -331,11 +363,12 @@ def record(
     lang: LangOption = None,
 ) -> None:
     """Record a year-to-date figure for a target, then show its status line."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
     result = tracker.record(workspace, metric, value, period, note, by, correct)
-    render.print_record(result, fmt.value, _lang(lang))
+    out = _output(lang)
+    _write(command_views.record(result, out.lang, _compact(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -371,16 +404,17 @@ def import_file(
     Columns: metric/指标, period/期间, value/数值, and optionally note/备注, by/填报人,
     unit/单位. If any row is bad, nothing is written and every bad row is listed (exit 65).
     """
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
     from tltrack.errors import ValidationFailed
 
     workspace = tracker.open_workspace(data_dir, year)
+    out = _output(lang)
     try:
         result = tracker.import_figures(workspace, file, correct, dry_run, by)
     except ValidationFailed as exc:
-        render.print_problems(exc.problems, _lang(lang), file.name)
+        _problems(exc.problems, out, file.name)
         raise typer.Exit(ExitCode.DATAERR) from None
-    render.print_import(result, fmt.value, _lang(lang))
+    _write(command_views.imported(result, out.lang), fmt, out)
 
 
 @app.command(
@@ -407,12 +441,13 @@ def check(
     lang: LangOption = None,
 ) -> None:
     """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
     result = tracker.check(workspace, _as_of(as_of), levels)
-    render.print_check(result, fmt.value, _lang(lang))
+    out = _output(lang)
+    _write(command_views.check(result, out.lang, _compact(out, fmt)), fmt, out)
     if result.failed:
         raise typer.Exit(ExitCode.CHECK_FAILED)
 
@@ -507,10 +542,12 @@ def history(
     lang: LangOption = None,
 ) -> None:
     """Every period's figure of a target, with its pace, a trend line and its corrections."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    render.print_history(*tracker.history(workspace, metric), fmt.value, _lang(lang))
+    out = _output(lang)
+    target, figures = tracker.history(workspace, metric)
+    _write(command_views.history(target, figures, out.lang, _compact(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -528,10 +565,12 @@ def list_targets(
     lang: LangOption = None,
 ) -> None:
     """List the targets of the year: id, name, category, kind, target and 2024 baseline."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    render.print_targets(tracker.targets(workspace, category), fmt.value, _lang(lang))
+    out = _output(lang)
+    chosen = tracker.targets(workspace, category)
+    _write(command_views.targets(chosen, out.lang, _compact(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -549,10 +588,12 @@ def show(
     lang: LangOption = None,
 ) -> None:
     """Show one target: its details, the report's words, its status and every figure recorded."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    render.print_detail(tracker.show(workspace, metric, _as_of(as_of)), fmt.value, _lang(lang))
+    detail = tracker.show(workspace, metric, _as_of(as_of))
+    out = _output(lang)
+    _write(command_views.detail(detail, out.lang, _compact(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -567,10 +608,11 @@ def validate(
     lang: LangOption = None,
 ) -> None:
     """Check every target file and records file; list all problems with file and line (exit 65)."""
-    from tltrack import render, tracker
+    from tltrack import command_views, tracker
 
     result = tracker.validate(data_dir)
-    render.print_validation(result, fmt.value, _lang(lang))
+    out = _output(lang)
+    _write(command_views.validation(result, out.lang), fmt, out)
     if result.problems:
         raise typer.Exit(ExitCode.DATAERR)
 

@@ -34,6 +34,7 @@ class Column:
     justify: Literal["left", "right"] = "left"
     wraps: bool = False  # may be folded onto more lines when the table is too wide
     min_width: int = 1
+    words: bool = False  # folds only between words: no token (a figure, a unit) is cut
 
 
 class Cell(NamedTuple):
@@ -74,6 +75,23 @@ def styled(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
 
 
+def fold_words(text: str, width: int) -> list[str]:
+    """Break `text` between words into lines of at most `width` columns where it can; a word
+    longer than that stands whole on its own line."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        current = ""
+        for word in part.split(" "):
+            joined = f"{current} {word}" if current else word
+            if current and width_of(joined) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = joined
+        lines.append(current)
+    return lines
+
+
 def fold(text: str, width: int) -> list[str]:
     """Break `text` into lines of at most `width` terminal columns."""
     lines: list[str] = []
@@ -98,6 +116,8 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
             size = max(map(width_of, text.split("\n"))) if "\n" in text else width_of(text)
             if size > natural[index]:
                 natural[index] = size
+    if sum(natural) + len(GAP) * (len(columns) - 1) + 2 > width:
+        columns = _word_floors(columns, rows)
     widths = _fit(columns, natural, width)
     rights = [col.justify == "right" for col in columns]
     total = sum(widths) + len(GAP) * (len(widths) - 1)
@@ -119,11 +139,30 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
                 out.append(_single_line(cells, widths, rights, colour))
             else:
                 parts = [
-                    fold(text, widths[i]) if widths[i] < natural[i] else text.split("\n")
+                    (fold_words if columns[i].words else fold)(text, widths[i])
+                    if widths[i] < natural[i]
+                    else text.split("\n")
                     for i, (text, _) in enumerate(cells)
                 ]
                 out.append(_join(columns, widths, parts, [s for _, s in cells], colour))
     return "\n".join(out) + "\n"
+
+
+def _word_floors(columns: Sequence[Column], rows: Sequence[list[tuple[str, str]]]) -> list[Column]:
+    """A column that folds between words cannot be narrower than its longest word. (Only
+    worked out when the table must shrink: it looks at every word of every row.)"""
+    return [
+        Column(
+            col.header,
+            col.justify,
+            col.wraps,
+            max([col.min_width, *(width_of(w) for cells in rows for w in cells[i][0].split())]),
+            col.words,
+        )
+        if col.words
+        else col
+        for i, col in enumerate(columns)
+    ]
 
 
 def _cells(row: Row) -> list[tuple[str, str]]:
