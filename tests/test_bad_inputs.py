@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,19 +265,40 @@ def _snapshot(folder: Path) -> dict[str, bytes | str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_input(cli, data_dir: Path, tmp_path: Path, case: Case) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_input(cli, data_dir: Path, tmp_path: Path, case: Case, lang: str) -> None:
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     case.prepare(data_dir, tmp_path)
     before = _snapshot(data_dir)
     args = [a.replace("{tmp}", str(tmp_path)) for a in case.args]
-    result = cli(*args, "--lang", "en")
+    result = cli(*args, "--lang", lang)
     assert result.exit_code == case.code, result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(
-        ("tltrack: error: ", "1 problem", "2 problem", "r.csv:", "c.csv:")
+        ("tltrack: error: ", "1 problem", "2 problem", "1 个文件", "2 个文件", "r.csv:", "c.csv:")
     ), result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert _snapshot(data_dir) == before
+    if lang == "zh":
+        assert english_words(result.stderr) == [], result.stderr
+
+
+# What a Chinese error line may hold in Latin letters: what the user typed or named (quoted
+# values, file names, ids, option names), the fixed prefix scripts look for, and the formats
+# and keywords a user types.
+_TYPED = re.compile(
+    r"'[^']*'|\"[^\"]*\"|\S+\.(csv|json|xlsx|toml|txt|tsv|md)\b|\S*/\S*|--?[a-z-]+|"
+    r"\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|tltrack: error:|tltrack|TLTRACK_\w+|README|"
+    r"YYYY(-MM-DD|-MM|-Qn|-Hn)?|\b\d{4}-(Q|H)\d\b|UTF-(8|16)|GB18030|JSON|TOML|CSV|xlsx|"
+    r"done|not done|nan|infinity|true|false|FILE|Repairing a records file|Target files|"
+    r"0x[0-9a-f]+|\b(metric|period|value|note|by|unit|records|id|name)\b|"
+    r"\b(achieved|on_track|behind|at_risk|missed|no_data|stale)\b|"
+    r"\btester\b"  # the recorder's name the tests give (data, not words)
+)
+
+
+def english_words(line: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{2,}", _TYPED.sub(" ", line))
 
 
 # --- fuzzing the target-file loader with mutations of the shipped catalog ----------------------

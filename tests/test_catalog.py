@@ -142,7 +142,7 @@ def test_validate_reports_every_problem_with_file_line_target_and_field(
     result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     lines = result.stdout.splitlines()
-    assert "2025.toml:13: target 'Bad Id': field 'id': String should match pattern" in lines[0]
+    assert "2025.toml:13: target 'Bad Id': field 'id': should match the pattern" in lines[0]
     assert any(line.startswith("2025.toml:17: target 'Bad Id': field 'target':") for line in lines)
     assert (
         "2025.toml:19: target 'Bad Id': field 'colour': unknown field (check its spelling)" in lines
@@ -197,6 +197,8 @@ def test_a_broken_target_file_stops_status_with_one_line(
 def test_a_year_mismatch_is_reported(cli, data_dir: Path) -> None:
     text = (data_dir / "2025.toml").read_text(encoding="utf-8")
     (data_dir / "2025.toml").write_text(text.replace("year = 2025", "year = 2024", 1), "utf-8")
-    result = cli("validate")
+    result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     assert "meta.year is 2024 but the file is named for 2025" in result.stdout
+    chinese = cli("validate", "--lang", "zh").stdout
+    assert chinese == "2025.toml:34: 字段 'meta.year': meta.year 为 2024，但文件名是 2025 年\n"

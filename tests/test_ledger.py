@@ -44,7 +44,7 @@ def test_a_broken_records_file_stops_status_and_validate_names_the_line(
     result = cli("status", "--lang", "en")
     assert result.exit_code == 65
     assert result.stderr.startswith("tltrack: error: 2025.records.toml:3: target 'gdp_growth")
-    checked = cli("validate")
+    checked = cli("validate", "--lang", "en")
     assert checked.exit_code == 65
     assert "2025.records.toml:3: target 'gdp_growth 2025-07': field 'value'" in checked.stdout
 
@@ -58,7 +58,7 @@ def test_records_for_unknown_metrics_are_reported_not_dropped(cli, data_dir: Pat
     result = cli("status", "--lang", "en")
     assert result.exit_code == 0
     assert "has figures for 'old_metric'" in result.stderr
-    checked = cli("validate")
+    checked = cli("validate", "--lang", "en")
     assert checked.exit_code == 65
     assert "2025.records.toml:6: target 'old_metric 2025-H1': field 'metric'" in checked.stdout
 

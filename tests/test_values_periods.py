@@ -163,9 +163,9 @@ def test_default_period() -> None:
     assert default_period(2025, date(2026, 3, 1)).label == "2025"  # the year is over
     assert default_period(2025, date(2025, 7, 10)).label == "2025-06"
     assert default_period(2025, date(2025, 12, 31)).label == "2025-11"
-    with pytest.raises(DataError, match="--period"):
+    with pytest.raises(DataError, match="give the period"):
         default_period(2025, date(2025, 1, 20))
-    with pytest.raises(DataError, match="--period"):
+    with pytest.raises(DataError, match="give the period"):
         default_period(2025, date(2024, 11, 1))
 
 

@@ -338,7 +338,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     summary.column_dimensions["B"].width = 12
 
     details = workbook.create_sheet("明细" if lang == "zh" else "Details")
-    head = [text(lang, "category"), *headers(lang), "id", "stale"]
+    head = [text(lang, "category"), *headers(lang), text(lang, "col_id"), text(lang, "col_stale")]
     details.append(head)
     for cell in details[1]:
         cell.font = Font(bold=True)

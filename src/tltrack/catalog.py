@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from tltrack import cache
 from tltrack.domain import Meta, Target
-from tltrack.errors import NoInputError, Problem, UsageError, ValidationFailed
+from tltrack.errors import (
+    Invalid,
+    Message,
+    NoInputError,
+    Problem,
+    UsageError,
+    ValidationFailed,
+    msg,
+)
 from tltrack.fileio import decode, read_bytes
 
 if TYPE_CHECKING:
@@ -44,14 +52,16 @@ class Catalog:
             return found
         candidates = [*self.by_id, *self.by_name]
         if len(wanted) > 200:  # no name is that long; and difflib would take its time
-            raise UsageError(f"unknown metric ({len(wanted):,} characters) in {self.path.name}")
+            raise UsageError("unknown_metric_long", length=len(wanted), file=self.path.name)
         import difflib  # only for the message
 
         close = difflib.get_close_matches(wanted, candidates, n=3, cutoff=0.5)
         if not close:
             close = [c for c in candidates if wanted and (wanted in c or c in wanted)][:3]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; 'tltrack list' shows them"
-        raise UsageError(f"unknown metric {wanted!r} in {self.path.name}{hint}")
+        unknown = msg("unknown_metric", metric=wanted, file=self.path.name)
+        if close:
+            raise UsageError("did_you_mean", message=unknown, names=", ".join(close))
+        raise UsageError("see_list", message=unknown)
 
 
 class TomlLines:
@@ -106,13 +116,13 @@ def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Probl
         return tomllib.loads(text), []
     except RecursionError:
         line = _too_deep_line(text)
-        return None, [Problem(path.name, f"nested deeper than {MAX_NESTING} levels", line)]
+        return None, [Problem(path.name, msg("too_deep", limit=MAX_NESTING), line)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _TOML_POSITION_RE.search(message)
         line = int(position.group(1)) if position else None
         reason = _TOML_POSITION_RE.sub("", message).strip()
-        return None, [Problem(path.name, f"not valid TOML: {reason}", line=line)]
+        return None, [Problem(path.name, msg("not_toml", reason=reason), line=line)]
 
 
 def _too_deep_line(text: str) -> int | None:
@@ -133,12 +143,63 @@ def long_line_problems(path: Path, text: str) -> list[Problem]:
         if len(line) > MAX_LINE_CHARS:
             return [
                 Problem(
-                    path.name,
-                    f"line is {len(line):,} characters long; at most {MAX_LINE_CHARS:,}",
-                    number,
+                    path.name, msg("line_too_long", length=len(line), limit=MAX_LINE_CHARS), number
                 )
             ]
     return []
+
+
+_TYPE_WORDS = {
+    "int": "type_int",
+    "float": "type_float",
+    "string": "type_str",
+    "bool": "type_bool",
+    "date": "type_date",
+    "datetime": "type_datetime",
+    "list": "type_list",
+    "dict": "type_table",
+    "model": "type_table",
+}
+_LIMITS = {
+    "greater_than": ("field_gt", "gt"),
+    "greater_than_equal": ("field_ge", "ge"),
+    "less_than": ("field_lt", "lt"),
+    "less_than_equal": ("field_le", "le"),
+    "string_too_short": ("field_short", "min_length"),
+    "string_too_long": ("field_long", "max_length"),
+    "too_short": ("field_few", "min_length"),
+    "too_long": ("field_many", "max_length"),
+}
+
+
+def pydantic_message(error: Any) -> Message:
+    """Pydantic's complaint about a field, as a message of ours, said in the user's language."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return msg("field_unknown")
+    if kind == "missing":
+        return msg("field_missing")
+    if kind in _LIMITS:
+        message_id, key = _LIMITS[kind]
+        limit = ctx.get(key, "?")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # 1, as the file would write it, not 1.0
+        return msg(message_id, limit=limit)
+    if kind == "string_pattern_mismatch":
+        return msg("field_pattern", pattern=ctx.get("pattern", "?"))
+    if kind == "literal_error":
+        return msg("field_literal", expected=ctx.get("expected", "?"))
+    if kind == "finite_number":
+        return msg("field_finite")
+    if kind == "value_error":
+        raised = ctx.get("error")
+        if isinstance(raised, Invalid):
+            return raised.message
+        return msg("field_invalid", kind=str(raised))
+    base = kind.removesuffix("_type").removesuffix("_parsing").removesuffix("_from_datetime")
+    if base in _TYPE_WORDS and base != kind:
+        return msg("field_type", kind=msg(_TYPE_WORDS[base]))
+    return msg("field_invalid", kind=kind)
 
 
 def pydantic_problems(
@@ -149,11 +210,7 @@ def pydantic_problems(
     entries = raw.get(array_name)
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling)"
-        elif error["type"] == "missing":
-            message = "missing (required)"
+        message = pydantic_message(error)
         line: int | None = None
         entry_id: str | None = None
         field_name: str | None = ".".join(loc) if loc else None
@@ -213,7 +270,7 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
         problems.append(
             Problem(
                 path.name,
-                f"meta.year is {meta.year} but the file is named for {name_year.group(1)}",
+                msg("year_mismatch", year=meta.year, named=name_year.group(1)),
                 lines.table_line("meta", "year"),
                 field="meta.year",
             )
@@ -241,11 +298,11 @@ def _year_problems(
     problems = []
     for index, spec in enumerate(targets):
         if spec.base_year is not None and spec.base_year >= year:
-            message = f"base_year {spec.base_year} must be before the target year {year}"
+            message = msg("base_year_late", base_year=spec.base_year, year=year)
             line = lines.entry_line(index, "base_year")
             problems.append(Problem(path.name, message, line, spec.id, "base_year"))
         if spec.due is not None and spec.due.year != year:
-            message = f"due {spec.due.isoformat()} is not in the target year {year}"
+            message = msg("due_other_year", due=spec.due.isoformat(), year=year)
             line = lines.entry_line(index, "due")
             problems.append(Problem(path.name, message, line, spec.id, "due"))
     return problems
@@ -276,7 +333,7 @@ def _duplicate_problems(path: Path, entries: Any, lines: TomlLines) -> list[Prob
                 problems.append(
                     Problem(
                         path.name,
-                        f"duplicate {key} {value!r} (first at line {first_line})",
+                        msg("duplicate", key=key, value=value, line=first_line),
                         lines.entry_line(index, key),
                         entry.get("id") if isinstance(entry.get("id"), str) else None,
                         key,
@@ -308,9 +365,9 @@ def year_file(data_dir: Path, year: int | None) -> Path:
     if year is not None:
         path = data_dir / f"{year}.toml"
         if path not in files:
-            have = ", ".join(p.stem for p in files) or "none"
-            raise NoInputError(f"no target file for {year} in {data_dir} (have: {have})")
+            have = ", ".join(p.stem for p in files) or msg("none_yet")
+            raise NoInputError("no_year_file", year=year, folder=data_dir, have=have)
         return path
     if not files:
-        raise NoInputError(f"no target file (YYYY.toml) in {data_dir}; see README, 'Target files'")
+        raise NoInputError("no_target_file", folder=data_dir)
     return files[-1]

@@ -11,7 +11,7 @@ import io
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from tltrack import __version__
-from tltrack.errors import ExitCode, TltrackError
+from tltrack.errors import ExitCode, Message, Problem, TltrackError, UsageError
 from tltrack.i18n import Lang, text
 from tltrack.statuses import STATUSES, Status
 
@@ -58,14 +58,16 @@ class TltrackGroup(TyperGroup):
         try:
             code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
         except TltrackError as exc:
-            code = _fail(argv, exc.message, exc.exit_code)
+            error = exc  # the name `exc` ends with the except clause
+            code = _fail(argv, lambda lang: say_error(error, lang), exc.exit_code)
         except _CLICK_ERROR as exc:  # usage errors: unknown option, missing argument
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             message = exc.format_message()  # type: ignore[attr-defined]
-            code = _fail(argv, f"{message}{hint}", exc.exit_code)  # type: ignore[attr-defined]
+            said = f"{message}{hint}"
+            code = _fail(argv, lambda lang: _click_words(lang, said), exc.exit_code)  # type: ignore[attr-defined]
         except (KeyboardInterrupt, typer.Abort):
-            code = _fail(argv, "interrupted", 130)
+            code = _fail(argv, lambda lang: text(lang, "interrupted"), 130)
         except (BrokenPipeError, _PipeClosed):
             # `tltrack status | head` is fine: the reader has what it wanted. Point stdout at
             # nothing, so the flush at exit does not fail again.
@@ -75,10 +77,10 @@ class TltrackGroup(TyperGroup):
         except Exception as exc:  # the one place unexpected errors are caught
             if os.environ.get("TLTRACK_DEBUG") == "1":
                 raise
+            name, detail = type(exc).__name__, str(exc)
             code = _fail(
                 argv,
-                f"internal error: {type(exc).__name__}: {exc}; run again with TLTRACK_DEBUG=1"
-                " for the details",
+                lambda lang: text(lang, "internal_error", name=name, detail=detail),
                 ExitCode.SOFTWARE,
             )
         code = code if isinstance(code, int) else ExitCode.OK
@@ -87,15 +89,71 @@ class TltrackGroup(TyperGroup):
         return code
 
 
-def _fail(argv: Sequence[str], text: str, code: int) -> int:
-    """One line on stderr, in the language the command asked for."""
-    from tltrack.i18n import translate_error
+def _fail(argv: Sequence[str], said: Callable[[Lang], str], code: int) -> int:
+    """One line on stderr, in the language the command asked for; `tltrack: error:` in every
+    language, so scripts can find it."""
     from tltrack.safetext import printable
 
-    line = f"tltrack: error: {printable(translate_error(_lang_of(argv), text))}\n"
-    sys.stderr.write(line)
+    sys.stderr.write(f"tltrack: error: {printable(said(_lang_of(argv)))}\n")
     sys.stderr.flush()
     return code
+
+
+# The hints the command line adds to a core message: the options to use.
+_HINTS = {"already_has": "hint_correct", "no_complete_month": "hint_period"}
+
+
+def _with_hints(message: Message) -> Message:
+    if message.id in _HINTS:
+        return Message(_HINTS[message.id], {"message": message})
+    params = {
+        key: _with_hints(value) if isinstance(value, Message) else value
+        for key, value in message.params.items()
+    }
+    return Message(message.id, params)
+
+
+def say_error(exc: TltrackError, lang: Lang) -> str:
+    """An error in `lang`: the first of several problems says how many more there are."""
+    from tltrack.errors import ValidationFailed
+
+    if isinstance(exc, ValidationFailed) and exc.problems:
+        said = say_problem(exc.problems[0], lang)
+        more = len(exc.problems) - 1
+        return text(lang, "and_more", message=said, count=more) if more else said
+    return _with_hints(exc.msg).say(lang)
+
+
+def say_problem(problem: Message | Problem, lang: Lang) -> str:
+    if isinstance(problem, Message):
+        return _with_hints(problem).say(lang)
+    return problem.say(lang)
+
+
+# click's own words for usage errors, in Chinese: the only English the command line itself
+# has to translate (tltrack's own messages come from the catalogs).
+_CLICK_WORDS_ZH = [
+    (r"Invalid value for (.+?): ", r"\1 的值无效: "),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command ('[^']*')\.", r"没有命令 \1"),
+    (r"Missing argument ('[^']*')\.", r"缺少参数 \1"),
+    (r"Missing option ('[^']*')\.", r"缺少选项 \1"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数(\1)"),
+    (r"Option ('[^']*') requires an argument\.", r"选项 \1 需要一个值"),
+    (r"('[^']*') is not one of (.+)\.", r"\1 不在可选值 \2 之中"),
+    (r"('[^']*') is not a valid integer\.", r"\1 不是整数"),
+    (r"\(see ('[^']*')\)$", r"(参见 \1)"),
+]
+
+
+def _click_words(lang: Lang, said: str) -> str:
+    if lang != "zh":
+        return said
+    import re
+
+    for pattern, replacement in _CLICK_WORDS_ZH:
+        said = re.sub(pattern, replacement, said)
+    return said
 
 
 def _lang_of(argv: Sequence[str]) -> Lang:
@@ -221,9 +279,7 @@ def _write(view: Any, fmt: OutputFormat, out: Any) -> None:
 
 def _problems(problems: Sequence[object], out: Any, file: str) -> None:
     """Every problem of a refused import on its own line on stderr, then what came of it."""
-    from tltrack.i18n import translate_error
-
-    lines = [translate_error(out.lang, str(problem)) for problem in problems]
+    lines = [say_problem(problem, out.lang) for problem in problems]  # type: ignore[arg-type]
     verdict = text(out.lang, "import_failed", file=file, count=len(problems))
     if len(lines) == 1:  # one bad row: one line
         out.message(f"{lines[0]} ({verdict})")
@@ -243,9 +299,7 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date; use YYYY-MM-DD", param_hint="--as-of"
-        ) from None
+        raise UsageError("not_a_date", text=text) from None
 
 
 def _statuses(values: list[str] | None) -> list[Status]:
@@ -255,9 +309,7 @@ def _statuses(values: list[str] | None) -> list[Status]:
             word = word.strip()
             match = next((s for s in STATUSES if s == word), None)
             if match is None:
-                raise typer.BadParameter(
-                    f"{word!r} is not a status; use {', '.join(STATUSES)}", param_hint="--status"
-                )
+                raise UsageError("not_a_status", word=word, statuses=", ".join(STATUSES))
             chosen.append(match)
     return chosen
 
@@ -495,19 +547,13 @@ def report(
     if output is not None:
         by_suffix = _REPORT_SUFFIXES.get(output.suffix.lower())
         if chosen is None and by_suffix is None:
-            raise typer.BadParameter(
-                f"{output.name}: unknown suffix; use .md, .html or .xlsx, or give --format",
-                param_hint="-o",
-            )
+            raise UsageError("unknown_suffix", file=output.name)
         if chosen is not None and by_suffix is not None and by_suffix != chosen:
-            raise typer.BadParameter(
-                f"{output.name} is named for {by_suffix}, but --format is {chosen}",
-                param_hint="-o",
-            )
+            raise UsageError("suffix_mismatch", file=output.name, named=by_suffix, chosen=chosen)
         chosen = chosen or by_suffix
     chosen = chosen or "markdown"
     if chosen == "xlsx" and output is None:
-        raise typer.BadParameter("an .xlsx bulletin needs a file: add -o FILE", param_hint="-o")
+        raise UsageError("xlsx_needs_file")
     workspace = tracker.open_workspace(data_dir, year)
     if output is not None:
         tracker.check_output(workspace, output)

@@ -129,17 +129,20 @@ def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:
 def imported(result: ImportResult, lang: Lang) -> View:
     counts = {o: result.tally(o) for o in ("added", "unchanged", "corrected")}
     columns = [
-        Column("outcome", "outcome"),
-        Column("source", "source"),
-        Column("metric", "metric"),
-        Column("period", "period"),
-        Column("value", "value", numeric=True),
-        Column("previous", "previous", numeric=True),
+        Column("outcome", text(lang, "col_outcome")),
+        Column("source", text(lang, "col_source")),
+        Column("metric", text(lang, "col_metric")),
+        Column("period", text(lang, "period")),
+        Column("value", text(lang, "value"), numeric=True),
+        Column("previous", text(lang, "col_previous"), numeric=True),
     ]
     rows: list[Row] = [
         {
-            "outcome": Cell(c.outcome, c.outcome),
-            "source": Cell(c.source, c.source),
+            "outcome": Cell(c.outcome, text(lang, f"outcome_{c.outcome}")),
+            "source": Cell(
+                None if c.source is None else str(c.source),
+                "" if c.source is None else c.source.say(lang),
+            ),
             "metric": Cell(c.record.metric, c.record.metric),
             "period": Cell(c.record.period, c.record.period),
             "value": Cell(c.record.value, number(c.record.value)),
@@ -251,7 +254,9 @@ def targets(items: Sequence[Target], lang: Lang, compact: bool = False) -> View:
     if not compact:
         in_table += ("category", "baseline")
     columns = [
-        Column(k, "id" if k == "id" else text(lang, k), k == "baseline", k == "name", k in in_table)
+        Column(
+            k, text(lang, "col_id" if k == "id" else k), k == "baseline", k == "name", k in in_table
+        )
         for k in keys
     ]
     rows: list[Row] = []
@@ -334,18 +339,18 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
 
 def validation(result: ValidationResult, lang: Lang) -> View:
     keys = ("file", "line", "target", "field", "message")
-    columns = [Column(k, k, k == "line", k == "message") for k in keys]
+    columns = [Column(k, text(lang, f"col_{k}"), k == "line", k == "message") for k in keys]
     rows: list[Row] = [
         {
             "file": Cell(p.file, p.file),
             "line": Cell(p.line, "" if p.line is None else str(p.line)),
             "target": Cell(p.target_id, p.target_id or ""),
             "field": Cell(p.field, p.field or ""),
-            "message": Cell(p.message, p.message),
+            "message": Cell(str(p.message), p.message.say(lang)),
         }
         for p in result.problems
     ]
-    messages = [f"{text(lang, 'note_prefix')}: {note}" for note in result.notes]
+    messages = [f"{text(lang, 'note_prefix')}: {note.say(lang)}" for note in result.notes]
     if result.problems:
         files = len({p.file for p in result.problems})
         messages.append(text(lang, "problems_found", count=len(result.problems), files=files))
@@ -357,10 +362,10 @@ def validation(result: ValidationResult, lang: Lang) -> View:
         sections=[Section("", rows)],
         data={
             "valid": not result.problems,
-            "notes": result.notes,
+            "notes": [str(note) for note in result.notes],
             "files": [{"file": name, "entries": n} for name, n in result.files],
             "problems": [{**{k: row[k].value for k in keys}} for row in rows],
         },
         messages=messages,
-        lines=[str(p) for p in result.problems],
+        lines=[p.say(lang) for p in result.problems],
     )

@@ -5,8 +5,11 @@ The CLI turns any TltrackError into one line on stderr and its exit code, in one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+Lang = Literal["zh", "en"]
 
 
 class ExitCode:
@@ -22,14 +25,65 @@ class ExitCode:
     NOPERM = 77
 
 
+class Message(NamedTuple):
+    """Something to say to a person: an id in the catalogs of messages.py and its parameters.
+    It becomes words only when printed, in the language asked for."""
+
+    id: str
+    params: Mapping[str, object]
+
+    def say(self, lang: Lang = "en") -> str:
+        from tltrack.messages import render
+
+        return render(lang, self)
+
+    def __str__(self) -> str:
+        return self.say("en")
+
+
+def msg(msg_id: str, **params: object) -> Message:
+    return Message(msg_id, params)
+
+
+class Joined(NamedTuple):
+    """Several messages said one after the other, as one parameter of another."""
+
+    items: Sequence[Message]
+    separator: str = ", "
+
+    def say(self, lang: Lang = "en") -> str:
+        return self.separator.join(item.say(lang) for item in self.items)
+
+
+class Invalid(ValueError):
+    """A check of a file's field failed: raised inside Pydantic's validators, said as one of
+    our messages (catalog.pydantic_message)."""
+
+    def __init__(self, message_id: str, **params: object) -> None:
+        super().__init__(message_id)
+        self.message = Message(message_id, params)
+
+
 class TltrackError(Exception):
     """Base of every error tltrack reports to the user instead of a traceback."""
 
     exit_code = ExitCode.SOFTWARE
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message_id: Message | str, /, **params: object) -> None:
+        given = message_id
+        self.msg = given if isinstance(given, Message) else Message(given, params)
+        super().__init__(self.msg.id)
+
+    @property
+    def message(self) -> str:
+        """The message in English, for logs and tests."""
+        return self.say("en")
+
+    def say(self, lang: Lang) -> str:
+        return self.msg.say(lang)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class UsageError(TltrackError):
@@ -69,27 +123,37 @@ class Problem:
     """One validation problem, kept as data so a file's problems are reported together."""
 
     file: str
-    message: str
+    message: Message
     line: int | None = None
     target_id: str | None = None
     field: str | None = None
 
-    def __str__(self) -> str:
+    def say(self, lang: Lang = "en") -> str:
+        from tltrack.messages import say
+
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.target_id:
-            parts.append(f"target {self.target_id!r}")
+            parts.append(say(lang, "problem_target", id=self.target_id))
         if self.field:
-            parts.append(f"field {self.field!r}")
-        return ": ".join([*parts, self.message])
+            parts.append(say(lang, "problem_field", field=self.field))
+        return ": ".join([*parts, self.message.say(lang)])
+
+    def __str__(self) -> str:
+        return self.say("en")
 
 
 class ValidationFailed(DataError):
-    """Every problem found in the data, not just the first."""
+    """Every problem found in the data, not just the first. Said alone, the first one; the
+    command line says how many more there are."""
 
-    def __init__(self, problems: Sequence[Problem | str]) -> None:
-        self.problems = problems
-        count = len(problems)
-        first = str(problems[0]) if problems else "no problems"
-        more = f" (and {count - 1} more; run 'tltrack validate')" if count > 1 else ""
-        super().__init__(f"{first}{more}")
+    def __init__(self, problems: Sequence[Problem | Message]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0] if self.problems else Message("no_problems", {})
+        super().__init__(
+            first if isinstance(first, Message) else Message("problem", {"problem": first})
+        )
+
+    def say(self, lang: Lang) -> str:
+        first = self.problems[0] if self.problems else Message("no_problems", {})
+        return first.say(lang)

@@ -22,15 +22,16 @@ from tltrack.errors import (
     CannotCreateError,
     DataError,
     LockBusyError,
+    Message,
     NoInputError,
     PermissionDeniedError,
     Problem,
     StorageIOError,
     TltrackError,
+    msg,
 )
 
 _BOM = "\ufeff"
-LINK_REFUSAL = "it is a symbolic link, and tltrack does not write through links"
 TEMP_SUFFIX = ".tmp"
 _TEMP_RE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{12}(\.old)?\.tmp")
 # A new file, never an existing one or a link: O_EXCL refuses both.
@@ -43,10 +44,22 @@ _CREATE_NEW = (
 )
 
 
+_OS_REASONS = {"EACCES", "EPERM", "EROFS", "ENOENT", "ENOTDIR", "EEXIST", "ENOSPC", "EIO"}
+_OS_REASONS |= {"EFBIG", "EDQUOT"}
+
+
+def os_reason(exc: OSError) -> Message:
+    """Why the operating system said no, in words the catalogs have for the common cases."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in _OS_REASONS:
+        return msg(f"os_{name}")
+    return msg("os_other", reason=exc.strerror or str(exc), name=name or type(exc).__name__)
+
+
 def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
-    """The tltrack error (and so the exit code) for an OS error met while `doing` to `path`."""
-    reason = exc.strerror or str(exc)
-    message = f"cannot {doing} {path}: {reason}"
+    """The tltrack error (and so the exit code) for an OS error met while `doing` to `path`:
+    `doing` is read, write, create or lock."""
+    message = msg(f"cannot_{doing}", path=path, reason=os_reason(exc))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PermissionDeniedError(message)
     if exc.errno in (errno.ENOENT, errno.ENOTDIR) and doing == "read":
@@ -54,7 +67,7 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
     if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
         return CannotCreateError(message)
     if exc.errno in (errno.ELOOP, errno.EMLINK) and doing != "read":
-        return CannotCreateError(f"cannot {doing} {path}: {LINK_REFUSAL}")
+        return CannotCreateError(f"cannot_{doing}", path=path, reason=msg("link_refused"))
     return StorageIOError(message)
 
 
@@ -64,21 +77,20 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError as exc:
-        raise NoInputError(f"cannot read {path}: it is a folder") from exc
+        raise NoInputError("cannot_read", path=path, reason=msg("is_a_folder")) from exc
     except OSError as exc:
         if exc.errno == errno.ENOENT and path.is_symlink():
-            raise NoInputError(f"cannot read {path}: the link points nowhere") from exc
+            raise NoInputError("cannot_read", path=path, reason=msg("link_nowhere")) from exc
         raise os_error(exc, "read", path) from exc
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise NoInputError(f"cannot read {path}: it is a folder")
+            raise NoInputError("cannot_read", path=path, reason=msg("is_a_folder"))
         if not stat.S_ISREG(info.st_mode):
-            raise DataError(f"cannot read {path}: it is not a regular file")
+            raise DataError("cannot_read", path=path, reason=msg("not_regular"))
         if limit is not None and info.st_size > limit:
-            raise DataError(
-                f"cannot read {path}: it holds {info.st_size:,} bytes; at most {limit:,} are read"
-            )
+            too_large = msg("too_large", size=info.st_size, limit=limit)
+            raise DataError("cannot_read", path=path, reason=too_large)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
@@ -87,7 +99,7 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         with contextlib.suppress(OSError):  # closing what was only read loses nothing
             os.close(fd)
     if limit is not None and len(data) > limit:  # it grew while being read
-        raise DataError(f"cannot read {path}: it holds over {limit:,} bytes")
+        raise DataError("cannot_read", path=path, reason=msg("grew", limit=limit))
     return data
 
 
@@ -98,9 +110,7 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         bad = data[exc.start : exc.start + 1].hex()
-        return None, [
-            Problem(path.name, f"not UTF-8 text (byte 0x{bad}); save the file as UTF-8", line)
-        ]
+        return None, [Problem(path.name, msg("not_utf8", byte=bad), line)]
     return text.removeprefix(_BOM), []
 
 
@@ -121,12 +131,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise os_error(exc, "write", path) from exc
     if old is not None and stat.S_ISLNK(old.st_mode):
-        raise CannotCreateError(f"cannot write {path}: {LINK_REFUSAL}")
+        raise CannotCreateError("cannot_write", path=path, reason=msg("link_refused"))
     if old is not None and not stat.S_ISREG(old.st_mode):
-        raise CannotCreateError(f"cannot write {path}: it is not a regular file")
+        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
     if old is not None and not os.access(path, os.W_OK):
         # Replacing by rename would bypass a read-only file's mode: respect it instead.
-        raise os_error(OSError(errno.EACCES, "the file is read-only"), "write", path)
+        raise PermissionDeniedError("cannot_write", path=path, reason=msg("read_only"))
     temp: Path | None = None
     backup: Path | None = None
     replaced = False
@@ -213,17 +223,14 @@ def real_data_file(path: Path) -> Path:
     try:
         target = os.stat(real)
     except OSError:
-        raise NoInputError(
-            f"cannot read {path}: the link points nowhere ({real} does not exist), and tltrack"
-            " does not create files through links"
-        ) from None
+        nowhere = msg("link_nowhere_no_create", real=real)
+        raise NoInputError("cannot_read", path=path, reason=nowhere) from None
     if not stat.S_ISREG(target.st_mode):
-        raise CannotCreateError(f"cannot write {path}: it links to {real}, not to a file")
+        not_a_file = msg("links_to_nonfile", real=real)
+        raise CannotCreateError("cannot_write", path=path, reason=not_a_file)
     if link.st_uid not in (_euid(), target.st_uid):
-        raise PermissionDeniedError(
-            f"cannot write {path}: it links to {real}, and the link belongs to another user than"
-            " that file's owner; tltrack does not write through it"
-        )
+        foreign = msg("foreign_link", real=real)
+        raise PermissionDeniedError("cannot_write", path=path, reason=foreign)
     return real
 
 
@@ -323,10 +330,7 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
                 break
             except (BlockingIOError, PermissionError):
                 if time.monotonic() >= deadline:
-                    raise LockBusyError(
-                        f"{lock_path.name} is held by another tltrack writer for over"
-                        f" {timeout:g} s; try again"
-                    ) from None
+                    raise LockBusyError("lock_busy", file=lock_path.name, seconds=timeout) from None
                 time.sleep(0.02)
         try:
             yield
@@ -358,7 +362,7 @@ def _open_lock(lock_path: Path) -> int:
         raise os_error(exc, "lock", lock_path) from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CannotCreateError(f"cannot lock {lock_path}: it is not a regular file")
+            raise CannotCreateError("cannot_lock", path=lock_path, reason=msg("not_regular"))
         if created:
             if group is not None:
                 with contextlib.suppress(PermissionError):

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tltrack.errors import DataError
+from tltrack.errors import DataError, Message, msg
 from tltrack.fileio import read_bytes
 
 # Accepted headers for each column, in English and Chinese (compared without case or spaces).
@@ -41,12 +41,17 @@ MAX_CELL_CHARS = 10_000  # characters in one cell
 @dataclass(frozen=True)
 class SourceRow:
     number: int  # the n-th data row, counting from 1 below the header
-    where: str  # where a person finds it: "line 18" or "sheet row 18"
+    where: Where  # where a person finds it: line 18, sheet row 18, item 3
     fields: dict[str, str]
 
     @property
-    def label(self) -> str:
-        return f"row {self.number} ({self.where})"
+    def label(self) -> Message:
+        kind, place = self.where
+        return msg(kind, number=self.number, line=place)
+
+
+# How a place in a file is said (a message id) and its number: ("row_line", 18).
+Where = tuple[str, int]
 
 
 def read_rows(path: Path) -> list[SourceRow]:
@@ -59,11 +64,11 @@ def read_rows(path: Path) -> list[SourceRow]:
         return _json_rows(path, data)
     if suffix in (".csv", ".txt", ".tsv", ""):
         return _csv_rows(path, data)
-    raise DataError(f"cannot import {path.name}: use a .csv, .xlsx or .json file")
+    raise DataError("import_suffix", file=path.name)
 
 
 def _too_many_rows(path: Path) -> DataError:
-    return DataError(f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures")
+    return DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
 
 
 def decode_csv(path: Path, data: bytes) -> str:
@@ -80,9 +85,7 @@ def decode_csv(path: Path, data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"cannot read {path.name}: line {line} is neither UTF-8 nor GB18030 text"
-        ) from None
+        raise DataError("not_csv_text", file=path.name, line=line) from None
 
 
 def _columns(path: Path, header: Sequence[Any]) -> dict[int, str]:
@@ -102,20 +105,16 @@ def _columns(path: Path, header: Sequence[Any]) -> dict[int, str]:
         if column is None:
             unknown.append(_text(cell))
         elif column in mapping.values():
-            raise DataError(f"cannot import {path.name}: the column {column!r} appears twice")
+            raise DataError("column_twice", file=path.name, column=column)
         else:
             mapping[index] = column
     if unknown:
-        raise DataError(
-            f"cannot import {path.name}: unknown column(s) {', '.join(map(repr, unknown))};"
-            f" use {_accepted()}"
-        )
+        names = ", ".join(map(repr, unknown))
+        raise DataError("unknown_columns", file=path.name, columns=names, accepted=_accepted())
     missing = [c for c in REQUIRED if c not in mapping.values()]
     if missing:
-        raise DataError(
-            f"cannot import {path.name}: no {' or '.join(missing)} column; the header row"
-            f" needs {_accepted()}"
-        )
+        names = " / ".join(missing)
+        raise DataError("missing_columns", file=path.name, columns=names, accepted=_accepted())
     return mapping
 
 
@@ -134,7 +133,7 @@ def _text(cell: Any) -> str:
 
 
 def _rows(
-    path: Path, header: Sequence[Any], body: Iterable[tuple[str, Sequence[Any]]]
+    path: Path, header: Sequence[Any], body: Iterable[tuple[Where, Sequence[Any]]]
 ) -> list[SourceRow]:
     mapping = _columns(path, header)
     rows = []
@@ -144,24 +143,19 @@ def _rows(
             continue
         number += 1
         if number > MAX_ROWS:
-            raise DataError(
-                f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures"
-            )
+            raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+        label = SourceRow(number, where, {}).label
         long = next((c for c in cells if isinstance(c, str) and len(c) > MAX_CELL_CHARS), None)
         if long is not None:
             raise DataError(
-                f"cannot import {path.name}: row {number} ({where}) has a cell of"
-                f" {len(long):,} characters; at most {MAX_CELL_CHARS:,}"
+                "cell_too_long", file=path.name, row=label, length=len(long), limit=MAX_CELL_CHARS
             )
         fields = dict.fromkeys(mapping.values(), "")
         for index, cell in enumerate(cells):
             if index in mapping:
                 fields[mapping[index]] = _cell_text(mapping[index], cell)
             elif _text(cell):
-                raise DataError(
-                    f"cannot import {path.name}: row {number} ({where}) has more cells"
-                    " than the header"
-                )
+                raise DataError("more_cells", file=path.name, row=label)
         rows.append(SourceRow(number, where, fields))
     return rows
 
@@ -183,10 +177,10 @@ def _csv_rows(path: Path, data: bytes) -> list[SourceRow]:
     try:
         header = next(reader, None)
         if header is None:
-            raise DataError(f"cannot import {path.name}: the file is empty")
-        body = [(f"line {reader.line_num}", row) for row in reader]
+            raise DataError("empty_file", file=path.name)
+        body = [(("row_line", reader.line_num), row) for row in reader]
     except csv.Error as exc:
-        raise DataError(f"cannot read {path.name}: line {reader.line_num}: {exc}") from None
+        raise DataError("csv_error", file=path.name, line=reader.line_num, reason=exc) from None
     return _rows(path, header, body)
 
 
@@ -194,20 +188,20 @@ def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
     try:
         loaded = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"cannot read {path.name}: not valid UTF-8 JSON ({exc})") from None
+        raise DataError("not_json", file=path.name, reason=exc) from None
     except RecursionError:
-        raise DataError(f"cannot read {path.name}: its JSON is nested too deeply") from None
+        raise DataError("json_too_deep", file=path.name) from None
     items = loaded.get("records") if isinstance(loaded, dict) else loaded
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise DataError(
-            f'cannot import {path.name}: expected a list of objects (or {{"records": [...]}})'
-            " with metric, period and value"
-        )
+        raise DataError("json_shape", file=path.name)
     keys = list(dict.fromkeys(k for item in items for k in item))
-    body = [(f"item {i}", [item.get(k) for k in keys]) for i, item in enumerate(items, start=1)]
+    body: list[tuple[Where, list[Any]]] = [
+        (("row_item", i), [item.get(k) for k in keys]) for i, item in enumerate(items, start=1)
+    ]
     for where, cells in body:
         if any(isinstance(c, dict | list) for c in cells):
-            raise DataError(f"cannot import {path.name}: {where} has a nested value")
+            label = SourceRow(where[1], where, {}).label
+            raise DataError("json_nested", file=path.name, row=label)
     return _rows(path, keys, body)
 
 
@@ -221,32 +215,27 @@ def _xlsx_rows(path: Path) -> list[SourceRow]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > MAX_XLSX_UNPACKED:
-            raise DataError(
-                f"cannot read {path.name}: it unpacks to {unpacked:,} bytes;"
-                f" at most {MAX_XLSX_UNPACKED:,}"
-            )
+            raise DataError("xlsx_bomb", file=path.name, size=unpacked, limit=MAX_XLSX_UNPACKED)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError(f"cannot read {path.name}: not an .xlsx workbook ({exc})") from None
+        raise DataError("not_xlsx", file=path.name, reason=exc) from None
     try:
         sheet = workbook.worksheets[0]
         declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
         if declared > MAX_ROWS + 1:
-            raise DataError(
-                f"cannot import {path.name}: it holds over {MAX_ROWS:,} rows of figures"
-            )
+            raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
         # Read every row there is, not only those the sheet declares: a figure past a stale
         # dimension must not be dropped in silence.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise DataError(f"cannot import {path.name}: the first sheet is empty")
+            raise DataError("sheet_empty", file=path.name)
         # Stop reading once past the limit, whatever the sheet declared of itself.
         capped = itertools.islice(enumerate(rows, start=2), MAX_ROWS + 1)
-        body = [(f"sheet row {i}", list(row)) for i, row in capped]
+        body = [(("row_sheet", i), list(row)) for i, row in capped]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError(f"cannot read {path.name}: not an .xlsx workbook ({exc})") from None
+        raise DataError("not_xlsx", file=path.name, reason=exc) from None
     finally:
         workbook.close()
     return _rows(path, list(header), body)

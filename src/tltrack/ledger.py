@@ -321,7 +321,7 @@ class Ledger:
         # (tomli-w itself writes nan and inf without complaint).
         read_back = _plain_records(text)
         if read_back is None or read_back != list(records):
-            raise DataError(f"refusing to write {self.path.name}: it would not read back the same")
+            raise DataError("would_not_read_back", file=self.path.name)
 
 
 @contextmanager
@@ -342,9 +342,5 @@ def open_for_change(
         if read.parsed is None and read.rows is None:
             raise ValidationFailed(read.problems)
         if read.hand_edited and not accept_hand_edits:
-            raise DataError(
-                f"{path.name} was edited by hand, and tltrack will not rewrite it and lose those"
-                " edits; run 'tltrack validate', then 'tltrack repair' (see README, 'Repairing a"
-                " records file')"
-            )
+            raise DataError("edited_by_hand", file=path.name)
         yield Ledger(real, read)

@@ -23,6 +23,7 @@ from pydantic import (
 
 from tltrack import domain
 from tltrack.domain import Record
+from tltrack.errors import Invalid, Message
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 # A figure in a target's unit; beyond this no count or sum of a government's is real. (Bounds
@@ -33,21 +34,21 @@ Figure = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 def _one_line(value: str) -> str:
     """Text people read in a table: control characters would break it, or a terminal."""
     if any(unicodedata.category(c) == "Cc" and c != "\t" for c in value):
-        raise ValueError("holds control characters")
+        raise Invalid("holds_controls")
     return value
 
 
 def _text_block(value: str) -> str:
     """Text that may span lines (a quote, a note), but holds no other control characters."""
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n" for c in value):
-        raise ValueError("holds control characters")
+        raise Invalid("holds_controls")
     return value
 
 
 def _name(value: str) -> str:
     """A name is typed on the command line: nothing invisible in it (zero-width, bidi)."""
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
-        raise ValueError("holds control or invisible characters (zero-width, direction marks)")
+        raise Invalid("holds_invisible")
     return value
 
 
@@ -82,7 +83,7 @@ class ThresholdsSpec(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> ThresholdsSpec:
         if self.at_risk > self.on_track:
-            raise ValueError("at_risk must not exceed on_track")
+            raise Invalid("thresholds_order")
         return self
 
 
@@ -134,11 +135,11 @@ class _TargetChecks(_Strict):
     def _monthly_shares(cls, value: Any) -> Any:
         if isinstance(value, list):
             if len(value) != 12:
-                raise ValueError("monthly pace needs 12 cumulative shares, one per month")
+                raise Invalid("pace_twelve")
             if any(b < a for a, b in itertools.pairwise(value)):
-                raise ValueError("monthly pace shares must not decrease")
+                raise Invalid("pace_decreasing")
             if value[0] < 0 or not math.isclose(value[-1], 1.0):
-                raise ValueError("monthly pace shares run from 0 up to 1.0 in December")
+                raise Invalid("pace_ends")
         return value
 
     @model_validator(mode="after")
@@ -146,17 +147,17 @@ class _TargetChecks(_Strict):
         t: Any = self
         if t.kind == "milestone":
             if t.target is not None and t.target != 100:
-                raise ValueError("a milestone's target is done (100% complete); leave it out")
+                raise Invalid("milestone_target")
         elif t.target is None:
-            raise ValueError(f"a {t.kind} target needs a target value")
+            raise Invalid("needs_target", kind=Message(f"kind_{t.kind}", {}))
         if t.kind != "milestone" and t.due is not None:
-            raise ValueError("only a milestone has a due date")
+            raise Invalid("due_milestone")
         if (t.base_year is None) != (t.change is None):
-            raise ValueError("base_year and change go together")
+            raise Invalid("base_year_change")
         if t.base_year is not None and t.kind != "level":
-            raise ValueError("a change against a base year is a level target")
+            raise Invalid("base_year_level")
         if t.kind == "cumulative" and t.target is not None and t.target <= 0:
-            raise ValueError("a cumulative target must be above 0")
+            raise Invalid("cumulative_positive")
         return self
 
 
@@ -201,7 +202,7 @@ class _RecordChecks(_Strict):
     def _with_offset(cls, value: datetime) -> datetime:
         # Times without an offset cannot be compared with the others: say so, with the line.
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("needs a UTC offset, e.g. 2025-07-08 02:14:09+00:00")
+            raise Invalid("needs_offset")
         return value
 
 

@@ -51,16 +51,13 @@ def parse_period(text: str, year: int | None = None) -> Period:
     cleaned = text.strip()
     match = _PERIOD_RE.fullmatch(cleaned.upper())
     if match is None:
-        raise DataError(
-            f"bad period {text!r}: use YYYY, YYYY-MM (two-digit month), YYYY-Qn or YYYY-Hn,"
-            " e.g. 2025-06"
-        )
+        raise DataError("bad_period", period=text)
     period_year = int(match.group(1))
     month, quarter, half = match.group(2), match.group(3), match.group(4)
     if month is not None:
         months = int(month)
         if not 1 <= months <= 12:
-            raise DataError(f"bad period {text!r}: month must be 01 to 12")
+            raise DataError("bad_month", period=text)
         label = f"{period_year}-{months:02d}"
     elif quarter is not None:
         months = int(quarter) * 3
@@ -72,7 +69,7 @@ def parse_period(text: str, year: int | None = None) -> Period:
         months = 12
         label = str(period_year)
     if year is not None and period_year != year:
-        raise DataError(f"period {label} is not in the target year {year}")
+        raise DataError("period_other_year", period=label, year=year)
     return Period(period_year, months, label, _month_end(period_year, months))
 
 
@@ -86,9 +83,7 @@ def default_period(year: int, today: date) -> Period:
         return parse_period(str(year))
     if today.year == year and today.month > 1:
         return parse_period(f"{year}-{today.month - 1:02d}")
-    raise DataError(
-        f"no month of {year} is complete on {today.isoformat()}: give the period with --period"
-    )
+    raise DataError("no_complete_month", year=year, today=today.isoformat())
 
 
 # A pace profile maps the elapsed share of the year to the share of the target due by then.

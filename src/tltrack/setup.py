@@ -88,7 +88,7 @@ def shipped_catalog_dir() -> Path:
     for folder in (here / "catalogs", here.parent.parent / "targets"):
         if (folder / f"{SHIPPED_YEAR}.toml").is_file():
             return folder
-    raise NoInputError("the shipped catalog is not installed with this copy of tltrack")
+    raise NoInputError("shipped_missing")
 
 
 def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
@@ -96,7 +96,7 @@ def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
     target_year = SHIPPED_YEAR if with_catalog else year
     target_file = folder / f"{target_year}.toml"
     if target_file.exists():
-        raise CannotCreateError(f"{target_file} already exists; nothing was changed")
+        raise CannotCreateError("already_exists", path=target_file)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from tltrack.domain import Record
-from tltrack.errors import Problem, ValidationFailed
+from tltrack.errors import Message, Problem, ValidationFailed, msg
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class StoreCheck:
 
     records: list[Record] | None  # None when the store does not read
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
+    notes: list[Message] = field(default_factory=list)  # worth knowing, not wrong
     exists: bool = False
     # Where the n-th figure stands, for problems that point into the store (a line number).
     line_of: Callable[[int], int | None] = lambda index: None
@@ -105,10 +105,7 @@ class TomlStore:
             return StoreCheck(read.records, list(read.problems), exists=exists)
         notes = []
         if read.hand_edited:
-            notes.append(
-                f"{self.name} was edited by hand: tltrack will not write to it until"
-                " 'tltrack repair' rewrites it (keeping every figure and a backup)"
-            )
+            notes.append(msg("hand_edited_note", file=self.name))
         lines = RecordLines(self.path.read_text(encoding="utf-8-sig"))
         return StoreCheck(read.records, [], notes, True, lambda index: lines.entry_line(index))
 

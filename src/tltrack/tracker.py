@@ -24,11 +24,14 @@ from tltrack.domain import Record, Target
 from tltrack.errors import (
     CannotCreateError,
     DataError,
+    Joined,
+    Message,
     NoInputError,
     Problem,
     TltrackError,
     UsageError,
     ValidationFailed,
+    msg,
 )
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.statuses import STATUSES, Status
@@ -47,16 +50,14 @@ def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
         given = Path(os.environ[DATA_DIR_ENV])
     if given is not None:
         if not given.is_dir():
-            raise NoInputError(f"data folder {given} does not exist or is not a folder")
+            raise NoInputError("no_data_folder", folder=given)
         return given
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         candidate = folder / "targets"
         if candidate.is_dir():
             return candidate
-    raise NoInputError(
-        f"no targets/ folder in {start} or above; give one with --data-dir or ${DATA_DIR_ENV}"
-    )
+    raise NoInputError("no_targets_folder", folder=start)
 
 
 class Workspace(NamedTuple):
@@ -93,9 +94,7 @@ def check_output(workspace: Workspace, output: Path) -> None:
     )
     same = any(_same_file(output, p) for p in data_files)
     if same or (in_folder and named_like_data):
-        raise CannotCreateError(
-            f"refusing to write to {output}: it is a data file of {folder}, not a document"
-        )
+        raise CannotCreateError("not_a_document", path=output, folder=folder)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -172,7 +171,7 @@ def check_category(workspace: Workspace, category: str | None) -> None:
     """An unknown category is a mistake to report (exit 2), not an empty table."""
     if category is not None and not any(t.category == category for t in workspace.catalog.targets):
         categories = dict.fromkeys(t.category for t in workspace.catalog.targets)
-        raise UsageError(f"no category {category!r}; the categories are: {', '.join(categories)}")
+        raise UsageError("no_category", category=category, categories=", ".join(categories))
 
 
 def targets(workspace: Workspace, category: str | None = None) -> list[Target]:
@@ -186,9 +185,9 @@ def parse_value(target: Target, text: str) -> float:
         return parse_milestone(text)
     value = parse_number(text, target.unit)
     if value < 0 and target.kind == "cumulative":
-        raise DataError(f"bad value {text!r}: a year-to-date total cannot be negative")
+        raise DataError("bad_value", value=text, reason=msg("why_negative_total"))
     if target.change == "decrease" and value >= 100:
-        raise DataError(f"bad value {text!r}: a decrease is below 100%")
+        raise DataError("bad_value", value=text, reason=msg("why_decrease_100"))
     return value
 
 
@@ -208,14 +207,18 @@ class Change(NamedTuple):
     outcome: Outcome
     record: Record  # the figure that now counts for its period
     previous: Record | None  # the figure it replaces or repeats, if any
-    source: str = ""  # where an imported figure came from: "row 3 (line 4)"
+    source: Message | None = None  # where an imported figure came from: "row 3 (line 4)"
 
 
 def _plan(
-    existing: Sequence[Record], new: Sequence[tuple[Record, str]], year: int, correct: bool
-) -> tuple[list[Change], list[str]]:
+    existing: Sequence[Record],
+    new: Sequence[tuple[Record, Message | None]],
+    year: int,
+    correct: bool,
+) -> tuple[list[Change], list[Message]]:
     """Decide each new figure against the file: a repeat is a no-op, another value for a
-    period already recorded is a correction and needs `correct`; refusals come back as text."""
+    period already recorded is a correction and needs `correct`; refusals come back as
+    messages."""
     current = {
         (metric, period): counting(figures)
         for metric, items in records_by_metric(existing).items()
@@ -228,11 +231,16 @@ def _plan(
         if previous is not None and previous.value == record.value:
             changes.append(Change("unchanged", previous, previous, source))
         elif previous is not None and not correct:
-            where = f"{source}: " if source else ""
+            refusal = msg(
+                "already_has",
+                metric=record.metric,
+                value=previous.value,
+                period=record.period,
+                date=f"{previous.at:%Y-%m-%d}",
+                by=previous.by or msg("unknown_person"),
+            )
             refusals.append(
-                f"{where}{record.metric} already has {previous.value:g} for {record.period}"
-                f" (recorded {previous.at:%Y-%m-%d} by {previous.by or 'unknown'});"
-                " to replace it, run again with --correct"
+                refusal if source is None else msg("row_refusal", row=source, problem=refusal)
             )
         else:
             # A correction names its place: one revision above the figure it supersedes.
@@ -285,7 +293,7 @@ def record(
         metric=target.id, period=period.label, value=value, note=note, by=recorder, at=moment
     )
     with workspace.store.change(metrics={target.id}) as change:
-        changes, refusals = _plan(change.of({target.id}), [(new, "")], workspace.year, correct)
+        changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
         if refusals:
             raise DataError(refusals[0])
         if _written(changes):
@@ -297,14 +305,14 @@ def record(
     return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
 
 
-def check_text(name: str, text: str) -> None:
+def check_text(name: object, text: str) -> None:
     """Notes and names go into a TOML file read by people: one line of real text."""
     if len(text) > 2000:
-        raise DataError(f"{name} is too long ({len(text)} characters; at most 2000)")
+        raise DataError("too_long", what=name, length=len(text))
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        raise DataError(f"{name} is not valid text (it holds a lone surrogate)")
+        raise DataError("lone_surrogate", what=name)
     if any(ord(c) < 32 and c != "\t" for c in text):
-        raise DataError(f"{name} holds control characters; give it on one line")
+        raise DataError("control_characters", what=name)
 
 
 class ImportResult(NamedTuple):
@@ -329,26 +337,31 @@ def import_figures(
 
     rows = read_rows(path)
     if not rows:
-        raise DataError(f"{path.name} holds no figures")
+        raise DataError("holds_no_figures", file=path.name)
     moment = _now(now)
     default_by = default_recorder() if by is None else by
-    new: list[tuple[Record, str]] = []
-    problems: list[str] = []
+    new: list[tuple[Record, Message | None]] = []
+    problems: list[Message] = []
     first_row: dict[tuple[str, Period], tuple[importer.SourceRow, float]] = {}
     for row in rows:
         try:
             record = _row_record(workspace, row, default_by, moment)
         except TltrackError as exc:
-            problems.append(f"{path.name}: {row.label}: {exc.message}")
+            problems.append(msg("row_problem", file=path.name, row=row.label, problem=exc.msg))
             continue
         key = (record.metric, parse_period(record.period, workspace.year))
         if key in first_row:
             earlier, value = first_row[key]
             if value != record.value:
-                problems.append(
-                    f"{path.name}: {row.label}: {record.metric} {record.period} is"
-                    f" {record.value:g} here but {value:g} in {earlier.label}"
+                conflict = msg(
+                    "conflicting_rows",
+                    metric=record.metric,
+                    period=record.period,
+                    value=record.value,
+                    other=value,
+                    row=earlier.label,
                 )
+                problems.append(msg("row_problem", file=path.name, row=row.label, problem=conflict))
             continue  # the same figure twice in one file counts once
         first_row[key] = (row, record.value)
         new.append((record, row.label))
@@ -358,7 +371,9 @@ def import_figures(
     with workspace.store.change(metrics=metrics, dry_run=dry_run) as change:
         changes, refusals = _plan(change.of(metrics), new, workspace.year, correct)
         if refusals:
-            raise ValidationFailed([f"{path.name}: {r}" for r in refusals])
+            raise ValidationFailed(
+                [msg("file_problem", file=path.name, problem=r) for r in refusals]
+            )
         if _written(changes) and not dry_run:
             change.append(_written(changes))
     return ImportResult(path, changes, dry_run)
@@ -367,18 +382,18 @@ def import_figures(
 def _row_record(workspace: Workspace, row: importer.SourceRow, by: str, moment: datetime) -> Record:
     fields = row.fields
     if not fields["metric"]:
-        raise DataError("no metric")
+        raise DataError("no_metric")
     target = workspace.catalog.find(fields["metric"])
     if not fields["period"]:
-        raise DataError(f"{target.id}: no period")
+        raise DataError("no_period", metric=target.id)
     period = parse_period(fields["period"], workspace.year)
     unit = fields.get("unit", "")
     if unit and unit != target.unit:
-        raise DataError(f"{target.id}: the unit is {unit!r}, but the target is in {target.unit!r}")
+        raise DataError("wrong_unit", metric=target.id, unit=unit, target_unit=target.unit)
     value = parse_value(target, fields["value"])
     note, who = fields.get("note", ""), fields.get("by", "") or by
-    check_text("the note", note)
-    check_text("the name", who)
+    check_text(msg("what_note"), note)
+    check_text(msg("what_by"), who)
     return Record(metric=target.id, period=period.label, value=value, note=note, by=who, at=moment)
 
 
@@ -466,9 +481,7 @@ def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> Che
     """
     unknown = [level for level in fail_on if level not in FAIL_ON_CHOICES]
     if unknown:
-        raise UsageError(
-            f"--fail-on {unknown[0]!r} is not a level; use {', '.join(FAIL_ON_CHOICES)}"
-        )
+        raise UsageError("fail_on_level", level=unknown[0], levels=", ".join(FAIL_ON_CHOICES))
     levels = [level for level in FAIL_LEVELS if level in fail_on] or ["behind"]
     failing_statuses = FAIL_LEVELS[levels[0]]
     report = assess_all(workspace, workspace.records(), as_of)
@@ -485,7 +498,7 @@ def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> Che
 class ValidationResult:
     files: list[tuple[str, int]]  # each valid file (or store) and how many entries it holds
     problems: list[Problem]
-    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
+    notes: list[Message] = field(default_factory=list)  # worth knowing, not wrong
 
 
 def validate(data_dir: Path | None) -> ValidationResult:
@@ -493,10 +506,10 @@ def validate(data_dir: Path | None) -> ValidationResult:
     folder = find_data_dir(data_dir)
     files = target_files(folder)
     if not files:
-        raise NoInputError(f"no target file (YYYY.toml) in {folder}")
+        raise NoInputError("no_target_file", folder=folder)
     checked: list[tuple[str, int]] = []
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     for path in files:
         catalog, found = check_catalog(path)
         problems += found
@@ -516,7 +529,13 @@ def validate(data_dir: Path | None) -> ValidationResult:
     return ValidationResult(checked, problems, notes)
 
 
-def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[str]:
+def _figure(record: Record) -> Message:
+    return msg(
+        "figure_by", value=record.value, by=record.by or "?", at=f"{record.at:%Y-%m-%d %H:%M}"
+    )
+
+
+def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[Message]:
     """Different figures of one revision for one period: two clones recorded it, and a git
     merge joined them. The later line counts; say so."""
     notes = []
@@ -532,13 +551,15 @@ def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[str]:
                 and f.record.value != current.value
             ]
             if others:
-                values = ", ".join(
-                    f"{r.value:g} ({r.by or '?'}, {r.at:%Y-%m-%d %H:%M})" for r in others
-                )
                 notes.append(
-                    f"{store}: {metric} {period.label} was recorded as {values} and as"
-                    f" {current.value:g} ({current.by or '?'}, {current.at:%Y-%m-%d %H:%M})"
-                    " without --correct; the later line counts"
+                    msg(
+                        "merged_note",
+                        file=store,
+                        metric=metric,
+                        period=period.label,
+                        values=Joined([_figure(r) for r in others]),
+                        value=_figure(current),
+                    )
                 )
     return notes
 
@@ -567,7 +588,7 @@ def _record_problems(
             problems.append(
                 Problem(
                     store,
-                    f"no target {rec.metric!r} in {catalog.path.name}",
+                    msg("no_such_target", metric=rec.metric, file=catalog.path.name),
                     line_of(index),
                     where,
                     "metric",
@@ -577,8 +598,8 @@ def _record_problems(
         try:
             parse_period(rec.period, catalog.year)
             if target.kind == "milestone" and not 0 <= rec.value <= 100:
-                raise DataError("a milestone's value is a percent complete from 0 to 100")
+                raise DataError("milestone_percent")
         except DataError as exc:
-            field_name = "period" if "period" in exc.message else "value"
-            problems.append(Problem(store, exc.message, line_of(index), where, field_name))
+            field_name = "period" if "period" in exc.msg.id else "value"
+            problems.append(Problem(store, exc.msg, line_of(index), where, field_name))
     return problems

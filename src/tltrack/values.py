@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 
-from tltrack.errors import DataError
+from tltrack.errors import DataError, Message, msg
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NUMBER_WITH_SUFFIX_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*([^\d\s.,]+)", re.ASCII)
@@ -44,42 +44,39 @@ def parse_number(text: str, unit: str = "") -> float:
     shown = text if len(text) <= 40 else text[:37] + "..."
     folded = _fold_width(text).strip()
     if not folded:
-        raise DataError("empty value: give a number, e.g. 5.8")
+        raise DataError("empty_value")
     if unit and unit != "%" and folded.endswith(unit):
         folded = folded[: -len(unit)].strip()
     if folded.endswith("%"):
         if unit != "%":
-            raise DataError(
-                f"bad value {shown!r}: the target's unit is {unit or 'none'}, not %;"
-                " give the figure in the target's unit"
-            )
+            why = msg("why_percent_unit", unit=unit) if unit else msg("why_percent_no_unit")
+            raise DataError("bad_value", value=shown, reason=why)
         folded = folded[:-1].strip()
     if _NUMBER_RE.fullmatch(folded) is None:
-        raise DataError(f"bad value {shown!r}: {_why_not_a_number(folded, unit)}")
+        raise DataError("bad_value", value=shown, reason=_why_not_a_number(folded, unit))
     value = float(folded)
     if math.isinf(value) or abs(value) > MAX_ABS_VALUE:
-        raise DataError(f"bad value {shown!r}: out of range (at most {MAX_ABS_VALUE:g})")
+        too_big = msg("why_out_of_range", limit=MAX_ABS_VALUE)
+        raise DataError("bad_value", value=shown, reason=too_big)
     return value
 
 
-def _why_not_a_number(text: str, unit: str) -> str:
+def _why_not_a_number(text: str, unit: str) -> Message:
     lowered = text.lower()
     if lowered.lstrip("+-") in {"nan", "inf", "infinity"}:
-        return "nan and infinity are not figures"
+        return msg("why_not_finite")
     with_suffix = _NUMBER_WITH_SUFFIX_RE.fullmatch(text)
     if with_suffix and not set(with_suffix.group(1)) <= _CHINESE_NUMERALS:
-        return (
-            f"{with_suffix.group(1).strip()!r} is not the target's unit ({unit or 'none'});"
-            " give the figure in the target's unit"
-        )
+        given = repr(with_suffix.group(1).strip())
+        return msg("why_other_unit", unit=given, target_unit=unit or msg("none_yet"))
     if any(c in _CHINESE_NUMERALS for c in text):
-        return "write the number in digits (200, not 二百)"
+        return msg("why_chinese_numeral")
     if any(c in _SEPARATORS for c in text) and any(c.isdigit() for c in text):
-        return "remove the thousands separators or spaces (1686, not 1,686)"
+        return msg("why_separator")
     if any(c.isdigit() and not c.isascii() for c in text):
-        digits = {unicodedata.name(c, "?") for c in text if c.isdigit() and not c.isascii()}
-        return f"use the digits 0-9 ({sorted(digits)[0].lower()} is not accepted)"
-    return "not a number; give digits with an optional decimal point, e.g. 5.8"
+        char = min(c for c in text if c.isdigit() and not c.isascii())
+        return msg("why_other_digits", digit=unicodedata.name(char, "?").lower(), char=char)
+    return msg("why_not_a_number")
 
 
 def parse_milestone(text: str) -> float:
@@ -89,10 +86,7 @@ def parse_milestone(text: str) -> float:
         return 100.0
     if folded in _NOT_DONE_WORDS:
         return 0.0
-    refusal = DataError(
-        f"bad value {text[:40]!r}: a milestone takes done/完成, not done/未完成,"
-        " or a percent complete from 0 to 100"
-    )
+    refusal = DataError("bad_value", value=text[:40], reason=msg("why_milestone"))
     try:
         value = parse_number(text, "%")
     except DataError:
