@@ -92,8 +92,9 @@ def test_every_message_is_in_both_languages() -> None:
 ALLOWED_IN_CHINESE = re.compile(
     r"tltrack|README|TLTRACK_\w+|YYYY\.toml|--[a-z-]+|-o|FILE|YYYY(-MM-DD|-MM|-Qn|-Hn)?|UTF-(8|16)|GB18030|"
     r"JSON|TOML|CSV|xlsx|csv|json|md|html|done|not done|nan|infinity|true|false|"
-    r"records|metric|period|value|target|kind|level|meta\.year|base_year|change|due|at_risk|on_track|"
-    r"Repairing a records file|Target files|validate|repair|list|nobody"
+    r"records|metric|period|value|target|kind|level|note|by|unit|meta\.year|base_year|change|due|at_risk|on_track|"
+    r"Repairing a records file|Target files|validate|repair|list|nobody|"
+    r"\b[A-Z][A-Z_]+\b|\bzh\b|\ben\b|markdown|behind|missed|stale|init|status"
 )
 
 
@@ -148,3 +149,59 @@ def test_what_a_chinese_user_reads_is_chinese(cli, tmp_path) -> None:
         if isinstance(c, str)
     ]
     assert english_words(" ".join(cells)) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "status",
+        "record",
+        "import",
+        "check",
+        "report",
+        "history",
+        "list",
+        "show",
+        "validate",
+        "repair",
+        "init",
+    ],
+)
+def test_help_is_in_the_language_asked_for(command: str) -> None:
+    import subprocess
+    import sys
+
+    def helped(lang: str) -> str:
+        env = {k: v for k, v in __import__("os").environ.items() if k != "TLTRACK_LANG"}
+        result = subprocess.run(
+            [sys.executable, "-m", "tltrack", command, "--help", "--lang", lang],
+            capture_output=True,
+            text=True,
+            env={**env, "COLUMNS": "200"},
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return " ".join(result.stdout.split())  # as one line: help folds to the width
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    key = f"help_cmd_{command}"
+    chinese, english = helped("zh"), helped("en")
+    assert flat(ZH[key].split("\n")[0]) in chinese
+    assert flat(EN[key].split("\n")[0]) in english
+    ours = [flat(v) for k, v in EN.items() if k.startswith("help_") and k != "help_examples"]
+    assert [v for v in ours if v in chinese] == []
+    assert "示例:" in chinese
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "进度曲线"), ("en", "Fields of a target")])
+def test_init_comments_its_template_in_the_language_asked_for(
+    cli, tmp_path, lang: str, words: str
+) -> None:
+    folder = tmp_path / f"new-{lang}"
+    assert cli("init", str(folder), "--year", "2026", "--lang", lang).exit_code == 0
+    template = (folder / "2026.toml").read_text(encoding="utf-8")
+    assert words in template
+    assert cli("validate", "--data-dir", str(folder)).exit_code == 0

@@ -70,6 +70,65 @@ kind = "milestone"
 quote = "水库建成蓄水"
 """
 
+TEMPLATE_ZH = """\
+# {year} 年目标 — tltrack 的目标文件。tltrack 只读取此文件，从不改写它。
+# 每个 [[target]] 是工作报告中的一项目标。编辑后请用 'tltrack validate' 检查。
+#
+# 目标的字段:
+#   id         指标代码，命令行中使用，只用小写字母、数字和下划线，如 "gdp_growth"
+#   name       目标的中文名称，命令行中也可使用；不可重复
+#   category   类别，状态表和通报按它分组，如 "主要指标"
+#   kind       growth 增速(累计增速) | cumulative 累计(年初至今累计值)
+#              | level 水平(当前水平) | milestone 节点(完成与否)
+#   target     目标值，用报告原文的单位(节点目标不填)
+#   unit       单位: "%"、"亿元"、"万亩"、"个" 等
+#   direction  "at_least" 不低于(以上，默认) 或 "at_most" 不高于(上限)
+#   stretch    力争类目标填 true
+#   baseline   上年同口径数值；单位不同时另填 baseline_unit
+#   pace       进度曲线: "linear" 线性(默认)、"year_end" 年末(只看全年数)，
+#              或 12 个逐月累计比例，如 [0.02, 0.05, ..., 1.0]
+#   owner      牵头单位
+#   quote      报告原文
+#   due        节点目标的完成时限，如 {year}-06-30(默认: 年底)
+
+[meta]
+year = {year}
+title = "{year}年政府工作报告目标"
+
+[meta.thresholds]
+on_track = 0.95          # 完成率与时序进度之比不低于此值: 进度正常
+at_risk = 0.75           # 低于此值: 严重滞后；介于两者之间: 滞后
+growth_behind_pp = 1.0   # 增速低于目标不超过 1 个百分点: 滞后；更多: 严重滞后
+stale_after_days = 45    # 期间结束超过此天数的数据标为过期
+
+# 请用报告中的目标替换下面的示例。
+
+[[target]]
+id = "gdp_growth"
+name = "地区生产总值增长"
+category = "主要指标"
+kind = "growth"
+target = 6
+unit = "%"
+quote = "全市地区生产总值增长6%以上"
+
+[[target]]
+id = "key_projects_started"
+name = "开复工重点项目"
+category = "项目与投资"
+kind = "cumulative"
+target = 500
+unit = "个"
+quote = "全年开复工重点项目500个以上"
+
+[[target]]
+id = "reservoir_filled"
+name = "水库建成蓄水"
+category = "城乡建设"
+kind = "milestone"
+quote = "水库建成蓄水"
+"""
+
 GITIGNORE = "# tltrack's lock files: never commit them\n.*.lock\n"
 # Each figure is one line, so git's union merge joins two clones' figures into a valid file;
 # LF on every machine, so git on Windows (core.autocrlf) does not rewrite every line.
@@ -91,8 +150,8 @@ def shipped_catalog_dir() -> Path:
     raise NoInputError("shipped_missing")
 
 
-def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
-    """A new data folder: the shipped catalog, or a commented template for `year`."""
+def init(folder: Path, year: int, with_catalog: bool, lang: str = "en") -> InitResult:
+    """A new data folder: the shipped catalog, or a template for `year` commented in `lang`."""
     target_year = SHIPPED_YEAR if with_catalog else year
     target_file = folder / f"{target_year}.toml"
     if target_file.exists():
@@ -111,7 +170,8 @@ def init(folder: Path, year: int, with_catalog: bool) -> InitResult:
             write_atomic(folder / "source" / SOURCE_NAME, article.read_bytes())
             written.append(folder / "source" / SOURCE_NAME)
     else:
-        write_atomic(target_file, TEMPLATE.format(year=year).encode("utf-8"))
+        template = TEMPLATE_ZH if lang == "zh" else TEMPLATE
+        write_atomic(target_file, template.format(year=year).encode("utf-8"))
     written.insert(0, target_file)
     for name, content in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
         extra = folder / name

@@ -1,0 +1,156 @@
+"""The options and arguments the commands share, and the little steps every command takes:
+pick the language, the output, a date, the statuses."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tltrack.cli_errors import lang_of, say_problem
+from tltrack.errors import UsageError
+from tltrack.i18n import Lang, text
+from tltrack.statuses import STATUSES, Status
+
+# Help is written when the commands are defined, so its language is chosen once, at start.
+_HELP_LANG = lang_of(sys.argv[1:])
+
+
+def helptext(key: str) -> str:
+    return text(_HELP_LANG, key)
+
+
+class OutputFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="TLTRACK_DATA_DIR",
+        help=helptext("help_data_dir"),
+        show_default=False,
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", help=helptext("help_year"), show_default=False),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help=helptext("help_format"), case_sensitive=False)
+]
+
+
+class LangChoice(enum.StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[
+    LangChoice | None,
+    typer.Option(
+        "--lang",
+        help=helptext("help_lang"),
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help=helptext("help_as_of"),
+        show_default=False,
+    ),
+]
+
+
+def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of target ids and names from the data folder; never fails."""
+    try:
+        from tltrack import tracker
+
+        catalog = tracker.open_workspace(None, None).catalog
+    except Exception:
+        return []
+    by_id = [(t.id, t.name) for t in catalog.targets if t.id.startswith(incomplete)]
+    by_name = [(t.name, t.id) for t in catalog.targets if t.name.startswith(incomplete)]
+    return by_id + by_name
+
+
+MetricArgument = Annotated[
+    str,
+    typer.Argument(
+        help=helptext("help_metric"),
+        autocompletion=_complete_metric,
+    ),
+]
+
+
+def chosen_lang(choice: LangChoice | None) -> Lang:
+    from tltrack.i18n import detect_lang
+
+    return detect_lang() if choice is None else choice.value
+
+
+def output_for(choice: LangChoice | None) -> Any:
+    from tltrack.writers import Output
+
+    return Output.terminal(chosen_lang(choice))
+
+
+def compact_for(out: Any, fmt: OutputFormat) -> bool:
+    """A narrow terminal's table folds; Markdown, CSV and JSON never depend on the width."""
+    return bool(out.compact) and fmt == OutputFormat.table
+
+
+def write_view(view: Any, fmt: OutputFormat, out: Any) -> None:
+    from tltrack.writers import write
+
+    write(view, fmt.value, out)
+
+
+def print_problems(problems: Sequence[object], out: Any, file: str) -> None:
+    """Every problem of a refused import on its own line on stderr, then what came of it."""
+    lines = [say_problem(problem, out.lang) for problem in problems]  # type: ignore[arg-type]
+    verdict = text(out.lang, "import_failed", file=file, count=len(problems))
+    if len(lines) == 1:  # one bad row: one line
+        out.message(f"{lines[0]} ({verdict})")
+        return
+    for line in lines:
+        out.message(line)
+    out.message(verdict)
+
+
+def examples(*lines: str) -> str:
+    return helptext("help_examples") + "\n\n" + "\n\n".join(lines)
+
+
+def parse_as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError("not_a_date", text=text) from None
+
+
+def parse_statuses(values: list[str] | None) -> list[Status]:
+    chosen: list[Status] = []
+    for value in values or []:
+        for word in value.split(","):
+            word = word.strip()
+            match = next((s for s in STATUSES if s == word), None)
+            if match is None:
+                raise UsageError("not_a_status", word=word, statuses=", ".join(STATUSES))
+            chosen.append(match)
+    return chosen
