@@ -242,6 +242,9 @@ def main() -> None:
                 env,
                 folder,
             )
+            # Every table goes through one writer: list and show must keep pace with status.
+            row["list"] = measure([*TLTRACK, "list"], args.runs, env, folder)
+            row["show"] = measure([*TLTRACK, "show", "t00000"], args.runs, env, folder)
             # Each run records a new figure (another month of a year-end figure), so every
             # run appends to the full data set.
             record_times = []
@@ -313,7 +316,7 @@ def report(results: dict[str, object]) -> None:
     print("-" * len(header))
     for n, row in results["sizes"].items():  # type: ignore[attr-defined]
         hledger = row.get("hledger")
-        for name in ("status", "status_json", "record", "hledger"):
+        for name in ("status", "status_json", "list", "show", "record", "hledger"):
             m = row.get(name)
             if m is None:
                 continue

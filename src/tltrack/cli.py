@@ -283,7 +283,9 @@ def report(
         raise UsageError("xlsx_needs_file")
     workspace = tracker.open_workspace(data_dir, year)
     if output is not None:
-        tracker.check_output(workspace, output)
+        from tltrack.store import check_output
+
+        check_output(workspace.catalog.path, output)
     built = bulletin.build(workspace, parse_as_of(as_of))
     language = chosen_lang(lang)
     if chosen == "xlsx":
@@ -385,9 +387,9 @@ def validate(
     lang: LangOption = None,
 ) -> None:
     """Check every target file and records file; list all problems with file and line (exit 65)."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views, validation
 
-    result = tracker.validate(data_dir)
+    result = validation.validate(data_dir)
     out = output_for(lang)
     write_view(command_views.validation(result, out.lang), fmt, out)
     if result.problems:

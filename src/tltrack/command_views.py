@@ -14,8 +14,8 @@ from tltrack.tracker import (
     RecordOutcome,
     StatusReport,
     TargetDetail,
-    ValidationResult,
 )
+from tltrack.validation import ValidationResult
 from tltrack.views import (
     FOR_PEOPLE,
     STATUS_STYLE,

@@ -17,8 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+from tltrack.catalog import TARGET_FILE_RE, target_files
 from tltrack.domain import Record
-from tltrack.errors import Message, Problem, ValidationFailed, msg
+from tltrack.errors import CannotCreateError, Message, Problem, ValidationFailed, msg
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,27 @@ class TomlStore:
 def open_store(target_file: Path) -> RecordStore:
     """The store of a target file's figures: today the TOML records file beside it."""
     return TomlStore(target_file.with_name(f"{target_file.stem}.records.toml"))
+
+
+def check_output(target_file: Path, output: Path) -> None:
+    """A document written with -o must never replace a data file of the folder: a target
+    file, a records file or a lock, by its name or as another path to the same file."""
+    folder = target_file.parent
+    data_files = [
+        p for target in target_files(folder) for p in (target, *open_store(target).paths())
+    ]
+    name = output.name
+    in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
+    named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
+        (".records.toml", ".records.toml.lock")
+    )
+    same = any(_same_file(output, p) for p in data_files)
+    if same or (in_folder and named_like_data):
+        raise CannotCreateError("not_a_document", path=output, folder=folder)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False

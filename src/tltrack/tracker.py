@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,21 +13,15 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from tltrack.assess import Assessment, assess, counting, figures_by_period
 from tltrack.catalog import (
-    TARGET_FILE_RE,
     Catalog,
-    check_catalog,
     load_catalog,
-    target_files,
     year_file,
 )
 from tltrack.domain import Record, Target
 from tltrack.errors import (
-    CannotCreateError,
     DataError,
-    Joined,
     Message,
     NoInputError,
-    Problem,
     TltrackError,
     UsageError,
     ValidationFailed,
@@ -78,30 +72,6 @@ def open_workspace(data_dir: Path | None, year: int | None) -> Workspace:
     folder = find_data_dir(data_dir)
     catalog = load_catalog(year_file(folder, year))
     return Workspace(catalog, open_store(catalog.path))
-
-
-def check_output(workspace: Workspace, output: Path) -> None:
-    """A document written with -o must never replace a data file of the folder: a target
-    file, a records file or a lock, by its name or as another path to the same file."""
-    folder = workspace.catalog.path.parent
-    data_files = [
-        p for target in target_files(folder) for p in (target, *open_store(target).paths())
-    ]
-    name = output.name
-    in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
-    named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
-        (".records.toml", ".records.toml.lock")
-    )
-    same = any(_same_file(output, p) for p in data_files)
-    if same or (in_folder and named_like_data):
-        raise CannotCreateError("not_a_document", path=output, folder=folder)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return False
 
 
 def records_by_metric(records: Iterable[Record]) -> dict[str, list[Record]]:
@@ -494,76 +464,6 @@ def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> Che
     return CheckResult(report, chosen, lagging, stale, failed)
 
 
-@dataclass(frozen=True)
-class ValidationResult:
-    files: list[tuple[str, int]]  # each valid file (or store) and how many entries it holds
-    problems: list[Problem]
-    notes: list[Message] = field(default_factory=list)  # worth knowing, not wrong
-
-
-def validate(data_dir: Path | None) -> ValidationResult:
-    """Check every target file and records file in the data folder; collect all problems."""
-    folder = find_data_dir(data_dir)
-    files = target_files(folder)
-    if not files:
-        raise NoInputError("no_target_file", folder=folder)
-    checked: list[tuple[str, int]] = []
-    problems: list[Problem] = []
-    notes: list[Message] = []
-    for path in files:
-        catalog, found = check_catalog(path)
-        problems += found
-        if catalog is None:
-            continue
-        checked.append((path.name, len(catalog.targets)))
-        store = open_store(path)
-        read = store.check()
-        problems += read.problems
-        records = read.records
-        if records is None or not read.exists:
-            continue
-        problems += _record_problems(store.name, read.line_of, catalog, records)
-        checked.append((store.name, len(records)))
-        notes += read.notes
-        notes += _merge_notes(store.name, records, catalog.year)
-    return ValidationResult(checked, problems, notes)
-
-
-def _figure(record: Record) -> Message:
-    return msg(
-        "figure_by", value=record.value, by=record.by or "?", at=f"{record.at:%Y-%m-%d %H:%M}"
-    )
-
-
-def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[Message]:
-    """Different figures of one revision for one period: two clones recorded it, and a git
-    merge joined them. The later line counts; say so."""
-    notes = []
-    for metric, items in records_by_metric(records).items():
-        for period, figures in figures_by_period(items, year).items():
-            chosen = counting(figures)
-            current = chosen.record
-            others = [
-                f.record
-                for f in figures
-                if f is not chosen
-                and f.revision == chosen.revision
-                and f.record.value != current.value
-            ]
-            if others:
-                notes.append(
-                    msg(
-                        "merged_note",
-                        file=store,
-                        metric=metric,
-                        period=period.label,
-                        values=Joined([_figure(r) for r in others]),
-                        value=_figure(current),
-                    )
-                )
-    return notes
-
-
 class RepairResult(NamedTuple):
     store: str
     backup: Path | None  # the hand-edited original, kept; None when nothing needed repair
@@ -575,31 +475,3 @@ def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
     holds and a copy of the edited original beside it."""
     outcome = workspace.store.repair(_now(now))
     return RepairResult(workspace.store.name, outcome.backup, outcome.figures)
-
-
-def _record_problems(
-    store: str, line_of: Callable[[int], int | None], catalog: Catalog, records: Sequence[Record]
-) -> list[Problem]:
-    problems = []
-    for index, rec in enumerate(records):
-        where = f"{rec.metric} {rec.period}"
-        target = catalog.by_id.get(rec.metric)
-        if target is None:
-            problems.append(
-                Problem(
-                    store,
-                    msg("no_such_target", metric=rec.metric, file=catalog.path.name),
-                    line_of(index),
-                    where,
-                    "metric",
-                )
-            )
-            continue
-        try:
-            parse_period(rec.period, catalog.year)
-            if target.kind == "milestone" and not 0 <= rec.value <= 100:
-                raise DataError("milestone_percent")
-        except DataError as exc:
-            field_name = "period" if "period" in exc.msg.id else "value"
-            problems.append(Problem(store, exc.msg, line_of(index), where, field_name))
-    return problems

@@ -1,0 +1,113 @@
+"""`tltrack validate`: every problem of every target file and records file, with its line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tltrack.assess import counting, figures_by_period
+from tltrack.catalog import Catalog, check_catalog, target_files
+from tltrack.domain import Record
+from tltrack.errors import DataError, Joined, Message, NoInputError, Problem, msg
+from tltrack.periods import parse_period
+from tltrack.store import open_store
+from tltrack.tracker import find_data_dir, records_by_metric
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    files: list[tuple[str, int]]  # each valid file (or store) and how many entries it holds
+    problems: list[Problem]
+    notes: list[Message] = field(default_factory=list)  # worth knowing, not wrong
+
+
+def validate(data_dir: Path | None) -> ValidationResult:
+    """Check every target file and records file in the data folder; collect all problems."""
+    folder = find_data_dir(data_dir)
+    files = target_files(folder)
+    if not files:
+        raise NoInputError("no_target_file", folder=folder)
+    checked: list[tuple[str, int]] = []
+    problems: list[Problem] = []
+    notes: list[Message] = []
+    for path in files:
+        catalog, found = check_catalog(path)
+        problems += found
+        if catalog is None:
+            continue
+        checked.append((path.name, len(catalog.targets)))
+        store = open_store(path)
+        read = store.check()
+        problems += read.problems
+        records = read.records
+        if records is None or not read.exists:
+            continue
+        problems += _record_problems(store.name, read.line_of, catalog, records)
+        checked.append((store.name, len(records)))
+        notes += read.notes
+        notes += _merge_notes(store.name, records, catalog.year)
+    return ValidationResult(checked, problems, notes)
+
+
+def _figure(record: Record) -> Message:
+    return msg(
+        "figure_by", value=record.value, by=record.by or "?", at=f"{record.at:%Y-%m-%d %H:%M}"
+    )
+
+
+def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[Message]:
+    """Different figures of one revision for one period: two clones recorded it, and a git
+    merge joined them. The later line counts; say so."""
+    notes = []
+    for metric, items in records_by_metric(records).items():
+        for period, figures in figures_by_period(items, year).items():
+            chosen = counting(figures)
+            current = chosen.record
+            others = [
+                f.record
+                for f in figures
+                if f is not chosen
+                and f.revision == chosen.revision
+                and f.record.value != current.value
+            ]
+            if others:
+                notes.append(
+                    msg(
+                        "merged_note",
+                        file=store,
+                        metric=metric,
+                        period=period.label,
+                        values=Joined([_figure(r) for r in others]),
+                        value=_figure(current),
+                    )
+                )
+    return notes
+
+
+def _record_problems(
+    store: str, line_of: Callable[[int], int | None], catalog: Catalog, records: Sequence[Record]
+) -> list[Problem]:
+    problems = []
+    for index, rec in enumerate(records):
+        where = f"{rec.metric} {rec.period}"
+        target = catalog.by_id.get(rec.metric)
+        if target is None:
+            problems.append(
+                Problem(
+                    store,
+                    msg("no_such_target", metric=rec.metric, file=catalog.path.name),
+                    line_of(index),
+                    where,
+                    "metric",
+                )
+            )
+            continue
+        try:
+            parse_period(rec.period, catalog.year)
+            if target.kind == "milestone" and not 0 <= rec.value <= 100:
+                raise DataError("milestone_percent")
+        except DataError as exc:
+            field_name = "period" if "period" in exc.msg.id else "value"
+            problems.append(Problem(store, exc.msg, line_of(index), where, field_name))
+    return problems
