@@ -387,9 +387,13 @@ def validate(
     lang: LangOption = None,
 ) -> None:
     """Check every target file and records file; list all problems with file and line (exit 65)."""
+    import dataclasses
+
     from tltrack import command_views, validation
+    from tltrack.cli_errors import with_hints
 
     result = validation.validate(data_dir)
+    result = dataclasses.replace(result, notes=[with_hints(note) for note in result.notes])
     out = output_for(lang)
     write_view(command_views.validation(result, out.lang), fmt, out)
     if result.problems:

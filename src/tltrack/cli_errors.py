@@ -96,14 +96,22 @@ def _fail(argv: Sequence[str], said: Callable[[Lang], str], code: int) -> int:
 
 
 # The hints the command line adds to a core message: the options to use.
-_HINTS = {"already_has": "hint_correct", "no_complete_month": "hint_period"}
+_HINTS = {
+    "already_has": "hint_correct",
+    "no_complete_month": "hint_period",
+    "see_list": "hint_list",
+    "no_targets_folder": "hint_data_dir",
+    "edited_by_hand": "hint_repair",
+    "hand_edited_note": "hint_repair_note",
+}
 
 
-def _with_hints(message: Message) -> Message:
+def with_hints(message: Message) -> Message:
+    """A core message with the command line's hints: the options and commands to use."""
     if message.id in _HINTS:
         return Message(_HINTS[message.id], {"message": message})
     params = {
-        key: _with_hints(value) if isinstance(value, Message) else value
+        key: with_hints(value) if isinstance(value, Message) else value
         for key, value in message.params.items()
     }
     return Message(message.id, params)
@@ -117,12 +125,12 @@ def say_error(exc: TltrackError, lang: Lang) -> str:
         said = say_problem(exc.problems[0], lang)
         more = len(exc.problems) - 1
         return text(lang, "and_more", message=said, count=more) if more else said
-    return _with_hints(exc.msg).say(lang)
+    return with_hints(exc.msg).say(lang)
 
 
 def say_problem(problem: Message | Problem, lang: Lang) -> str:
     if isinstance(problem, Message):
-        return _with_hints(problem).say(lang)
+        return with_hints(problem).say(lang)
     return problem.say(lang)
 
 
