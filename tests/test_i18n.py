@@ -205,3 +205,37 @@ def test_init_comments_its_template_in_the_language_asked_for(
     template = (folder / "2026.toml").read_text(encoding="utf-8")
     assert words in template
     assert cli("validate", "--data-dir", str(folder)).exit_code == 0
+
+
+def test_a_chinese_help_page_holds_only_names_in_latin_letters() -> None:
+    """click's own words (用法, 选项, 显示此帮助并退出) are Chinese too; what stays in Latin
+    letters is what a user types: commands, formats, options, file names, variables."""
+    import os
+    import subprocess
+    import sys
+
+    from test_bad_inputs import english_words
+
+    pages = []
+    for command in ("", "status", "record", "import", "check", "report", "init"):
+        args = [command, "--help", "--lang", "zh"] if command else ["--help"]
+        env = {**os.environ, "TLTRACK_LANG": "zh", "COLUMNS": "100"}
+        run = subprocess.run(
+            [sys.executable, "-m", "tltrack", *args], env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        pages.append(run.stdout)
+    typed = {
+        *("status", "record", "import", "check", "report", "history", "list", "show"),
+        *("validate", "repair", "init", "table", "json", "csv", "markdown", "html", "zh", "en"),
+        *("bulletin", "file", "folder", "targets", "shell", "CI", "LC", "ALL", "LANG", "MM"),
+    }
+    page = regex_metavars("\n".join(pages))
+    assert set(english_words(page)) <= typed, set(english_words(page)) - typed
+    assert "Usage" not in page and "Show this message" not in page
+
+
+def regex_metavars(page: str) -> str:
+    import re as regex
+
+    return regex.sub(r"<\w+>|\{\w+\}", "", page)

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from tltrack import __version__
-from tltrack.cli_errors import TltrackGroup
+from tltrack.cli_errors import TltrackCommand, TltrackGroup
 from tltrack.cli_options import (
     AsOfOption,
     DataDirOption,
@@ -74,6 +74,7 @@ def _root(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_status"),
     epilog=examples(
         "tltrack status",
@@ -106,6 +107,7 @@ def status(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_record"),
     # A negative figure (-2.1) is a value, not an option.
     context_settings={"ignore_unknown_options": True},
@@ -153,6 +155,7 @@ def record(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_import"),
     name="import",
     epilog=examples(
@@ -196,6 +199,7 @@ def import_file(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_check"),
     epilog=examples(
         "tltrack check",
@@ -240,6 +244,7 @@ _REPORT_SUFFIXES = {".md": "markdown", ".html": "html", ".htm": "html", ".xlsx":
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_report"),
     epilog=examples(
         "tltrack report --format html -o bulletin.html",
@@ -304,6 +309,7 @@ def report(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_history"),
     epilog=examples(
         "tltrack history key_projects_started",
@@ -327,6 +333,7 @@ def history(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_list"),
     name="list",
     epilog=examples(
@@ -351,6 +358,7 @@ def list_targets(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_show"),
     epilog=examples(
         "tltrack show grain_output",
@@ -375,6 +383,7 @@ def show(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_validate"),
     epilog=examples(
         "tltrack validate",
@@ -401,6 +410,7 @@ def validate(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_repair"),
     epilog=examples(
         "tltrack repair",
@@ -431,6 +441,7 @@ def repair(
 
 
 @app.command(
+    cls=TltrackCommand,
     help=helptext("help_cmd_init"),
     epilog=examples(
         "tltrack init",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from tltrack.errors import ExitCode, Message, Problem, TltrackError
 from tltrack.i18n import Lang, text
@@ -32,8 +32,52 @@ class _PipeClosed(Exception):
     click does not turn it into exit 1."""
 
 
+# click's own words on a help page, in Chinese; the rest of a help page comes from the
+# catalogs. (A help page is made once per run, so a plain replacement is enough.)
+_HELP_WORDS_ZH = (
+    ("Usage:", "用法:"),
+    ("[OPTIONS]", "[选项]"),
+    ("COMMAND [ARGS]...", "命令 [参数]..."),
+    ("Options:", "选项:"),
+    ("Arguments:", "参数:"),
+    ("Commands:", "命令:"),
+    ("Show this message and exit.", "显示此帮助并退出。"),
+    ("Install completion for the current shell.", "为当前 shell 安装命令补全。"),
+    (
+        "Show completion for the current shell, to copy it or customize the installation.",
+        "显示当前 shell 的命令补全脚本，以便复制或自定义安装。",
+    ),
+    ("[default: ", "[默认: "),
+    ("[env var: ", "[环境变量: "),
+    ("[required]", "[必填]"),
+)
+
+
+def help_in(lang: Lang, page: str) -> str:
+    """A help page with click's own words in `lang` too."""
+    if lang != "zh":
+        return page
+    import re
+
+    for english, chinese in _HELP_WORDS_ZH:
+        # The words may be folded onto two lines of the page.
+        pattern = r"\s+".join(map(re.escape, english.split(" ")))
+        page = re.sub(pattern, chinese.replace("\\", "\\\\"), page)
+    return page
+
+
+class TltrackCommand(TyperCommand):
+    """A command whose help page is in the interface language throughout."""
+
+    def get_help(self, ctx: Any) -> str:
+        return help_in(lang_of(sys.argv[1:]), super().get_help(ctx))
+
+
 class TltrackGroup(TyperGroup):
     """Turns every error into one clear line on stderr and a documented exit code."""
+
+    def get_help(self, ctx: Any) -> str:
+        return help_in(lang_of(sys.argv[1:]), super().get_help(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         try:
