@@ -22,7 +22,7 @@ from tltrack.formatting import (
     target_text,
     value_text,
 )
-from tltrack.i18n import STATUS_LABELS, Lang, status_label, text
+from tltrack.i18n import Lang, status_label, text
 from tltrack.periods import Period, expected_share
 from tltrack.safetext import markdown_text, printable, spreadsheet_cell
 from tltrack.statuses import STATUSES
@@ -179,7 +179,7 @@ def html_document(b: Bulletin, lang: Lang) -> str:
         colour = STATUS_COLOURS[status]
         parts.append(
             f'<span class="chip" data-status="{status}" style="background:{colour}">'
-            f"{e(STATUS_LABELS[lang][status])}<b>{r.summary[status]}</b></span>"
+            f"{e(status_label(lang, status))}<b>{r.summary[status]}</b></span>"
         )
     parts.append("</div>")
     parts.append(f"<h3>{e(text(lang, 'most_behind'))}</h3>")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from tltrack.domain import Target
 from tltrack.formatting import number, row_cells, target_text, value_text, with_unit
-from tltrack.i18n import KIND_LABELS, Lang, text
+from tltrack.i18n import Lang, text
 from tltrack.tracker import (
     CheckResult,
     ImportResult,
@@ -267,7 +267,7 @@ def targets(items: Sequence[Target], lang: Lang, compact: bool = False) -> View:
                 "id": Cell(t.id, t.id),
                 "name": Cell(t.name, t.name),
                 "category": Cell(t.category, t.category),
-                "kind": Cell(t.kind, KIND_LABELS[lang][t.kind]),
+                "kind": Cell(t.kind, text(lang, f"kind_{t.kind}")),
                 "target": Cell(t.target, target_text(lang, t)),
                 "unit": Cell(t.unit, t.unit),
                 "direction": Cell(t.direction, text(lang, t.direction)),
@@ -290,7 +290,7 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
     pace = text(lang, t.pace) if isinstance(t.pace, str) else text(lang, "monthly_shares")
     fields = [
         (text(lang, "category"), t.category),
-        (text(lang, "kind"), KIND_LABELS[lang][t.kind]),
+        (text(lang, "kind"), text(lang, f"kind_{t.kind}")),
         (text(lang, "target"), target_text(lang, t)),
         (text(lang, "direction"), text(lang, t.direction)),
         (text(lang, "stretch"), text(lang, "yes" if t.stretch else "no")),

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-Lang = Literal["zh", "en"]
+from tltrack.messages import Lang
 
 
 class ExitCode:

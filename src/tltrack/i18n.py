@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
 
-Lang = Literal["zh", "en"]
+from tltrack.messages import Lang as Lang
+from tltrack.messages import say
+
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
@@ -27,44 +28,12 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> Lang:
     return "en"
 
 
-STATUS_LABELS: dict[Lang, dict[str, str]] = {
-    "zh": {
-        "achieved": "已完成",
-        "on_track": "进度正常",
-        "behind": "滞后",
-        "at_risk": "严重滞后",
-        "missed": "未完成",
-        "no_data": "未填报",
-    },
-    "en": {
-        "achieved": "achieved",
-        "on_track": "on track",
-        "behind": "behind",
-        "at_risk": "at risk",
-        "missed": "missed",
-        "no_data": "no data",
-    },
-}
-
-KIND_LABELS: dict[Lang, dict[str, str]] = {
-    "zh": {"growth": "增速", "cumulative": "累计", "level": "水平", "milestone": "节点"},
-    "en": {
-        "growth": "growth",
-        "cumulative": "cumulative",
-        "level": "level",
-        "milestone": "milestone",
-    },
-}
-
-
 def text(lang: Lang, key: str, **values: object) -> str:
     """A message of the catalogs (messages.py) in `lang`."""
-    from tltrack.messages import say
-
     return say(lang, key, **values)
 
 
 def status_label(lang: Lang, status: str) -> str:
     """The status as people read it: in Chinese the Chinese word alone, as an official writes
     it. Scripts read the English word from JSON, which never changes with the language."""
-    return STATUS_LABELS[lang][status]
+    return text(lang, f"status_{status}")

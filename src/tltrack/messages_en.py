@@ -306,4 +306,10 @@ EN: dict[str, str] = {
     "hint_data_dir": "{message}; give one with --data-dir or $TLTRACK_DATA_DIR",
     "hint_repair": "{message}; run 'tltrack validate', then 'tltrack repair' (see README, 'Repairing a records file')",
     "hint_repair_note": "{message}: run 'tltrack repair'",
+    "status_achieved": "achieved",
+    "status_on_track": "on track",
+    "status_behind": "behind",
+    "status_at_risk": "at risk",
+    "status_missed": "missed",
+    "status_no_data": "no data",
 }

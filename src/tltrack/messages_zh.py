@@ -306,4 +306,10 @@ ZH: dict[str, str] = {
     "hint_data_dir": "{message}；请用 --data-dir 或 $TLTRACK_DATA_DIR 指定",
     "hint_repair": "{message}；请先运行 'tltrack validate'，再运行 'tltrack repair'(参阅 README 的 'Repairing a records file')",
     "hint_repair_note": "{message}: 请运行 'tltrack repair'",
+    "status_achieved": "已完成",
+    "status_on_track": "进度正常",
+    "status_behind": "滞后",
+    "status_at_risk": "严重滞后",
+    "status_missed": "未完成",
+    "status_no_data": "未填报",
 }
