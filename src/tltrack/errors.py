@@ -5,11 +5,13 @@ The CLI turns any TltrackError into one line on stderr and its exit code, in one
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
+from tltrack.messages import Joined as Joined
 from tltrack.messages import Lang
+from tltrack.messages import Message as Message
+from tltrack.messages import msg as msg
 
 
 class ExitCode:
@@ -23,36 +25,6 @@ class ExitCode:
     IOERR = 74
     TEMPFAIL = 75
     NOPERM = 77
-
-
-class Message(NamedTuple):
-    """Something to say to a person: an id in the catalogs of messages.py and its parameters.
-    It becomes words only when printed, in the language asked for."""
-
-    id: str
-    params: Mapping[str, object]
-
-    def say(self, lang: Lang = "en") -> str:
-        from tltrack.messages import render
-
-        return render(lang, self)
-
-    def __str__(self) -> str:
-        return self.say("en")
-
-
-def msg(msg_id: str, **params: object) -> Message:
-    return Message(msg_id, params)
-
-
-class Joined(NamedTuple):
-    """Several messages said one after the other, as one parameter of another."""
-
-    items: Sequence[Message]
-    separator: str = ", "
-
-    def say(self, lang: Lang = "en") -> str:
-        return self.separator.join(item.say(lang) for item in self.items)
 
 
 class Invalid(ValueError):
