@@ -55,7 +55,7 @@ def test_check_lists_the_worst_first_with_a_summary(month) -> None:
     assert "Stale (older than 45 days): 商品房销售面积 (2025-04)" in result.stdout
     zh = month("check", *AS_OF).stdout.splitlines()
     assert zh[-1] == (
-        "检查未通过: 滞后 3 项（滞后 1，严重滞后 2，未完成 0），数据过期 1 项; --fail-on behind"
+        "检查未通过: 未达进度 3 项（滞后 1，严重滞后 2，未完成 0），数据过期 1 项；--fail-on behind"
     )
     assert "数据过期(超过 45 天): 商品房销售面积 (2025-04)" in zh
 

@@ -258,7 +258,9 @@ def test_a_different_figure_needs_correct_and_keeps_the_old_one(cli, data_dir: P
         (5.9, "李四", True, True),
     ]
     table = cli("show", "gdp_growth").stdout
-    assert "已被更正" in table and "统计局修订" in table and "张三" in table
+    rows = [line for line in table.splitlines() if line.lstrip().startswith("2025-H1")]
+    assert "张三" in rows[0] and rows[0].rstrip().endswith("否")  # superseded: no longer counts
+    assert "统计局修订" in rows[1] and rows[1].rstrip().endswith("更正   是")
 
 
 def test_the_default_period_of_a_finished_year_is_the_full_year(cli, data_dir: Path) -> None:
@@ -413,3 +415,12 @@ def test_a_conflict_in_chinese(cli) -> None:
     assert result.exit_code == 65
     assert result.stderr.startswith("tltrack: error: gdp_growth 在 2025-H1 已有数据 5.8(")
     assert result.stderr.endswith("由 tester 填报)；如需更正，请加 --correct 重新运行\n")
+
+
+def test_status_filters_by_the_word_people_read(cli) -> None:
+    cli("record", "desertification_control", "150", "--period", "2025-06")
+    by_word = cli("status", "--status", "滞后", "--format", "json", *AS_OF_JULY).stdout
+    by_code = cli("status", "--status", "behind", "--format", "json", *AS_OF_JULY).stdout
+    assert by_word == by_code
+    assert [t["id"] for t in json.loads(by_word)["targets"]] == ["desertification_control"]
+    assert cli("status", "--status", "严重滞后，滞后", *AS_OF_JULY).exit_code == 0

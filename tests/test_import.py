@@ -313,3 +313,25 @@ def test_messages_in_chinese(cli, tmp_path: Path) -> None:
         "b.csv: 第 1 行(文件第 2 行): 数值 'x' 无效: 不是数字；请填写数字(可带小数点)，如 5.8"
         " (b.csv 未导入任何数据: 1 个问题)\n"
     )
+
+
+def test_a_refused_import_lists_bad_rows_and_changed_figures_together(cli, tmp_path) -> None:
+    assert cli("record", "key_projects_started", "262", "--period", "2025-06").exit_code == 0
+    file = tmp_path / "mixed.csv"
+    file.write_text(
+        "metric,period,value\n"
+        "gdp_growth,2025-13,5.8\n"
+        "key_projects_started,2025-06,263\n"
+        "housing_sales,2025-04,二十\n"
+    )
+    result = cli("import", str(file), "--lang", "en")
+    assert result.exit_code == 65
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[1] for line in lines[:3]] == [
+        "row 1 (line 2)",
+        "row 2 (line 3)",
+        "row 3 (line 4)",
+    ]
+    assert "key_projects_started already has 262 for 2025-06" in lines[1]
+    assert lines[1].endswith("; to replace it, run again with --correct")
+    assert lines[3] == "nothing was imported from mixed.csv: 3 problem(s)"

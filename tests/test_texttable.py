@@ -54,3 +54,19 @@ def test_a_narrow_table_folds_the_text_column() -> None:
     assert all(cell_len(line) <= 30 for line in out)
     assert "".join(line.split()[0] for line in out[2:] if line.strip()).startswith("巩固拓展")
     assert fold("通辽市", 4) == ["通辽", "市"]
+
+
+def test_a_fold_never_cuts_a_number_or_a_latin_word() -> None:
+    assert fold("万元工业增加值用水量较2020年下降", 5) == [
+        "万元",
+        "工业",
+        "增加",
+        "值用",
+        "水量",
+        "较",
+        "2020",
+        "年下",
+        "降",
+    ]
+    assert fold("新建5G基站", 4) == ["新建", "5G基", "站"]
+    assert fold("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # wider than the line: cut

@@ -14,7 +14,7 @@ import typer
 
 from tltrack.cli_errors import lang_of, say_problem
 from tltrack.errors import UsageError
-from tltrack.i18n import Lang, text
+from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
 
 # Help is written when the commands are defined, so its language is chosen once, at start.
@@ -147,9 +147,13 @@ def parse_as_of(text: str | None) -> date:
 def parse_statuses(values: list[str] | None) -> list[Status]:
     chosen: list[Status] = []
     for value in values or []:
-        for word in value.split(","):
+        for word in value.replace("，", ",").split(","):
             word = word.strip()
-            match = next((s for s in STATUSES if s == word), None)
+            # The status word, or its label in either language: 滞后 as well as behind.
+            match = next(
+                (s for s in STATUSES if word in (s, status_label("zh", s), status_label("en", s))),
+                None,
+            )
             if match is None:
                 raise UsageError("not_a_status", word=word, statuses=", ".join(STATUSES))
             chosen.append(match)

@@ -322,7 +322,7 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
                 "by": Cell(r.by, r.by, style),
                 "at": Cell(r.at.isoformat(), r.at.isoformat(), style),
                 "correction": Cell(r.correction, text(lang, "correction") if r.correction else ""),
-                "current": Cell(h.current, "" if h.current else text(lang, "superseded"), style),
+                "current": Cell(h.current, text(lang, "yes" if h.current else "no"), style),
             }
         )
     history = [{**record_json(h.record), "current": h.current} for h in d.history]

@@ -119,7 +119,7 @@ def _columns(path: Path, header: Sequence[Any]) -> dict[int, str]:
 
 
 def _accepted() -> str:
-    return "; ".join(" / ".join(aliases[:1] + aliases[2:3]) for aliases in COLUMN_NAMES.values())
+    return "; ".join(" / ".join(aliases) for aliases in COLUMN_NAMES.values())
 
 
 def _text(cell: Any) -> str:

@@ -9,6 +9,7 @@ Chinese characters as two columns with rich.cells.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -92,17 +93,31 @@ def fold_words(text: str, width: int) -> list[str]:
     return lines
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9.%+\-_/]+|.", re.S)
+
+
 def fold(text: str, width: int) -> list[str]:
-    """Break `text` into lines of at most `width` terminal columns."""
+    """Break `text` into lines of at most `width` terminal columns, between characters but
+    never inside a run of Latin letters and digits (2020, 5G, 13.5%): a number stays whole,
+    unless it alone is wider than the line."""
     lines: list[str] = []
     for part in text.split("\n"):
         current, used = "", 0
-        for char in part:
-            size = cell_len(char)
+        for token in _TOKEN.findall(part):
+            size = width_of(token)
             if used + size > width and current:
                 lines.append(current)
                 current, used = "", 0
-            current += char
+            if size > width:  # a token wider than the line: cut it, as nothing else can be
+                for char in token:
+                    char_size = cell_len(char)
+                    if used + char_size > width and current:
+                        lines.append(current)
+                        current, used = "", 0
+                    current += char
+                    used += char_size
+                continue
+            current += token
             used += size
         lines.append(current)
     return lines

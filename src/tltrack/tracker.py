@@ -185,7 +185,7 @@ def _plan(
     new: Sequence[tuple[Record, Message | None]],
     year: int,
     correct: bool,
-) -> tuple[list[Change], list[Message]]:
+) -> tuple[list[Change], list[tuple[int, Message]]]:
     """Decide each new figure against the file: a repeat is a no-op, another value for a
     period already recorded is a correction and needs `correct`; refusals come back as
     messages."""
@@ -194,8 +194,9 @@ def _plan(
         for metric, items in records_by_metric(existing).items()
         for period, figures in figures_by_period(items, year).items()
     }
-    changes, refusals = [], []
-    for record, source in new:
+    changes: list[Change] = []
+    refusals: list[tuple[int, Message]] = []  # the position in `new`, and why
+    for position, (record, source) in enumerate(new):
         held = current.get((record.metric, parse_period(record.period, year)))
         previous = held.record if held is not None else None
         if previous is not None and previous.value == record.value:
@@ -209,9 +210,7 @@ def _plan(
                 date=f"{previous.at:%Y-%m-%d}",
                 by=previous.by or msg("unknown_person"),
             )
-            refusals.append(
-                refusal if source is None else msg("row_refusal", row=source, problem=refusal)
-            )
+            refusals.append((position, refusal))
         else:
             # A correction names its place: one revision above the figure it supersedes.
             revision = held.revision + 1 if held is not None else 0
@@ -265,7 +264,7 @@ def record(
     with workspace.store.change(metrics={target.id}) as change:
         changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
         if refusals:
-            raise DataError(refusals[0])
+            raise DataError(refusals[0][1])
         if _written(changes):
             change.append(_written(changes))
         mine = change.of({target.id})
@@ -311,13 +310,15 @@ def import_figures(
     moment = _now(now)
     default_by = default_recorder() if by is None else by
     new: list[tuple[Record, Message | None]] = []
-    problems: list[Message] = []
+    numbers: list[int] = []  # the row number of each figure in `new`
+    problems: list[tuple[int, Message]] = []
     first_row: dict[tuple[str, Period], tuple[importer.SourceRow, float]] = {}
     for row in rows:
         try:
             record = _row_record(workspace, row, default_by, moment)
         except TltrackError as exc:
-            problems.append(msg("row_problem", file=path.name, row=row.label, problem=exc.msg))
+            problem = msg("row_problem", file=path.name, row=row.label, problem=exc.msg)
+            problems.append((row.number, problem))
             continue
         key = (record.metric, parse_period(record.period, workspace.year))
         if key in first_row:
@@ -331,22 +332,30 @@ def import_figures(
                     other=value,
                     row=earlier.label,
                 )
-                problems.append(msg("row_problem", file=path.name, row=row.label, problem=conflict))
+                problem = msg("row_problem", file=path.name, row=row.label, problem=conflict)
+                problems.append((row.number, problem))
             continue  # the same figure twice in one file counts once
         first_row[key] = (row, record.value)
         new.append((record, row.label))
-    if problems:
-        raise ValidationFailed(problems)
+        numbers.append(row.number)
     metrics = {record.metric for record, _ in new}
-    with workspace.store.change(metrics=metrics, dry_run=dry_run) as change:
+    # A bad row and a changed figure are both listed, in row order: nothing is written, and the
+    # next try should not meet a problem this one already knew of. Only a clean file locks.
+    with workspace.store.change(metrics=metrics, dry_run=dry_run or bool(problems)) as change:
         changes, refusals = _plan(change.of(metrics), new, workspace.year, correct)
-        if refusals:
-            raise ValidationFailed(
-                [msg("file_problem", file=path.name, problem=r) for r in refusals]
-            )
+        for position, refusal in refusals:
+            label = new[position][1]
+            problem = msg("row_problem", file=path.name, row=label, problem=refusal)
+            problems.append((numbers[position], problem))
+        if problems:
+            raise ValidationFailed([problem for _, problem in sorted(problems, key=_first)])
         if _written(changes) and not dry_run:
             change.append(_written(changes))
     return ImportResult(path, changes, dry_run)
+
+
+def _first(pair: tuple[int, Message]) -> int:
+    return pair[0]
 
 
 def _row_record(workspace: Workspace, row: importer.SourceRow, by: str, moment: datetime) -> Record:
