@@ -11,6 +11,33 @@ from tltrack.fileio import os_error, write_atomic
 SHIPPED_YEAR = 2025
 SOURCE_NAME = "tongliao-2025-work-report.txt"
 
+EXAMPLES = """\
+[[target]]
+id = "gdp_growth"
+name = "地区生产总值增长"
+category = "主要指标"
+kind = "growth"
+target = 6
+unit = "%"
+quote = "全市地区生产总值增长6%以上"
+
+[[target]]
+id = "key_projects_started"
+name = "开复工重点项目"
+category = "项目与投资"
+kind = "cumulative"
+target = 500
+unit = "个"
+quote = "全年开复工重点项目500个以上"
+
+[[target]]
+id = "reservoir_filled"
+name = "水库建成蓄水"
+category = "城乡建设"
+kind = "milestone"
+quote = "水库建成蓄水"
+"""
+
 TEMPLATE = """\
 # {year} 年目标 — a target file for tltrack. tltrack reads this file and never writes it.
 # Each [[target]] is one target of the work report. Check the file with 'tltrack validate'.
@@ -44,31 +71,9 @@ stale_after_days = 45    # a figure whose period ended longer ago is flagged sta
 
 # Replace these examples with the report's targets.
 
-[[target]]
-id = "gdp_growth"
-name = "地区生产总值增长"
-category = "主要指标"
-kind = "growth"
-target = 6
-unit = "%"
-quote = "全市地区生产总值增长6%以上"
-
-[[target]]
-id = "key_projects_started"
-name = "开复工重点项目"
-category = "项目与投资"
-kind = "cumulative"
-target = 500
-unit = "个"
-quote = "全年开复工重点项目500个以上"
-
-[[target]]
-id = "reservoir_filled"
-name = "水库建成蓄水"
-category = "城乡建设"
-kind = "milestone"
-quote = "水库建成蓄水"
 """
+
+TEMPLATE += EXAMPLES
 
 TEMPLATE_ZH = """\
 # {year} 年目标 — tltrack 的目标文件。tltrack 只读取此文件，从不改写它。
@@ -103,31 +108,9 @@ stale_after_days = 45    # 期间结束超过此天数的数据标为过期
 
 # 请用报告中的目标替换下面的示例。
 
-[[target]]
-id = "gdp_growth"
-name = "地区生产总值增长"
-category = "主要指标"
-kind = "growth"
-target = 6
-unit = "%"
-quote = "全市地区生产总值增长6%以上"
-
-[[target]]
-id = "key_projects_started"
-name = "开复工重点项目"
-category = "项目与投资"
-kind = "cumulative"
-target = 500
-unit = "个"
-quote = "全年开复工重点项目500个以上"
-
-[[target]]
-id = "reservoir_filled"
-name = "水库建成蓄水"
-category = "城乡建设"
-kind = "milestone"
-quote = "水库建成蓄水"
 """
+
+TEMPLATE_ZH += EXAMPLES  # the same examples under Chinese comments
 
 GITIGNORE = "# tltrack's lock files: never commit them\n.*.lock\n"
 # Each figure is one line, so git's union merge joins two clones' figures into a valid file;
