@@ -97,11 +97,6 @@ def _counting(records: Iterable[Record], year: int) -> dict[Period, tuple[int, i
     return best
 
 
-def current_by_period(records: Iterable[Record], year: int) -> dict[Period, Record]:
-    """The figure that counts for each period."""
-    return {period: kept[2] for period, kept in _counting(records, year).items()}
-
-
 def figures_by_end(records: Iterable[Record], year: int) -> list[tuple[Period, Record]]:
     """One figure per day a period ends, oldest first: the series a target is judged and
     drawn by. Of the periods that end on the same day (2025-06, 2025-Q2, 2025-H1) the one whose

@@ -67,10 +67,6 @@ def read_rows(path: Path) -> list[SourceRow]:
     raise DataError("import_suffix", file=path.name)
 
 
-def _too_many_rows(path: Path) -> DataError:
-    return DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
-
-
 def decode_csv(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Chinese Excel's 'CSV')."""
     if data.startswith(b"\xef\xbb\xbf"):

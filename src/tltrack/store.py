@@ -19,7 +19,7 @@ from typing import NamedTuple, Protocol
 
 from tltrack.catalog import TARGET_FILE_RE, target_files
 from tltrack.domain import Record
-from tltrack.errors import CannotCreateError, Message, Problem, ValidationFailed, msg
+from tltrack.errors import CannotCreateError, Message, Problem, msg
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,9 @@ class TomlStore:
         return self.path.name
 
     def read(self) -> list[Record]:
-        from tltrack.ledger import check_records
+        from tltrack.ledger import read_records
 
-        read = check_records(self.path)
-        if read.records is None:
-            raise ValidationFailed(read.problems)
-        return read.records
+        return read_records(self.path)
 
     def check(self) -> StoreCheck:
         from tltrack.ledger import RecordLines, check_records
@@ -147,7 +144,9 @@ class TomlStore:
 
 def open_store(target_file: Path) -> RecordStore:
     """The store of a target file's figures: today the TOML records file beside it."""
-    return TomlStore(target_file.with_name(f"{target_file.stem}.records.toml"))
+    from tltrack.ledger import records_path
+
+    return TomlStore(records_path(target_file))
 
 
 def check_output(target_file: Path, output: Path) -> None:
