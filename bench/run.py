@@ -164,7 +164,7 @@ def measure(command: list[str], runs: int, env: dict[str, str], cwd: Path) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[80, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[80, 1000, 10000])
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped catalog")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
