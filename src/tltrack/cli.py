@@ -195,7 +195,8 @@ def import_file(
     except ValidationFailed as exc:
         print_problems(exc.problems, out, file.name)
         raise typer.Exit(ExitCode.DATAERR) from None
-    write_view(command_views.imported(result, out.lang), fmt, out)
+    names = {t.id: t.name for t in workspace.catalog.targets}
+    write_view(command_views.imported(result, out.lang, names), fmt, out)
 
 
 @app.command(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tltrack.domain import Target
 from tltrack.formatting import number, row_cells, target_text, value_text, with_unit
@@ -126,12 +126,14 @@ def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:
     )
 
 
-def imported(result: ImportResult, lang: Lang) -> View:
+def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None = None) -> View:
+    """What an import did; `names` (id: name) shows each target by the name people wrote."""
+    names = names or {}
     counts = {o: result.tally(o) for o in ("added", "unchanged", "corrected")}
     columns = [
         Column("outcome", text(lang, "col_outcome")),
         Column("source", text(lang, "col_source")),
-        Column("metric", text(lang, "col_metric")),
+        Column("metric", text(lang, "name"), wraps=True),
         Column("period", text(lang, "period")),
         Column("value", text(lang, "value"), numeric=True),
         Column("previous", text(lang, "col_previous"), numeric=True),
@@ -143,7 +145,7 @@ def imported(result: ImportResult, lang: Lang) -> View:
                 None if c.source is None else str(c.source),
                 "" if c.source is None else c.source.say(lang),
             ),
-            "metric": Cell(c.record.metric, c.record.metric),
+            "metric": Cell(c.record.metric, names.get(c.record.metric, c.record.metric)),
             "period": Cell(c.record.period, c.record.period),
             "value": Cell(c.record.value, number(c.record.value)),
             "previous": Cell(
