@@ -335,3 +335,12 @@ def test_a_refused_import_lists_bad_rows_and_changed_figures_together(cli, tmp_p
     assert "key_projects_started already has 262 for 2025-06" in lines[1]
     assert lines[1].endswith("; to replace it, run again with --correct")
     assert lines[3] == "nothing was imported from mixed.csv: 3 problem(s)"
+
+
+def test_the_import_table_names_targets_as_people_wrote_them(cli, tmp_path) -> None:
+    file = tmp_path / "names.csv"
+    file.write_text("metric,period,value\n新建5G基站,2025-07,280\n", encoding="utf-8")
+    table = cli("import", str(file), "--dry-run", "--lang", "zh").stdout
+    assert "新建5G基站" in table and "new_5g_base_stations" not in table
+    scripts = cli("import", str(file), "--dry-run", "--format", "csv").stdout
+    assert scripts.splitlines()[1].startswith("added,row 1 (line 2),new_5g_base_stations,2025-07,")
