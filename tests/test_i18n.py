@@ -8,6 +8,7 @@ import string
 
 import pytest
 
+from test_cli_misc import COMMANDS
 from tltrack.i18n import detect_lang
 from tltrack.messages_en import EN
 from tltrack.messages_zh import ZH
@@ -151,22 +152,7 @@ def test_what_a_chinese_user_reads_is_chinese(cli, tmp_path) -> None:
     assert english_words(" ".join(cells)) == []
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "status",
-        "record",
-        "import",
-        "check",
-        "report",
-        "history",
-        "list",
-        "show",
-        "validate",
-        "repair",
-        "init",
-    ],
-)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_is_in_the_language_asked_for(command: str) -> None:
     import subprocess
     import sys

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tltrack.domain import Target
-from tltrack.formatting import number, row_cells, target_text, value_text, with_unit
+from tltrack.formatting import (
+    number,
+    row_cells,
+    summary_text,
+    target_text,
+    value_text,
+    with_unit,
+)
 from tltrack.i18n import Lang, text
 from tltrack.tracker import (
     CheckResult,
@@ -32,7 +39,6 @@ from tltrack.views import (
     stale_notes,
     status_columns,
     status_row,
-    status_summary,
 )
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -64,7 +70,7 @@ def status(report: StatusReport, lang: Lang, compact: bool) -> View:
             "summary": report.summary,
             "targets": [assessment_json(a) for a in report.assessments],
         },
-        summary=status_summary(lang, report.summary),
+        summary=summary_text(lang, report.summary),
         notes=stale_notes(lang, report.assessments, report.stale_after_days),
         empty=text(lang, "no_match"),
         messages=unknown_metric_warnings(lang, report),

@@ -21,7 +21,6 @@ from tltrack.formatting import (
     number,
     row_cells,
     stale_note,
-    summary_text,
 )
 from tltrack.i18n import Lang, text
 from tltrack.statuses import Status
@@ -162,13 +161,13 @@ def status_columns(lang: Lang, compact: bool) -> list[Column]:
     return columns
 
 
-def status_row(lang: Lang, a: Assessment, compact: bool = False, bars: bool = True) -> Row:
+def status_row(lang: Lang, a: Assessment, compact: bool = False) -> Row:
     t = a.target
     shown = row_cells(lang, a)
     period = str(a.period) if a.period else None
     gap_style = "" if a.gap is None else ("green" if a.gap >= 0 else "red")
     completion = None
-    if bars and t.kind == "cumulative" and a.completion is not None and not compact:
+    if t.kind == "cumulative" and a.completion is not None and not compact:
         completion = bar(a.completion)
     actual_table = f"{shown['actual']}\n{shown['period']}" if compact and shown["actual"] else None
     return {
@@ -203,7 +202,3 @@ def assessment_sections(
 def stale_notes(lang: Lang, items: Sequence[Assessment], days: int) -> list[tuple[str, str]]:
     note = stale_note(lang, items, days)
     return [(note, "yellow")] if note else []
-
-
-def status_summary(lang: Lang, summary: dict[Status, int]) -> str:
-    return summary_text(lang, summary)
