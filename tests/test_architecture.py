@@ -22,6 +22,9 @@ OUTER = {
     "bulletin",
     "formatting",
     "safetext",
+    "unit_views",
+    "form_files",
+    "cli_cycle",
 }
 CORE = sorted(
     p.stem for p in PACKAGE.glob("*.py") if p.stem not in OUTER and not p.stem.startswith("__")

@@ -83,7 +83,8 @@ def test_a_year_end_target_is_never_behind_mid_year() -> None:
 @pytest.mark.parametrize(
     ("value", "status"),
     [
-        (300, "on_track"),
+        (300, "ahead"),  # 60% done, 50% due: 10 pp ahead of the pace
+        (274, "on_track"),  # 54.8%: 4.8 pp ahead, short of the 5 pp that make "ahead"
         (237.5, "on_track"),  # pace ratio exactly 0.95
         (237, "behind"),
         (187.5, "behind"),  # exactly 0.75
@@ -114,7 +115,8 @@ def test_cumulative_short_at_the_years_end_is_missed(period: str, status: str) -
 @pytest.mark.parametrize(
     ("period", "value", "status"),
     [
-        ("2025-06", 40, "on_track"),  # allowance by June is 50
+        ("2025-06", 40, "ahead"),  # allowance by June is 50: 10 pp under it
+        ("2025-06", 48, "on_track"),  # 2 pp under it
         ("2025-06", 52, "on_track"),  # 50/52 = 0.96
         ("2025-06", 60, "behind"),  # 50/60 = 0.83
         ("2025-06", 80, "at_risk"),  # 50/80 = 0.63

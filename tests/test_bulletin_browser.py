@@ -90,9 +90,17 @@ def test_the_bulletin_renders_in_chromium(
         session,
         "[...document.querySelectorAll('.chip')].map((c) => c.textContent)",
     )
-    expected = ["已完成0", "进度正常2", "滞后2", "严重滞后1", "未完成0", "未填报57"]
+    expected = ["已完成0", "超进度0", "进度正常2", "滞后2", "严重滞后1", "未完成0", "未填报57"]
     if lang == "en":
-        expected = ["achieved0", "on track2", "behind2", "at risk1", "missed0", "no data57"]
+        expected = [
+            "achieved0",
+            "ahead0",
+            "on track2",
+            "behind2",
+            "at risk1",
+            "missed0",
+            "no data57",
+        ]
     assert labels == expected
 
     shot = chromium.send("Page.captureScreenshot", {"format": "png"}, session=session)

@@ -51,6 +51,7 @@ def test_status_json_follows_the_contract(cli) -> None:
     assert (report["year"], report["as_of"]) == (2025, "2025-07-20")
     assert report["summary"] == {
         "achieved": 0,
+        "ahead": 0,
         "on_track": 0,
         "behind": 0,
         "at_risk": 0,
@@ -66,6 +67,8 @@ def test_status_json_follows_the_contract(cli) -> None:
         "name": "地区生产总值增长",
         "category": "主要指标",
         "owner": None,
+        "co_owners": [],
+        "region": None,
         "kind": "growth",
         "direction": "at_least",
         "unit": "%",
@@ -82,6 +85,9 @@ def test_status_json_follows_the_contract(cli) -> None:
         "status": "no_data",
         "stale": None,
         "recorded_at": None,
+        "source": None,
+        "regions_reported": None,
+        "rollup_sum": None,
     }
 
 
@@ -150,7 +156,7 @@ def test_an_old_figure_is_flagged_stale(cli) -> None:
     cli("record", "key_projects_started", "200", "--period", "2025-04")
     item = row(status_json(cli, "--as-of", "2025-07-20"), "key_projects_started")
     assert (item["period"], item["stale"]) == ("2025-04", True)
-    table = cli("status", "--as-of", "2025-07-20", "--status", "on_track,behind,at_risk")
+    table = cli("status", "--as-of", "2025-07-20", "--status", "ahead,on_track,behind,at_risk")
     line = next(line for line in table.stdout.splitlines() if "开复工重点项目" in line)
     assert "2025-04*" in line
     assert table.stdout.rstrip().endswith("* 数据过期: 期间结束已超过 45 天")
@@ -329,7 +335,9 @@ def test_status_filters(cli) -> None:
     assert [t["id"] for t in at_risk["targets"]] == ["gdp_growth"]
     ag = status_json(cli, *AS_OF_JULY, "--category", "农牧业")
     assert {t["category"] for t in ag["targets"]} == {"农牧业"} and len(ag["targets"]) == 14
-    assert status_json(cli, "--owner", "市发改委")["targets"] == []
+    # The shipped catalog names no lead unit: an owner is an unknown name, not an empty table.
+    unknown = cli("status", "--owner", "市发改委", "--lang", "zh")
+    assert unknown.exit_code == 2 and "没有牵头或配合单位 '市发改委'" in unknown.stderr
     bad = cli("status", "--category", "农业", "--lang", "en")
     assert bad.exit_code == 2 and "no category '农业'" in bad.stderr
     bad = cli("status", "--status", "late", "--lang", "en")
@@ -366,7 +374,7 @@ def test_status_table_groups_categories_and_aligns_chinese_text(cli) -> None:
     assert "【主要指标】" in out and "【生态环保】" in out
     assert out.index("【主要指标】") < out.index("【农牧业】") < out.index("【生态环保】")
     assert lines[-1] == (
-        "共 62 项: 已完成 0 · 进度正常 1 · 滞后 1 · 严重滞后 0 · 未完成 0 · 未填报 60"
+        "共 62 项: 已完成 0 · 超进度 0 · 进度正常 1 · 滞后 1 · 严重滞后 0 · 未完成 0 · 未填报 60"
     )
     table = [line for line in lines[1:-1] if line.strip()]
     widths = {cell_len(line) for line in table if "进度正常" in line or "滞后" in line}

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from conftest import records_file
-from tltrack import fileio, tracker
+from tltrack import fileio, recording, tracker
 from tltrack.errors import TltrackError
 from tltrack.ledger import lock_path
 
@@ -83,7 +83,7 @@ def _writer(data_dir: str, worker: int, count: int, barrier: Any) -> None:
     barrier.wait()
     for i in range(count):
         metric, period = figure(worker * count + i)
-        tracker.record(workspace, metric, str(worker * 1000 + i), period, by=f"w{worker}")
+        recording.record(workspace, metric, str(worker * 1000 + i), period, by=f"w{worker}")
 
 
 def _run(target: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
@@ -124,7 +124,7 @@ def _unlocked_writer(data_dir: str, worker: int, barrier: Any) -> None:
     ledger.Ledger.__init__ = read_then_wait  # type: ignore[method-assign]
     workspace = tracker.open_workspace(Path(data_dir), None)
     metric, period = figure(worker)
-    tracker.record(workspace, metric, str(worker + 1), period, by=f"w{worker}")
+    recording.record(workspace, metric, str(worker + 1), period, by=f"w{worker}")
 
 
 def test_without_the_lock_a_writer_loses_the_other_ones_figure(data_dir: Path) -> None:
@@ -228,7 +228,7 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
         faulty = FaultyOs(fail_at, error)
         monkeypatch.setattr(fileio, "os", faulty)
         try:
-            tracker.record(workspace, "key_projects_started", "262", "2025-06")
+            recording.record(workspace, "key_projects_started", "262", "2025-06")
         except TltrackError as exc:
             failures += 1
             assert exc.exit_code == 74, (fail_at, exc.message)
@@ -312,7 +312,7 @@ def _run_as_nobody(args: list[str], data_dir: Path) -> int:
 
 def _seed(folder: Path) -> Path:
     workspace = tracker.open_workspace(folder, None)
-    tracker.record(workspace, "gdp_growth", "5.8", "2025-H1", by="root")
+    recording.record(workspace, "gdp_growth", "5.8", "2025-H1", by="root")
     path = records_file(folder)
     path.chmod(0o644)
     lock_path(path).chmod(0o666)
@@ -364,7 +364,7 @@ def test_nan_never_reaches_the_file(
     monkeypatch.setattr(ledger, "render_line", render_with_nan)
     workspace = tracker.open_workspace(data_dir, None)
     with pytest.raises(TltrackError, match="would not read back the same"):
-        tracker.record(workspace, "key_projects_started", "262", "2025-06")
+        recording.record(workspace, "key_projects_started", "262", "2025-06")
     assert with_one_figure.read_bytes() == before
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPO, SHIPPED_TARGETS, records_file
 from test_data_safety import entries, figure
-from tltrack import cache, tracker
+from tltrack import cache, recording, tracker
 from tltrack.ledger import lock_path, render
 
 AS_OF = ("--as-of", "2025-07-20")
@@ -213,7 +213,7 @@ def _writer(data_dir: str, worker: int, barrier: Any) -> None:
     barrier.wait()
     for i in range(12):
         metric, period = figure(worker * 12 + i)
-        tracker.record(workspace, metric, str(worker * 100 + i), period, by=f"w{worker}")
+        recording.record(workspace, metric, str(worker * 100 + i), period, by=f"w{worker}")
 
 
 def test_writers_through_a_link_and_the_real_path_share_one_lock(tmp_path: Path) -> None:
@@ -311,7 +311,7 @@ def _record_as(uid: int, gid: int, groups: list[int], folder: str, value: str) -
     os.setuid(uid)
     os.umask(0o022)  # a typical login: without the folder rule, group members could not write
     workspace = tracker.open_workspace(Path(folder), None)
-    tracker.record(workspace, "key_projects_started", value, "2025-06", correct=True)
+    recording.record(workspace, "key_projects_started", value, "2025-06", correct=True)
 
 
 def _fork_record(uid: int, gid: int, groups: list[int], folder: Path, value: str) -> int:
@@ -327,7 +327,7 @@ def test_a_shared_folder_stays_writable_for_the_group(tmp_path: Path) -> None:
     try:
         os.umask(0o022)
         workspace = tracker.open_workspace(folder, None)
-        tracker.record(workspace, "gdp_growth", "5.8", "2025-H1")  # root starts the file
+        recording.record(workspace, "gdp_growth", "5.8", "2025-H1")  # root starts the file
         path, lock = records_file(folder), lock_path(records_file(folder))
         for made in (path, lock):
             info = made.stat()
@@ -338,7 +338,7 @@ def test_a_shared_folder_stays_writable_for_the_group(tmp_path: Path) -> None:
         info = path.stat()
         assert (info.st_gid, stat.S_IMODE(info.st_mode)) == (staff, 0o664)
         # Root records after the member: the member still owns the file, and can go on.
-        tracker.record(workspace, "housing_sales", "30", "2025-04")
+        recording.record(workspace, "housing_sales", "30", "2025-04")
         info = path.stat()
         assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (NOBODY, staff, 0o664)
         assert _fork_record(NOBODY, NOBODY, [staff], folder, "270") == 0

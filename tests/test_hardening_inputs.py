@@ -23,7 +23,7 @@ import pytest
 
 from conftest import records_file
 from test_data_safety import _run_as_nobody
-from tltrack import importer, texttable, tracker
+from tltrack import importer, recording, texttable, tracker
 from tltrack.safetext import markdown_text, printable, spreadsheet_cell
 
 AS_OF = ("--as-of", "2025-07-20")
@@ -302,7 +302,7 @@ def test_a_closed_pipe_is_not_an_error(cli, data_dir: Path) -> None:
 
 
 def test_a_dry_run_needs_no_write_access(shared_folder: Path) -> None:
-    tracker.record(tracker.open_workspace(shared_folder, None), "gdp_growth", "5.8", "2025-H1")
+    recording.record(tracker.open_workspace(shared_folder, None), "gdp_growth", "5.8", "2025-H1")
     file = shared_folder.parent / "f.csv"
     file.write_text("metric,period,value\nkey_projects_started,2025-06,262\n")
     file.chmod(0o644)
@@ -311,8 +311,8 @@ def test_a_dry_run_needs_no_write_access(shared_folder: Path) -> None:
     # Once as root first, so the forked child finds every module it needs already loaded.
     assert (
         _run_as_nobody.__module__
-        and tracker.import_figures(
-            tracker.open_workspace(shared_folder, None), file, dry_run=True
+        and recording.import_figures(
+            tracker.open_workspace(shared_folder, None), [file], dry_run=True
         ).dry_run
     )
     import rich.console

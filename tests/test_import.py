@@ -343,4 +343,4 @@ def test_the_import_table_names_targets_as_people_wrote_them(cli, tmp_path) -> N
     table = cli("import", str(file), "--dry-run", "--lang", "zh").stdout
     assert "新建5G基站" in table and "new_5g_base_stations" not in table
     scripts = cli("import", str(file), "--dry-run", "--format", "csv").stdout
-    assert scripts.splitlines()[1].startswith("added,row 1 (line 2),new_5g_base_stations,2025-07,")
+    assert scripts.splitlines()[1].startswith("added,row 1 (line 2),new_5g_base_stations,,2025-07,")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import records_file
-from tltrack import tracker
+from tltrack import recording, tracker
 from tltrack.ledger import lock_path, read_records, render
 
 
@@ -99,7 +99,7 @@ def _record_many(data_dir: str, worker: int, count: int) -> None:
     for i in range(count):
         month = f"2025-{(i % 12) + 1:02d}"
         metric = ["key_projects_started", "housing_sales", "new_5g_base_stations"][i // 12]
-        tracker.record(
+        recording.record(
             workspace, metric, str(worker * 100 + i), month, by=f"w{worker}", correct=True
         )
 

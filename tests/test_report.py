@@ -34,7 +34,9 @@ def test_markdown_bulletin_in_chinese(month) -> None:
     assert result.exit_code == 0, result.stderr
     md = result.stdout
     assert md.startswith("# 通辽市2025年政府工作报告目标 月度调度通报\n\n截至 2025-07-20\n")
-    assert ("共 62 项: 已完成 1 · 进度正常 3 · 滞后 2 · 严重滞后 2 · 未完成 0 · 未填报 54") in md
+    assert (
+        "共 62 项: 已完成 1 · 超进度 0 · 进度正常 3 · 滞后 2 · 严重滞后 2 · 未完成 0 · 未填报 54"
+    ) in md
     lagging = re.findall(r"^\d+\. (.*)$", md, flags=re.M)
     assert lagging == [
         "商品房销售面积: 30万平方米 (2025-04), 严重滞后, 滞后时序进度 13.3 个百分点",

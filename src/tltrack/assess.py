@@ -39,6 +39,12 @@ class Assessment:
     gap: float | None = None  # pp; positive is good
     projected: float | None = None  # year-end estimate in the target's unit
     stale: bool | None = None
+    region: str | None = None  # a region's own figures against its share; None: the city
+    # Where the city figure comes from: "recorded", or summed from the regions ("rollup" when
+    # all reported, "partial" when some did); None without a figure.
+    source: str | None = None
+    regions_reported: tuple[int, int] | None = None  # regions with a figure, of those split
+    rollup_sum: float | None = None  # the regions' sum, where it and the city figure disagree
 
     @property
     def value(self) -> float | None:
@@ -153,6 +159,22 @@ def _band(ratio: float, limits: Thresholds) -> Status:
     return "at_risk"
 
 
+def _paced(ratio: float, gap_pp: float | None, limits: Thresholds) -> Status:
+    """The light of a target judged against its pace (DESIGN §7): ahead when completion leads
+    the 时序进度 by `ahead_pp`; else by the pace ratio, or under the gap_pp rule by how many
+    points it trails (yellow from `behind_pp`, red past `at_risk_pp`). `gap_pp` is None where
+    nothing is due yet: a lead over nothing is not ahead."""
+    if gap_pp is not None and gap_pp >= limits.ahead_pp - _EPS:
+        return "ahead"
+    if limits.rule == "gap_pp" and gap_pp is not None:
+        if gap_pp > -limits.behind_pp + _EPS:
+            return "on_track"
+        if gap_pp >= -limits.at_risk_pp - _EPS:
+            return "behind"
+        return "at_risk"
+    return _band(ratio, limits)
+
+
 def _pct(value: float) -> float:
     return round(value * 100, 6)
 
@@ -171,14 +193,16 @@ def _cumulative(
         elif actual.period.is_full_year:
             status = "missed"
         else:
-            status = _band(math.inf if share == 0 else (a / t) / share, limits)
+            ratio = math.inf if share == 0 else (a / t) / share
+            status = _paced(ratio, gap if share > 0 else None, limits)
     else:
         # A ceiling (at_most): spending ahead of the allowance is what lags.
         gap = expected - completion
         if actual.period.is_full_year:
             status = "achieved" if a <= t + _EPS else "missed"
         else:
-            status = _band(math.inf if a <= 0 else (share * t) / a, limits)
+            ratio = math.inf if a <= 0 else (share * t) / a
+            status = _paced(ratio, gap if share > 0 else None, limits)
     return Assessment(target, actual, status, completion, expected, round(gap, 6), projected, stale)
 
 
@@ -191,6 +215,8 @@ def _growth(
     status: Status
     if actual.period.is_full_year:
         status = "achieved" if gap >= -_EPS else "missed"
+    elif gap >= limits.growth_ahead_pp - _EPS:
+        status = "ahead"
     elif gap >= -_EPS:
         status = "on_track"
     elif gap >= -limits.growth_behind_pp - _EPS:
@@ -213,9 +239,13 @@ def _level(
     completion = _pct(a / t) if at_least and t > 0 else None
     expected = _pct(required / t) if at_least and t > 0 and target.baseline is not None else None
     met_target = a >= t - _EPS if at_least else a <= t + _EPS
+    # Points ahead of or behind the pace, where the pace is a share of the way (a baseline).
+    lead_pp = None if completion is None or expected is None else completion - expected
     status: Status
     if actual.period.is_full_year:
         status = "achieved" if met_target else "missed"
+    elif lead_pp is not None and (lead_pp >= limits.ahead_pp - _EPS or limits.rule == "gap_pp"):
+        status = _paced(a / required if required > 0 else 0.0, lead_pp, limits)
     elif gap >= -_EPS:
         status = "on_track"
     elif at_least:

@@ -16,7 +16,6 @@ from tltrack.formatting import (
     by_category,
     gap_phrase,
     headers,
-    number,
     row_cells,
     summary_text,
     target_text,
@@ -27,10 +26,12 @@ from tltrack.periods import Period, expected_share
 from tltrack.safetext import markdown_text, printable, spreadsheet_cell
 from tltrack.statuses import STATUSES
 from tltrack.tracker import StatusReport, Workspace, assess_all, records_by_metric, worst_first
+from tltrack.values import number
 
 TOP_LAGGING = 10
 STATUS_COLOURS: dict[str, str] = {
     "achieved": "#1a7f37",
+    "ahead": "#0969da",
     "on_track": "#2da44e",
     "behind": "#bf8700",
     "at_risk": "#cf222e",

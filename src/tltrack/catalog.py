@@ -5,6 +5,7 @@ tltrack reads these files and never rewrites them.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
@@ -265,6 +266,7 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
         return None, problems
     problems = _duplicate_problems(path, raw["target"], lines)
     problems += _year_problems(path, meta.year, targets, lines)
+    problems += split_problems(path, meta.regions, targets, lines)
     name_year = TARGET_FILE_RE.fullmatch(path.name)
     if name_year and int(name_year.group(1)) != meta.year:
         problems.append(
@@ -306,6 +308,49 @@ def _year_problems(
             line = lines.entry_line(index, "due")
             problems.append(Problem(path.name, message, line, spec.id, "due"))
     return problems
+
+
+def split_problems(
+    path: Path, regions: tuple[str, ...], targets: tuple[Target, ...], lines: TomlLines
+) -> list[Problem]:
+    """A target's split among the regions (DESIGN §7): every key a listed region; a total
+    to reach is split into shares that add up to at least the city's target (more is normal:
+    层层加码), each above zero."""
+    problems = []
+    listed = ", ".join(regions) or msg("none_listed")
+    for index, t in enumerate(targets):
+        if t.owner is not None and t.owner in t.co_owners:
+            line = lines.entry_line(index, "co_owners")
+            problems.append(
+                Problem(path.name, msg("owner_also_co", owner=t.owner), line, t.id, "co_owners")
+            )
+        if not t.split:
+            continue
+        where = f"split.{t.split[0][0]}"
+        if t.kind == "milestone":
+            message = msg("split_milestone")
+            problems.append(Problem(path.name, message, lines.entry_line(index, "split"), t.id))
+            continue
+        for region, share in t.split:
+            line = lines.entry_line(index, region)
+            if region not in regions:
+                message = msg("split_unknown_region", region=region, regions=listed)
+                problems.append(Problem(path.name, message, line, t.id, f"split.{region}"))
+            elif t.kind == "cumulative" and share <= 0:
+                message = msg("split_positive", region=region)
+                problems.append(Problem(path.name, message, line, t.id, f"split.{region}"))
+        total = math.fsum(share for _, share in t.split)
+        # Shares come from decimal text: 0.1 + 0.2 must reach 0.3.
+        short = t.target is not None and total < t.target - 1e-9 * max(1.0, abs(t.target))
+        if t.kind == "cumulative" and t.direction == "at_least" and short:
+            message = msg("split_short", total=_plain(total), target=_plain(t.goal))
+            line = lines.entry_line(index, t.split[0][0])
+            problems.append(Problem(path.name, message, line, t.id, where))
+    return problems
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(round(value, 6))
 
 
 def comparable(name: str) -> str:

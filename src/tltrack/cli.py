@@ -7,7 +7,6 @@ in the language of --lang, else $TLTRACK_LANG, else the locale, as everything el
 from __future__ import annotations
 
 import contextlib
-import enum
 import signal
 import sys
 from datetime import date
@@ -20,12 +19,16 @@ from tltrack import __version__
 from tltrack.cli_errors import TltrackCommand, TltrackGroup
 from tltrack.cli_options import (
     AsOfOption,
+    ByOption,
     DataDirOption,
     FormatOption,
     LangOption,
     MetricArgument,
     OutputFormat,
+    OwnerOption,
+    RegionOption,
     YearOption,
+    by_value,
     chosen_lang,
     compact_for,
     examples,
@@ -36,7 +39,7 @@ from tltrack.cli_options import (
     print_problems,
     write_view,
 )
-from tltrack.errors import ExitCode, UsageError
+from tltrack.errors import ExitCode
 from tltrack.i18n import text
 
 app = typer.Typer(
@@ -80,6 +83,8 @@ def _root(
         "tltrack status",
         "tltrack status --as-of 2025-07-15 --status behind,at_risk",
         "tltrack status --category 农牧业 --format json",
+        "tltrack status --region 开鲁县",
+        "tltrack status --by region --format json",
     ),
 )
 def status(
@@ -87,7 +92,9 @@ def status(
     year: YearOption = None,
     as_of: AsOfOption = None,
     category: Annotated[str | None, typer.Option(help=helptext("help_category"))] = None,
-    owner: Annotated[str | None, typer.Option(help=helptext("help_owner"))] = None,
+    owner: OwnerOption = None,
+    region: RegionOption = None,
+    by: ByOption = None,
     status_filter: Annotated[
         list[str] | None,
         typer.Option("--status", help=helptext("help_status_filter")),
@@ -99,10 +106,16 @@ def status(
     from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    report = tracker.status(
-        workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter)
-    )
     out = output_for(lang)
+    if by is not None:
+        from tltrack import unit_views
+
+        units = tracker.by_units(workspace, parse_as_of(as_of), by_value(by) or "region")
+        write_view(unit_views.units(units, out.lang, compact_for(out, fmt)), fmt, out)
+        return
+    report = tracker.status(
+        workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter), region
+    )
     write_view(command_views.status(report, out.lang, compact_for(out, fmt)), fmt, out)
 
 
@@ -116,6 +129,7 @@ def status(
         "tltrack record 地区生产总值增长 5.8 --period 2025-Q2",
         "tltrack record gdp_growth 5.9 --period 2025-Q2 --correct --note 统计局修订",
         "tltrack record gahaishan_reservoir done",
+        "tltrack record key_projects_started 58 --period 2025-06 --region 开鲁县",
     ),
 )
 def record(
@@ -140,16 +154,17 @@ def record(
         bool,
         typer.Option("--correct", help=helptext("help_correct")),
     ] = False,
+    region: RegionOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
     """Record a year-to-date figure for a target, then show its status line."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views, recording, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    result = tracker.record(workspace, metric, value, period, note, by, correct)
+    result = recording.record(workspace, metric, value, period, note, by, correct, region=region)
     out = output_for(lang)
     write_view(command_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)
 
@@ -162,10 +177,11 @@ def record(
         "tltrack import figures-2025-06.csv",
         "tltrack import 2025年6月调度.xlsx --dry-run",
         "tltrack import revised.json --correct",
+        "tltrack import 回收表/ --period 2025-06",
     ),
 )
 def import_file(
-    file: Annotated[Path, typer.Argument(help=helptext("help_file"))],
+    files: Annotated[list[Path], typer.Argument(help=helptext("help_files"))],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=helptext("help_dry_run"))] = False,
     correct: Annotated[
         bool,
@@ -175,25 +191,33 @@ def import_file(
         str | None,
         typer.Option(help=helptext("help_import_by"), show_default=False),
     ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help=helptext("help_import_period"), show_default=False),
+    ] = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
-    """Record a file of year-to-date figures, all or nothing.
+    """Record files of year-to-date figures and returned forms, all or nothing.
 
     Columns: metric/指标, period/期间, value/数值, and optionally note/备注, by/填报人,
-    unit/单位. If any row is bad, nothing is written and every bad row is listed (exit 65).
+    unit/单位, region/地区. If any row is bad, nothing is written and every bad row is listed
+    (exit 65).
     """
-    from tltrack import command_views, tracker
+    from tltrack import command_views, recording, tracker
     from tltrack.errors import ValidationFailed
 
     workspace = tracker.open_workspace(data_dir, year)
     out = output_for(lang)
     try:
-        result = tracker.import_figures(workspace, file, correct, dry_run, by)
+        result = recording.import_figures(
+            workspace, files, correct, dry_run, by, period_text=period
+        )
     except ValidationFailed as exc:
-        print_problems(exc.problems, out, file.name)
+        shown = files[0].name if len(files) == 1 else text(out.lang, "n_files", count=len(files))
+        print_problems(exc.problems, out, shown)
         raise typer.Exit(ExitCode.DATAERR) from None
     names = {t.id: t.name for t in workspace.catalog.targets}
     write_view(command_views.imported(result, out.lang, names), fmt, out)
@@ -206,6 +230,7 @@ def import_file(
         "tltrack check",
         "tltrack check --fail-on at_risk --format json",
         "tltrack check --fail-on behind,stale --as-of 2025-07-20",
+        "tltrack check --by region --fail-on at_risk",
     ),
 )
 def check(
@@ -218,95 +243,33 @@ def check(
             show_default=False,
         ),
     ] = None,
+    by: ByOption = None,
+    region: RegionOption = None,
+    owner: OwnerOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
     """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views, tracker, unit_views
 
     workspace = tracker.open_workspace(data_dir, year)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
-    result = tracker.check(workspace, parse_as_of(as_of), levels)
+    result = tracker.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
     out = output_for(lang)
-    write_view(command_views.check(result, out.lang, compact_for(out, fmt)), fmt, out)
+    compact = compact_for(out, fmt)
+    if result.units is not None:
+        write_view(unit_views.check_by(result, out.lang, compact), fmt, out)
+    else:
+        write_view(command_views.check(result, out.lang, compact), fmt, out)
     if result.failed:
         raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
-class ReportFormat(enum.StrEnum):
-    markdown = "markdown"
-    html = "html"
-    xlsx = "xlsx"
-
-
-_REPORT_SUFFIXES = {".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
-
-
-@app.command(
-    cls=TltrackCommand,
-    help=helptext("help_cmd_report"),
-    epilog=examples(
-        "tltrack report --format html -o bulletin.html",
-        "tltrack report -o 2025-06.xlsx --as-of 2025-07-10",
-        "tltrack report --lang en > bulletin.md",
-    ),
-)
-def report(
-    fmt: Annotated[
-        ReportFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help=helptext("help_report_format"),
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help=helptext("help_output")),
-    ] = None,
-    as_of: AsOfOption = None,
-    data_dir: DataDirOption = None,
-    year: YearOption = None,
-    lang: LangOption = None,
-) -> None:
-    """The monthly bulletin (月度调度通报): a summary, what lags most, and every category."""
-    from tltrack import bulletin, tracker
-    from tltrack.fileio import write_atomic
-
-    chosen = fmt.value if fmt else None
-    if output is not None:
-        by_suffix = _REPORT_SUFFIXES.get(output.suffix.lower())
-        if chosen is None and by_suffix is None:
-            raise UsageError("unknown_suffix", file=output.name)
-        if chosen is not None and by_suffix is not None and by_suffix != chosen:
-            raise UsageError("suffix_mismatch", file=output.name, named=by_suffix, chosen=chosen)
-        chosen = chosen or by_suffix
-    chosen = chosen or "markdown"
-    if chosen == "xlsx" and output is None:
-        raise UsageError("xlsx_needs_file")
-    workspace = tracker.open_workspace(data_dir, year)
-    if output is not None:
-        from tltrack.store import check_output
-
-        check_output(workspace.catalog.path, output)
-    built = bulletin.build(workspace, parse_as_of(as_of))
-    language = chosen_lang(lang)
-    if chosen == "xlsx":
-        data = bulletin.xlsx_bytes(built, language)
-    elif chosen == "html":
-        data = bulletin.html_document(built, language).encode("utf-8")
-    else:
-        data = bulletin.markdown(built, language).encode("utf-8")
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    write_atomic(output, data)
-    size = f"{len(data) / 1024:.0f} KiB"
-    typer.echo(text(language, "wrote", path=output) + f" ({size})", err=True)
+# The commands of the monthly cycle (forms out, who is missing, the bulletin) live beside
+# these; importing them here keeps the order of the help page.
+from tltrack import cli_cycle  # noqa: E402,F401
 
 
 @app.command(
@@ -319,6 +282,7 @@ def report(
 )
 def history(
     metric: MetricArgument,
+    region: RegionOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -329,7 +293,7 @@ def history(
 
     workspace = tracker.open_workspace(data_dir, year)
     out = output_for(lang)
-    target, figures = tracker.history(workspace, metric)
+    target, figures = tracker.history(workspace, metric, region)
     write_view(command_views.history(target, figures, out.lang, compact_for(out, fmt)), fmt, out)
 
 
@@ -346,6 +310,7 @@ def list_targets(
     data_dir: DataDirOption = None,
     year: YearOption = None,
     category: Annotated[str | None, typer.Option(help=helptext("help_list_category"))] = None,
+    owner: OwnerOption = None,
     fmt: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
@@ -354,7 +319,7 @@ def list_targets(
 
     workspace = tracker.open_workspace(data_dir, year)
     out = output_for(lang)
-    chosen = tracker.targets(workspace, category)
+    chosen = tracker.targets(workspace, category, owner)
     write_view(command_views.targets(chosen, out.lang, compact_for(out, fmt)), fmt, out)
 
 
@@ -368,6 +333,7 @@ def list_targets(
 )
 def show(
     metric: MetricArgument,
+    region: RegionOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
@@ -378,7 +344,7 @@ def show(
     from tltrack import command_views, tracker
 
     workspace = tracker.open_workspace(data_dir, year)
-    detail = tracker.show(workspace, metric, parse_as_of(as_of))
+    detail = tracker.show(workspace, metric, parse_as_of(as_of), region)
     out = output_for(lang)
     write_view(command_views.detail(detail, out.lang, compact_for(out, fmt)), fmt, out)
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -71,6 +71,31 @@ AsOfOption = Annotated[
         help=helptext("help_as_of"),
         show_default=False,
     ),
+]
+
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help=helptext("help_region"), show_default=False),
+]
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", help=helptext("help_owner"), show_default=False),
+]
+
+
+class ByChoice(enum.StrEnum):
+    region = "region"
+    owner = "owner"
+
+
+def by_value(choice: ByChoice | None) -> Literal["region", "owner"] | None:
+    return None if choice is None else choice.value
+
+
+ByOption = Annotated[
+    ByChoice | None,
+    typer.Option("--by", help=helptext("help_by_units"), show_default=False),
 ]
 
 

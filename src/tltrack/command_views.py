@@ -5,24 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tltrack.domain import Target
-from tltrack.formatting import (
-    number,
-    row_cells,
-    summary_text,
-    target_text,
-    value_text,
-    with_unit,
-)
+from tltrack.formatting import row_cells, summary_text, target_text, value_text, with_unit
 from tltrack.i18n import Lang, text
+from tltrack.recording import ImportResult, RecordOutcome
 from tltrack.tracker import (
     CheckResult,
-    ImportResult,
     PeriodFigure,
-    RecordOutcome,
     StatusReport,
     TargetDetail,
 )
 from tltrack.validation import ValidationResult
+from tltrack.values import number
 from tltrack.views import (
     FOR_PEOPLE,
     STATUS_STYLE,
@@ -60,6 +53,8 @@ def unknown_metric_warnings(lang: Lang, report: StatusReport) -> list[str]:
 
 def status(report: StatusReport, lang: Lang, compact: bool) -> View:
     title = text(lang, "status_title", year=report.year, as_of=report.as_of.isoformat())
+    if report.region is not None:
+        title = text(lang, "region_title", region=report.region, title=title)
     return View(
         title=title,
         columns=status_columns(lang, compact),
@@ -140,6 +135,9 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
         Column("outcome", text(lang, "col_outcome")),
         Column("source", text(lang, "col_source")),
         Column("metric", text(lang, "name"), wraps=True),
+        Column(
+            "region", text(lang, "region"), in_table=any(c.record.region for c in result.changes)
+        ),
         Column("period", text(lang, "period")),
         Column("value", text(lang, "value"), numeric=True),
         Column("previous", text(lang, "col_previous"), numeric=True),
@@ -152,6 +150,7 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
                 "" if c.source is None else c.source.say(lang),
             ),
             "metric": Cell(c.record.metric, names.get(c.record.metric, c.record.metric)),
+            "region": Cell(c.record.region, c.record.region or ""),
             "period": Cell(c.record.period, c.record.period),
             "value": Cell(c.record.value, number(c.record.value)),
             "previous": Cell(
@@ -162,7 +161,9 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
         for c in result.changes
     ]
     key = "import_dry" if result.dry_run else "import_done"
-    payload = {"file": result.path.name, "dry_run": result.dry_run, **counts}
+    files = [path.name for path in result.paths]
+    shown_files = files[0] if len(files) == 1 else text(lang, "n_files", count=len(files))
+    payload = {"file": files[0], "files": files, "dry_run": result.dry_run, **counts}
     changes = [{k: cell.value for k, cell in row.items()} for row in rows]
     shown = [row for row, c in zip(rows, result.changes, strict=True) if c.outcome != "unchanged"]
     return View(
@@ -170,7 +171,7 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
         columns=columns,
         sections=[Section("", shown)],
         data={**payload, "changes": changes},
-        messages=[text(lang, key, file=result.path.name, **counts)],
+        messages=[text(lang, key, file=shown_files, **counts)],
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal, NamedTuple
 Kind = Literal["growth", "cumulative", "level", "milestone"]
 Direction = Literal["at_least", "at_most"]
 Pace = Literal["linear", "year_end"] | list[float]
+Rule = Literal["pace_ratio", "gap_pp"]
 
 
 class Thresholds(NamedTuple):
@@ -22,6 +23,12 @@ class Thresholds(NamedTuple):
     at_risk: float = 0.75  # pace ratio below: at risk
     growth_behind_pp: float = 1.0  # growth short by at most this many pp: behind; more: at risk
     stale_after_days: int = 45  # a figure whose period ended longer ago is stale
+    # "gap_pp": the bands are points below the 时序进度 instead of a pace ratio (三色预警).
+    rule: Rule = "pace_ratio"
+    behind_pp: float = 10.0  # gap_pp: behind at this many pp below the pace
+    at_risk_pp: float = 30.0  # gap_pp: at risk more than this many pp below it
+    ahead_pp: float = 5.0  # ahead (超进度) when completion leads the pace by this many pp
+    growth_ahead_pp: float = 1.0  # growth: ahead when the rate beats the target by this many pp
 
 
 class Meta(NamedTuple):
@@ -29,6 +36,7 @@ class Meta(NamedTuple):
     title: str = ""
     source: str = ""
     thresholds: Thresholds = Thresholds()
+    regions: tuple[str, ...] = ()  # the units below the city: 旗县市区, parks
 
 
 class Target(NamedTuple):
@@ -49,22 +57,41 @@ class Target(NamedTuple):
     base_year: int | None = None  # a change measured against a year other than last year
     change: Literal["increase", "decrease"] | None = None
     owner: str | None = None  # 牵头单位, only where the source names one
+    co_owners: tuple[str, ...] = ()  # 配合单位
     pace: Pace = "linear"
     due: date | None = None  # milestones: when it must be done (default: the year's end)
     quote: str = ""  # the report's own words; a file must give them
     note: str | None = None
+    # Each region's own target in the target's unit (分解到旗县市区): a share of a total, or
+    # a region's own rate. Pairs in the file's order; a tuple, so a target stays hashable.
+    split: tuple[tuple[str, float], ...] = ()
 
     @property
     def goal(self) -> float:
         return 100.0 if self.target is None else self.target
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions this target is split among, in the file's order."""
+        return tuple(name for name, _ in self.split)
+
+    def for_region(self, region: str) -> Target:
+        """The target as one region carries it: its split value, judged by the same kind,
+        direction and pace. The city's baseline is not the region's, so it is left out."""
+        share = dict(self.split)[region]
+        return self._replace(
+            target=share, baseline=None, baseline_unit=None, baseline_quote=None, split=()
+        )
 
     def as_json(self, skip_empty: bool = False) -> dict[str, Any]:
         """The target as in its file, in the file's order of fields."""
         out = self._asdict()
         if out["due"] is not None:
             out["due"] = out["due"].isoformat()
+        out["co_owners"] = list(self.co_owners)
+        out["split"] = dict(self.split)
         if skip_empty:
-            out = {key: value for key, value in out.items() if value is not None}
+            out = {key: value for key, value in out.items() if value not in (None, [], {})}
         return out
 
 
@@ -82,3 +109,4 @@ class Record(NamedTuple):
     # revision counts, and the clock (`at`) never decides. 0: a first figure, or an older
     # correction that did not write one (its revision follows from its place in the file).
     revision: int = 0
+    region: str | None = None  # a region's own figure (旗县市区); None: the city's

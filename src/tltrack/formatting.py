@@ -8,8 +8,10 @@ from tltrack.assess import Assessment
 from tltrack.domain import Target
 from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
+from tltrack.values import number
 
 STALE_MARK = "*"
+PARTIAL_MARK = "△"  # a city total summed from the regions that reported so far
 # Row cells in table order; headers come from i18n under the same keys.
 COLUMNS = (
     "name",
@@ -22,14 +24,6 @@ COLUMNS = (
     "projected",
     "status",
 )
-
-
-def number(value: float | None, digits: int = 4) -> str:
-    """A figure as people write it: no exponent, no thousands separator, no trailing zeros."""
-    if value is None:
-        return ""
-    out = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if out in ("-0", "") else out
 
 
 def signed(value: float | None) -> str:
@@ -73,6 +67,7 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
     the table; CSV carries a `stale` column instead."""
     t = a.target
     stale = STALE_MARK if a.stale and mark_stale else ""
+    stale += PARTIAL_MARK if a.source == "partial" and mark_stale else ""
     return {
         "name": t.name,
         "actual": value_text(lang, t, a.value),
@@ -100,6 +95,34 @@ def stale_note(lang: Lang, items: Sequence[Assessment], days: int) -> str | None
     if not any(a.stale for a in items):
         return None
     return text(lang, "stale_note", mark=STALE_MARK, days=days)
+
+
+def rollup_notes(lang: Lang, items: Sequence[Assessment]) -> list[str]:
+    """What people must know of the city totals summed from the regions: which are partial
+    (7/8 地区已报送) and where a recorded total disagrees with its regions' sum (数据衔接)."""
+    notes = []
+    partial = [a for a in items if a.source == "partial" and a.regions_reported]
+    if partial:
+        names = "; ".join(
+            text(lang, "reported_of", name=a.target.name, n=n, of=of)
+            for a in partial
+            for n, of in [a.regions_reported or (0, 0)]
+        )
+        notes.append(text(lang, "partial_note", mark=PARTIAL_MARK, names=names))
+    for a in items:
+        if a.rollup_sum is not None:
+            t = a.target
+            notes.append(
+                text(
+                    lang,
+                    "rollup_differs",
+                    name=t.name,
+                    period=str(a.period),
+                    city=value_text(lang, t, a.value),
+                    total=value_text(lang, t, a.rollup_sum),
+                )
+            )
+    return notes
 
 
 def gap_phrase(lang: Lang, a: Assessment) -> str:

@@ -28,6 +28,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "note": ("note", "备注", "说明"),
     "by": ("by", "填报人"),
     "unit": ("unit", "单位"),
+    "region": ("region", "地区", "旗县区", "旗县市区"),
 }
 REQUIRED = ("metric", "period", "value")
 
@@ -201,7 +202,9 @@ def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
     return _rows(path, keys, body)
 
 
-def _xlsx_rows(path: Path) -> list[SourceRow]:
+def open_xlsx(path: Path) -> Any:
+    """An .xlsx workbook opened read-only, its unpacked size checked first (a zip bomb is
+    refused). The caller closes it."""
     import zipfile
 
     from openpyxl import load_workbook  # only `import` of .xlsx files pays for it
@@ -212,9 +215,28 @@ def _xlsx_rows(path: Path) -> list[SourceRow]:
             unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > MAX_XLSX_UNPACKED:
             raise DataError("xlsx_bomb", file=path.name, size=unpacked, limit=MAX_XLSX_UNPACKED)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError) as exc:
         raise DataError("not_xlsx", file=path.name, reason=exc) from None
+
+
+def sheet_cells(path: Path, sheet: Any) -> list[list[Any]]:
+    """Every row of a read-only sheet, past a stale dimension too, at most MAX_ROWS + 1."""
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if declared > MAX_ROWS + 1:
+        raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+    sheet.reset_dimensions()
+    rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)
+    cells = [list(row) for row in rows]
+    if len(cells) > MAX_ROWS + 1:
+        raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+    return cells
+
+
+def _xlsx_rows(path: Path) -> list[SourceRow]:
+    import zipfile
+
+    workbook = open_xlsx(path)
     try:
         sheet = workbook.worksheets[0]
         declared = sheet.max_row if isinstance(sheet.max_row, int) else 0

@@ -80,8 +80,10 @@ def _toml_value(value: Any) -> str:
 
 
 def _entry(record: Record) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "metric": record.metric,
+    entry: dict[str, Any] = {"metric": record.metric}
+    if record.region is not None:
+        entry["region"] = record.region
+    entry |= {
         "period": record.period,
         "value": record.value,
         "note": record.note,

@@ -79,12 +79,31 @@ class ThresholdsSpec(_Strict):
     stale_after_days: int = Field(
         45, ge=0, le=3660, description="a figure older than this many days is stale"
     )
+    rule: Literal["pace_ratio", "gap_pp"] = "pace_ratio"
+    behind_pp: FiniteFloat = Field(10.0, ge=0, le=100, description="gap_pp: behind from here")
+    at_risk_pp: FiniteFloat = Field(30.0, ge=0, le=100, description="gap_pp: at risk below")
+    ahead_pp: FiniteFloat = Field(5.0, gt=0, le=100, description="ahead from this lead on")
+    growth_ahead_pp: FiniteFloat = Field(1.0, gt=0, le=100, description="growth: ahead from")
 
     @model_validator(mode="after")
     def _ordered(self) -> ThresholdsSpec:
-        if self.at_risk > self.on_track:
+        if self.at_risk > self.on_track or self.behind_pp > self.at_risk_pp:
             raise Invalid("thresholds_order")
         return self
+
+
+def _distinct(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise Invalid("listed_twice", name=name)
+        seen.add(name)
+    return names
+
+
+# A unit or region: typed after --owner and --region, so one line and nothing invisible.
+UnitName = Annotated[str, AfterValidator(_name), Field(min_length=1, max_length=100)]
+Names = Annotated[list[UnitName], AfterValidator(_distinct), Field(max_length=1000)]
 
 
 class MetaSpec(_Strict):
@@ -92,11 +111,11 @@ class MetaSpec(_Strict):
     title: Line = Field("", max_length=200)
     source: Block = Field("", max_length=2000)
     thresholds: ThresholdsSpec = ThresholdsSpec()
+    regions: Names = []
 
     def to_meta(self) -> domain.Meta:
-        return domain.Meta(
-            self.year, self.title, self.source, domain.Thresholds(**dict(self.thresholds))
-        )
+        thresholds = domain.Thresholds(**dict(self.thresholds))
+        return domain.Meta(self.year, self.title, self.source, thresholds, tuple(self.regions))
 
 
 def model_of(
@@ -174,10 +193,12 @@ TargetSpec = model_of(
         "baseline_unit": Rule(Line | None, {"max_length": 20}),
         "baseline_quote": Rule(Block | None, {"max_length": 2000}),
         "base_year": Rule(constraints={"ge": 1900, "le": 9998}),
-        "owner": Rule(Line | None, {"max_length": 100}),
+        "owner": Rule(UnitName | None),
+        "co_owners": Rule(Names),
         "pace": Rule(Literal["linear", "year_end"] | list[FiniteFloat]),
         "quote": Rule(Block, {"min_length": 1, "max_length": 2000}, required=True),
         "note": Rule(Block | None, {"max_length": 4000}),
+        "split": Rule(dict[UnitName, Figure], {"max_length": 1000}),
     },
     _TargetChecks,
 )
@@ -193,7 +214,17 @@ TargetFile = create_model(
 def read_target_file(raw: dict[str, Any]) -> tuple[domain.Meta, tuple[domain.Target, ...]]:
     """The meta and targets of a parsed target file; ValidationError lists every problem."""
     parsed: Any = TargetFile.model_validate(raw)
-    return parsed.meta.to_meta(), tuple(domain.Target(**dict(spec)) for spec in parsed.target)
+    targets = tuple(
+        domain.Target(
+            **{
+                **dict(spec),
+                "co_owners": tuple(spec.co_owners),
+                "split": tuple(dict(spec.split).items()),
+            }
+        )
+        for spec in parsed.target
+    )
+    return parsed.meta.to_meta(), targets
 
 
 class _RecordChecks(_Strict):
@@ -217,6 +248,7 @@ RecordEntry = model_of(
         "note": Rule(Line, {"max_length": 2000}),
         "by": Rule(Line, {"max_length": 200}),
         "revision": Rule(constraints={"ge": 0, "le": 1_000_000}),
+        "region": Rule(UnitName | None),
     },
     _RecordChecks,
 )

@@ -4,5 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-Status = Literal["achieved", "on_track", "behind", "at_risk", "missed", "no_data"]
-STATUSES: tuple[Status, ...] = ("achieved", "on_track", "behind", "at_risk", "missed", "no_data")
+Status = Literal["achieved", "ahead", "on_track", "behind", "at_risk", "missed", "no_data"]
+STATUSES: tuple[Status, ...] = (
+    "achieved",
+    "ahead",
+    "on_track",
+    "behind",
+    "at_risk",
+    "missed",
+    "no_data",
+)
+# Statuses of a target that keeps pace: the share of these among judged targets ranks units.
+ON_PACE: tuple[Status, ...] = ("achieved", "ahead", "on_track")

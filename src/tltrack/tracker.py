@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import NamedTuple
 
 from tltrack.assess import Assessment, assess, counting, figures_by_period
 from tltrack.catalog import (
@@ -18,22 +17,26 @@ from tltrack.catalog import (
     year_file,
 )
 from tltrack.domain import Record, Target
-from tltrack.errors import (
-    DataError,
-    Message,
-    NoInputError,
-    TltrackError,
-    UsageError,
-    ValidationFailed,
-    msg,
-)
+from tltrack.errors import NoInputError, UsageError
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.statuses import STATUSES, Status
 from tltrack.store import RecordStore, open_store
-from tltrack.values import parse_milestone, parse_number
-
-if TYPE_CHECKING:
-    from tltrack import importer
+from tltrack.units import (
+    BY_CHOICES,
+    By,
+    Group,
+    Missing,
+    Ranking,
+    assess_city,
+    assess_region,
+    check_name,
+    missing,
+    owners_of,
+    rank_regions,
+    ranked_groups,
+    region_of,
+    series_of,
+)
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
 
@@ -91,6 +94,7 @@ class StatusReport:
     unknown_metrics: list[str] = field(default_factory=list)
     records_name: str = ""
     targets_name: str = ""
+    region: str | None = None  # the region whose own figures these are; None: the city
 
     @property
     def summary(self) -> dict[Status, int]:
@@ -100,21 +104,33 @@ class StatusReport:
         return counts
 
 
-def assess_all(workspace: Workspace, records: Sequence[Record], as_of: date) -> StatusReport:
+def assess_all(
+    workspace: Workspace, records: Sequence[Record], as_of: date, region: str | None = None
+) -> StatusReport:
+    """Every target judged for the city, or with `region` every target split to that region,
+    by the region's own figures against its share."""
     grouped = records_by_metric(records)
     catalog = workspace.catalog
     thresholds = catalog.meta.thresholds
-    assessments = [
-        assess(t, grouped.get(t.id, []), workspace.year, as_of, thresholds) for t in catalog.targets
-    ]
+    year = workspace.year
+    assessments = []
+    for t in catalog.targets:
+        if region is not None and region not in t.regions:
+            continue
+        mine = series_of(grouped.get(t.id, ()))
+        if region is None:
+            assessments.append(assess_city(t, mine, year, as_of, thresholds))
+        else:
+            assessments.append(assess_region(t, region, mine, year, as_of, thresholds))
     return StatusReport(
-        workspace.year,
+        year,
         as_of,
         assessments,
         thresholds.stale_after_days,
         sorted(set(grouped) - set(catalog.by_id)),
         workspace.store.name,
         catalog.path.name,
+        region,
     )
 
 
@@ -124,9 +140,12 @@ def status(
     category: str | None = None,
     owner: str | None = None,
     statuses: Sequence[Status] = (),
+    region: str | None = None,
 ) -> StatusReport:
     check_category(workspace, category)
-    report = assess_all(workspace, workspace.records(), as_of)
+    owner = check_owner(workspace, owner)
+    region = check_region(workspace, region)
+    report = assess_all(workspace, workspace.records(), as_of, region)
     kept = [
         a
         for a in report.assessments
@@ -137,6 +156,65 @@ def status(
     return dataclasses.replace(report, assessments=kept)
 
 
+def check_owner(workspace: Workspace, owner: str | None) -> str | None:
+    """A lead or supporting unit the file names; else "did you mean" (exit 2)."""
+    if owner is None:
+        return None
+    targets = workspace.catalog.targets
+    known = list(dict.fromkeys([*owners_of(targets), *(c for t in targets for c in t.co_owners)]))
+    return check_name(owner, known, "owner")
+
+
+def check_region(workspace: Workspace, region: str | None) -> str | None:
+    if region is None:
+        return None
+    return check_name(region, workspace.catalog.meta.regions, "region")
+
+
+@dataclass(frozen=True)
+class UnitsReport:
+    """The regions or lead units ranked (DESIGN §8), with each target's regions ranked."""
+
+    year: int
+    as_of: date
+    by: By
+    groups: list[Group]  # best first
+    rankings: list[Ranking]  # by region only: one per target split among regions
+
+
+def by_units(
+    workspace: Workspace, as_of: date, by: By, records: Sequence[Record] | None = None
+) -> UnitsReport:
+    """One group per region (its own figures against its shares) or per lead unit (the city
+    figures of the targets it leads), ranked by the share of its targets on pace."""
+    if by not in BY_CHOICES:
+        raise UsageError("by_choice", by=by, choices=", ".join(BY_CHOICES))
+    catalog = workspace.catalog
+    thresholds = catalog.meta.thresholds
+    grouped = records_by_metric(workspace.records() if records is None else records)
+    rankings: list[Ranking] = []
+    if by == "owner":
+        city = assess_all(workspace, [r for rs in grouped.values() for r in rs], as_of)
+        members = {
+            unit: [a for a in city.assessments if a.target.owner == unit]
+            for unit in owners_of(catalog.targets)
+        }
+    else:
+        members = {region: [] for region in catalog.meta.regions}
+        for t in catalog.targets:
+            if not t.split:
+                continue
+            mine = series_of(grouped.get(t.id, ()))
+            judged = [
+                assess_region(t, r, mine, workspace.year, as_of, thresholds) for r in t.regions
+            ]
+            for item in judged:
+                members[item.region or ""].append(item)
+            rankings.append(rank_regions(t, judged))
+    groups = ranked_groups([Group(name, items) for name, items in members.items()])
+    return UnitsReport(workspace.year, as_of, by, groups, rankings)
+
+
 def check_category(workspace: Workspace, category: str | None) -> None:
     """An unknown category is a mistake to report (exit 2), not an empty table."""
     if category is not None and not any(t.category == category for t in workspace.catalog.targets):
@@ -144,236 +222,16 @@ def check_category(workspace: Workspace, category: str | None) -> None:
         raise UsageError("no_category", category=category, categories=", ".join(categories))
 
 
-def targets(workspace: Workspace, category: str | None = None) -> list[Target]:
+def targets(
+    workspace: Workspace, category: str | None = None, owner: str | None = None
+) -> list[Target]:
     check_category(workspace, category)
-    return [t for t in workspace.catalog.targets if category is None or t.category == category]
-
-
-def parse_value(target: Target, text: str) -> float:
-    """The figure typed for `target`, read in its unit; refused with a reason otherwise."""
-    if target.kind == "milestone":
-        return parse_milestone(text)
-    value = parse_number(text, target.unit)
-    if value < 0 and target.kind == "cumulative":
-        raise DataError("bad_value", value=text, reason=msg("why_negative_total"))
-    if target.change == "decrease" and value >= 100:
-        raise DataError("bad_value", value=text, reason=msg("why_decrease_100"))
-    return value
-
-
-def default_recorder() -> str:
-    try:
-        return os.environ.get("TLTRACK_USER") or getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return ""
-
-
-Outcome = Literal["added", "unchanged", "corrected"]
-
-
-class Change(NamedTuple):
-    """What recording one figure does to the records file."""
-
-    outcome: Outcome
-    record: Record  # the figure that now counts for its period
-    previous: Record | None  # the figure it replaces or repeats, if any
-    source: Message | None = None  # where an imported figure came from: "row 3 (line 4)"
-
-
-def _plan(
-    existing: Sequence[Record],
-    new: Sequence[tuple[Record, Message | None]],
-    year: int,
-    correct: bool,
-) -> tuple[list[Change], list[tuple[int, Message]]]:
-    """Decide each new figure against the file: a repeat is a no-op, another value for a
-    period already recorded is a correction and needs `correct`; refusals come back as
-    messages."""
-    current = {
-        (metric, period): counting(figures)
-        for metric, items in records_by_metric(existing).items()
-        for period, figures in figures_by_period(items, year).items()
-    }
-    changes: list[Change] = []
-    refusals: list[tuple[int, Message]] = []  # the position in `new`, and why
-    for position, (record, source) in enumerate(new):
-        held = current.get((record.metric, parse_period(record.period, year)))
-        previous = held.record if held is not None else None
-        if previous is not None and previous.value == record.value:
-            changes.append(Change("unchanged", previous, previous, source))
-        elif previous is not None and not correct:
-            refusal = msg(
-                "already_has",
-                metric=record.metric,
-                value=previous.value,
-                period=record.period,
-                date=f"{previous.at:%Y-%m-%d}",
-                by=previous.by or msg("unknown_person"),
-            )
-            refusals.append((position, refusal))
-        else:
-            # A correction names its place: one revision above the figure it supersedes.
-            revision = held.revision + 1 if held is not None else 0
-            kept = record._replace(correction=previous is not None, revision=revision)
-            outcome: Outcome = "corrected" if previous is not None else "added"
-            changes.append(Change(outcome, kept, previous, source))
-    return changes, refusals
-
-
-def _written(changes: Iterable[Change]) -> list[Record]:
-    return [c.record for c in changes if c.outcome != "unchanged"]
-
-
-def _now(now: datetime | None) -> datetime:
-    return (now or datetime.now(UTC)).replace(microsecond=0)
-
-
-class RecordOutcome(NamedTuple):
-    change: Change
-    assessment: Assessment
-    stale_after_days: int
-
-
-def record(
-    workspace: Workspace,
-    metric: str,
-    value_text: str,
-    period_text: str | None = None,
-    note: str = "",
-    by: str | None = None,
-    correct: bool = False,
-    now: datetime | None = None,
-    as_of: date | None = None,
-) -> RecordOutcome:
-    """Append a figure. The same figure again is a no-op; another figure needs `correct`."""
-    target = workspace.catalog.find(metric)
-    value = parse_value(target, value_text)
-    moment = _now(now)
-    today = as_of or moment.astimezone().date()
-    period = (
-        parse_period(period_text, workspace.year)
-        if period_text is not None
-        else default_period(workspace.year, today)
-    )
-    check_text("--note", note)
-    recorder = default_recorder() if by is None else by
-    check_text("--by", recorder)
-    new = Record(
-        metric=target.id, period=period.label, value=value, note=note, by=recorder, at=moment
-    )
-    with workspace.store.change(metrics={target.id}) as change:
-        changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
-        if refusals:
-            raise DataError(refusals[0][1])
-        if _written(changes):
-            change.append(_written(changes))
-        mine = change.of({target.id})
-    when = max(today, period.end)
-    thresholds = workspace.catalog.meta.thresholds
-    assessment = assess(target, mine, workspace.year, when, thresholds)
-    return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
-
-
-def check_text(name: object, text: str) -> None:
-    """Notes and names go into a TOML file read by people: one line of real text."""
-    if len(text) > 2000:
-        raise DataError("too_long", what=name, length=len(text))
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        raise DataError("lone_surrogate", what=name)
-    if any(ord(c) < 32 and c != "\t" for c in text):
-        raise DataError("control_characters", what=name)
-
-
-class ImportResult(NamedTuple):
-    path: Path
-    changes: list[Change]
-    dry_run: bool
-
-    def tally(self, outcome: Outcome) -> int:
-        return sum(1 for c in self.changes if c.outcome == outcome)
-
-
-def import_figures(
-    workspace: Workspace,
-    path: Path,
-    correct: bool = False,
-    dry_run: bool = False,
-    by: str | None = None,
-    now: datetime | None = None,
-) -> ImportResult:
-    """Record every figure of a file, or none: any bad row, and nothing is written."""
-    from tltrack.importer import read_rows
-
-    rows = read_rows(path)
-    if not rows:
-        raise DataError("holds_no_figures", file=path.name)
-    moment = _now(now)
-    default_by = default_recorder() if by is None else by
-    new: list[tuple[Record, Message | None]] = []
-    numbers: list[int] = []  # the row number of each figure in `new`
-    problems: list[tuple[int, Message]] = []
-    first_row: dict[tuple[str, Period], tuple[importer.SourceRow, float]] = {}
-    for row in rows:
-        try:
-            record = _row_record(workspace, row, default_by, moment)
-        except TltrackError as exc:
-            problem = msg("row_problem", file=path.name, row=row.label, problem=exc.msg)
-            problems.append((row.number, problem))
-            continue
-        key = (record.metric, parse_period(record.period, workspace.year))
-        if key in first_row:
-            earlier, value = first_row[key]
-            if value != record.value:
-                conflict = msg(
-                    "conflicting_rows",
-                    metric=record.metric,
-                    period=record.period,
-                    value=record.value,
-                    other=value,
-                    row=earlier.label,
-                )
-                problem = msg("row_problem", file=path.name, row=row.label, problem=conflict)
-                problems.append((row.number, problem))
-            continue  # the same figure twice in one file counts once
-        first_row[key] = (row, record.value)
-        new.append((record, row.label))
-        numbers.append(row.number)
-    metrics = {record.metric for record, _ in new}
-    # A bad row and a changed figure are both listed, in row order: nothing is written, and the
-    # next try should not meet a problem this one already knew of. Only a clean file locks.
-    with workspace.store.change(metrics=metrics, dry_run=dry_run or bool(problems)) as change:
-        changes, refusals = _plan(change.of(metrics), new, workspace.year, correct)
-        for position, refusal in refusals:
-            label = new[position][1]
-            problem = msg("row_problem", file=path.name, row=label, problem=refusal)
-            problems.append((numbers[position], problem))
-        if problems:
-            raise ValidationFailed([problem for _, problem in sorted(problems, key=_first)])
-        if _written(changes) and not dry_run:
-            change.append(_written(changes))
-    return ImportResult(path, changes, dry_run)
-
-
-def _first(pair: tuple[int, Message]) -> int:
-    return pair[0]
-
-
-def _row_record(workspace: Workspace, row: importer.SourceRow, by: str, moment: datetime) -> Record:
-    fields = row.fields
-    if not fields["metric"]:
-        raise DataError("no_metric")
-    target = workspace.catalog.find(fields["metric"])
-    if not fields["period"]:
-        raise DataError("no_period", metric=target.id)
-    period = parse_period(fields["period"], workspace.year)
-    unit = fields.get("unit", "")
-    if unit and unit != target.unit:
-        raise DataError("wrong_unit", metric=target.id, unit=unit, target_unit=target.unit)
-    value = parse_value(target, fields["value"])
-    note, who = fields.get("note", ""), fields.get("by", "") or by
-    check_text(msg("what_note"), note)
-    check_text(msg("what_by"), who)
-    return Record(metric=target.id, period=period.label, value=value, note=note, by=who, at=moment)
+    owner = check_owner(workspace, owner)
+    return [
+        t
+        for t in workspace.catalog.targets
+        if (category is None or t.category == category) and (owner is None or t.owner == owner)
+    ]
 
 
 class RecordHistory(NamedTuple):
@@ -388,20 +246,26 @@ class TargetDetail(NamedTuple):
     stale_after_days: int
 
 
-def show(workspace: Workspace, metric: str, as_of: date) -> TargetDetail:
+def show(workspace: Workspace, metric: str, as_of: date, region: str | None = None) -> TargetDetail:
+    """A target's details and every figure recorded for the city, or for one region."""
     target = workspace.catalog.find(metric)
-    mine = [r for r in workspace.records() if r.metric == target.id]
+    region = _split_region(workspace, target, region)
+    mine = series_of(r for r in workspace.records() if r.metric == target.id)
+    own = mine.city if region is None else mine.regions.get(region, [])
     history = []
-    for _, figures in sorted(figures_by_period(mine, workspace.year).items()):
+    for _, figures in sorted(figures_by_period(own, workspace.year).items()):
         current = counting(figures)
         history += [RecordHistory(f.record, f is current) for f in figures]
     thresholds = workspace.catalog.meta.thresholds
-    return TargetDetail(
-        target,
-        history,
-        assess(target, mine, workspace.year, as_of, thresholds),
-        thresholds.stale_after_days,
-    )
+    if region is None:
+        judged = assess_city(target, mine, workspace.year, as_of, thresholds)
+    else:
+        judged = assess_region(target, region, mine, workspace.year, as_of, thresholds)
+    return TargetDetail(target, history, judged, thresholds.stale_after_days)
+
+
+def _split_region(workspace: Workspace, target: Target, region: str | None) -> str | None:
+    return region_of(workspace.catalog.meta.regions, target, region)
 
 
 class PeriodFigure(NamedTuple):
@@ -411,17 +275,22 @@ class PeriodFigure(NamedTuple):
     assessment: Assessment  # the target as its figure stood when the period ended
 
 
-def history(workspace: Workspace, metric: str) -> tuple[Target, list[PeriodFigure]]:
-    """Every period's figure of a target, oldest period first, with its corrections."""
+def history(
+    workspace: Workspace, metric: str, region: str | None = None
+) -> tuple[Target, list[PeriodFigure]]:
+    """Every period's figure of a target, oldest period first, with its corrections: the
+    city's, or one region's against its share."""
     target = workspace.catalog.find(metric)
-    mine = [r for r in workspace.records() if r.metric == target.id]
+    region = _split_region(workspace, target, region)
+    judged_as = target if region is None else target.for_region(region)
+    mine = [r for r in workspace.records() if r.metric == target.id and r.region == region]
     thresholds = workspace.catalog.meta.thresholds
     figures = []
     for period, recorded in sorted(figures_by_period(mine, workspace.year).items()):
         chosen = counting(recorded)
         current = chosen.record
         earlier = [f.record for f in recorded if f is not chosen]  # in the file's order
-        judged = assess(target, [current], workspace.year, period.end, thresholds)
+        judged = assess(judged_as, [current], workspace.year, period.end, thresholds)
         figures.append(PeriodFigure(period, current, earlier, judged))
     return target, figures
 
@@ -450,27 +319,89 @@ class CheckResult(NamedTuple):
     lagging: list[Assessment]  # behind, at risk or missed: the worst first
     stale: list[Assessment]
     failed: bool
+    units: UnitsReport | None = None  # check --by: the units, the worst first
+    failing_units: tuple[str, ...] = ()
 
 
-def check(workspace: Workspace, as_of: date, fail_on: Sequence[str] = ()) -> CheckResult:
+def check(
+    workspace: Workspace,
+    as_of: date,
+    fail_on: Sequence[str] = (),
+    by: By | None = None,
+    region: str | None = None,
+    owner: str | None = None,
+) -> CheckResult:
     """What lags at `as_of`, and whether that fails the check.
 
     The status level is the most lenient level given (default: behind); `stale` adds
-    failing on stale figures.
+    failing on stale figures. With `by`, each region or lead unit is judged by its own
+    targets and the units come worst first.
     """
     unknown = [level for level in fail_on if level not in FAIL_ON_CHOICES]
     if unknown:
         raise UsageError("fail_on_level", level=unknown[0], levels=", ".join(FAIL_ON_CHOICES))
     levels = [level for level in FAIL_LEVELS if level in fail_on] or ["behind"]
     failing_statuses = FAIL_LEVELS[levels[0]]
-    report = assess_all(workspace, workspace.records(), as_of)
+    with_stale = "stale" in fail_on
+
+    def fails(items: Sequence[Assessment]) -> bool:
+        return any(a.status in failing_statuses or (with_stale and a.stale) for a in items)
+
+    report = status(workspace, as_of, owner=owner, region=region)
     lagging = worst_first(report.assessments)
     stale = [a for a in report.assessments if a.stale]
-    failed = any(a.status in failing_statuses for a in lagging) or (
-        "stale" in fail_on and bool(stale)
+    chosen = (levels[0], *(("stale",) if with_stale else ()))
+    if by is None:
+        return CheckResult(report, chosen, lagging, stale, fails(report.assessments))
+    units = by_units(workspace, as_of, by)
+    worst = sorted(units.groups, key=_lag_order)
+    failing = tuple(g.name for g in worst if fails(g.assessments))
+    units = dataclasses.replace(units, groups=worst)
+    return CheckResult(report, chosen, lagging, stale, bool(failing), units, failing)
+
+
+def _lag_order(group: Group) -> tuple[int, ...]:
+    """Worst first: the most targets missed, then at risk, then behind; then the lowest share
+    on pace."""
+    counts = group.summary
+    share = group.on_pace_share
+    return (
+        -counts["missed"],
+        -counts["at_risk"],
+        -counts["behind"],
+        round((share if share is not None else 1.0) * 1e6),
     )
-    chosen = (levels[0], *(("stale",) if "stale" in fail_on else ()))
-    return CheckResult(report, chosen, lagging, stale, failed)
+
+
+class MissingReport(NamedTuple):
+    year: int
+    period: Period
+    missing: list[Missing]
+
+
+def missing_figures(
+    workspace: Workspace, period_text: str | None, by: By | None = None
+) -> MissingReport:
+    """Who has not reported which target for a period (未报送): lead units for the city
+    figures, regions for their own."""
+    period = (
+        default_period(workspace.year, date.today())
+        if period_text is None
+        else parse_period(period_text, workspace.year)
+    )
+    if by is not None and by not in BY_CHOICES:
+        raise UsageError("by_choice", by=by, choices=", ".join(BY_CHOICES))
+    grouped = records_by_metric(workspace.records())
+    catalog = workspace.catalog
+    found = missing(
+        catalog.targets,
+        catalog.meta.regions,
+        lambda metric: series_of(grouped.get(metric, ())),
+        workspace.year,
+        period,
+        BY_CHOICES if by is None else (by,),
+    )
+    return MissingReport(workspace.year, period, found)
 
 
 class RepairResult(NamedTuple):
@@ -482,5 +413,6 @@ class RepairResult(NamedTuple):
 def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
     """Rewrite a hand-edited records file in tltrack's own form, keeping every figure it
     holds and a copy of the edited original beside it."""
-    outcome = workspace.store.repair(_now(now))
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    outcome = workspace.store.repair(moment)
     return RepairResult(workspace.store.name, outcome.backup, outcome.figures)

@@ -94,3 +94,11 @@ def parse_milestone(text: str) -> float:
     if not 0 <= value <= 100:
         raise refusal
     return value
+
+
+def number(value: float | None, digits: int = 4) -> str:
+    """A figure as people write it: no exponent, no thousands separator, no trailing zeros."""
+    if value is None:
+        return ""
+    out = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if out in ("-0", "") else out

@@ -15,20 +15,16 @@ from typing import Any, NamedTuple
 
 from tltrack.assess import Assessment
 from tltrack.domain import Record
-from tltrack.formatting import (
-    COLUMNS,
-    by_category,
-    number,
-    row_cells,
-    stale_note,
-)
+from tltrack.formatting import COLUMNS, by_category, rollup_notes, row_cells, stale_note
 from tltrack.i18n import Lang, text
 from tltrack.statuses import Status
+from tltrack.values import number
 
 Plain = str | float | int | bool | None
 
 STATUS_STYLE: dict[Status, str] = {
     "achieved": "bold green",
+    "ahead": "bold cyan",
     "on_track": "green",
     "behind": "yellow",
     "at_risk": "bold red",
@@ -82,6 +78,9 @@ class View:
     empty: str = ""  # said instead of the table when there are no rows
     messages: list[str] = field(default_factory=list)  # for stderr, not the output
     lines: list[str] | None = None  # for people, instead of the table (validate's problems)
+    # More tables for people, after this one (each target's ranking of the regions): tables
+    # and Markdown show them; CSV and JSON carry only this view's rows and data.
+    after: list[View] = field(default_factory=list)
 
     @property
     def rows(self) -> list[Row]:
@@ -106,6 +105,8 @@ def assessment_json(item: Assessment) -> dict[str, Any]:
         "name": t.name,
         "category": t.category,
         "owner": t.owner,
+        "co_owners": list(t.co_owners),
+        "region": item.region,
         "kind": t.kind,
         "direction": t.direction,
         "unit": t.unit,
@@ -122,6 +123,9 @@ def assessment_json(item: Assessment) -> dict[str, Any]:
         "status": item.status,
         "stale": item.stale,
         "recorded_at": item.actual.record.at.isoformat() if item.actual else None,
+        "source": item.source,
+        "regions_reported": list(item.regions_reported) if item.regions_reported else None,
+        "rollup_sum": item.rollup_sum,
     }
 
 
@@ -200,5 +204,7 @@ def assessment_sections(
 
 
 def stale_notes(lang: Lang, items: Sequence[Assessment], days: int) -> list[tuple[str, str]]:
+    """The notes under a table of targets: stale figures, partial and disagreeing totals."""
     note = stale_note(lang, items, days)
-    return [(note, "yellow")] if note else []
+    notes = [(note, "yellow")] if note else []
+    return notes + [(line, "yellow") for line in rollup_notes(lang, items)]

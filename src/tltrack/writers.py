@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from tltrack import texttable
-from tltrack.formatting import number
 from tltrack.i18n import Lang
 from tltrack.safetext import markdown_text, printable, printable_lines, spreadsheet_cell
+from tltrack.values import number
 from tltrack.views import FOR_PEOPLE, Cell, Plain, View
 
 Format = Literal["table", "json", "csv", "markdown"]
@@ -71,6 +71,10 @@ def _use_colour() -> bool:
 
 def write(view: View, fmt: Format, out: Output) -> None:
     WRITERS[fmt](view, out)
+    if fmt in ("table", "markdown"):
+        for more in view.after:
+            out.out.write("\n")
+            WRITERS[fmt](more, out)
     out.out.flush()
     for line in view.messages:
         out.message(line)

@@ -1,0 +1,193 @@
+"""The commands of the monthly cycle: fill-in forms out (template), who has not reported
+(missing), and the bulletin (report). Registered on the one app of cli.py."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tltrack.cli import app
+from tltrack.cli_errors import TltrackCommand
+from tltrack.cli_options import (
+    AsOfOption,
+    ByOption,
+    DataDirOption,
+    FormatOption,
+    LangOption,
+    OutputFormat,
+    YearOption,
+    by_value,
+    chosen_lang,
+    examples,
+    helptext,
+    output_for,
+    parse_as_of,
+    write_view,
+)
+from tltrack.errors import UsageError
+from tltrack.i18n import text
+
+
+class FormFormat(enum.StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_template"),
+    epilog=examples(
+        "tltrack template --by owner --period 2025-06 -o 填报表/",
+        "tltrack template --by region --period 2025-06 -o 旗县市区/ --format csv",
+    ),
+)
+def template(
+    by: ByOption = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help=helptext("help_template_period"), show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=helptext("help_template_output"), show_default=False),
+    ] = None,
+    fmt: Annotated[
+        FormFormat, typer.Option("--format", "-f", help=helptext("help_template_format"))
+    ] = FormFormat.xlsx,
+    force: Annotated[bool, typer.Option("--force", help=helptext("help_force"))] = False,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Write one fill-in form per lead unit or region, for a period."""
+    from datetime import date
+
+    from tltrack import form_files, tracker, unit_views
+    from tltrack.periods import default_period, parse_period
+
+    if by is None:
+        raise UsageError("needs_by")
+    if output is None:
+        raise UsageError("needs_output_folder")
+    workspace = tracker.open_workspace(data_dir, year)
+    chosen = (
+        parse_period(period, workspace.year)
+        if period is not None
+        else default_period(workspace.year, date.today())
+    )
+    grouped = tracker.records_by_metric(workspace.records())
+    from tltrack.units import series_of
+
+    series = {metric: series_of(items) for metric, items in grouped.items()}
+    written = form_files.write_forms(
+        workspace.catalog, series, by_value(by) or "owner", chosen, output, fmt.value, force
+    )
+    out = output_for(lang)
+    view = unit_views.templates([p for p, _ in written], output, out.lang, [n for _, n in written])
+    write_view(view, OutputFormat.table, out)
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_missing"),
+    epilog=examples(
+        "tltrack missing --period 2025-06",
+        "tltrack missing --period 2025-06 --by region --format json",
+    ),
+)
+def missing(
+    period: Annotated[
+        str | None,
+        typer.Option(help=helptext("help_missing_period"), show_default=False),
+    ] = None,
+    by: ByOption = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Which lead unit or region has not reported which target for a period (未报送)."""
+    from tltrack import tracker, unit_views
+
+    workspace = tracker.open_workspace(data_dir, year)
+    report = tracker.missing_figures(workspace, period, by_value(by))
+    out = output_for(lang)
+    write_view(unit_views.missing(report, out.lang), fmt, out)
+
+
+class ReportFormat(enum.StrEnum):
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+_REPORT_SUFFIXES = {".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_report"),
+    epilog=examples(
+        "tltrack report --format html -o bulletin.html",
+        "tltrack report -o 2025-06.xlsx --as-of 2025-07-10",
+        "tltrack report --lang en > bulletin.md",
+    ),
+)
+def report(
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=helptext("help_report_format"),
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=helptext("help_output")),
+    ] = None,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    lang: LangOption = None,
+) -> None:
+    """The monthly bulletin (月度调度通报): a summary, what lags most, and every category."""
+    from tltrack import bulletin, tracker
+    from tltrack.fileio import write_atomic
+
+    chosen = fmt.value if fmt else None
+    if output is not None:
+        by_suffix = _REPORT_SUFFIXES.get(output.suffix.lower())
+        if chosen is None and by_suffix is None:
+            raise UsageError("unknown_suffix", file=output.name)
+        if chosen is not None and by_suffix is not None and by_suffix != chosen:
+            raise UsageError("suffix_mismatch", file=output.name, named=by_suffix, chosen=chosen)
+        chosen = chosen or by_suffix
+    chosen = chosen or "markdown"
+    if chosen == "xlsx" and output is None:
+        raise UsageError("xlsx_needs_file")
+    workspace = tracker.open_workspace(data_dir, year)
+    if output is not None:
+        from tltrack.store import check_output
+
+        check_output(workspace.catalog.path, output)
+    built = bulletin.build(workspace, parse_as_of(as_of))
+    language = chosen_lang(lang)
+    if chosen == "xlsx":
+        data = bulletin.xlsx_bytes(built, language)
+    elif chosen == "html":
+        data = bulletin.html_document(built, language).encode("utf-8")
+    else:
+        data = bulletin.markdown(built, language).encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_atomic(output, data)
+    size = f"{len(data) / 1024:.0f} KiB"
+    typer.echo(text(language, "wrote", path=output) + f" ({size})", err=True)

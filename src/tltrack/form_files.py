@@ -1,0 +1,183 @@
+"""Fill-in forms as files: a protected .xlsx with instructions and the form's own marks, or a
+GB18030 CSV; one per unit, written to a folder."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tltrack.catalog import Catalog
+from tltrack.forms import (
+    BY_WORD,
+    FORM_SHEET,
+    GUIDE_SHEET,
+    HEADERS,
+    LOCKED,
+    MARK,
+    MARKS_SHEET,
+    PERIOD_HEADER,
+    UNIT_HEADER,
+    Form,
+    build_forms,
+    file_name,
+    units_of,
+)
+from tltrack.periods import Period
+from tltrack.safetext import spreadsheet_cell
+from tltrack.units import By, Series
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
+
+
+def _safe(cells: tuple[str, ...]) -> list[str]:
+    """Text cells that cannot start a formula in the office's spreadsheet."""
+    return [spreadsheet_cell(cell) for cell in cells]
+
+
+def csv_bytes(form: Form) -> bytes:
+    """A form as CSV in GB18030, the encoding Chinese Excel and WPS open without asking."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*HEADERS, UNIT_HEADER[form.by], PERIOD_HEADER])
+    for line in form.lines:
+        unit_cell = spreadsheet_cell(form.unit)
+        writer.writerow([*_safe(line.locked()), "", "", unit_cell, form.period.label])
+    return out.getvalue().encode("gb18030")
+
+
+def xlsx_bytes(form: Form) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet: Any = book.active  # openpyxl's stubs leave most of a sheet's parts optional
+    sheet.title = FORM_SHEET
+    sheet.append(list(HEADERS))
+    for line in form.lines:
+        locked = _safe(line.locked()[:3])
+        sheet.append([*locked, line.goal, line.latest, line.latest_period, None, None])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, as offices mark them
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    last = len(form.lines) + 1
+    for number_row in range(2, last + 1):
+        for column in (7, 8):
+            cell = sheet.cell(number_row, column)
+            cell.protection = Protection(locked=False)
+            cell.fill = fill
+        sheet.cell(number_row, 2).alignment = Alignment(wrap_text=True, vertical="center")
+    for letter, width in zip("ABCDEFGH", (24, 36, 10, 12, 12, 12, 14, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    if form.lines:
+        numbers = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1000000000000000",
+            formula2="1000000000000000",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请填写数字",
+            error="本期数值只能填写数字（节点类指标填写完成百分比，完成填 100）。",
+        )
+        sheet.add_data_validation(numbers)
+        numbers.add(f"G2:G{last}")
+    sheet.freeze_panes = "A2"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # people may widen a column to read it
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    title = f"{spreadsheet_cell(form.unit)} {form.period.label} 目标任务填报表"
+    sheet.oddHeader.center.text = title.replace("&", "&&")
+    _guide(book, form)
+    _marks(book, form)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _guide(book: Workbook, form: Form) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    guide = book.create_sheet(GUIDE_SHEET)
+    who = BY_WORD[form.by]
+    lines = [
+        f"{form.year}年目标任务填报表（{form.period.label}）",
+        f"填报单位（{who}）：{spreadsheet_cell(form.unit)}",
+        "",
+        "填报要求：",
+        "1. 只填写“本期数值”和“备注”两列（浅黄色单元格），其余各列已预先填好，请勿改动。",
+        f"2. “本期数值”填写截至 {form.period.label} 的年度累计数或累计增速，"
+        "单位与“单位”列一致，只填数字。",
+        "3. 节点类指标填写完成百分比，已完成的填 100。",
+        "4. 本期无数据的指标请留空，并在“备注”中说明原因。",
+        "5. 请勿增删行、改动表名或另存为其他格式，填好后原文件报回。",
+        f"6. 表中共 {len(form.lines)} 项指标。",
+    ]
+    for text in lines:
+        guide.append([text])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.column_dimensions["A"].width = 100
+    for row in guide.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide.protection.sheet = True
+
+
+def _marks(book: Workbook, form: Form) -> None:
+    marks = book.create_sheet(MARKS_SHEET)
+    marks.append([MARK, 1])
+    marks.append(["年度", form.year])
+    marks.append(["期间", form.period.label])
+    marks.append(["类型", form.by])
+    marks.append(["填报单位", spreadsheet_cell(form.unit)])
+    marks.append([])
+    marks.append(list(LOCKED))
+    for line in form.lines:
+        marks.append(_safe(line.locked()))
+    marks.protection.sheet = True
+    marks.sheet_state = "veryHidden"  # not in Excel's list of sheets to show
+
+
+def write_forms(
+    catalog: Catalog,
+    series: dict[str, Series],
+    by: By,
+    period: Period,
+    folder: Path,
+    fmt: str,
+    replace: bool = False,
+) -> list[tuple[Path, int]]:
+    """One form per unit in `folder`, named after the unit. A file already there is a
+    returned form as likely as an old blank one, so none is replaced unless `replace`: then
+    nothing is written at all."""
+    from tltrack.errors import CannotCreateError, UsageError
+    from tltrack.fileio import os_error, write_atomic
+
+    units = units_of(catalog, by)
+    if not units:
+        raise UsageError(f"no_{by}s")
+    suffix = ".csv" if fmt == "csv" else ".xlsx"
+    forms = build_forms(catalog, series, by, period, units)
+    paths = [folder / file_name(form.unit, suffix) for form in forms]
+    if len(set(paths)) != len(paths):
+        raise UsageError("form_names_clash", folder=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, "create", folder) from None
+    there = [p for p in paths if p.exists() or p.is_symlink()]
+    if there and not replace:
+        raise CannotCreateError("forms_exist", file=there[0], count=len(there))
+    for form, path in zip(forms, paths, strict=True):
+        write_atomic(path, csv_bytes(form) if fmt == "csv" else xlsx_bytes(form))
+    return [(path, len(form.lines)) for form, path in zip(forms, paths, strict=True)]

@@ -1,0 +1,297 @@
+"""Fill-in forms (填报表): one per lead unit or region for a period, and reading them back.
+
+A form lists the unit's targets with its own target and latest figure; the unit fills in
+本期数值 (and 备注) only. The workbook records whom and which period it is for, and what its
+locked cells held, so `import` knows a returned form by its own marks and refuses one for
+another period, a row for a target the unit does not carry, or a locked cell changed.
+A CSV form (GB18030, for offices without Excel) carries the unit and period as columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tltrack.catalog import Catalog
+from tltrack.domain import Target
+from tltrack.errors import DataError, Message, msg
+from tltrack.importer import MAX_CELL_CHARS, SourceRow, decode_csv
+from tltrack.periods import Period, parse_period
+from tltrack.units import By, Series, assess_city, assess_region, owners_of
+from tltrack.values import number
+
+FORM_SHEET = "填报"
+GUIDE_SHEET = "填报说明"
+MARKS_SHEET = "表单信息"
+MARK = "tltrack-form"
+HEADERS = ("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注")
+LOCKED = HEADERS[:6]  # what the office fills in; the unit fills the rest
+UNIT_HEADER = {"owner": "牵头单位", "region": "地区"}
+PERIOD_HEADER = "期间"
+BY_WORD = {"owner": "牵头单位", "region": "旗县市区"}
+
+
+class FormLine(NamedTuple):
+    target: Target
+    goal: float | None  # the unit's own target: the split share for a region
+    latest: float | None
+    latest_period: str | None
+
+    def locked(self) -> tuple[str, ...]:
+        """The locked cells as text: as the form's record of them holds them, and as they
+        are compared when the form comes back."""
+        t = self.target
+        return (
+            t.id,
+            t.name,
+            t.unit,
+            _plain(self.goal),
+            _plain(self.latest),
+            self.latest_period or "",
+        )
+
+
+class Form(NamedTuple):
+    by: By
+    unit: str
+    period: Period
+    year: int
+    lines: list[FormLine]
+
+
+def _plain(value: float | None) -> str:
+    return "" if value is None else number(value, 6)
+
+
+def units_of(catalog: Catalog, by: By) -> list[str]:
+    return owners_of(catalog.targets) if by == "owner" else list(catalog.meta.regions)
+
+
+def carried(catalog: Catalog, by: By, unit: str) -> list[Target]:
+    """The targets a unit reports: those it leads, or those split to the region."""
+    if by == "owner":
+        return [t for t in catalog.targets if t.owner == unit]
+    return [t for t in catalog.targets if unit in t.regions]
+
+
+def build_forms(
+    catalog: Catalog, series: dict[str, Series], by: By, period: Period, units: Sequence[str]
+) -> list[Form]:
+    """Each unit's form: its targets, its own target, and its newest figure before `period`."""
+    before = period.end - timedelta(days=1)
+    limits = catalog.meta.thresholds
+    forms = []
+    for unit in units:
+        lines = []
+        for t in carried(catalog, by, unit):
+            mine = series.get(t.id, Series([], {}))
+            if by == "owner":
+                judged = assess_city(t, mine, catalog.year, before, limits)
+                goal = t.target
+            else:
+                judged = assess_region(t, unit, mine, catalog.year, before, limits)
+                goal = dict(t.split)[unit]
+            shown = str(judged.period) if judged.period is not None else None
+            lines.append(FormLine(t, goal, judged.value, shown))
+        forms.append(Form(by, unit, period, catalog.year, lines))
+    return forms
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+
+
+def file_name(unit: str, suffix: str) -> str:
+    """A unit's name as a file name: nothing that leaves the folder or that Windows refuses."""
+    cleaned = _UNSAFE_IN_NAME.sub("_", unit).strip().lstrip(".")
+    return (cleaned or "_") + suffix
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+class ReturnedForm(NamedTuple):
+    """A returned form's figures as import rows, and its problems by row number."""
+
+    rows: list[SourceRow]
+    problems: list[tuple[int, Message]]
+
+
+def read_form(catalog: Catalog, path: Path, period: Period | None) -> ReturnedForm | None:
+    """A returned form's figures, or None when the file is not a form (a plain figures file).
+    A form for another year or period, or for a unit the target file does not name, is
+    refused whole; a row that changed a locked cell or names another unit's target is a
+    problem of that row."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(catalog, path, period)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(catalog, path, period)
+    return None
+
+
+def _read_xlsx(catalog: Catalog, path: Path, period: Period | None) -> ReturnedForm | None:
+    import zipfile
+
+    from tltrack.importer import open_xlsx, sheet_cells
+
+    book = open_xlsx(path)
+    try:
+        if MARKS_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
+            return None
+        marks = sheet_cells(path, book[MARKS_SHEET])
+        if not marks or not marks[0] or marks[0][0] != MARK:
+            return None
+        cells = sheet_cells(path, book[FORM_SHEET])
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DataError("not_xlsx", file=path.name, reason=exc) from None
+    finally:
+        book.close()
+    fields = {str(row[0]): row[1] for row in marks[1:6] if len(row) >= 2 and row[0]}
+    snapshot = {
+        str(row[0]): tuple(_cell(c) for c in row[:6]) for row in marks[7:] if row and row[0]
+    }
+    by = str(fields.get("类型", ""))
+    if by not in UNIT_HEADER:
+        raise DataError("form_marks", file=path.name)
+    form = _recognise(catalog, path, period, by, fields.get("填报单位"), fields.get("期间"),
+                      fields.get("年度"))  # fmt: skip
+    if not cells or [_cell(c) for c in cells[0][:8]] != list(HEADERS):
+        raise DataError("form_header", file=path.name, sheet=FORM_SHEET)
+    body = [(("row_sheet", n), row) for n, row in enumerate(cells[1:], start=2)]
+    return _rows(catalog, path, form, body, snapshot)
+
+
+def _read_csv(catalog: Catalog, path: Path, period: Period | None) -> ReturnedForm | None:
+    from tltrack.fileio import read_bytes
+    from tltrack.importer import MAX_FILE_BYTES
+
+    text = decode_csv(path, read_bytes(path, MAX_FILE_BYTES))
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    if not table or [c.strip() for c in table[0][:8]] != list(HEADERS):
+        return None
+    header = [c.strip() for c in table[0]]
+    by = next((b for b, word in UNIT_HEADER.items() if word in header[8:]), None)
+    if by is None or PERIOD_HEADER not in header[8:]:
+        raise DataError("form_marks", file=path.name)
+    unit_at, period_at = header.index(UNIT_HEADER[by]), header.index(PERIOD_HEADER)
+    units = {row[unit_at].strip() for row in table[1:] if len(row) > unit_at and any(row)}
+    periods = {row[period_at].strip() for row in table[1:] if len(row) > period_at and any(row)}
+    if len(units) > 1 or len(periods) > 1:
+        raise DataError("form_mixed", file=path.name)
+    unit = next(iter(units), "")
+    form = _recognise(catalog, path, period, by, unit, next(iter(periods), ""), None)
+    body = [(("row_line", n), row[:8]) for n, row in enumerate(table[1:], start=2)]
+    return _rows(catalog, path, form, body, None)
+
+
+def _recognise(
+    catalog: Catalog,
+    path: Path,
+    period: Period | None,
+    by: str,
+    unit: Any,
+    period_mark: Any,
+    year: Any,
+) -> Form:
+    """The form's own marks, checked against the target file and the period imported."""
+    unit_name = str(unit or "")
+    if unit_name.startswith("'") and unit_name[1:] in units_of(catalog, by_kind(by)):
+        unit_name = unit_name[1:]  # written with an apostrophe so it cannot start a formula
+    kind = by_kind(by)
+    if unit_name not in units_of(catalog, kind):
+        raise DataError("form_unit", file=path.name, unit=unit_name, by=msg(f"by_{kind}"))
+    try:
+        form_period = parse_period(str(period_mark or ""))
+    except DataError:
+        raise DataError("form_marks", file=path.name) from None
+    form_year = int(year) if isinstance(year, int | float) else form_period.year
+    if form_year != catalog.year or form_period.year != catalog.year:
+        raise DataError("form_year", file=path.name, year=form_year, expected=catalog.year)
+    if period is not None and form_period.end != period.end:
+        raise DataError(
+            "form_period", file=path.name, period=form_period.label, expected=period.label
+        )
+    return Form(kind, unit_name, form_period, catalog.year, [])
+
+
+def by_kind(by: str) -> By:
+    return "owner" if by == "owner" else "region"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return number(float(value), 6)
+    return str(value).strip()
+
+
+def _rows(
+    catalog: Catalog,
+    path: Path,
+    form: Form,
+    body: list[tuple[tuple[str, int], list[Any]]],
+    snapshot: dict[str, tuple[str, ...]] | None,
+) -> ReturnedForm:
+    mine = {t.id: t for t in carried(catalog, form.by, form.unit)}
+    rows: list[SourceRow] = []
+    problems: list[tuple[int, Message]] = []
+    number_in_file = 0
+    for where, cells in body:
+        cells = [*cells, *[None] * (8 - len(cells))][:8]
+        texts = [_cell(c) for c in cells]
+        if not any(texts):
+            continue  # a blank row
+        number_in_file += 1
+        label = SourceRow(number_in_file, where, {}).label
+        if any(len(t) > MAX_CELL_CHARS for t in texts):
+            raise DataError("cell_too_long", file=path.name, row=label, length=max(map(len, texts)),
+                            limit=MAX_CELL_CHARS)  # fmt: skip
+
+        def refuse(message: Message, n: int = number_in_file, at: Message = label) -> None:
+            problems.append((n, msg("row_problem", file=path.name, row=at, problem=message)))
+
+        metric = texts[0]
+        if metric not in mine:
+            known = metric in catalog.by_id
+            reason = "form_not_carried" if known else "form_unknown_metric"
+            refuse(msg(reason, metric=metric, unit=form.unit))
+            continue
+        expected = snapshot.get(metric) if snapshot is not None else _catalog_cells(mine[metric])
+        changed = _changed(texts, expected)
+        if changed:
+            refuse(msg("form_locked", column=changed))
+            continue
+        if not texts[6]:
+            continue  # not reported this period: `missing` lists it
+        fields = {
+            "metric": metric,
+            "period": form.period.label,
+            "value": texts[6],
+            "note": texts[7],
+            "unit": "",
+            "region": form.unit if form.by == "region" else "",
+        }
+        rows.append(SourceRow(number_in_file, where, fields))
+    return ReturnedForm(rows, problems)
+
+
+def _catalog_cells(target: Target) -> tuple[str, ...]:
+    return (target.id, target.name, target.unit)
+
+
+def _changed(texts: Sequence[str], expected: tuple[str, ...] | None) -> str | None:
+    """The header of the first locked cell whose text differs from what the form was sent
+    with (a CSV form: from the target file, for the cells it fixes)."""
+    if expected is None:
+        return LOCKED[0]
+    for header, now, then in zip(LOCKED, texts, expected, strict=False):
+        # A text cell that would start a formula was written with a leading apostrophe.
+        if now != then and now != "'" + then:
+            return header
+    return None

@@ -1,0 +1,347 @@
+"""Recording figures: one typed on the command line, or the rows of files and returned forms,
+all or nothing. A figure belongs to the city or to one region (DESIGN §7)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from tltrack.assess import Assessment, counting, figures_by_period
+from tltrack.domain import Record, Target
+from tltrack.errors import (
+    DataError,
+    Message,
+    NoInputError,
+    TltrackError,
+    ValidationFailed,
+    msg,
+)
+from tltrack.periods import Period, default_period, parse_period
+from tltrack.tracker import Workspace
+from tltrack.units import Series, assess_city, assess_region, region_of
+from tltrack.values import parse_milestone, parse_number
+
+if TYPE_CHECKING:
+    from tltrack import importer
+
+
+def parse_value(target: Target, text: str) -> float:
+    """The figure typed for `target`, read in its unit; refused with a reason otherwise."""
+    if target.kind == "milestone":
+        return parse_milestone(text)
+    value = parse_number(text, target.unit)
+    if value < 0 and target.kind == "cumulative":
+        raise DataError("bad_value", value=text, reason=msg("why_negative_total"))
+    if target.change == "decrease" and value >= 100:
+        raise DataError("bad_value", value=text, reason=msg("why_decrease_100"))
+    return value
+
+
+def default_recorder() -> str:
+    try:
+        return os.environ.get("TLTRACK_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return ""
+
+
+Outcome = Literal["added", "unchanged", "corrected"]
+
+
+class Change(NamedTuple):
+    """What recording one figure does to the records file."""
+
+    outcome: Outcome
+    record: Record  # the figure that now counts for its period
+    previous: Record | None  # the figure it replaces or repeats, if any
+    source: Message | None = None  # where an imported figure came from: "row 3 (line 4)"
+
+
+def _plan(
+    existing: Sequence[Record],
+    new: Sequence[tuple[Record, Message | None]],
+    year: int,
+    correct: bool,
+) -> tuple[list[Change], list[tuple[int, Message]]]:
+    """Decide each new figure against the file: a repeat is a no-op, another value for a
+    period already recorded is a correction and needs `correct`; refusals come back as
+    messages. A region's figures and the city's are separate series."""
+    series: dict[tuple[str, str | None], list[Record]] = {}
+    for record in existing:
+        series.setdefault((record.metric, record.region), []).append(record)
+    current = {
+        (metric, region, period): counting(figures)
+        for (metric, region), items in series.items()
+        for period, figures in figures_by_period(items, year).items()
+    }
+    changes: list[Change] = []
+    refusals: list[tuple[int, Message]] = []  # the position in `new`, and why
+    for position, (record, source) in enumerate(new):
+        key = (record.metric, record.region, parse_period(record.period, year))
+        held = current.get(key)
+        previous = held.record if held is not None else None
+        if previous is not None and previous.value == record.value:
+            changes.append(Change("unchanged", previous, previous, source))
+        elif previous is not None and not correct:
+            refusal = msg(
+                "already_has",
+                metric=_series_name(record),
+                value=previous.value,
+                period=record.period,
+                date=f"{previous.at:%Y-%m-%d}",
+                by=previous.by or msg("unknown_person"),
+            )
+            refusals.append((position, refusal))
+        else:
+            # A correction names its place: one revision above the figure it supersedes.
+            revision = held.revision + 1 if held is not None else 0
+            kept = record._replace(correction=previous is not None, revision=revision)
+            outcome: Outcome = "corrected" if previous is not None else "added"
+            changes.append(Change(outcome, kept, previous, source))
+    return changes, refusals
+
+
+def _series_name(record: Record) -> str:
+    return record.metric if record.region is None else f"{record.metric} ({record.region})"
+
+
+def _written(changes: Iterable[Change]) -> list[Record]:
+    return [c.record for c in changes if c.outcome != "unchanged"]
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).replace(microsecond=0)
+
+
+class RecordOutcome(NamedTuple):
+    change: Change
+    assessment: Assessment
+    stale_after_days: int
+
+
+def record(
+    workspace: Workspace,
+    metric: str,
+    value_text: str,
+    period_text: str | None = None,
+    note: str = "",
+    by: str | None = None,
+    correct: bool = False,
+    now: datetime | None = None,
+    as_of: date | None = None,
+    region: str | None = None,
+) -> RecordOutcome:
+    """Append a figure. The same figure again is a no-op; another figure needs `correct`."""
+    target = workspace.catalog.find(metric)
+    place = region_of(workspace.catalog.meta.regions, target, region)
+    value = parse_value(target, value_text)
+    moment = _now(now)
+    today = as_of or moment.astimezone().date()
+    period = (
+        parse_period(period_text, workspace.year)
+        if period_text is not None
+        else default_period(workspace.year, today)
+    )
+    check_text("--note", note)
+    recorder = default_recorder() if by is None else by
+    check_text("--by", recorder)
+    new = Record(
+        metric=target.id,
+        period=period.label,
+        value=value,
+        note=note,
+        by=recorder,
+        at=moment,
+        region=place,
+    )
+    with workspace.store.change(metrics={target.id}) as change:
+        changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
+        if refusals:
+            raise DataError(refusals[0][1])
+        if _written(changes):
+            change.append(_written(changes))
+        mine = change.of({target.id})
+    when = max(today, period.end)
+    thresholds = workspace.catalog.meta.thresholds
+    series = Series(
+        [r for r in mine if r.region is None],
+        {place: [r for r in mine if r.region == place]} if place else {},
+    )
+    if place is None:
+        assessment = assess_city(target, series, workspace.year, when, thresholds)
+    else:
+        assessment = assess_region(target, place, series, workspace.year, when, thresholds)
+    return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
+
+
+def check_text(name: object, text: str) -> None:
+    """Notes and names go into a TOML file read by people: one line of real text."""
+    if len(text) > 2000:
+        raise DataError("too_long", what=name, length=len(text))
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise DataError("lone_surrogate", what=name)
+    if any(ord(c) < 32 and c != "\t" for c in text):
+        raise DataError("control_characters", what=name)
+
+
+class ImportResult(NamedTuple):
+    paths: list[Path]
+    changes: list[Change]
+    dry_run: bool
+
+    def tally(self, outcome: Outcome) -> int:
+        return sum(1 for c in self.changes if c.outcome == outcome)
+
+
+# The files a folder given to `import` holds: figure files and returned forms. Excel's lock
+# files (~$name.xlsx) and hidden files are not forms.
+IMPORT_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".json")
+
+
+def import_files(paths: Sequence[Path]) -> list[Path]:
+    """The files named, with each folder replaced by the figure files directly in it, in
+    name order. A link inside a folder is not followed: it could point anywhere."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        inside = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() in IMPORT_SUFFIXES
+            and not p.name.startswith((".", "~$"))
+            and not p.is_symlink()
+            and p.is_file()
+        )
+        if not inside:
+            raise NoInputError("no_files_in", folder=path)
+        files += inside
+    return list(dict.fromkeys(files))
+
+
+class _Row(NamedTuple):
+    order: tuple[int, int]  # the file's place among the files, then the row's number
+    record: Record
+    source: Message
+
+
+def import_figures(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    correct: bool = False,
+    dry_run: bool = False,
+    by: str | None = None,
+    now: datetime | None = None,
+    period_text: str | None = None,
+) -> ImportResult:
+    """Record every figure of some files and returned forms, or none: any bad row in any
+    file, and nothing is written. Every problem of every file is listed, in file and row
+    order. `period_text`: the period every figure must be for (a form for another is
+    refused)."""
+    from tltrack import forms
+    from tltrack.importer import read_rows
+
+    files = import_files(paths)
+    period = None if period_text is None else parse_period(period_text, workspace.year)
+    moment = _now(now)
+    default_by = default_recorder() if by is None else by
+    several = len(files) > 1
+    new: list[_Row] = []
+    problems: list[tuple[tuple[int, int], Message]] = []
+    first_row: dict[tuple[str, str | None, Period], tuple[Message, float]] = {}
+    for place, path in enumerate(files):
+        try:
+            form = forms.read_form(workspace.catalog, path, period)
+            rows = form.rows if form is not None else read_rows(path)
+            if not rows and form is None:
+                raise DataError("holds_no_figures", file=path.name)
+        except DataError as exc:
+            if not several:
+                raise  # one file that does not read: its one line and exit code, as ever
+            problems.append(((place, 0), exc.msg))
+            continue
+        if form is not None:
+            problems += [((place, n), problem) for n, problem in form.problems]
+        for row in rows:
+            order = (place, row.number)
+            label = msg("file_row", file=path.name, row=row.label) if several else row.label
+            try:
+                record = _row_record(workspace, row, default_by, moment, period)
+            except TltrackError as exc:
+                problems.append(
+                    (order, msg("row_problem", file=path.name, row=row.label, problem=exc.msg))
+                )
+                continue
+            key = (record.metric, record.region, parse_period(record.period, workspace.year))
+            if key in first_row:
+                earlier, value = first_row[key]
+                if value != record.value:
+                    conflict = msg(
+                        "conflicting_rows",
+                        metric=_series_name(record),
+                        period=record.period,
+                        value=record.value,
+                        other=value,
+                        row=earlier,
+                    )
+                    problem = msg("row_problem", file=path.name, row=row.label, problem=conflict)
+                    problems.append((order, problem))
+                continue  # the same figure twice counts once
+            first_row[key] = (label, record.value)
+            new.append(_Row(order, record, label))
+    metrics = {row.record.metric for row in new}
+    # A bad row and a changed figure are both listed, in row order: nothing is written, and the
+    # next try should not meet a problem this one already knew of. Only a clean import locks.
+    with workspace.store.change(metrics=metrics, dry_run=dry_run or bool(problems)) as change:
+        planned = [(row.record, row.source) for row in new]
+        changes, refusals = _plan(change.of(metrics), planned, workspace.year, correct)
+        for position, refusal in refusals:
+            refused = new[position]
+            name = files[refused.order[0]].name
+            problem = msg("row_problem", file=name, row=refused.source, problem=refusal)
+            problems.append((refused.order, problem))
+        if problems:
+            problems.sort(key=lambda pair: pair[0])
+            raise ValidationFailed([problem for _, problem in problems])
+        if _written(changes) and not dry_run:
+            change.append(_written(changes))
+    return ImportResult(files, changes, dry_run)
+
+
+def _row_record(
+    workspace: Workspace,
+    row: importer.SourceRow,
+    by: str,
+    moment: datetime,
+    expected: Period | None,
+) -> Record:
+    fields = row.fields
+    if not fields["metric"]:
+        raise DataError("no_metric")
+    target = workspace.catalog.find(fields["metric"])
+    if not fields["period"]:
+        raise DataError("no_period", metric=target.id)
+    period = parse_period(fields["period"], workspace.year)
+    if expected is not None and period.end != expected.end:
+        raise DataError("other_period", period=period.label, expected=expected.label)
+    unit = fields.get("unit", "")
+    if unit and unit != target.unit:
+        raise DataError("wrong_unit", metric=target.id, unit=unit, target_unit=target.unit)
+    region = region_of(workspace.catalog.meta.regions, target, fields.get("region") or None)
+    value = parse_value(target, fields["value"])
+    note, who = fields.get("note", ""), fields.get("by", "") or by
+    check_text(msg("what_note"), note)
+    check_text(msg("what_by"), who)
+    return Record(
+        metric=target.id,
+        period=period.label,
+        value=value,
+        note=note,
+        by=who,
+        at=moment,
+        region=region,
+    )

@@ -1,0 +1,273 @@
+"""The views of the regions and lead units: their ranking, the regions' standings per target,
+check --by, who has not reported, and the forms written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tltrack.formatting import percent, signed, value_text
+from tltrack.i18n import Lang, status_label, text
+from tltrack.statuses import STATUSES, Status
+from tltrack.tracker import CheckResult, MissingReport, UnitsReport
+from tltrack.units import Group, Ranking
+from tltrack.values import number
+from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, json_number
+
+# The three lights (三色预警) a compact table counts in place of every status.
+LIGHTS: dict[str, tuple[Status, ...]] = {
+    "light_green": ("achieved", "ahead", "on_track"),
+    "light_yellow": ("behind",),
+    "light_red": ("at_risk", "missed"),
+}
+LAGGING: tuple[Status, ...] = ("behind", "at_risk", "missed")
+LIGHT_STYLE = {"light_green": "green", "light_yellow": "yellow", "light_red": "red"}
+
+
+def group_json(group: Group) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "rank": group.rank,
+        "summary": group.summary,
+        "on_pace_share": json_number(group.on_pace_share),
+    }
+
+
+def ranking_json(ranking: Ranking) -> dict[str, Any]:
+    return {
+        "id": ranking.target.id,
+        "name": ranking.target.name,
+        "regions": [
+            {
+                "name": s.assessment.region,
+                "actual": s.assessment.value,
+                "completion": json_number(s.assessment.completion),
+                "gap": json_number(s.assessment.gap),
+                "status": s.assessment.status,
+                "rank": s.rank,
+            }
+            for s in ranking.standings
+        ],
+    }
+
+
+def _group_columns(lang: Lang, by: str, compact: bool) -> list[Column]:
+    columns = [
+        Column("rank", text(lang, "rank"), numeric=True),
+        Column("name", text(lang, f"by_{by}"), wraps=True, min_width=6),
+    ]
+    for status in STATUSES:
+        columns.append(Column(status, status_label(lang, status), True, in_table=not compact))
+    for light in LIGHTS:
+        columns.append(Column(light, text(lang, light), True, in_table=compact))
+    columns.append(Column("on_pace_share", text(lang, "on_pace_share"), numeric=True))
+    return columns
+
+
+def _rank_text(rank: int | None) -> str:
+    return "" if rank is None else str(rank)
+
+
+def _group_row(group: Group) -> Row:
+    counts = group.summary
+    share = group.on_pace_share
+    row: Row = {
+        "rank": Cell(group.rank, _rank_text(group.rank)),
+        "name": Cell(group.name, group.name),
+        "on_pace_share": Cell(
+            json_number(share), "" if share is None else percent(share * 100), "cyan"
+        ),
+    }
+    for status in STATUSES:
+        shown = str(counts[status]) if counts[status] else "·"
+        row[status] = Cell(counts[status], shown, STATUS_STYLE[status] if counts[status] else "")
+    for light, statuses in LIGHTS.items():
+        total = sum(counts[s] for s in statuses)
+        row[light] = Cell(total, str(total) if total else "·", LIGHT_STYLE[light] if total else "")
+    return row
+
+
+def units(report: UnitsReport, lang: Lang, compact: bool) -> View:
+    """status --by region|owner: the units ranked, then each target's regions ranked."""
+    title = text(
+        lang,
+        "units_title",
+        year=report.year,
+        as_of=report.as_of.isoformat(),
+        by=text(lang, f"by_{report.by}"),
+    )
+    return View(
+        title=title,
+        columns=_group_columns(lang, report.by, compact),
+        sections=[Section("", [_group_row(g) for g in report.groups])],
+        data=lambda: {
+            "year": report.year,
+            "as_of": report.as_of.isoformat(),
+            "by": report.by,
+            "groups": [group_json(g) for g in report.groups],
+            "rankings": [ranking_json(r) for r in report.rankings],
+        },
+        summary=text(lang, "units_summary"),
+        empty=text(lang, f"no_{report.by}s"),
+        after=[rankings(report.rankings, lang)] if report.rankings else [],
+    )
+
+
+def rankings(items: Sequence[Ranking], lang: Lang) -> View:
+    """Each target's regions, best first: completion for a total, the gap otherwise."""
+    columns = [
+        Column("rank", text(lang, "rank"), numeric=True),
+        Column("region", text(lang, "region"), wraps=True, min_width=6),
+        Column("actual", text(lang, "actual"), numeric=True),
+        Column("target", text(lang, "target"), numeric=True),
+        Column("completion", text(lang, "completion"), numeric=True),
+        Column("gap", text(lang, "gap_short"), numeric=True),
+        Column("status", text(lang, "status"), wraps=True, words=True),
+    ]
+    sections = []
+    for ranking in items:
+        rows: list[Row] = []
+        for standing in ranking.standings:
+            a = standing.assessment
+            t = a.target
+            rows.append(
+                {
+                    "rank": Cell(standing.rank, _rank_text(standing.rank)),
+                    "region": Cell(a.region, a.region or ""),
+                    "actual": Cell(a.value, value_text(lang, t, a.value)),
+                    "target": Cell(t.target, value_text(lang, t, t.target)),
+                    "completion": Cell(json_number(a.completion), percent(a.completion)),
+                    "gap": Cell(json_number(a.gap), signed(a.gap)),
+                    "status": Cell(a.status, status_label(lang, a.status), STATUS_STYLE[a.status]),
+                }
+            )
+        sections.append(Section(ranking.target.name, rows))
+    return View(title=text(lang, "rankings_title"), columns=columns, sections=sections, data=None)
+
+
+def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
+    """check --by: every unit, the worst first, and whether it fails the check."""
+    assert result.units is not None
+    report = result.units
+    failing = set(result.failing_units)
+    columns = _group_columns(lang, report.by, compact)
+    columns.insert(2, Column("failed", text(lang, "col_failed")))
+    rows = []
+    for group in report.groups:
+        row = _group_row(group)
+        row["failed"] = Cell(
+            group.name in failing,
+            text(lang, "unit_fails") if group.name in failing else "",
+            "bold red",
+        )
+        rows.append(row)
+    verdict = text(
+        lang,
+        "check_by_line",
+        result=text(lang, "check_failed" if result.failed else "check_passed"),
+        count=len(failing),
+        total=len(report.groups),
+        by=text(lang, f"by_{report.by}"),
+        levels=",".join(result.fail_on),
+    )
+    return View(
+        title=text(
+            lang,
+            "units_title",
+            year=report.year,
+            as_of=report.as_of.isoformat(),
+            by=text(lang, f"by_{report.by}"),
+        ),
+        columns=columns,
+        sections=[Section("", rows)],
+        data={
+            "year": report.year,
+            "as_of": report.as_of.isoformat(),
+            "by": report.by,
+            "fail_on": list(result.fail_on),
+            "failed": result.failed,
+            "units": [
+                {
+                    **group_json(g),
+                    "failed": g.name in failing,
+                    "lagging": [a.target.id for a in g.assessments if a.status in LAGGING],
+                }
+                for g in report.groups
+            ],
+        },
+        notes=[(verdict, "")],
+        empty=text(lang, f"no_{report.by}s"),
+    )
+
+
+def missing(report: MissingReport, lang: Lang) -> View:
+    """Who has not reported which target (未报送), one section a unit, for the reminder calls."""
+    columns = [
+        Column("unit", text(lang, "col_unit"), in_table=False),
+        Column("by", "by", in_table=False),
+        Column("id", "id", in_table=False),
+        Column("name", text(lang, "name"), wraps=True),
+        Column("target", text(lang, "target"), numeric=True),
+    ]
+    sections = []
+    for item in report.missing:
+        kind = text(lang, f"by_{item.by}")
+        rows: list[Row] = [
+            {
+                "unit": Cell(item.unit, item.unit),
+                "by": Cell(item.by, kind),
+                "id": Cell(t.id, t.id),
+                "name": Cell(t.name, t.name),
+                "target": Cell(
+                    t.target if item.by == "owner" else dict(t.split).get(item.unit),
+                    value_text(
+                        lang, t, t.target if item.by == "owner" else dict(t.split).get(item.unit)
+                    ),
+                ),
+            }
+            for t in item.targets
+        ]
+        title = text(lang, "missing_section", unit=item.unit, by=kind, count=len(rows))
+        sections.append(Section(title, rows))
+    count = sum(len(item.targets) for item in report.missing)
+    return View(
+        title=text(lang, "missing_title", year=report.year, period=report.period.label),
+        columns=columns,
+        sections=sections,
+        data={
+            "year": report.year,
+            "period": report.period.label,
+            "missing": [
+                {"unit": m.unit, "by": m.by, "targets": [t.id for t in m.targets]}
+                for m in report.missing
+            ],
+        },
+        summary=text(lang, "missing_summary", units=len(report.missing), count=count)
+        if report.missing
+        else "",
+        empty=text(lang, "none_missing", period=report.period.label),
+    )
+
+
+def templates(paths: Sequence[Path], folder: Path, lang: Lang, lines: Sequence[int]) -> View:
+    """The forms written: one row a file."""
+    columns = [
+        Column("file", text(lang, "col_file"), wraps=True),
+        Column("targets", text(lang, "col_targets"), numeric=True),
+    ]
+    rows: list[Row] = [
+        {"file": Cell(str(p), p.name), "targets": Cell(n, number(n))}
+        for p, n in zip(paths, lines, strict=True)
+    ]
+    return View(
+        title="",
+        columns=columns,
+        sections=[Section("", rows)],
+        data={
+            "folder": str(folder),
+            "files": [{k: cell.value for k, cell in row.items()} for row in rows],
+        },
+        messages=[text(lang, "templates_written", count=len(paths), folder=folder)],
+        empty=text(lang, "no_units"),
+    )
