@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tltrack.domain import Target
-from tltrack.formatting import row_cells, summary_text, target_text, value_text, with_unit
+from tltrack.formatting import (
+    rollup_notes,
+    row_cells,
+    summary_text,
+    target_text,
+    value_text,
+    with_unit,
+)
 from tltrack.i18n import Lang, text
 from tltrack.recording import ImportResult, RecordOutcome
 from tltrack.tracker import (
     CheckResult,
+    MissingReport,
     PeriodFigure,
     StatusReport,
     TargetDetail,
@@ -91,6 +100,8 @@ def check(result: CheckResult, lang: Lang, compact: bool) -> View:
         notes.append(
             (text(lang, "stale_list", days=report.stale_after_days, names=names), "yellow")
         )
+    notes += [(line, "yellow") for line in rollup_notes(lang, report.assessments)]
+    notes += missing_notes(lang, result.missing)
     notes.append((verdict, ""))
     return View(
         title=text(lang, "check_title", year=report.year, as_of=report.as_of.isoformat()),
@@ -104,11 +115,36 @@ def check(result: CheckResult, lang: Lang, compact: bool) -> View:
             "summary": report.summary,
             "lagging": [assessment_json(a) for a in result.lagging],
             "stale": [assessment_json(a) for a in result.stale],
+            "missing": missing_json(result.missing),
         },
         notes=notes,
         empty=text(lang, "no_lag"),
         messages=unknown_metric_warnings(lang, report),
     )
+
+
+def missing_json(report: MissingReport | None) -> dict[str, Any] | None:
+    """`missing --format json`'s document (DESIGN §8)."""
+    if report is None:
+        return None
+    return {
+        "year": report.year,
+        "period": report.period.label,
+        "missing": [
+            {"unit": m.unit, "by": m.by, "targets": [t.id for t in m.targets]}
+            for m in report.missing
+        ],
+    }
+
+
+def missing_notes(lang: Lang, report: MissingReport | None) -> list[tuple[str, str]]:
+    """One line naming who has not reported, and how many figures each owes."""
+    if report is None or not report.missing:
+        return []
+    units = ", ".join(
+        text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in report.missing
+    )
+    return [(text(lang, "missing_line", period=report.period.label, units=units), "yellow")]
 
 
 def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:

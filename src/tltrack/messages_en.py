@@ -378,4 +378,6 @@ EN: dict[str, str] = {
     "help_force": "Replace forms already in the folder.",
     "help_cmd_missing": "Which lead unit or region has not reported which target for a period.",
     "help_missing_period": "The period to check (default: last complete month).",
+    "unit_owes": "{unit} {count}",
+    "missing_line": "Not reported ({period}): {units}",
 }

@@ -378,4 +378,6 @@ ZH: dict[str, str] = {
     "help_force": "覆盖文件夹中已有的填报表。",
     "help_cmd_missing": "列出某期间哪些牵头单位或地区有哪些指标尚未报送。",
     "help_missing_period": "要检查的期间(默认: 上一个完整月份)。",
+    "unit_owes": "{unit} {count} 项",
+    "missing_line": "未报送({period}): {units}",
 }

@@ -321,6 +321,8 @@ class CheckResult(NamedTuple):
     failed: bool
     units: UnitsReport | None = None  # check --by: the units, the worst first
     failing_units: tuple[str, ...] = ()
+    # Who has not reported for the last complete month: None when no unit or region is named.
+    missing: MissingReport | None = None
 
 
 def check(
@@ -351,13 +353,18 @@ def check(
     lagging = worst_first(report.assessments)
     stale = [a for a in report.assessments if a.stale]
     chosen = (levels[0], *(("stale",) if with_stale else ()))
+    catalog = workspace.catalog
+    unreported = None
+    if catalog.meta.regions or owners_of(catalog.targets):
+        unreported = missing_figures(workspace, default_period(workspace.year, as_of).label)
     if by is None:
-        return CheckResult(report, chosen, lagging, stale, fails(report.assessments))
+        failed = fails(report.assessments)
+        return CheckResult(report, chosen, lagging, stale, failed, missing=unreported)
     units = by_units(workspace, as_of, by)
     worst = sorted(units.groups, key=_lag_order)
     failing = tuple(g.name for g in worst if fails(g.assessments))
     units = dataclasses.replace(units, groups=worst)
-    return CheckResult(report, chosen, lagging, stale, bool(failing), units, failing)
+    return CheckResult(report, chosen, lagging, stale, bool(failing), units, failing, unreported)
 
 
 def _lag_order(group: Group) -> tuple[int, ...]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tltrack.command_views import missing_json
 from tltrack.formatting import percent, signed, value_text
 from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
@@ -57,10 +58,12 @@ def _group_columns(lang: Lang, by: str, compact: bool) -> list[Column]:
         Column("rank", text(lang, "rank"), numeric=True),
         Column("name", text(lang, f"by_{by}"), wraps=True, min_width=6),
     ]
-    for status in STATUSES:
-        columns.append(Column(status, status_label(lang, status), True, in_table=not compact))
+    # A narrow terminal counts the three lights (三色预警) and what is not reported.
     for light in LIGHTS:
         columns.append(Column(light, text(lang, light), True, in_table=compact))
+    for status in STATUSES:
+        shown = not compact or status == "no_data"
+        columns.append(Column(status, status_label(lang, status), True, in_table=shown))
     columns.append(Column("on_pace_share", text(lang, "on_pace_share"), numeric=True))
     return columns
 
@@ -235,14 +238,7 @@ def missing(report: MissingReport, lang: Lang) -> View:
         title=text(lang, "missing_title", year=report.year, period=report.period.label),
         columns=columns,
         sections=sections,
-        data={
-            "year": report.year,
-            "period": report.period.label,
-            "missing": [
-                {"unit": m.unit, "by": m.by, "targets": [t.id for t in m.targets]}
-                for m in report.missing
-            ],
-        },
+        data=missing_json(report),
         summary=text(lang, "missing_summary", units=len(report.missing), count=count)
         if report.missing
         else "",
