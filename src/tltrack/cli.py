@@ -216,7 +216,9 @@ def import_file(
             workspace, files, correct, dry_run, by, period_text=period
         )
     except ValidationFailed as exc:
-        shown = files[0].name if len(files) == 1 else text(out.lang, "n_files", count=len(files))
+        shown = text(out.lang, "n_files", count=len(files))
+        if len(files) == 1:  # a file by its name, a folder with a slash: 回收/
+            shown = files[0].name + ("/" if files[0].is_dir() else "")
         print_problems(exc.problems, out, shown)
         raise typer.Exit(ExitCode.DATAERR) from None
     names = {t.id: t.name for t in workspace.catalog.targets}

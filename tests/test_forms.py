@@ -1,0 +1,302 @@
+"""Fill-in forms: template writes one per unit, a unit fills it in as it would in Excel (here
+with openpyxl), import takes the returned forms back, all or nothing, and knows a form by its
+own marks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import records_file
+from units_catalog import CATALOG, REGIONS, write_catalog
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return write_catalog(tmp_path / "targets")
+
+
+@pytest.fixture
+def forms(cli, tmp_path: Path) -> Path:
+    """Each region's form for July, after June figures from 开鲁县 and the city."""
+    assert (
+        cli(
+            "record", "key_projects_started", "30", "--period", "2025-06", "--region", "开鲁县"
+        ).exit_code
+        == 0
+    )
+    assert cli("record", "fixed_investment", "190", "--period", "2025-06").exit_code == 0
+    folder = tmp_path / "回收"
+    run = cli("template", "--by", "region", "--period", "2025-07", "-o", str(folder))
+    assert run.exit_code == 0, run.stderr
+    return folder
+
+
+def fill(path: Path, values: dict[str, object], notes: dict[str, str] | None = None) -> None:
+    """What a unit does: type figures into 本期数值 (and 备注) by the row's 指标代码, save."""
+    book = load_workbook(path)
+    sheet = book["填报"]
+    header = [cell.value for cell in sheet[1]]
+    value_col, note_col = header.index("本期数值") + 1, header.index("备注") + 1
+    for row in range(2, sheet.max_row + 1):
+        metric = sheet.cell(row, 1).value
+        if metric in values:
+            sheet.cell(row, value_col).value = values[metric]
+        if notes and metric in notes:
+            sheet.cell(row, note_col).value = notes[metric]
+    book.save(path)
+
+
+def test_one_form_per_region_with_its_own_targets(forms: Path) -> None:
+    assert sorted(p.name for p in forms.iterdir()) == sorted(f"{r}.xlsx" for r in REGIONS)
+    book = load_workbook(forms / "开鲁县.xlsx")
+    assert book.sheetnames[:2] == ["填报", "填报说明"]
+    sheet = book["填报"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == [
+        "指标代码",
+        "指标",
+        "单位",
+        "目标",
+        "上期数值",
+        "上期期间",
+        "本期数值",
+        "备注",
+    ]
+    assert rows[1:] == [
+        ["key_projects_started", "开复工重点项目", "个", 60, 30, "2025-06", None, None],
+        ["gdp_growth", "地区生产总值增长", "%", 6, None, None, None, None],
+        ["fixed_investment", "固定资产投资", "亿元", 80, None, None, None, None],
+    ]
+    # Only the figure and the note can be typed in; the figure must be a number.
+    assert sheet.protection.sheet is True
+    assert [sheet.cell(2, c).protection.locked for c in range(1, 9)] == [True] * 6 + [False] * 2
+    validation = sheet.data_validations.dataValidation[0]
+    assert (validation.type, str(validation.sqref)) == ("decimal", "G2:G4")
+    guide = "\n".join(str(c.value) for c in book["填报说明"]["A"])
+    assert "填报单位（旗县市区）：开鲁县" in guide and "截至 2025-07" in guide
+    assert [s.sheet_state for s in book.worksheets] == ["visible", "visible", "veryHidden"]
+    assert len(list(load_workbook(forms / "库伦旗.xlsx")["填报"].iter_rows())) == 3  # 2 targets
+
+
+def test_a_lead_units_form_carries_the_city_figures(cli, tmp_path: Path) -> None:
+    cli("record", "fixed_investment", "190", "--period", "2025-06")
+    run = cli("template", "--by", "owner", "--period", "2025-07", "-o", str(tmp_path / "f"))
+    assert run.exit_code == 0
+    assert sorted(p.stem for p in (tmp_path / "f").iterdir()) == sorted(
+        ["市发改委", "市统计局", "市农牧局", "市政务服务局", "市人社局", "市水利局"]
+    )
+    rows = list(load_workbook(tmp_path / "f" / "市发改委.xlsx")["填报"].iter_rows(values_only=True))
+    assert rows[1][:6] == ("key_projects_started", "开复工重点项目", "个", 500, None, None)
+    assert rows[2][:6] == ("fixed_investment", "固定资产投资", "亿元", 400, 190, "2025-06")
+
+
+def test_the_round_trip_shows_exactly_the_figures_filled_in(cli, forms: Path) -> None:
+    fill(
+        forms / "开鲁县.xlsx",
+        {"key_projects_started": 36, "gdp_growth": 6.1, "fixed_investment": 40},
+    )
+    fill(
+        forms / "奈曼旗.xlsx",
+        {"key_projects_started": 20, "fixed_investment": "41"},
+        {"gdp_growth": "数据待统计局核定"},
+    )
+    run = cli("import", str(forms))
+    assert run.exit_code == 0, run.stderr
+    assert "8 个文件: 新增 5，未变 0，更正 0" in run.stderr
+    report = json.loads(
+        cli("status", "--by", "region", "--as-of", "2025-08-15", "--format", "json").stdout
+    )
+    actual = {
+        (ranking["id"], r["name"]): r["actual"]
+        for ranking in report["rankings"]
+        for r in ranking["regions"]
+        if r["actual"] is not None
+    }
+    assert actual == {
+        ("key_projects_started", "开鲁县"): 36.0,
+        ("gdp_growth", "开鲁县"): 6.1,
+        ("fixed_investment", "开鲁县"): 40.0,
+        ("key_projects_started", "奈曼旗"): 20.0,
+        ("fixed_investment", "奈曼旗"): 41.0,
+    }
+    # A blank figure is not reported: 奈曼旗 still owes its growth rate.
+    missing = json.loads(
+        cli("missing", "--period", "2025-07", "--by", "region", "--format", "json").stdout
+    )
+    naiman = next(m for m in missing["missing"] if m["unit"] == "奈曼旗")
+    assert naiman["targets"] == ["gdp_growth"]
+    # The same forms again change nothing (a cron retry).
+    before = records_file(cli_data(cli)).read_bytes()
+    assert cli("import", str(forms)).exit_code == 0
+    assert records_file(cli_data(cli)).read_bytes() == before
+
+
+def cli_data(cli) -> Path:
+    return Path(os.environ["TLTRACK_DATA_DIR"])
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problem"),
+    [
+        (lambda sheet: sheet.cell(2, 4, 10),
+         "开鲁县.xlsx: 第 1 行(工作表第 2 行): 锁定单元格“目标”被改动"),
+        (lambda sheet: sheet.cell(3, 2, "GDP"),
+         "开鲁县.xlsx: 第 2 行(工作表第 3 行): 锁定单元格“指标”被改动"),
+        (lambda sheet: [sheet.cell(5, c, v) for c, v in ((1, "beef_cattle"), (7, 3))],
+         "开鲁县.xlsx: 第 4 行(工作表第 5 行): beef_cattle 不是 开鲁县 承担的指标"),
+        (lambda sheet: [sheet.cell(5, c, v) for c, v in ((1, "cattle"), (7, 3))],
+         "开鲁县.xlsx: 第 4 行(工作表第 5 行): 目标文件中没有指标 'cattle'"),
+        (lambda sheet: sheet.cell(2, 7, "三十"), "开鲁县.xlsx: 第 1 行(工作表第 2 行): "),
+    ],
+)  # fmt: skip
+def test_a_tampered_form_is_refused_and_nothing_is_written(
+    cli, forms: Path, tamper, problem
+) -> None:
+    fill(forms / "奈曼旗.xlsx", {"key_projects_started": 20})
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    book = load_workbook(forms / "开鲁县.xlsx")
+    tamper(book["填报"])
+    book.save(forms / "开鲁县.xlsx")
+    before = records_file(cli_data(cli)).read_bytes()
+    run = cli("import", str(forms))
+    assert run.exit_code == 65
+    assert problem in run.stderr
+    assert "(回收/ 未导入任何数据: 1 个问题)" in run.stderr
+    assert records_file(cli_data(cli)).read_bytes() == before
+
+
+def test_a_form_for_another_period_is_refused(cli, forms: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    run = cli("import", str(forms / "开鲁县.xlsx"), "--period", "2025-08")
+    assert run.exit_code == 65
+    assert (
+        run.stderr.strip()
+        == "tltrack: error: 开鲁县.xlsx: 此表期间为 2025-07，本次导入的是 2025-08"
+    )
+    assert cli("import", str(forms / "开鲁县.xlsx"), "--period", "2025-07").exit_code == 0
+
+
+def test_a_form_for_another_year_or_unit_is_refused(cli, forms: Path, data_dir: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    book = load_workbook(forms / "开鲁县.xlsx")
+    book["表单信息"]["B5"] = "开鲁"
+    book.save(forms / "开鲁县-改.xlsx")
+    run = cli("import", str(forms / "开鲁县-改.xlsx"))
+    assert run.exit_code == 65 and "填报单位 '开鲁' 不是目标文件中的旗县市区" in run.stderr
+    (data_dir / "2025.toml").rename(data_dir / "2026.toml")
+    (data_dir / "2026.toml").write_text(
+        CATALOG.replace("year = 2025", "year = 2026"), encoding="utf-8"
+    )
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 65 and "此表为 2025 年，目标文件为 2026 年" in run.stderr
+
+
+def test_a_folder_is_read_without_following_links(cli, forms: Path, tmp_path: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    elsewhere = tmp_path / "elsewhere.xlsx"
+    (forms / "奈曼旗.xlsx").rename(elsewhere)
+    fill(elsewhere, {"key_projects_started": 99})
+    (forms / "奈曼旗.xlsx").symlink_to(elsewhere)
+    (forms / "~$开鲁县.xlsx").write_bytes(b"Excel's lock file")
+    run = cli("import", str(forms), "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert "奈曼旗.xlsx" not in result["files"] and "~$开鲁县.xlsx" not in result["files"]
+    assert [
+        (c["metric"], c["region"], c["value"]) for c in result["changes"] if c["outcome"] == "added"
+    ] == [("key_projects_started", "开鲁县", 36.0)]
+
+
+def test_forms_already_there_are_not_replaced(cli, forms: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    filled = (forms / "开鲁县.xlsx").read_bytes()
+    run = cli("template", "--by", "region", "--period", "2025-07", "-o", str(forms))
+    assert run.exit_code == 73 and "回收的报表不会被覆盖" in run.stderr
+    assert (forms / "开鲁县.xlsx").read_bytes() == filled
+    assert (
+        cli(
+            "template", "--by", "region", "--period", "2025-07", "-o", str(forms), "--force"
+        ).exit_code
+        == 0
+    )
+    assert (forms / "开鲁县.xlsx").read_bytes() != filled
+
+
+def test_a_csv_form_in_gb18030_round_trips(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    run = cli(
+        "template", "--by", "owner", "--period", "2025-06", "-o", str(folder), "--format", "csv"
+    )
+    assert run.exit_code == 0
+    data = (folder / "市发改委.csv").read_bytes()
+    text = data.decode("gb18030")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [
+        "指标代码",
+        "指标",
+        "单位",
+        "目标",
+        "上期数值",
+        "上期期间",
+        "本期数值",
+        "备注",
+        "牵头单位",
+        "期间",
+    ]
+    assert rows[1] == [
+        "key_projects_started",
+        "开复工重点项目",
+        "个",
+        "500",
+        "",
+        "",
+        "",
+        "",
+        "市发改委",
+        "2025-06",
+    ]
+    rows[1][6], rows[2][6], rows[2][7] = "262", "190", "含省重点项目"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    (folder / "市发改委.csv").write_bytes(out.getvalue().encode("gb18030"))
+    run = cli("import", str(folder / "市发改委.csv"), "--period", "2025-06")
+    assert run.exit_code == 0, run.stderr
+    report = json.loads(
+        cli("status", "--as-of", "2025-07-15", "--owner", "市发改委", "--format", "json").stdout
+    )
+    assert [(t["actual"], t["source"]) for t in report["targets"]] == [
+        (262.0, "recorded"),
+        (190.0, "recorded"),
+    ]
+    # A row for another unit's target, added to the CSV, is refused with its line.
+    rows.append(
+        ["gdp_growth", "地区生产总值增长", "%", "6", "", "", "5.9", "", "市发改委", "2025-06"]
+    )
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    (folder / "市发改委.csv").write_bytes(out.getvalue().encode("gb18030"))
+    run = cli("import", str(folder / "市发改委.csv"))
+    assert run.exit_code == 65 and "gdp_growth 不是 市发改委 承担的指标" in run.stderr
+
+
+def test_a_unit_name_cannot_leave_the_folder(cli, data_dir: Path, tmp_path: Path) -> None:
+    hostile = CATALOG.replace('owner = "市水利局"', 'owner = "../../水利局"')
+    write_catalog(data_dir, hostile)
+    folder = tmp_path / "out"
+    assert cli("template", "--by", "owner", "--period", "2025-06", "-o", str(folder)).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir())[0] == "_.._水利局.xlsx"
+    assert not (tmp_path.parent / "水利局.xlsx").exists()
+
+
+def test_template_needs_by_and_a_folder(cli, tmp_path: Path) -> None:
+    run = cli("template", "--period", "2025-06", "-o", str(tmp_path))
+    assert run.exit_code == 2 and "--by owner" in run.stderr
+    run = cli("template", "--by", "owner")
+    assert run.exit_code == 2 and "-o" in run.stderr
