@@ -23,6 +23,7 @@ OUTER = {
     "formatting",
     "safetext",
     "unit_views",
+    "bulletin_units",
     "form_files",
     "cli_cycle",
 }

@@ -47,29 +47,29 @@ TARGET_CASES = {
     "on_track above 1": (
         "on_track = 0.95",
         "on_track = 1.5",
-        "2025.toml:39: field 'meta.thresholds.on_track': Input should be less than or equal to 1",
+        "2025.toml:44: field 'meta.thresholds.on_track': Input should be less than or equal to 1",
     ),
     "thresholds out of order": (
         "at_risk = 0.75",
         "at_risk = 0.99",
-        "2025.toml:38: field 'meta.thresholds': at_risk must not exceed on_track",
+        "2025.toml:43: field 'meta.thresholds': at_risk must not exceed on_track",
     ),
     "stale_after_days absurd": (
         "stale_after_days = 45",
         "stale_after_days = 1000000000000",
-        "2025.toml:42: field 'meta.thresholds.stale_after_days': Input should be less than or equal"
+        "2025.toml:47: field 'meta.thresholds.stale_after_days': Input should be less than or equal"
         " to 3660",
     ),
     "name with an escape": (
         GDP_NAME,
         'name = "地区生产总值\\u001b[31m增长"',
-        "2025.toml:48: target 'gdp_growth': field 'name': holds control or"
+        "2025.toml:53: target 'gdp_growth': field 'name': holds control or"
         " invisible characters (zero-width, direction marks)",
     ),
     "name with a zero-width space": (
         'name = "粮食产量"',
         'name = "地区生产总值\\u200b增长"',
-        "2025.toml:216: target 'grain_output': field 'name': holds control or"
+        "2025.toml:221: target 'grain_output': field 'name': holds control or"
         " invisible characters (zero-width, direction marks)",
     ),
 }
@@ -95,8 +95,8 @@ def test_names_equal_after_nfkc_are_duplicates(cli, data_dir: Path) -> None:
     result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     assert (
-        "2025.toml:216: target 'grain_output': field 'name': duplicate name 'GDP增长'"
-        " (first at line 48)"
+        "2025.toml:221: target 'grain_output': field 'name': duplicate name 'GDP增长'"
+        " (first at line 53)"
     ) in result.stdout
 
 
@@ -477,7 +477,7 @@ def test_validate_prints_csv_and_markdown(cli, data_dir: Path, fmt: str) -> None
             ["file", "line", "target", "field", "message"],
             [
                 "2025.toml",
-                "39",
+                "44",
                 "",
                 "meta.thresholds.on_track",
                 "Input should be less than or equal to 1",
@@ -487,7 +487,7 @@ def test_validate_prints_csv_and_markdown(cli, data_dir: Path, fmt: str) -> None
         assert result.stdout.splitlines()[:3] == [
             "| file | line | target | field | message |",
             "|---|---|---|---|---|",
-            "| 2025.toml | 39 |  | meta.thresholds.on_track | Input should be less than or equal"
+            "| 2025.toml | 44 |  | meta.thresholds.on_track | Input should be less than or equal"
             " to 1 |",
         ]
 
@@ -538,5 +538,5 @@ def test_each_target_rule_is_a_problem_with_its_line(cli, data_dir: Path, rule: 
     result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     [problem] = result.stdout.splitlines()
-    assert problem.startswith("2025.toml:4") and "target 'gdp_growth'" in problem, problem
+    assert problem.startswith("2025.toml:5") and "target 'gdp_growth'" in problem, problem
     assert problem.endswith(message), problem

@@ -407,7 +407,7 @@ def test_missing_lists_units_and_regions(city) -> None:
 
 def test_check_notes_a_region_that_has_not_reported(city) -> None:
     run = city("check", *AS_OF)
-    assert "未报送(2025-06): 市发改委 1 项, 市农牧局 2 项" in run.stdout
+    assert "未报送(2025-06): 市发改委 1 项、市农牧局 2 项" in run.stdout
     assert "扎鲁特旗 1 项" in run.stdout
     report = json.loads(city("check", *AS_OF, "--format", "json").stdout)
     assert report["missing"]["period"] == "2025-06"

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from tltrack.assess import Assessment, figures_by_end
+from tltrack.bulletin_units import (
+    UnitSections,
+    build_sections,
+    count_sentence,
+    html_sections,
+    markdown_sections,
+    xlsx_sheets,
+)
 from tltrack.formatting import (
     by_category,
     gap_phrase,
@@ -25,7 +33,14 @@ from tltrack.i18n import Lang, status_label, text
 from tltrack.periods import Period, expected_share
 from tltrack.safetext import markdown_text, printable, spreadsheet_cell
 from tltrack.statuses import STATUSES
-from tltrack.tracker import StatusReport, Workspace, assess_all, records_by_metric, worst_first
+from tltrack.tracker import (
+    StatusReport,
+    Workspace,
+    assess_all,
+    records_by_metric,
+    worst_first,
+)
+from tltrack.tracker import status as filtered_status
 from tltrack.values import number
 
 TOP_LAGGING = 10
@@ -46,20 +61,38 @@ class Bulletin:
     report: StatusReport
     lagging: list[Assessment]  # behind, at risk or missed: the worst first
     series: dict[str, list[tuple[Period, float]]]  # each target's current figure per period
+    sections: UnitSections = field(default_factory=lambda: UnitSections(None, None, None))
 
 
-def build(workspace: Workspace, as_of: date) -> Bulletin:
+def build(
+    workspace: Workspace, as_of: date, region: str | None = None, owner: str | None = None
+) -> Bulletin:
+    """The bulletin of the city, or of one region or lead unit (without the units' sections)."""
     records = workspace.records()
-    report = assess_all(workspace, records, as_of)
+    if region is None and owner is None:
+        report = assess_all(workspace, records, as_of)
+        sections = build_sections(workspace, as_of)
+    else:
+        report = filtered_status(workspace, as_of, owner=owner, region=region)
+        sections = UnitSections(None, None, None)
+
     # One point per month end, chosen as the target is judged: 2025-Q2 and 2025-06 never
     # stand at one x.
+    own = [r for r in records if r.region == region]  # the city's figures, or the region's
     series = {
         metric: [(p, r.value) for p, r in figures_by_end(items, workspace.year) if p.end <= as_of]
-        for metric, items in records_by_metric(records).items()
+        for metric, items in records_by_metric(own).items()
         if metric in workspace.catalog.by_id
     }
+    for a in report.assessments:  # a total summed from the regions is drawn where it stands
+        if a.source in ("rollup", "partial") and a.period is not None and a.value is not None:
+            points = series.setdefault(a.target.id, [])
+            if all(p.end != a.period.end for p, _ in points):
+                points.append((a.period, a.value))
+                points.sort(key=lambda point: point[0].end)
     title = workspace.catalog.meta.title or str(workspace.year)
-    return Bulletin(title, report, worst_first(report.assessments), series)
+    title = " · ".join(part for part in (title, region or owner) if part)
+    return Bulletin(title, report, worst_first(report.assessments), series, sections)
 
 
 def row_list(lang: Lang, a: Assessment) -> list[str]:
@@ -89,6 +122,8 @@ def markdown(b: Bulletin, lang: Lang) -> str:
         "",
         summary_text(lang, r.summary),
         "",
+        count_sentence(lang, r.summary),
+        "",
         f"### {text(lang, 'most_behind')}",
         "",
     ]
@@ -101,6 +136,7 @@ def markdown(b: Bulletin, lang: Lang) -> str:
     if stale:
         names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
         out += ["", markdown_text(text(lang, "stale_list", days=r.stale_after_days, names=names))]
+    out += markdown_sections(lang, r, b.sections)
     for category, items in by_category(r.assessments):
         out += [
             "",
@@ -150,6 +186,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.status { white-space: nowrap; font-weight: 600; }
 td.chart { width: 230px; padding: 2px 4px; }
 .quote { display: block; color: var(--muted); font-size: 12px; }
+.light { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
+  margin-right: 6px; vertical-align: baseline; }
+.count { font-size: 15px; margin: 8px 0; }
 footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 @media print { body { background: #fff; padding: 0; } main { border: 0; } }
 """
@@ -183,6 +222,7 @@ def html_document(b: Bulletin, lang: Lang) -> str:
             f"{e(status_label(lang, status))}<b>{r.summary[status]}</b></span>"
         )
     parts.append("</div>")
+    parts.append(f'<p class="count">{e(count_sentence(lang, r.summary))}</p>')
     parts.append(f"<h3>{e(text(lang, 'most_behind'))}</h3>")
     if b.lagging:
         parts.append('<ol class="lag">')
@@ -195,6 +235,7 @@ def html_document(b: Bulletin, lang: Lang) -> str:
         names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
         listed = text(lang, "stale_list", days=r.stale_after_days, names=names)
         parts.append(f'<p class="stale">{e(listed)}</p>')
+    parts += html_sections(lang, r, b.sections)
     head = headers(lang)
     for category, items in by_category(r.assessments):
         parts.append(f"<h2>{e(category)}</h2>")
@@ -328,6 +369,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     for status in STATUSES:
         summary.append([status_label(lang, status), r.summary[status]])
         summary.cell(summary.max_row, 1).font = Font(color=_argb(status), bold=True)
+    summary.append([count_sentence(lang, r.summary)])
     summary.append([])
     summary.append([text(lang, "most_behind")])
     summary.cell(summary.max_row, 1).font = Font(bold=True)
@@ -355,6 +397,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     for index, width in enumerate(widths, start=1):
         details.column_dimensions[details.cell(1, index).column_letter].width = width
     details.freeze_panes = "C2"
+    xlsx_sheets(workbook, lang, r, b.sections)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -19,6 +19,8 @@ from tltrack.cli_options import (
     FormatOption,
     LangOption,
     OutputFormat,
+    OwnerOption,
+    RegionOption,
     YearOption,
     by_value,
     chosen_lang,
@@ -152,6 +154,8 @@ def report(
         typer.Option("--output", "-o", help=helptext("help_output")),
     ] = None,
     as_of: AsOfOption = None,
+    region: RegionOption = None,
+    owner: OwnerOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     lang: LangOption = None,
@@ -176,7 +180,7 @@ def report(
         from tltrack.store import check_output
 
         check_output(workspace.catalog.path, output)
-    built = bulletin.build(workspace, parse_as_of(as_of))
+    built = bulletin.build(workspace, parse_as_of(as_of), region, owner)
     language = chosen_lang(lang)
     if chosen == "xlsx":
         data = bulletin.xlsx_bytes(built, language)

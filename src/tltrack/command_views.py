@@ -141,7 +141,7 @@ def missing_notes(lang: Lang, report: MissingReport | None) -> list[tuple[str, s
     """One line naming who has not reported, and how many figures each owes."""
     if report is None or not report.missing:
         return []
-    units = ", ".join(
+    units = text(lang, "list_sep").join(
         text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in report.missing
     )
     return [(text(lang, "missing_line", period=report.period.label, units=units), "yellow")]

@@ -380,4 +380,11 @@ EN: dict[str, str] = {
     "help_missing_period": "The period to check (default: last complete month).",
     "unit_owes": "{unit} {count}",
     "missing_line": "Not reported ({period}): {units}",
+    "count_part": "{status} {count} ({share})",
+    "count_join": "; ",
+    "count_sentence": "Of {total} targets: {parts}.",
+    "owners_heading": "Results by lead unit",
+    "regions_heading": "Regions ranked on the split targets",
+    "lagging_targets": "lagging",
+    "list_sep": ", ",
 }

@@ -380,4 +380,11 @@ ZH: dict[str, str] = {
     "help_missing_period": "要检查的期间(默认: 上一个完整月份)。",
     "unit_owes": "{unit} {count} 项",
     "missing_line": "未报送({period}): {units}",
+    "count_part": "{status}{count}项，占{share}",
+    "count_join": "；",
+    "count_sentence": "{total}项目标中，{parts}。",
+    "owners_heading": "各牵头单位完成情况",
+    "regions_heading": "分地区完成情况排名",
+    "lagging_targets": "滞后指标",
+    "list_sep": "、",
 }

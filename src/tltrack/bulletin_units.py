@@ -1,0 +1,232 @@
+"""The bulletin's sections on units and regions: the count sentence of a supervision report,
+each lead unit's results (各牵头单位完成情况), the regions ranked for each split target with
+three-colour marks, who has not reported, and the city totals that disagree with their regions.
+Each section is given as plain rows once, and rendered for Markdown, HTML and xlsx."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+from tltrack.formatting import percent, rollup_notes, signed, value_text
+from tltrack.i18n import Lang, status_label, text
+from tltrack.safetext import markdown_text, printable
+from tltrack.statuses import STATUSES, Status
+from tltrack.tracker import MissingReport, StatusReport, UnitsReport, Workspace, by_units
+from tltrack.tracker import missing_figures as find_missing
+from tltrack.units import owners_of
+
+# 三色预警: the light each status shows.
+LIGHT: dict[Status, str] = {
+    "achieved": "green",
+    "ahead": "green",
+    "on_track": "green",
+    "behind": "yellow",
+    "at_risk": "red",
+    "missed": "red",
+    "no_data": "grey",
+}
+LIGHT_COLOUR = {"green": "#1a7f37", "yellow": "#bf8700", "red": "#cf222e", "grey": "#8c959f"}
+LIGHT_MARK = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
+
+
+@dataclass(frozen=True)
+class UnitSections:
+    owners: UnitsReport | None  # None when no target names a lead unit
+    regions: UnitsReport | None  # None when no target is split among regions
+    missing: MissingReport | None
+
+
+def build_sections(workspace: Workspace, as_of: date) -> UnitSections:
+    from tltrack.periods import default_period
+
+    catalog = workspace.catalog
+    records = workspace.records()
+    owners = by_units(workspace, as_of, "owner", records) if owners_of(catalog.targets) else None
+    split = any(t.split for t in catalog.targets)
+    regions = by_units(workspace, as_of, "region", records) if split else None
+    missing = None
+    if owners is not None or split:
+        missing = find_missing(workspace, default_period(workspace.year, as_of).label)
+    return UnitSections(owners, regions, missing)
+
+
+def count_sentence(lang: Lang, summary: dict[Status, int]) -> str:
+    """ "62项目标中，已完成8项，占12.9%；超进度…": the count a supervision report opens with."""
+    total = sum(summary.values())
+    parts = [
+        text(
+            lang,
+            "count_part",
+            status=status_label(lang, status),
+            count=summary[status],
+            share=percent(100 * summary[status] / total if total else 0),
+        )
+        for status in STATUSES
+        if summary[status] or status == "achieved"
+    ]
+    return text(lang, "count_sentence", total=total, parts=text(lang, "count_join").join(parts))
+
+
+def owner_rows(lang: Lang, report: UnitsReport) -> tuple[list[str], list[list[str]]]:
+    header = [
+        text(lang, "by_owner"),
+        text(lang, "col_targets"),
+        *(status_label(lang, s) for s in STATUSES),
+        text(lang, "on_pace_share"),
+        text(lang, "lagging_targets"),
+    ]
+    rows = []
+    for group in report.groups:
+        counts = group.summary
+        share = group.on_pace_share
+        lagging = [a.target.name for a in group.assessments if LIGHT[a.status] in ("yellow", "red")]
+        rows.append(
+            [
+                group.name,
+                str(len(group.assessments)),
+                *(str(counts[s]) for s in STATUSES),
+                "" if share is None else percent(share * 100),
+                text(lang, "list_sep").join(lagging),
+            ]
+        )
+    return header, rows
+
+
+def ranking_header(lang: Lang) -> list[str]:
+    keys = ("rank", "region", "actual", "target", "completion", "gap_short", "status")
+    return [text(lang, key) for key in keys]
+
+
+def ranking_rows(lang: Lang, report: UnitsReport) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """For each split target: its regions, best first, each with its light."""
+    tables = []
+    for ranking in report.rankings:
+        rows = []
+        for standing in ranking.standings:
+            a = standing.assessment
+            t = a.target
+            cells = [
+                "" if standing.rank is None else str(standing.rank),
+                a.region or "",
+                value_text(lang, t, a.value),
+                value_text(lang, t, t.target),
+                percent(a.completion),
+                signed(a.gap),
+                status_label(lang, a.status),
+            ]
+            rows.append((LIGHT[a.status], cells))
+        tables.append((ranking.target.name, rows))
+    return tables
+
+
+def notes(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
+    """The lines under the sections: mismatching totals (数据衔接), who has not reported."""
+    lines = rollup_notes(lang, report.assessments)
+    missing = sections.missing
+    if missing is not None and missing.missing:
+        units = text(lang, "list_sep").join(
+            text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in missing.missing
+        )
+        lines.append(text(lang, "missing_line", period=missing.period.label, units=units))
+    return lines
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def markdown_sections(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
+    out: list[str] = []
+    if sections.owners is not None:
+        header, rows = owner_rows(lang, sections.owners)
+        out += ["", f"## {text(lang, 'owners_heading')}", "", _md(header, rows)]
+    if sections.regions is not None and sections.regions.rankings:
+        out += ["", f"## {text(lang, 'regions_heading')}"]
+        for name, ranked in ranking_rows(lang, sections.regions):
+            marked = [[*cells[:-1], f"{LIGHT_MARK[light]} {cells[-1]}"] for light, cells in ranked]
+            out += ["", f"### {markdown_text(name)}", "", _md(ranking_header(lang), marked)]
+    lines = notes(lang, report, sections)
+    if lines:
+        out += [""] + [f"- {markdown_text(line)}" for line in lines]
+    return out
+
+
+def _md(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def html_sections(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
+    def e(value: str) -> str:
+        return html.escape(printable(value))
+
+    def table(header: list[str], rows: list[tuple[str | None, list[str]]]) -> list[str]:
+        parts = ["<table><thead><tr>", *(f"<th>{e(h)}</th>" for h in header), "</tr></thead>"]
+        parts.append("<tbody>")
+        for light, cells in rows:
+            parts.append("<tr>")
+            for index, cell in enumerate(cells):
+                if light is not None and index == len(cells) - 1:
+                    colour = LIGHT_COLOUR[light]
+                    parts.append(
+                        f'<td class="status" data-light="{light}" style="color:{colour}">'
+                        f'<span class="light" style="background:{colour}"></span>{e(cell)}</td>'
+                    )
+                else:
+                    parts.append(f"<td>{e(cell)}</td>")
+            parts.append("</tr>")
+        parts.append("</tbody></table>")
+        return parts
+
+    out: list[str] = []
+    if sections.owners is not None:
+        header, rows = owner_rows(lang, sections.owners)
+        out.append(f"<h2>{e(text(lang, 'owners_heading'))}</h2>")
+        out += table(header, [(None, row) for row in rows])
+    if sections.regions is not None and sections.regions.rankings:
+        out.append(f"<h2>{e(text(lang, 'regions_heading'))}</h2>")
+        for name, ranked in ranking_rows(lang, sections.regions):
+            out.append(f"<h3>{e(name)}</h3>")
+            out += table(ranking_header(lang), [(light, cells) for light, cells in ranked])
+    out += [f'<p class="stale">{e(line)}</p>' for line in notes(lang, report, sections)]
+    return out
+
+
+# --- xlsx --------------------------------------------------------------------------------------
+
+
+def xlsx_sheets(workbook: object, lang: Lang, report: StatusReport, sections: UnitSections) -> None:
+    """A sheet of the lead units and one of the regions' rankings, lights as cell colours."""
+    from openpyxl.styles import Font, PatternFill
+
+    from tltrack.safetext import spreadsheet_cell
+
+    book: object = workbook
+    if sections.owners is not None:
+        sheet = book.create_sheet("牵头单位" if lang == "zh" else "Lead units")  # type: ignore[attr-defined]
+        header, rows = owner_rows(lang, sections.owners)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([spreadsheet_cell(c) for c in row])
+        sheet.column_dimensions["A"].width = 18
+        sheet.column_dimensions[sheet.cell(1, len(header)).column_letter].width = 40
+    if sections.regions is not None and sections.regions.rankings:
+        sheet = book.create_sheet("分地区排名" if lang == "zh" else "Regions")  # type: ignore[attr-defined]
+        for name, ranked in ranking_rows(lang, sections.regions):
+            sheet.append([spreadsheet_cell(name)])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+            sheet.append(ranking_header(lang))
+            for light, cells in ranked:
+                sheet.append([spreadsheet_cell(c) for c in cells])
+                mark = sheet.cell(sheet.max_row, len(cells))
+                mark.fill = PatternFill("solid", fgColor="FF" + LIGHT_COLOUR[light][1:].upper())
+                mark.font = Font(color="FFFFFF", bold=True)
+            sheet.append([])
+        sheet.column_dimensions["B"].width = 16
