@@ -70,3 +70,10 @@ def test_a_fold_never_cuts_a_number_or_a_latin_word() -> None:
     ]
     assert fold("新建5G基站", 4) == ["新建", "5G基", "站"]
     assert fold("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # wider than the line: cut
+
+
+def test_a_folded_line_never_starts_with_closing_punctuation() -> None:
+    # 行首禁则: the enumeration comma takes the character before it to the next line.
+    assert fold("甲乙丙、丁", 6) == ["甲乙", "丙、丁"]
+    assert fold("市工信局、市住建局", 8) == ["市工信", "局、市住", "建局"]
+    assert fold("ab、cd", 2) == ["ab", "、", "cd"]  # no room to carry: the line stays in width

@@ -152,12 +152,16 @@ def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:
     r = change.record
     shown = value_text(lang, target, r.value)
     old = value_text(lang, target, change.previous.value) if change.previous else ""
-    said = text(lang, change.outcome, metric=r.metric, period=r.period, value=shown, old=old)
+    metric = (
+        r.metric if r.region is None else text(lang, "of_region", metric=r.metric, region=r.region)
+    )
+    said = text(lang, change.outcome, metric=metric, period=r.period, value=shown, old=old)
     return View(
         title="",
         columns=status_columns(lang, compact),
         sections=[Section("", [status_row(lang, result.assessment, compact)])],
         data={"outcome": change.outcome, **assessment_json(result.assessment)},
+        fields=[(text(lang, "region"), r.region)] if r.region is not None else [],
         notes=stale_notes(lang, [result.assessment], result.stale_after_days),
         messages=[said],
     )
@@ -330,7 +334,8 @@ def targets(items: Sequence[Target], lang: Lang, compact: bool = False) -> View:
 
 
 def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
-    t, item = d.target, d.assessment
+    item = d.assessment
+    t = item.target  # a region's own share where the detail is a region's
     baseline = "—" if t.baseline is None else with_unit(t.baseline, t.baseline_unit or t.unit)
     pace = text(lang, t.pace) if isinstance(t.pace, str) else text(lang, "monthly_shares")
     fields = [
@@ -341,6 +346,15 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
         (text(lang, "stretch"), text(lang, "yes" if t.stretch else "no")),
         (text(lang, "baseline"), baseline),
         (text(lang, "owner"), t.owner or "—"),
+    ]
+    if t.co_owners:
+        fields.append((text(lang, "co_owners"), text(lang, "list_sep").join(t.co_owners)))
+    if item.region is not None:
+        fields.insert(0, (text(lang, "region"), item.region))
+    if d.target.split and item.region is None:
+        shares = [f"{name} {value_text(lang, t, share)}" for name, share in d.target.split]
+        fields.append((text(lang, "split"), text(lang, "list_sep").join(shares)))
+    fields += [
         (text(lang, "pace"), pace),
         (text(lang, "quote"), f"“{t.quote}”"),
     ]

@@ -387,4 +387,7 @@ EN: dict[str, str] = {
     "regions_heading": "Regions ranked on the split targets",
     "lagging_targets": "lagging",
     "list_sep": ", ",
+    "of_region": "{metric} ({region})",
+    "co_owners": "supporting units",
+    "split": "split",
 }

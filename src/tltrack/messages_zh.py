@@ -387,4 +387,7 @@ ZH: dict[str, str] = {
     "regions_heading": "分地区完成情况排名",
     "lagging_targets": "滞后指标",
     "list_sep": "、",
+    "of_region": "{metric}（{region}）",
+    "co_owners": "配合单位",
+    "split": "分解",
 }

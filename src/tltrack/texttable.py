@@ -94,6 +94,8 @@ def fold_words(text: str, width: int) -> list[str]:
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9.%+\-_/]+|.", re.S)
+# Punctuation a Chinese line never starts with (行首禁则): it takes the character before it along.
+_NO_LINE_START = set("、，。；：！？）》」』】〕,.;:!?)")
 
 
 def fold(text: str, width: int) -> list[str]:
@@ -106,8 +108,12 @@ def fold(text: str, width: int) -> list[str]:
         for token in _TOKEN.findall(part):
             size = width_of(token)
             if used + size > width and current:
+                carried = ""
+                fits = width_of(current[-1:]) + size <= width
+                if token in _NO_LINE_START and len(current) > 1 and fits:
+                    current, carried = current[:-1], current[-1]
                 lines.append(current)
-                current, used = "", 0
+                current, used = carried, width_of(carried)
             if size > width:  # a token wider than the line: cut it, as nothing else can be
                 for char in token:
                     char_size = cell_len(char)

@@ -292,7 +292,7 @@ def history(
         earlier = [f.record for f in recorded if f is not chosen]  # in the file's order
         judged = assess(judged_as, [current], workspace.year, period.end, thresholds)
         figures.append(PeriodFigure(period, current, earlier, judged))
-    return target, figures
+    return judged_as, figures
 
 
 # The statuses each --fail-on level fails on; "stale" fails on stale figures as well.
