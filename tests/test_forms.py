@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -60,27 +61,23 @@ def test_one_form_per_region_with_its_own_targets(forms: Path) -> None:
     sheet = book["填报"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == [
-        "指标代码",
-        "指标",
-        "单位",
-        "目标",
-        "上期数值",
-        "上期期间",
-        "本期数值",
-        "备注",
+        *("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注"),
+        *("地区", "期间"),  # whose form and which period, on every row
     ]
+    mine = ["开鲁县", "2025-07"]
     assert rows[1:] == [
-        ["key_projects_started", "开复工重点项目", "个", 60, 30, "2025-06", None, None],
-        ["gdp_growth", "地区生产总值增长", "%", 6, None, None, None, None],
-        ["fixed_investment", "固定资产投资", "亿元", 80, None, None, None, None],
+        ["key_projects_started", "开复工重点项目", "个", 60, 30, "2025-06", None, None, *mine],
+        ["gdp_growth", "地区生产总值增长", "%", 6, None, None, None, None, *mine],
+        ["fixed_investment", "固定资产投资", "亿元", 80, None, None, None, None, *mine],
     ]
     # Only the figure and the note can be typed in; the figure must be a number.
     assert sheet.protection.sheet is True
-    assert [sheet.cell(2, c).protection.locked for c in range(1, 9)] == [True] * 6 + [False] * 2
+    locked = [sheet.cell(2, c).protection.locked for c in range(1, 11)]
+    assert locked == [True] * 6 + [False] * 2 + [True] * 2
     validation = sheet.data_validations.dataValidation[0]
     assert (validation.type, str(validation.sqref)) == ("decimal", "G2:G4")
     guide = "\n".join(str(c.value) for c in book["填报说明"]["A"])
-    assert "填报单位（旗县市区）：开鲁县" in guide and "截至 2025-07" in guide
+    assert "填报单位（旗县市区）：开鲁县" in guide and "截至2025年7月底" in guide
     assert [s.sheet_state for s in book.worksheets] == ["visible", "visible", "veryHidden"]
     assert len(list(load_workbook(forms / "库伦旗.xlsx")["填报"].iter_rows())) == 3  # 2 targets
 
@@ -150,7 +147,7 @@ def cli_data(cli) -> Path:
         (lambda sheet: sheet.cell(3, 2, "GDP"),
          "开鲁县.xlsx: 第 2 行(工作表第 3 行): 锁定单元格“指标”被改动"),
         (lambda sheet: [sheet.cell(5, c, v) for c, v in ((1, "beef_cattle"), (7, 3))],
-         "开鲁县.xlsx: 第 4 行(工作表第 5 行): beef_cattle 不是 开鲁县 承担的指标"),
+         "开鲁县.xlsx: 第 4 行(工作表第 5 行): 肉牛存栏(beef_cattle)不是 开鲁县 承担的指标"),
         (lambda sheet: [sheet.cell(5, c, v) for c, v in ((1, "cattle"), (7, 3))],
          "开鲁县.xlsx: 第 4 行(工作表第 5 行): 目标文件中没有指标 'cattle'"),
         (lambda sheet: sheet.cell(2, 7, "三十"), "开鲁县.xlsx: 第 1 行(工作表第 2 行): "),
@@ -283,7 +280,8 @@ def test_a_csv_form_in_gb18030_round_trips(cli, tmp_path: Path) -> None:
     csv.writer(out).writerows(rows)
     (folder / "市发改委.csv").write_bytes(out.getvalue().encode("gb18030"))
     run = cli("import", str(folder / "市发改委.csv"))
-    assert run.exit_code == 65 and "gdp_growth 不是 市发改委 承担的指标" in run.stderr
+    assert run.exit_code == 65
+    assert "地区生产总值增长(gdp_growth)不是 市发改委 承担的指标" in run.stderr
 
 
 def test_a_unit_name_cannot_leave_the_folder(cli, data_dir: Path, tmp_path: Path) -> None:
@@ -300,3 +298,148 @@ def test_template_needs_by_and_a_folder(cli, tmp_path: Path) -> None:
     assert run.exit_code == 2 and "--by owner" in run.stderr
     run = cli("template", "--by", "owner")
     assert run.exit_code == 2 and "-o" in run.stderr
+
+
+# --- files from other offices ----------------------------------------------------------------
+
+
+def test_a_control_character_in_a_note_is_refused_not_written(cli, forms: Path) -> None:
+    # DEL and C1 controls (\x85, \x9b: a terminal's CSI) would make the records file unreadable.
+    for note in ("a\x85b", "x\x9b31m", "del\x7f"):
+        run = cli("record", "gdp_growth", "5", "--period", "2025-06", "--note", note)
+        assert run.exit_code == 65 and "控制字符" in run.stderr, note
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36}, {"key_projects_started": "x\x9b31m"})
+    before = records_file(cli_data(cli)).read_bytes()
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 65 and "控制字符" in run.stderr
+    assert records_file(cli_data(cli)).read_bytes() == before
+    assert cli("status").exit_code == 0
+
+
+def test_a_link_swapped_in_after_listing_is_not_read(tmp_path: Path) -> None:
+    from tltrack.errors import DataError
+    from tltrack.fileio import read_bytes
+
+    secret = tmp_path / "secret"
+    secret.write_text("root:$6$hash\n", encoding="utf-8")
+    (tmp_path / "z.csv").symlink_to(secret)
+    with pytest.raises(DataError) as refused:
+        read_bytes(tmp_path / "z.csv", 1024, follow=False)
+    assert "符号链接" in refused.value.say("zh") and "$6$" not in refused.value.say("zh")
+    assert read_bytes(tmp_path / "z.csv", 1024) == b"root:$6$hash\n"  # a file named: followed
+
+
+def test_forms_are_never_written_through_a_linked_folder(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # `-o ''` must not write here either
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (tmp_path / "out").symlink_to(victim)
+    for force in ((), ("--force",)):
+        run = cli(
+            "template", "--by", "region", "--period", "2025-06", "-o", str(tmp_path / "out"), *force
+        )
+        assert run.exit_code == 73 and "符号链接" in run.stderr
+    assert list(victim.iterdir()) == []
+    assert cli("template", "--by", "region", "-o", "").exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "targets", "victim"]
+
+
+def test_force_replaces_nothing_when_one_name_is_a_link(cli, forms: Path, tmp_path: Path) -> None:
+    fill(forms / "科尔沁区.xlsx", {"key_projects_started": 70})
+    filled = (forms / "科尔沁区.xlsx").read_bytes()
+    (forms / "扎鲁特旗.xlsx").unlink()
+    (forms / "扎鲁特旗.xlsx").symlink_to(tmp_path / "elsewhere.xlsx")
+    run = cli("template", "--by", "region", "--period", "2025-07", "-o", str(forms), "--force")
+    assert run.exit_code == 73 and "扎鲁特旗.xlsx" in run.stderr
+    assert (forms / "科尔沁区.xlsx").read_bytes() == filled
+    assert not (tmp_path / "elsewhere.xlsx").exists()
+
+
+def test_a_cell_far_to_the_right_costs_nothing(cli, forms: Path) -> None:
+    book = load_workbook(forms / "开鲁县.xlsx")
+    for row in range(2, 3000):
+        book["表单信息"].cell(row + 20, 16384, "x")  # column XFD
+        book["填报"].cell(row + 20, 16384, "x")
+    book.save(forms / "开鲁县.xlsx")
+    from tltrack.importer import open_xlsx, sheet_cells
+
+    workbook = open_xlsx(forms / "开鲁县.xlsx")
+    assert {len(row) for row in sheet_cells(forms / "开鲁县.xlsx", workbook["填报"], 10)} == {10}
+    workbook.close()
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 0, run.stderr  # the far cells are not read, the form has no figure
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [("G2", "1" + "0" * 400), ("A2", "1" + "0" * 400), ("D2", "-" + "9" * 400), ("G2", "1e999")],
+    ids=["figure", "code", "target", "infinity"],
+)
+def test_a_number_too_large_to_print_is_refused_with_its_row(
+    cli, forms: Path, cell, written
+) -> None:
+    # openpyxl will not write such a number; a hand-made file holds it in the sheet's XML.
+    book = load_workbook(forms / "开鲁县.xlsx")
+    book["填报"][cell] = 987654321
+    book.save(forms / "开鲁县.xlsx")
+    patched = io.BytesIO()
+    with zipfile.ZipFile(forms / "开鲁县.xlsx") as source, zipfile.ZipFile(patched, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            out.writestr(item, data.replace(b"<v>987654321</v>", f"<v>{written}</v>".encode()))
+    (forms / "开鲁县.xlsx").write_bytes(patched.getvalue())
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 65, run.stderr
+    assert "开鲁县.xlsx: 第 1 行(工作表第 2 行)" in run.stderr
+
+
+def test_a_csv_field_past_the_parsers_limit_is_refused(cli, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "指标代码,指标,单位,目标,上期数值,上期期间,本期数值,备注,牵头单位,期间\n"
+        + "x" * 200_000
+        + "\n"
+    )
+    run = cli("import", str(big))
+    assert run.exit_code == 65 and "big.csv" in run.stderr
+    plain = tmp_path / "plain.json"
+    plain.write_text('[{"metric": "gdp_growth", "period": "2025-06", "value": ' + "9" * 5000 + "}]")
+    assert cli("import", str(plain)).exit_code == 65
+
+
+def test_a_figure_on_a_form_keeps_its_digits(cli, forms: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"gdp_growth": 5.12345678, "key_projects_started": 0.0000004})
+    assert cli("import", str(forms / "开鲁县.xlsx")).exit_code == 0
+    report = json.loads(
+        cli("status", "--region", "开鲁县", "--as-of", "2025-08-15", "--format", "json").stdout
+    )
+    assert {t["id"]: t["actual"] for t in report["targets"]}["gdp_growth"] == 5.12345678
+    assert {t["id"]: t["actual"] for t in report["targets"]}["key_projects_started"] == 4e-07
+
+
+def test_a_csv_form_with_a_changed_target_is_refused(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    cli("template", "--by", "owner", "--period", "2025-06", "-o", str(folder), "--format", "csv")
+    rows = list(csv.reader(io.StringIO((folder / "市发改委.csv").read_bytes().decode("gb18030"))))
+    rows[1][3], rows[1][6] = "400", "262"  # the target lowered to make the unit look better
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    (folder / "市发改委.csv").write_bytes(out.getvalue().encode("gb18030"))
+    run = cli("import", str(folder / "市发改委.csv"))
+    assert run.exit_code == 65 and "锁定单元格“目标”被改动" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("unit", "named"),
+    [
+        ("CON", "_CON.xlsx"),
+        ("nul.txt", "_nul.txt.xlsx"),
+        ("~$局", "_~$局.xlsx"),
+        ("局" * 100, "局" * 66 + ".xlsx"),
+    ],
+)
+def test_unit_names_make_safe_file_names(unit: str, named: str) -> None:
+    from tltrack.forms import file_name
+
+    assert file_name(unit, ".xlsx") == named
+    assert len(file_name(unit, ".xlsx").encode()) <= 255

@@ -123,7 +123,7 @@ def test_a_region_figure_needs_a_listed_region_and_a_share(cli) -> None:
     typo = cli("record", "key_projects_started", "10", *JUNE, "--region", "开鲁")
     assert typo.exit_code == 2 and "您要找的是否是 开鲁县" in typo.stderr
     unsplit = cli("record", "beef_cattle", "10", *JUNE, "--region", "开鲁县")
-    assert unsplit.exit_code == 65 and "beef_cattle 未分解到 开鲁县" in unsplit.stderr
+    assert unsplit.exit_code == 65 and "肉牛存栏 未分解到 开鲁县" in unsplit.stderr
 
 
 def test_a_partial_roll_up_is_judged_and_labelled(city) -> None:
@@ -370,7 +370,7 @@ def test_check_by_region_lists_the_worst_first(city) -> None:
     units = json.loads(city("check", *AS_OF, "--by", "region", "--format", "json").stdout)["units"]
     assert [u["name"] for u in units][:2] == ["科尔沁左翼中旗", "扎鲁特旗"]
     assert units[1]["lagging"] == ["gdp_growth", "fixed_investment"]
-    assert "检查未通过: 8 个旗县市区中 2 个未达 --fail-on at_risk 要求" in run.stdout
+    assert "检查未通过: 8 个旗县市区中有 2 个存在预警目标(--fail-on at_risk)" in run.stdout
 
 
 # --- who has not reported ------------------------------------------------------------------------

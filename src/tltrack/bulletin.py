@@ -365,7 +365,7 @@ def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([text(lang, "as_of", as_of=r.as_of.isoformat())])
     summary.append([])
-    summary.append([text(lang, "status"), text(lang, "targets_count", count="").strip()])
+    summary.append([text(lang, "status"), text(lang, "col_targets")])
     for status in STATUSES:
         summary.append([status_label(lang, status), r.summary[status]])
         summary.cell(summary.max_row, 1).font = Font(color=_argb(status), bold=True)

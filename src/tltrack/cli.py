@@ -65,6 +65,7 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=helptext("help_version")),
     ] = False,
+    lang: LangOption = None,  # the help's language is read from the arguments at start
 ) -> None:
     """Keep a government's annual targets in TOML files, record the actual figures against them,
     and see which targets are on pace (时序进度) and which lag.
@@ -296,7 +297,8 @@ def history(
     workspace = tracker.open_workspace(data_dir, year)
     out = output_for(lang)
     target, figures = tracker.history(workspace, metric, region)
-    write_view(command_views.history(target, figures, out.lang, compact_for(out, fmt)), fmt, out)
+    view = command_views.history(target, figures, out.lang, compact_for(out, fmt), region)
+    write_view(view, fmt, out)
 
 
 @app.command(

@@ -54,7 +54,7 @@ def template(
         typer.Option(help=helptext("help_template_period"), show_default=False),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,  # as typed: an empty -o '' is a mistake, not the current folder
         typer.Option("--output", "-o", help=helptext("help_template_output"), show_default=False),
     ] = None,
     fmt: Annotated[
@@ -73,8 +73,9 @@ def template(
 
     if by is None:
         raise UsageError("needs_by")
-    if output is None:
+    if output is None or not output.strip():
         raise UsageError("needs_output_folder")
+    folder = Path(output)
     workspace = tracker.open_workspace(data_dir, year)
     chosen = (
         parse_period(period, workspace.year)
@@ -86,10 +87,10 @@ def template(
 
     series = {metric: series_of(items) for metric, items in grouped.items()}
     written = form_files.write_forms(
-        workspace.catalog, series, by_value(by) or "owner", chosen, output, fmt.value, force
+        workspace.catalog, series, by_value(by) or "owner", chosen, folder, fmt.value, force
     )
     out = output_for(lang)
-    view = unit_views.templates([p for p, _ in written], output, out.lang, [n for _, n in written])
+    view = unit_views.templates([p for p, _ in written], folder, out.lang, [n for _, n in written])
     write_view(view, OutputFormat.table, out)
 
 

@@ -173,8 +173,8 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
     counts = {o: result.tally(o) for o in ("added", "unchanged", "corrected")}
     columns = [
         Column("outcome", text(lang, "col_outcome")),
-        Column("source", text(lang, "col_source")),
-        Column("metric", text(lang, "name"), wraps=True),
+        Column("source", text(lang, "col_source"), wraps=True, min_width=10),
+        Column("metric", text(lang, "name"), wraps=True, min_width=8),
         Column(
             "region", text(lang, "region"), in_table=any(c.record.region for c in result.changes)
         ),
@@ -211,12 +211,19 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
         columns=columns,
         sections=[Section("", shown)],
         data={**payload, "changes": changes},
-        messages=[text(lang, key, file=shown_files, **counts)],
+        messages=[
+            *(said.say(lang) for said in result.explained),
+            text(lang, key, file=shown_files, **counts),
+        ],
     )
 
 
 def history(
-    target: Target, figures: Sequence[PeriodFigure], lang: Lang, compact: bool = False
+    target: Target,
+    figures: Sequence[PeriodFigure],
+    lang: Lang,
+    compact: bool = False,
+    region: str | None = None,
 ) -> View:
     keys = ("period", "value", "completion", "expected", "gap", "status", "note", "by", "at")
     numeric = ("value", "completion", "expected", "gap")
@@ -272,8 +279,9 @@ def history(
         for f in figures
     ]
     trend = sparkline([f.current.value for f in figures])
+    title = f"{target.name}  ({target.id})  {text(lang, 'target')} {target_text(lang, target)}"
     return View(
-        title=f"{target.name}  ({target.id})  {text(lang, 'target')} {target_text(lang, target)}",
+        title=title if region is None else text(lang, "region_title", region=region, title=title),
         columns=columns,
         sections=[Section("", rows)],
         data={
@@ -281,6 +289,7 @@ def history(
             "name": target.name,
             "unit": target.unit,
             "target": target.target,
+            "region": region,
             "periods": periods,
         },
         notes=[(f"{text(lang, 'trend')}  {trend}", "")] if figures else [],

@@ -71,14 +71,21 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
     return StorageIOError(message)
 
 
-def read_bytes(path: Path, limit: int | None = None) -> bytes:
+def read_bytes(path: Path, limit: int | None = None, follow: bool = True) -> bytes:
     """The bytes of a regular file; a FIFO or device is refused rather than waited on, and a
-    file larger than `limit` bytes is refused without reading it all."""
+    file larger than `limit` bytes is refused without reading it all. With `follow` False a
+    link is refused at the moment of opening (a file found in a folder others can write may
+    be swapped for a link after it was listed)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= os.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except IsADirectoryError as exc:
         raise NoInputError("cannot_read", path=path, reason=msg("is_a_folder")) from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise DataError("cannot_read", path=path, reason=msg("link_not_read")) from exc
         if exc.errno == errno.ENOENT and path.is_symlink():
             raise NoInputError("cannot_read", path=path, reason=msg("link_nowhere")) from exc
         raise os_error(exc, "read", path) from exc

@@ -32,6 +32,19 @@ if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
 
 
+def period_words(period: Period) -> str:
+    """A period as an official writes it: 2025年6月, 2025年第二季度, 2025年上半年, 2025年."""
+    label = period.label
+    if label.isdigit():
+        return f"{label}年"
+    year, part = label.split("-", 1)
+    if part.startswith("Q"):
+        return f"{year}年第{'一二三四'[int(part[1]) - 1]}季度"
+    if part.startswith("H"):
+        return f"{year}年{'上下'[int(part[1]) - 1]}半年"
+    return f"{year}年{int(part)}月"
+
+
 def _safe(cells: tuple[str, ...]) -> list[str]:
     """Text cells that cannot start a formula in the office's spreadsheet."""
     return [spreadsheet_cell(cell) for cell in cells]
@@ -56,10 +69,13 @@ def xlsx_bytes(form: Form) -> bytes:
     book = Workbook()
     sheet: Any = book.active  # openpyxl's stubs leave most of a sheet's parts optional
     sheet.title = FORM_SHEET
-    sheet.append(list(HEADERS))
+    # Whose form and for which period, on every row, so a printed page says it too.
+    sheet.append([*HEADERS, UNIT_HEADER[form.by], PERIOD_HEADER])
+    unit = spreadsheet_cell(form.unit)
     for line in form.lines:
         locked = _safe(line.locked()[:3])
-        sheet.append([*locked, line.goal, line.latest, line.latest_period, None, None])
+        figures = [line.goal, line.latest, line.latest_period, None, None]
+        sheet.append([*locked, *figures, unit, form.period.label])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, as offices mark them
     for cell in sheet[1]:
@@ -72,7 +88,8 @@ def xlsx_bytes(form: Form) -> bytes:
             cell.protection = Protection(locked=False)
             cell.fill = fill
         sheet.cell(number_row, 2).alignment = Alignment(wrap_text=True, vertical="center")
-    for letter, width in zip("ABCDEFGH", (24, 36, 10, 12, 12, 12, 14, 30), strict=True):
+    widths = (24, 36, 10, 12, 12, 12, 14, 30, 16, 10)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     if form.lines:
         numbers = DataValidation(
@@ -96,7 +113,7 @@ def xlsx_bytes(form: Form) -> bytes:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    title = f"{spreadsheet_cell(form.unit)} {form.period.label} 目标任务填报表"
+    title = f"{spreadsheet_cell(form.unit)} {period_words(form.period)} 目标任务填报表"
     sheet.oddHeader.center.text = title.replace("&", "&&")
     _guide(book, form)
     _marks(book, form)
@@ -111,12 +128,12 @@ def _guide(book: Workbook, form: Form) -> None:
     guide = book.create_sheet(GUIDE_SHEET)
     who = BY_WORD[form.by]
     lines = [
-        f"{form.year}年目标任务填报表（{form.period.label}）",
+        f"{form.year}年目标任务填报表（{period_words(form.period)}）",
         f"填报单位（{who}）：{spreadsheet_cell(form.unit)}",
         "",
         "填报要求：",
         "1. 只填写“本期数值”和“备注”两列（浅黄色单元格），其余各列已预先填好，请勿改动。",
-        f"2. “本期数值”填写截至 {form.period.label} 的年度累计数或累计增速，"
+        f"2. “本期数值”填写截至{period_words(form.period)}底的年度累计数或累计增速，"
         "单位与“单位”列一致，只填数字。",
         "3. 节点类指标填写完成百分比，已完成的填 100。",
         "4. 本期无数据的指标请留空，并在“备注”中说明原因。",
@@ -160,7 +177,7 @@ def write_forms(
     """One form per unit in `folder`, named after the unit. A file already there is a
     returned form as likely as an old blank one, so none is replaced unless `replace`: then
     nothing is written at all."""
-    from tltrack.errors import CannotCreateError, UsageError
+    from tltrack.errors import CannotCreateError, UsageError, msg
     from tltrack.fileio import os_error, write_atomic
 
     units = units_of(catalog, by)
@@ -171,6 +188,10 @@ def write_forms(
     paths = [folder / file_name(form.unit, suffix) for form in forms]
     if len(set(paths)) != len(paths):
         raise UsageError("form_names_clash", folder=folder)
+    if not str(folder).strip():
+        raise UsageError("needs_output_folder")
+    if folder.is_symlink():  # a folder others can write may hold a link planted to elsewhere
+        raise CannotCreateError("cannot_create", path=folder, reason=msg("link_refused"))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -178,6 +199,10 @@ def write_forms(
     there = [p for p in paths if p.exists() or p.is_symlink()]
     if there and not replace:
         raise CannotCreateError("forms_exist", file=there[0], count=len(there))
+    # --force replaces forms, never a link or a folder: all are checked before one is written.
+    odd = [p for p in there if p.is_symlink() or not p.is_file()]
+    if odd:
+        raise CannotCreateError("cannot_create", path=odd[0], reason=msg("not_a_form_file"))
     for form, path in zip(forms, paths, strict=True):
         write_atomic(path, csv_bytes(form) if fmt == "csv" else xlsx_bytes(form))
     return [(path, len(form.lines)) for form, path in zip(forms, paths, strict=True)]

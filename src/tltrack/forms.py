@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Sequence
 from datetime import timedelta
@@ -20,7 +21,7 @@ from typing import Any, NamedTuple
 from tltrack.catalog import Catalog
 from tltrack.domain import Target
 from tltrack.errors import DataError, Message, msg
-from tltrack.importer import MAX_CELL_CHARS, SourceRow, decode_csv
+from tltrack.importer import MAX_CELL_CHARS, SourceRow, _text, decode_csv
 from tltrack.periods import Period, parse_period
 from tltrack.units import By, Series, assess_city, assess_region, owners_of
 from tltrack.values import number
@@ -102,13 +103,20 @@ def build_forms(
     return forms
 
 
-_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
+MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; a Chinese character takes three
 
 
 def file_name(unit: str, suffix: str) -> str:
-    """A unit's name as a file name: nothing that leaves the folder or that Windows refuses."""
+    """A unit's name as a file name: nothing that leaves the folder, that Windows refuses
+    (CON, NUL, COM1) or that import skips (~$, a leading dot); short enough for any disk."""
     cleaned = _UNSAFE_IN_NAME.sub("_", unit).strip().lstrip(".")
-    return (cleaned or "_") + suffix
+    if not cleaned or _RESERVED.fullmatch(cleaned) or cleaned.startswith("~$"):
+        cleaned = "_" + cleaned
+    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned + suffix
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -119,34 +127,40 @@ class ReturnedForm(NamedTuple):
 
     rows: list[SourceRow]
     problems: list[tuple[int, Message]]
+    # A figure left blank with a note: the reason it is not reported, said back to the office.
+    explained: list[Message]
 
 
-def read_form(catalog: Catalog, path: Path, period: Period | None) -> ReturnedForm | None:
+def read_form(
+    catalog: Catalog, path: Path, period: Period | None, follow: bool = True
+) -> ReturnedForm | None:
     """A returned form's figures, or None when the file is not a form (a plain figures file).
     A form for another year or period, or for a unit the target file does not name, is
     refused whole; a row that changed a locked cell or names another unit's target is a
     problem of that row."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(catalog, path, period)
+        return _read_xlsx(catalog, path, period, follow)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(catalog, path, period)
+        return _read_csv(catalog, path, period, follow)
     return None
 
 
-def _read_xlsx(catalog: Catalog, path: Path, period: Period | None) -> ReturnedForm | None:
+def _read_xlsx(
+    catalog: Catalog, path: Path, period: Period | None, follow: bool
+) -> ReturnedForm | None:
     import zipfile
 
     from tltrack.importer import open_xlsx, sheet_cells
 
-    book = open_xlsx(path)
+    book = open_xlsx(path, follow)
     try:
         if MARKS_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
             return None
-        marks = sheet_cells(path, book[MARKS_SHEET])
+        marks = sheet_cells(path, book[MARKS_SHEET], len(LOCKED))
         if not marks or not marks[0] or marks[0][0] != MARK:
             return None
-        cells = sheet_cells(path, book[FORM_SHEET])
+        cells = sheet_cells(path, book[FORM_SHEET], len(HEADERS))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DataError("not_xlsx", file=path.name, reason=exc) from None
     finally:
@@ -166,12 +180,18 @@ def _read_xlsx(catalog: Catalog, path: Path, period: Period | None) -> ReturnedF
     return _rows(catalog, path, form, body, snapshot)
 
 
-def _read_csv(catalog: Catalog, path: Path, period: Period | None) -> ReturnedForm | None:
+def _read_csv(
+    catalog: Catalog, path: Path, period: Period | None, follow: bool
+) -> ReturnedForm | None:
     from tltrack.fileio import read_bytes
     from tltrack.importer import MAX_FILE_BYTES
 
-    text = decode_csv(path, read_bytes(path, MAX_FILE_BYTES))
-    table = list(csv.reader(io.StringIO(text, newline="")))
+    text = decode_csv(path, read_bytes(path, MAX_FILE_BYTES, follow))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise DataError("csv_error", file=path.name, line=reader.line_num, reason=exc) from None
     if not table or [c.strip() for c in table[0][:8]] != list(HEADERS):
         return None
     header = [c.strip() for c in table[0]]
@@ -209,7 +229,10 @@ def _recognise(
         form_period = parse_period(str(period_mark or ""))
     except DataError:
         raise DataError("form_marks", file=path.name) from None
-    form_year = int(year) if isinstance(year, int | float) else form_period.year
+    try:
+        form_year = int(year) if isinstance(year, int | float) else form_period.year
+    except (OverflowError, ValueError):  # inf, nan
+        raise DataError("form_marks", file=path.name) from None
     if form_year != catalog.year or form_period.year != catalog.year:
         raise DataError("form_year", file=path.name, year=form_year, expected=catalog.year)
     if period is not None and form_period.end != period.end:
@@ -224,11 +247,13 @@ def by_kind(by: str) -> By:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
+    """A locked cell as text to compare: a number as the form wrote it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return number(float(value), 6)
-    return str(value).strip()
+        if isinstance(value, int) and value.bit_length() > 64:
+            return _text(value)
+        if math.isfinite(value):
+            return number(float(value), 6)
+    return _text(value)
 
 
 def _rows(
@@ -241,10 +266,12 @@ def _rows(
     mine = {t.id: t for t in carried(catalog, form.by, form.unit)}
     rows: list[SourceRow] = []
     problems: list[tuple[int, Message]] = []
+    explained: list[Message] = []
     number_in_file = 0
     for where, cells in body:
         cells = [*cells, *[None] * (8 - len(cells))][:8]
         texts = [_cell(c) for c in cells]
+        texts[6:] = [_text(c) for c in cells[6:]]  # the figure as typed, never rounded
         if not any(texts):
             continue  # a blank row
         number_in_file += 1
@@ -258,17 +285,26 @@ def _rows(
 
         metric = texts[0]
         if metric not in mine:
-            known = metric in catalog.by_id
-            reason = "form_not_carried" if known else "form_unknown_metric"
-            refuse(msg(reason, metric=metric, unit=form.unit))
+            known = catalog.by_id.get(metric)
+            if known is not None:
+                refuse(msg("form_not_carried", metric=known.name, id=metric, unit=form.unit))
+            else:
+                refuse(msg("form_unknown_metric", metric=metric))
             continue
-        expected = snapshot.get(metric) if snapshot is not None else _catalog_cells(mine[metric])
+        if snapshot is None:
+            expected: tuple[str, ...] | None = _catalog_cells(mine[metric], form)
+        else:
+            expected = snapshot.get(metric)
         changed = _changed(texts, expected)
         if changed:
             refuse(msg("form_locked", column=changed))
             continue
-        if not texts[6]:
-            continue  # not reported this period: `missing` lists it
+        if not texts[6]:  # not reported this period: `missing` lists it
+            if texts[7]:
+                name = mine[metric].name
+                said = msg("blank_explained", file=path.name, row=label, metric=name, note=texts[7])
+                explained.append(said)
+            continue
         fields = {
             "metric": metric,
             "period": form.period.label,
@@ -278,11 +314,13 @@ def _rows(
             "region": form.unit if form.by == "region" else "",
         }
         rows.append(SourceRow(number_in_file, where, fields))
-    return ReturnedForm(rows, problems)
+    return ReturnedForm(rows, problems, explained)
 
 
-def _catalog_cells(target: Target) -> tuple[str, ...]:
-    return (target.id, target.name, target.unit)
+def _catalog_cells(target: Target, form: Form) -> tuple[str, ...]:
+    """The locked cells a CSV form must still hold: what the target file says of them."""
+    goal = target.target if form.by == "owner" else dict(target.split)[form.unit]
+    return (target.id, target.name, target.unit, _plain(goal))
 
 
 def _changed(texts: Sequence[str], expected: tuple[str, ...] | None) -> str | None:

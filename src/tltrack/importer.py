@@ -37,6 +37,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # a CSV, JSON or .xlsx file as sent
 MAX_XLSX_UNPACKED = 256 * 1024 * 1024  # an .xlsx's parts once unzipped (a zip bomb is refused)
 MAX_ROWS = 300_000  # data rows in one file
 MAX_CELL_CHARS = 10_000  # characters in one cell
+MAX_COLUMNS = 64  # columns of a sheet read; a figures file has at most seven
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,13 @@ class SourceRow:
 Where = tuple[str, int]
 
 
-def read_rows(path: Path) -> list[SourceRow]:
-    """Every non-empty data row of a CSV, .xlsx or JSON file of figures."""
+def read_rows(path: Path, follow: bool = True) -> list[SourceRow]:
+    """Every non-empty data row of a CSV, .xlsx or JSON file of figures. `follow` False: a
+    link is refused (see fileio.read_bytes)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    data = read_bytes(path, MAX_FILE_BYTES)
+        return _xlsx_rows(path, follow)
+    data = read_bytes(path, MAX_FILE_BYTES, follow)
     if suffix == ".json":
         return _json_rows(path, data)
     if suffix in (".csv", ".txt", ".tsv", ""):
@@ -124,6 +126,10 @@ def _text(cell: Any) -> str:
         return ""
     if isinstance(cell, bool):
         return str(cell).lower()
+    if isinstance(cell, int) and cell.bit_length() > 64:
+        # Too long to print (Python refuses past 4,300 digits): its size, which the value's
+        # own check refuses as beyond ±1e15.
+        return f"{'-' if cell < 0 else ''}1e{cell.bit_length() * 0.30103:.0f}"
     if isinstance(cell, float):
         return repr(cell) if math.isfinite(cell) else str(cell)
     return str(cell).strip()
@@ -161,7 +167,9 @@ def _cell_text(column: str, cell: Any) -> str:
     # Excel turns "2025-06" typed into a cell into a date; read it back as the month it was.
     if column == "period" and isinstance(cell, datetime | date):
         return f"{cell.year}-{cell.month:02d}"
-    if column == "period" and isinstance(cell, int | float) and float(cell).is_integer():
+    if column == "period" and isinstance(cell, int) and not isinstance(cell, bool):
+        return str(cell)[:20]  # a year typed as a number; a longer one is refused as a period
+    if column == "period" and isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return _text(cell)
 
@@ -184,7 +192,7 @@ def _csv_rows(path: Path, data: bytes) -> list[SourceRow]:
 def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
     try:
         loaded = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or a 5,000-digit number
         raise DataError("not_json", file=path.name, reason=exc) from None
     except RecursionError:
         raise DataError("json_too_deep", file=path.name) from None
@@ -202,14 +210,14 @@ def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
     return _rows(path, keys, body)
 
 
-def open_xlsx(path: Path) -> Any:
+def open_xlsx(path: Path, follow: bool = True) -> Any:
     """An .xlsx workbook opened read-only, its unpacked size checked first (a zip bomb is
     refused). The caller closes it."""
     import zipfile
 
     from openpyxl import load_workbook  # only `import` of .xlsx files pays for it
 
-    data = read_bytes(path, MAX_FILE_BYTES)  # also the usual errors for a missing file
+    data = read_bytes(path, MAX_FILE_BYTES, follow)  # also the usual errors for a missing file
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -220,40 +228,33 @@ def open_xlsx(path: Path) -> Any:
         raise DataError("not_xlsx", file=path.name, reason=exc) from None
 
 
-def sheet_cells(path: Path, sheet: Any) -> list[list[Any]]:
-    """Every row of a read-only sheet, past a stale dimension too, at most MAX_ROWS + 1."""
+def sheet_cells(path: Path, sheet: Any, columns: int = MAX_COLUMNS) -> list[list[Any]]:
+    """Every row of a read-only sheet, past a stale dimension too, at most MAX_ROWS + 1, each
+    of its first `columns` cells only: a cell far to the right (XFD) must not make every row
+    16,384 cells wide."""
     declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
     if declared > MAX_ROWS + 1:
         raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
     sheet.reset_dimensions()
-    rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)
-    cells = [list(row) for row in rows]
+    rows = sheet.iter_rows(values_only=True, max_col=columns)
+    cells = [list(row) for row in itertools.islice(rows, MAX_ROWS + 2)]
     if len(cells) > MAX_ROWS + 1:
         raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
     return cells
 
 
-def _xlsx_rows(path: Path) -> list[SourceRow]:
+def _xlsx_rows(path: Path, follow: bool = True) -> list[SourceRow]:
     import zipfile
 
-    workbook = open_xlsx(path)
+    workbook = open_xlsx(path, follow)
     try:
-        sheet = workbook.worksheets[0]
-        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
-        if declared > MAX_ROWS + 1:
-            raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
-        # Read every row there is, not only those the sheet declares: a figure past a stale
-        # dimension must not be dropped in silence.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise DataError("sheet_empty", file=path.name)
-        # Stop reading once past the limit, whatever the sheet declared of itself.
-        capped = itertools.islice(enumerate(rows, start=2), MAX_ROWS + 1)
-        body = [(("row_sheet", i), list(row)) for i, row in capped]
+        cells = sheet_cells(path, workbook.worksheets[0], MAX_COLUMNS + 1)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DataError("not_xlsx", file=path.name, reason=exc) from None
     finally:
         workbook.close()
+    if not cells:
+        raise DataError("sheet_empty", file=path.name)
+    header = cells[0]
+    body = [(("row_sheet", i), row) for i, row in enumerate(cells[1:], start=2)]
     return _rows(path, list(header), body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -183,7 +184,9 @@ def check_text(name: object, text: str) -> None:
         raise DataError("too_long", what=name, length=len(text))
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise DataError("lone_surrogate", what=name)
-    if any(ord(c) < 32 and c != "\t" for c in text):
+    # C0, DEL and C1 (\x85, \x9b): the records file's reader refuses them all, so a note
+    # holding one must never be written.
+    if any(unicodedata.category(c) == "Cc" and c != "\t" for c in text):
         raise DataError("control_characters", what=name)
 
 
@@ -191,6 +194,7 @@ class ImportResult(NamedTuple):
     paths: list[Path]
     changes: list[Change]
     dry_run: bool
+    explained: tuple[Message, ...] = ()  # figures left blank on a form, with the reason
 
     def tally(self, outcome: Outcome) -> int:
         return sum(1 for c in self.changes if c.outcome == outcome)
@@ -201,13 +205,14 @@ class ImportResult(NamedTuple):
 IMPORT_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".json")
 
 
-def import_files(paths: Sequence[Path]) -> list[Path]:
+def import_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
     """The files named, with each folder replaced by the figure files directly in it, in
-    name order. A link inside a folder is not followed: it could point anywhere."""
-    files: list[Path] = []
+    name order, each with whether a link may be followed to it: a file named is read as
+    named; a link inside a folder is not followed, not even one swapped in after listing."""
+    files: list[tuple[Path, bool]] = []
     for path in paths:
         if not path.is_dir():
-            files.append(path)
+            files.append((path, True))
             continue
         inside = sorted(
             p
@@ -219,14 +224,15 @@ def import_files(paths: Sequence[Path]) -> list[Path]:
         )
         if not inside:
             raise NoInputError("no_files_in", folder=path)
-        files += inside
+        files += [(p, False) for p in inside]
     return list(dict.fromkeys(files))
 
 
 class _Row(NamedTuple):
     order: tuple[int, int]  # the file's place among the files, then the row's number
     record: Record
-    source: Message
+    source: Message  # the row, and its file when there are several
+    row: Message
 
 
 def import_figures(
@@ -245,18 +251,20 @@ def import_figures(
     from tltrack import forms
     from tltrack.importer import read_rows
 
-    files = import_files(paths)
+    listed = import_files(paths)
+    files = [path for path, _ in listed]
     period = None if period_text is None else parse_period(period_text, workspace.year)
     moment = _now(now)
     default_by = default_recorder() if by is None else by
     several = len(files) > 1
     new: list[_Row] = []
+    explained: list[Message] = []
     problems: list[tuple[tuple[int, int], Message]] = []
     first_row: dict[tuple[str, str | None, Period], tuple[Message, float]] = {}
-    for place, path in enumerate(files):
+    for place, (path, follow) in enumerate(listed):
         try:
-            form = forms.read_form(workspace.catalog, path, period)
-            rows = form.rows if form is not None else read_rows(path)
+            form = forms.read_form(workspace.catalog, path, period, follow)
+            rows = form.rows if form is not None else read_rows(path, follow)
             if not rows and form is None:
                 raise DataError("holds_no_figures", file=path.name)
         except DataError as exc:
@@ -266,6 +274,7 @@ def import_figures(
             continue
         if form is not None:
             problems += [((place, n), problem) for n, problem in form.problems]
+            explained += form.explained
         for row in rows:
             order = (place, row.number)
             label = msg("file_row", file=path.name, row=row.label) if several else row.label
@@ -292,7 +301,7 @@ def import_figures(
                     problems.append((order, problem))
                 continue  # the same figure twice counts once
             first_row[key] = (label, record.value)
-            new.append(_Row(order, record, label))
+            new.append(_Row(order, record, label, row.label))
     metrics = {row.record.metric for row in new}
     # A bad row and a changed figure are both listed, in row order: nothing is written, and the
     # next try should not meet a problem this one already knew of. Only a clean import locks.
@@ -302,14 +311,14 @@ def import_figures(
         for position, refusal in refusals:
             refused = new[position]
             name = files[refused.order[0]].name
-            problem = msg("row_problem", file=name, row=refused.source, problem=refusal)
+            problem = msg("row_problem", file=name, row=refused.row, problem=refusal)
             problems.append((refused.order, problem))
         if problems:
             problems.sort(key=lambda pair: pair[0])
             raise ValidationFailed([problem for _, problem in problems])
         if _written(changes) and not dry_run:
             change.append(_written(changes))
-    return ImportResult(files, changes, dry_run)
+    return ImportResult(files, changes, dry_run, tuple(explained))
 
 
 def _row_record(

@@ -55,19 +55,26 @@ TEMPLATE = """\
 #   baseline   last year's figure of the same measure; baseline_unit when in another unit
 #   pace       "linear" (default), "year_end" (only the full-year figure counts),
 #              or twelve cumulative monthly shares, e.g. [0.02, 0.05, ..., 1.0]
-#   owner      牵头单位, the lead department
+#   owner      牵头单位, the lead department; co_owners: 配合单位, e.g. ["市工信局"]
 #   quote      the report's own words for the target
 #   due        a milestone's due date, e.g. {year}-06-30 (default: the year's end)
+#   [target.split]  each region's own target, in the target's unit, e.g. "开鲁县" = 60
+#              (a share of a total, or a region's own rate); regions come from [meta]
 
 [meta]
 year = {year}
 title = "{year}年政府工作报告目标"
+# regions = ["科尔沁区", "开鲁县"]   # the units below the city (旗县市区), for [target.split]
 
 [meta.thresholds]
 on_track = 0.95          # pace ratio at or above: 进度正常
 at_risk = 0.75           # pace ratio below: 严重滞后; in between: 滞后
 growth_behind_pp = 1.0   # a growth rate short by at most 1 pp: 滞后; more: 严重滞后
 stale_after_days = 45    # a figure whose period ended longer ago is flagged stale
+ahead_pp = 5             # completion ahead of the pace by this many points: 超进度
+# rule = "gap_pp"        # light by points below the pace instead of the ratio (三色预警):
+# behind_pp = 10         #   黄灯 from 10 points below,
+# at_risk_pp = 30        #   红灯 past 30 points below
 
 # Replace these examples with the report's targets.
 
@@ -92,19 +99,26 @@ TEMPLATE_ZH = """\
 #   baseline   上年同口径数值；单位不同时另填 baseline_unit
 #   pace       进度曲线: "linear" 线性(默认)、"year_end" 年末(只看全年数)，
 #              或 12 个逐月累计比例，如 [0.02, 0.05, ..., 1.0]
-#   owner      牵头单位
+#   owner      牵头单位；co_owners 配合单位，如 ["市工信局"]
 #   quote      报告原文
 #   due        节点目标的完成时限，如 {year}-06-30(默认: 年底)
+#   [target.split]  分解到各旗县市区的目标，单位同目标，如 "开鲁县" = 60
+#              (累计目标的分解数，或增速目标的地区目标)；地区须列在 [meta] regions 中
 
 [meta]
 year = {year}
 title = "{year}年政府工作报告目标"
+# regions = ["科尔沁区", "开鲁县"]   # 所辖旗县市区，供 [target.split] 使用
 
 [meta.thresholds]
 on_track = 0.95          # 完成率与时序进度之比不低于此值: 进度正常
 at_risk = 0.75           # 低于此值: 严重滞后；介于两者之间: 滞后
 growth_behind_pp = 1.0   # 增速低于目标不超过 1 个百分点: 滞后；更多: 严重滞后
 stale_after_days = 45    # 期间结束超过此天数的数据标为过期
+ahead_pp = 5             # 完成率超出时序进度此点数: 超进度
+# rule = "gap_pp"        # 按低于时序进度的点数亮灯(三色预警)，不按比值:
+# behind_pp = 10         #   低 10 个百分点起亮黄灯，
+# at_risk_pp = 30        #   低 30 个百分点以上亮红灯
 
 # 请用报告中的目标替换下面的示例。
 

@@ -357,6 +357,9 @@ def check(
     unreported = None
     if catalog.meta.regions or owners_of(catalog.targets):
         unreported = missing_figures(workspace, default_period(workspace.year, as_of).label)
+        if region is not None or owner is not None:  # only the unit asked about
+            wanted = [m for m in unreported.missing if m.unit in (region, owner)]
+            unreported = unreported._replace(missing=wanted)
     if by is None:
         failed = fails(report.assessments)
         return CheckResult(report, chosen, lagging, stale, failed, missing=unreported)

@@ -94,7 +94,11 @@ def assess_city(
     )
     judged = assess(target, [summed], year, as_of, limits)
     source = "rollup" if whole else "partial"
-    return dataclasses.replace(judged, source=source, regions_reported=reported)
+    # A sum of some regions says nothing of the year's end: no projection from it.
+    projected = judged.projected if whole else None
+    return dataclasses.replace(
+        judged, source=source, regions_reported=reported, projected=projected
+    )
 
 
 def assess_region(
@@ -136,7 +140,7 @@ def region_of(regions: Sequence[str], target: Target, region: str | None) -> str
         return None
     name = check_name(region, regions, "region")
     if name not in target.regions:
-        raise DataError("not_split", metric=target.id, region=name)
+        raise DataError("not_split", metric=target.name, region=name)
     return name
 
 

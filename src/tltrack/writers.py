@@ -149,9 +149,24 @@ def _table(view: View, out: Output) -> None:
         line(view.empty)
     if view.summary:
         line()
-        line(view.summary)
+        for part in _pack(view.summary, out.width):
+            line(part)
     for note, style in view.notes:
-        line(note, style)
+        for part in texttable.fold(printable(note), max(20, out.width - 1)):
+            line(part, style)
+
+
+def _pack(summary: str, width: int, separator: str = " · ") -> list[str]:
+    """A summary line folded to the terminal between its parts (已完成 0 · 超进度 1 · …), never
+    inside one."""
+    room = max(20, width - 1)
+    lines: list[str] = []
+    for part in summary.split(separator):
+        if lines and texttable.width_of(lines[-1] + separator + part) <= room:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def _fields(fields: list[tuple[str, str]], out: Output) -> None:
