@@ -95,3 +95,22 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "2025.toml").chmod(0o644)
     yield folder
     shutil.rmtree(base, ignore_errors=True)
+
+
+# A month of figures on the shipped catalog: the bulletin's tests read it.
+@pytest.fixture
+def month(cli):
+    for args in [
+        ("key_projects_started", "120", "--period", "2025-03"),
+        ("key_projects_started", "262", "--period", "2025-06"),  # on track, +2.4 pp
+        ("desertification_control", "150", "--period", "2025-06"),  # behind, -7.1 pp
+        ("gdp_growth", "5.3", "--period", "2025-Q1"),
+        ("gdp_growth", "5.8", "--period", "2025-H1"),  # behind, 0.2 pp short
+        ("retail_sales_growth", "2.5", "--period", "2025-06"),  # at risk, 1.5 pp short
+        ("housing_sales", "30", "--period", "2025-04"),  # stale
+        ("yinchuo_jiliao_phase2_water", "done", "--period", "2025-06"),
+        ("gahaishan_reservoir", "70%", "--period", "2025-06"),
+        ("online_service_rate", "93", "--period", "2025-06"),
+    ]:
+        assert cli("record", *args).exit_code == 0
+    return cli

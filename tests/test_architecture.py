@@ -24,6 +24,10 @@ OUTER = {
     "safetext",
     "unit_views",
     "bulletin_units",
+    "bulletin_text",
+    "bulletin_html",
+    "bulletin_xlsx",
+    "bulletin_docx",
     "form_files",
     "cli_cycle",
 }

@@ -1,38 +1,29 @@
-"""The monthly bulletin (月度调度通报): Markdown, one self-contained HTML file, or .xlsx.
+"""The monthly bulletin (月度调度通报): what it holds, built once, and its Markdown form.
 
-HTML has no scripts, no external fonts or files: CSS and inline SVG charts only, and a font
-stack of the CJK fonts that Windows, macOS and Linux ship, so Chinese renders offline.
+The other forms render the same Bulletin: bulletin_html (one self-contained HTML file, and
+the PDF printed from it), bulletin_xlsx (a workbook people can compute with) and bulletin_docx
+(a Word 通报).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from tltrack.assess import Assessment, figures_by_end
+from tltrack.bulletin_text import date_words, lag_line, lead_paragraph, reporting_period
 from tltrack.bulletin_units import (
     UnitSections,
     build_sections,
     count_sentence,
-    html_sections,
     markdown_sections,
-    xlsx_sheets,
 )
-from tltrack.formatting import (
-    by_category,
-    gap_phrase,
-    headers,
-    row_cells,
-    summary_text,
-    target_text,
-    value_text,
-)
-from tltrack.i18n import Lang, status_label, text
-from tltrack.periods import Period, expected_share
-from tltrack.safetext import markdown_text, printable, spreadsheet_cell
-from tltrack.statuses import STATUSES
+from tltrack.formatting import by_category, headers, row_cells, summary_text
+from tltrack.i18n import Lang, text
+from tltrack.periods import Period
+from tltrack.safetext import markdown_text
+from tltrack.statuses import Status
 from tltrack.tracker import (
     StatusReport,
     Workspace,
@@ -41,7 +32,6 @@ from tltrack.tracker import (
     worst_first,
 )
 from tltrack.tracker import status as filtered_status
-from tltrack.values import number
 
 TOP_LAGGING = 10
 STATUS_COLOURS: dict[str, str] = {
@@ -53,6 +43,17 @@ STATUS_COLOURS: dict[str, str] = {
     "missed": "#82071e",
     "no_data": "#8c959f",
 }
+LAGGING: tuple[Status, ...] = ("behind", "at_risk", "missed")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the office puts on a bulletin and leaves out of it."""
+
+    issue: int | None = None  # 期数: 第7期
+    issuer: str | None = None  # the issuing office: 通辽市人民政府办公室
+    only_lagging: bool = False  # the category tables list only what lags
+    hide: tuple[Status, ...] = ()  # statuses left out of the category tables (no_data)
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,52 @@ class Bulletin:
     lagging: list[Assessment]  # behind, at risk or missed: the worst first
     series: dict[str, list[tuple[Period, float]]]  # each target's current figure per period
     sections: UnitSections = field(default_factory=lambda: UnitSections(None, None, None))
+    whose: str | None = None  # a region or lead unit; None: the city
+    options: Options = field(default_factory=Options)
+
+    @property
+    def period(self) -> Period:
+        """The period the bulletin reports on: the last complete month, or the year."""
+        return reporting_period(self.report.year, self.report.as_of)
+
+    @property
+    def stale(self) -> list[Assessment]:
+        return [a for a in self.report.assessments if a.stale]
+
+    def shown(self, items: Sequence[Assessment]) -> list[Assessment]:
+        """The rows of the category tables, after --only lagging and --hide."""
+        kept = [a for a in items if a.status not in self.options.hide]
+        if self.options.only_lagging:
+            kept = [a for a in kept if a.status in LAGGING]
+        return kept
+
+    def categories(self) -> list[tuple[str, list[Assessment]]]:
+        grouped = by_category(self.report.assessments)
+        return [(name, rows) for name, items in grouped if (rows := self.shown(items))]
+
+    def lead(self, lang: Lang) -> str:
+        """The paragraph that opens the bulletin, written from the data."""
+        whose = self.whose or text(lang, "the_city")
+        return lead_paragraph(
+            lang,
+            self.report.summary,
+            self.lagging,
+            self.stale,
+            self.period,
+            whose,
+            self.report.stale_after_days,
+        )
+
+    def as_of_words(self, lang: Lang) -> str:
+        return text(lang, "as_of", as_of=date_words(lang, self.report.as_of))
 
 
 def build(
-    workspace: Workspace, as_of: date, region: str | None = None, owner: str | None = None
+    workspace: Workspace,
+    as_of: date,
+    region: str | None = None,
+    owner: str | None = None,
+    options: Options | None = None,
 ) -> Bulletin:
     """The bulletin of the city, or of one region or lead unit (without the units' sections)."""
     records = workspace.records()
@@ -91,21 +134,26 @@ def build(
                 points.append((a.period, a.value))
                 points.sort(key=lambda point: point[0].end)
     title = workspace.catalog.meta.title or str(workspace.year)
-    title = " · ".join(part for part in (title, region or owner) if part)
-    return Bulletin(title, report, worst_first(report.assessments), series, sections)
+    whose = region or owner
+    return Bulletin(
+        title,
+        report,
+        worst_first(report.assessments),
+        series,
+        sections,
+        whose,
+        options or Options(),
+    )
 
 
 def row_list(lang: Lang, a: Assessment) -> list[str]:
     return list(row_cells(lang, a).values())
 
 
-def _lag_line(lang: Lang, a: Assessment) -> str:
-    phrase = gap_phrase(lang, a)
-    stretch = f" {text(lang, 'stretch_missed')}" if a.target.stretch else ""
-    return (
-        f"{a.target.name}: {value_text(lang, a.target, a.value)} ({a.period}),"
-        f" {status_label(lang, a.status)}{', ' + phrase if phrase else ''}{stretch}"
-    )
+def full_title(b: Bulletin, lang: Lang) -> str:
+    """月度调度通报 of the city, or 开鲁县 · 月度调度通报."""
+    parts = [b.title, b.whose, text(lang, "bulletin")]
+    return " ".join(part for part in parts if part)
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -113,12 +161,17 @@ def _lag_line(lang: Lang, a: Assessment) -> str:
 
 def markdown(b: Bulletin, lang: Lang) -> str:
     r = b.report
-    out = [
-        f"# {markdown_text(b.title)} {text(lang, 'bulletin')}",
-        "",
-        text(lang, "as_of", as_of=r.as_of.isoformat()),
+    out = [f"# {markdown_text(full_title(b, lang))}", ""]
+    if b.options.issue is not None:
+        out += [text(lang, "issue_no", issue=b.options.issue), ""]
+    if b.options.issuer:
+        out += [markdown_text(b.options.issuer), ""]
+    out += [
+        b.as_of_words(lang),
         "",
         f"## {text(lang, 'headline')}",
+        "",
+        markdown_text(b.lead(lang)),
         "",
         summary_text(lang, r.summary),
         "",
@@ -129,15 +182,15 @@ def markdown(b: Bulletin, lang: Lang) -> str:
     ]
     if b.lagging:
         lagging = b.lagging[:TOP_LAGGING]
-        out += [f"{i}. {markdown_text(_lag_line(lang, a))}" for i, a in enumerate(lagging, 1)]
+        out += [f"{i}. {markdown_text(lag_line(lang, a))}" for i, a in enumerate(lagging, 1)]
     else:
         out.append(text(lang, "none_behind"))
-    stale = [a for a in r.assessments if a.stale]
+    stale = b.stale
     if stale:
         names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
         out += ["", markdown_text(text(lang, "stale_list", days=r.stale_after_days, names=names))]
     out += markdown_sections(lang, r, b.sections)
-    for category, items in by_category(r.assessments):
+    for category, items in b.categories():
         out += [
             "",
             f"## {markdown_text(category)}",
@@ -155,249 +208,19 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-# --- HTML ------------------------------------------------------------------------------------
+def document(b: Bulletin, fmt: str, lang: Lang) -> bytes:
+    """The bulletin's bytes in a document format: markdown, html, pdf, xlsx or docx."""
+    if fmt == "markdown":
+        return markdown(b, lang).encode("utf-8")
+    if fmt in ("html", "pdf"):
+        from tltrack.bulletin_html import html_document, pdf_bytes
 
-_CSS = """
-:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --paper: #ffffff; }
-* { box-sizing: border-box; }
-body { margin: 0; padding: 24px; background: #f6f8fa; color: var(--ink);
-  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
-    "Hiragino Sans GB", "Microsoft YaHei", "DejaVu Sans", "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Helvetica Neue", Arial, sans-serif;
-  font-size: 14px; line-height: 1.5; }
-main { max-width: 1180px; margin: 0 auto; background: var(--paper); padding: 28px 32px;
-  border: 1px solid var(--line); border-radius: 8px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 28px 0 8px; padding-bottom: 4px;
-  border-bottom: 2px solid var(--ink); }
-h3 { font-size: 15px; margin: 18px 0 6px; }
-.sub { color: var(--muted); margin: 0 0 16px; }
-.chips { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 4px; }
-.chip { border-radius: 6px; padding: 6px 12px; color: #fff; font-weight: 600; }
-.chip b { font-size: 20px; margin-left: 6px; }
-ol.lag li { margin: 2px 0; }
-.stale { color: #9a6700; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line);
-  vertical-align: middle; }
-th { font-size: 12px; color: var(--muted); font-weight: 600; white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.status { white-space: nowrap; font-weight: 600; }
-td.chart { width: 230px; padding: 2px 4px; }
-.quote { display: block; color: var(--muted); font-size: 12px; }
-.light { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
-  margin-right: 6px; vertical-align: baseline; }
-.count { font-size: 15px; margin: 8px 0; }
-footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
-@media print { body { background: #fff; padding: 0; } main { border: 0; } }
-"""
+        page = html_document(b, lang)
+        return pdf_bytes(page) if fmt == "pdf" else page.encode("utf-8")
+    if fmt == "xlsx":
+        from tltrack.bulletin_xlsx import xlsx_bytes
 
+        return xlsx_bytes(b, lang)
+    from tltrack.bulletin_docx import docx_bytes
 
-def html_document(b: Bulletin, lang: Lang) -> str:
-    r = b.report
-
-    def e(value: str) -> str:
-        return html.escape(printable(value))
-
-    parts = [
-        "<!doctype html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(b.title)} {e(text(lang, 'bulletin'))} {r.as_of.isoformat()}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body><main>",
-        f"<h1>{e(b.title)} {e(text(lang, 'bulletin'))}</h1>",
-        f'<p class="sub">{e(text(lang, "as_of", as_of=r.as_of.isoformat()))}</p>',
-        f"<h2>{e(text(lang, 'headline'))}</h2>",
-        '<div class="chips">',
-    ]
-    for status in STATUSES:
-        colour = STATUS_COLOURS[status]
-        parts.append(
-            f'<span class="chip" data-status="{status}" style="background:{colour}">'
-            f"{e(status_label(lang, status))}<b>{r.summary[status]}</b></span>"
-        )
-    parts.append("</div>")
-    parts.append(f'<p class="count">{e(count_sentence(lang, r.summary))}</p>')
-    parts.append(f"<h3>{e(text(lang, 'most_behind'))}</h3>")
-    if b.lagging:
-        parts.append('<ol class="lag">')
-        parts += [f"<li>{e(_lag_line(lang, a))}</li>" for a in b.lagging[:TOP_LAGGING]]
-        parts.append("</ol>")
-    else:
-        parts.append(f"<p>{e(text(lang, 'none_behind'))}</p>")
-    stale = [a for a in r.assessments if a.stale]
-    if stale:
-        names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
-        listed = text(lang, "stale_list", days=r.stale_after_days, names=names)
-        parts.append(f'<p class="stale">{e(listed)}</p>')
-    parts += html_sections(lang, r, b.sections)
-    head = headers(lang)
-    for category, items in by_category(r.assessments):
-        parts.append(f"<h2>{e(category)}</h2>")
-        parts.append("<table><thead><tr>")
-        parts += [f"<th>{e(h)}</th>" for h in head]
-        parts.append("<th></th></tr></thead><tbody>")
-        for a in items:
-            cells = row_list(lang, a)
-            parts.append(f'<tr data-id="{e(a.target.id)}">')
-            parts.append(f'<td>{e(cells[0])}<span class="quote">“{e(a.target.quote)}”</span></td>')
-            parts += [f'<td class="num">{e(c)}</td>' for c in cells[1:3]]
-            parts.append(f"<td>{e(cells[3])}</td>")
-            parts += [f'<td class="num">{e(c)}</td>' for c in cells[4:8]]
-            parts.append(
-                f'<td class="status" style="color:{STATUS_COLOURS[a.status]}">{e(cells[8])}</td>'
-            )
-            chart = chart_svg(lang, a, b.series.get(a.target.id, []))
-            parts.append(f'<td class="chart">{chart}</td></tr>')
-        parts.append("</tbody></table>")
-    if stale:
-        parts.append(
-            f'<p class="stale">{e(text(lang, "stale_note", mark="*", days=r.stale_after_days))}</p>'
-        )
-    parts.append(f"<footer>{e(text(lang, 'generated'))}</footer>")
-    parts.append("</main></body></html>")
-    return "\n".join(parts) + "\n"
-
-
-_W, _H, _PAD = 240, 64, 4
-_LABEL = 'font-size="10" fill="#59636e"'
-
-
-def chart_svg(lang: Lang, a: Assessment, series: Sequence[tuple[Period, float]]) -> str:
-    """A small chart of a target with figures: cumulative figures against the pace line up to
-    the target; growth and level figures against the target line; a milestone's progress."""
-    if a.actual is None:
-        return ""
-    t = a.target
-    title = html.escape(f"{t.name}: {value_text(lang, t, a.value)} / {target_text(lang, t)}")
-    colour = STATUS_COLOURS[a.status]
-    if t.kind == "milestone":
-        share = max(0.0, min(1.0, (a.value or 0) / 100))
-        width = round((_W - 2 * _PAD) * share, 1)
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="24" role="img">'
-            f"<title>{title}</title>"
-            f'<rect x="{_PAD}" y="6" width="{_W - 2 * _PAD}" height="12" rx="3" fill="#eaeef2"/>'
-            f'<rect x="{_PAD}" y="6" width="{width}" height="12" rx="3" fill="{colour}"/></svg>'
-        )
-    goal = t.goal
-    values = [v for _, v in series]
-    if t.kind == "cumulative":
-        pace = [(m, goal * expected_share(t.pace, m / 12)) for m in range(13)]
-        low, high = 0.0, max([goal, *values]) * 1.08
-    else:
-        pace = []
-        low = min([0.0, goal, *values])
-        high = max([goal, *values])
-        span = high - low or 1.0
-        low, high = low - span * 0.1, high + span * 0.15
-
-    def x(month: float) -> float:
-        return round(_PAD + (_W - 2 * _PAD) * month / 12, 1)
-
-    def y(value: float) -> float:
-        return round(_H - _PAD - (_H - 2 * _PAD) * (value - low) / ((high - low) or 1.0), 1)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" role="img">',
-        f"<title>{title}</title>",
-        f'<line x1="{x(0)}" y1="{y(goal)}" x2="{x(12)}" y2="{y(goal)}" stroke="#59636e"'
-        ' stroke-width="1" stroke-dasharray="2 2"/>',
-    ]
-    if t.kind != "cumulative" and low < 0 < high:
-        parts.append(f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(12)}" y2="{y(0)}" stroke="#d1d9e0"/>')
-    if pace:
-        points = " ".join(f"{x(m)},{y(v)}" for m, v in pace)
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="#8c959f" stroke-width="1.5"'
-            ' stroke-dasharray="4 3"/>'
-        )
-    if series:
-        points = " ".join(f"{x(p.months)},{y(v)}" for p, v in series)
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
-        )
-        parts += [
-            f'<circle cx="{x(p.months)}" cy="{y(v)}" r="2.5" fill="{colour}"/>' for p, v in series
-        ]
-    # Labels: the target at the right end of its line, the latest figure by its point.
-    parts.append(
-        f'<text x="{_W - _PAD}" y="{max(10.0, y(goal) - 3)}" text-anchor="end" {_LABEL}>'
-        f"{html.escape(number(goal))}</text>"
-    )
-    if series:
-        last_period, last_value = series[-1]
-        anchor = "end" if last_period.months > 6 else "start"
-        shift = -5 if anchor == "end" else 5
-        label_y = min(_H - 2.0, y(last_value) + 12)
-        parts.append(
-            f'<text x="{x(last_period.months) + shift}" y="{label_y}" text-anchor="{anchor}"'
-            f' font-size="10" fill="{colour}">{html.escape(number(last_value))}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-# --- xlsx ------------------------------------------------------------------------------------
-
-
-def _argb(status: str) -> str:
-    return "FF" + STATUS_COLOURS[status][1:].upper()
-
-
-def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
-    """The bulletin as a workbook: a summary sheet and the full table, colour-coded."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    r = b.report
-    workbook = Workbook()
-    summary = workbook.worksheets[0]
-    summary.title = "通报" if lang == "zh" else "Bulletin"
-    summary.append([spreadsheet_cell(f"{b.title} {text(lang, 'bulletin')}")])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append([text(lang, "as_of", as_of=r.as_of.isoformat())])
-    summary.append([])
-    summary.append([text(lang, "status"), text(lang, "col_targets")])
-    for status in STATUSES:
-        summary.append([status_label(lang, status), r.summary[status]])
-        summary.cell(summary.max_row, 1).font = Font(color=_argb(status), bold=True)
-    summary.append([count_sentence(lang, r.summary)])
-    summary.append([])
-    summary.append([text(lang, "most_behind")])
-    summary.cell(summary.max_row, 1).font = Font(bold=True)
-    for a in b.lagging[:TOP_LAGGING]:
-        summary.append([spreadsheet_cell(_lag_line(lang, a))])
-    if not b.lagging:
-        summary.append([text(lang, "none_behind")])
-    summary.column_dimensions["A"].width = 60
-    summary.column_dimensions["B"].width = 12
-
-    details = workbook.create_sheet("明细" if lang == "zh" else "Details")
-    head = [text(lang, "category"), *headers(lang), text(lang, "col_id"), text(lang, "col_stale")]
-    details.append(head)
-    for cell in details[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True)
-    for a in r.assessments:
-        cells = row_list(lang, a)
-        row = [a.target.category, *cells, a.target.id]
-        details.append([*map(spreadsheet_cell, row), bool(a.stale)])
-        status_cell = details.cell(details.max_row, len(cells) + 1)
-        status_cell.fill = PatternFill("solid", fgColor=_argb(a.status))
-        status_cell.font = Font(color="FFFFFF", bold=True)
-    widths = [14, 30, 12, 10, 16, 10, 10, 10, 12, 20, 30, 8]
-    for index, width in enumerate(widths, start=1):
-        details.column_dimensions[details.cell(1, index).column_letter].width = width
-    details.freeze_panes = "C2"
-    xlsx_sheets(workbook, lang, r, b.sections)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(b, lang)

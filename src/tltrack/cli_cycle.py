@@ -28,6 +28,7 @@ from tltrack.cli_options import (
     helptext,
     output_for,
     parse_as_of,
+    parse_statuses,
     write_view,
 )
 from tltrack.errors import UsageError
@@ -126,16 +127,31 @@ class ReportFormat(enum.StrEnum):
     markdown = "markdown"
     html = "html"
     xlsx = "xlsx"
+    docx = "docx"
+    pdf = "pdf"
 
 
-_REPORT_SUFFIXES = {".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+_REPORT_SUFFIXES = {
+    ".md": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+
+
+class OnlyChoice(enum.StrEnum):
+    lagging = "lagging"
 
 
 @app.command(
     cls=TltrackCommand,
     help=helptext("help_cmd_report"),
     epilog=examples(
+        "tltrack report -o 通报.docx --issue 7 --issuer 通辽市人民政府办公室",
         "tltrack report --format html -o bulletin.html",
+        "tltrack report -o 2025-06.pdf --only lagging",
         "tltrack report -o 2025-06.xlsx --as-of 2025-07-10",
         "tltrack report --lang en > bulletin.md",
     ),
@@ -157,6 +173,18 @@ def report(
     as_of: AsOfOption = None,
     region: RegionOption = None,
     owner: OwnerOption = None,
+    issue: Annotated[
+        int | None, typer.Option(help=helptext("help_issue"), show_default=False, metavar="N")
+    ] = None,
+    issuer: Annotated[
+        str | None, typer.Option(help=helptext("help_issuer"), show_default=False)
+    ] = None,
+    only: Annotated[
+        OnlyChoice | None, typer.Option(help=helptext("help_only"), show_default=False)
+    ] = None,
+    hide: Annotated[
+        list[str] | None, typer.Option("--hide", help=helptext("help_hide"), show_default=False)
+    ] = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     lang: LangOption = None,
@@ -174,21 +202,23 @@ def report(
             raise UsageError("suffix_mismatch", file=output.name, named=by_suffix, chosen=chosen)
         chosen = chosen or by_suffix
     chosen = chosen or "markdown"
-    if chosen == "xlsx" and output is None:
-        raise UsageError("xlsx_needs_file")
+    if chosen in ("xlsx", "docx", "pdf") and output is None:
+        raise UsageError("binary_needs_file", format=chosen)
+    if issue is not None and issue < 1:
+        raise UsageError("issue_positive", issue=issue)
+    if issuer is not None:
+        from tltrack.recording import check_text
+
+        check_text("--issuer", issuer)
+    options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
     workspace = tracker.open_workspace(data_dir, year)
     if output is not None:
         from tltrack.store import check_output
 
         check_output(workspace.catalog.path, output)
-    built = bulletin.build(workspace, parse_as_of(as_of), region, owner)
+    built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)
+    data = bulletin.document(built, chosen, chosen_lang(lang))
     language = chosen_lang(lang)
-    if chosen == "xlsx":
-        data = bulletin.xlsx_bytes(built, language)
-    elif chosen == "html":
-        data = bulletin.html_document(built, language).encode("utf-8")
-    else:
-        data = bulletin.markdown(built, language).encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -20,6 +20,7 @@ class ExitCode:
     USAGE = 2
     DATAERR = 65
     NOINPUT = 66
+    UNAVAILABLE = 69  # a program tltrack needs (a PDF renderer) is not installed
     SOFTWARE = 70
     CANTCREAT = 73
     IOERR = 74
@@ -88,6 +89,10 @@ class StorageIOError(TltrackError):
 
 class PermissionDeniedError(TltrackError):
     exit_code = ExitCode.NOPERM
+
+
+class UnavailableError(TltrackError):
+    exit_code = ExitCode.UNAVAILABLE
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tltrack.bulletin_text import period_name
 from tltrack.catalog import Catalog
 from tltrack.forms import (
     BY_WORD,
@@ -30,19 +31,6 @@ from tltrack.units import By, Series
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
-
-
-def period_words(period: Period) -> str:
-    """A period as an official writes it: 2025年6月, 2025年第二季度, 2025年上半年, 2025年."""
-    label = period.label
-    if label.isdigit():
-        return f"{label}年"
-    year, part = label.split("-", 1)
-    if part.startswith("Q"):
-        return f"{year}年第{'一二三四'[int(part[1]) - 1]}季度"
-    if part.startswith("H"):
-        return f"{year}年{'上下'[int(part[1]) - 1]}半年"
-    return f"{year}年{int(part)}月"
 
 
 def _safe(cells: tuple[str, ...]) -> list[str]:
@@ -113,7 +101,7 @@ def xlsx_bytes(form: Form) -> bytes:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    title = f"{spreadsheet_cell(form.unit)} {period_words(form.period)} 目标任务填报表"
+    title = f"{spreadsheet_cell(form.unit)} {period_name('zh', form.period)} 目标任务填报表"
     sheet.oddHeader.center.text = title.replace("&", "&&")
     _guide(book, form)
     _marks(book, form)
@@ -128,12 +116,12 @@ def _guide(book: Workbook, form: Form) -> None:
     guide = book.create_sheet(GUIDE_SHEET)
     who = BY_WORD[form.by]
     lines = [
-        f"{form.year}年目标任务填报表（{period_words(form.period)}）",
+        f"{form.year}年目标任务填报表（{period_name('zh', form.period)}）",
         f"填报单位（{who}）：{spreadsheet_cell(form.unit)}",
         "",
         "填报要求：",
         "1. 只填写“本期数值”和“备注”两列（浅黄色单元格），其余各列已预先填好，请勿改动。",
-        f"2. “本期数值”填写截至{period_words(form.period)}底的年度累计数或累计增速，"
+        f"2. “本期数值”填写截至{period_name('zh', form.period)}底的年度累计数或累计增速，"
         "单位与“单位”列一致，只填数字。",
         "3. 节点类指标填写完成百分比，已完成的填 100。",
         "4. 本期无数据的指标请留空，并在“备注”中说明原因。",
