@@ -25,6 +25,11 @@ def rec(period: str, value: float, minute: int = 0) -> Record:
     )
 
 
+def judged_at(period: str) -> date:
+    """A full-year figure is judged after the year, a mid-year one while the year runs."""
+    return AFTER_YEAR if period == "2025" else MID_JULY
+
+
 def judge(t: Target, *records: Record, as_of: date = MID_JULY, **limits: Any):
     return assess(t, list(records), YEAR, as_of, Thresholds(**limits))
 
@@ -71,7 +76,7 @@ def test_a_full_year_figure_that_falls_short_is_missed() -> None:
 def test_a_year_end_target_is_never_behind_mid_year() -> None:
     grain = target("cumulative", 200, pace="year_end")
     for period, value in [("2025-03", 0), ("2025-06", 10), ("2025-Q3", 50), ("2025-11", 120)]:
-        result = judge(grain, rec(period, value), as_of=AFTER_YEAR)
+        result = judge(grain, rec(period, value), as_of=date(2025, 12, 31))
         assert result.status == "on_track", period
         assert result.expected == 0
         assert result.projected is None
@@ -105,11 +110,23 @@ def test_cumulative_at_least_bands_at_june(value: float, status: str) -> None:
         ("2025-12", "missed"),
         ("2025-Q4", "missed"),
         ("2025-H2", "missed"),
-        ("2025-11", "behind"),
+        ("2025-11", "no_data"),  # the year is over: a November figure waits for the year's
     ],
 )
 def test_cumulative_short_at_the_years_end_is_missed(period: str, status: str) -> None:
-    assert judge(target("cumulative", 500), rec(period, 400), as_of=AFTER_YEAR).status == status
+    judged = judge(target("cumulative", 500), rec(period, 400), as_of=AFTER_YEAR)
+    assert judged.status == status
+    assert judged.awaiting_year is (period == "2025-11")
+    assert judged.value == 400  # the figure is still shown
+
+
+def test_after_the_year_a_mid_year_figure_is_not_on_track() -> None:
+    # 未报全年数据: once the year is over only a full-year figure tells whether it was met.
+    for kind, goal, value in (("growth", 6, 6.5), ("level", 95, 96), ("cumulative", 100, 90)):
+        judged = judge(target(kind, goal), rec("2025-11", value), as_of=AFTER_YEAR)
+        assert (judged.status, judged.awaiting_year) == ("no_data", True), kind
+    met = judge(target("cumulative", 100), rec("2025-11", 120), as_of=AFTER_YEAR)
+    assert met.status == "achieved"  # a total met mid-year stays met
 
 
 @pytest.mark.parametrize(
@@ -126,7 +143,7 @@ def test_cumulative_short_at_the_years_end_is_missed(period: str, status: str) -
 )
 def test_cumulative_at_most(period: str, value: float, status: str) -> None:
     ceiling = target("cumulative", 100, direction="at_most")
-    result = judge(ceiling, rec(period, value), as_of=AFTER_YEAR)
+    result = judge(ceiling, rec(period, value), as_of=AFTER_YEAR if period == "2025" else MID_JULY)
     assert result.status == status
     if period == "2025-06":
         assert result.gap == pytest.approx(50 - value)
@@ -184,7 +201,8 @@ def test_growth_decimal_noise_does_not_change_the_band() -> None:
 )
 def test_growth_at_most(period: str, value: float, status: str) -> None:
     cap = target("growth", 3, direction="at_most")
-    assert judge(cap, rec(period, value), as_of=AFTER_YEAR).status == status
+    when = AFTER_YEAR if period == "2025" else MID_JULY
+    assert judge(cap, rec(period, value), as_of=when).status == status
 
 
 # --- level --------------------------------------------------------------------------------
@@ -203,7 +221,7 @@ def test_growth_at_most(period: str, value: float, status: str) -> None:
 )
 def test_level_at_least_without_baseline(period: str, value: float, status: str) -> None:
     rate = target("level", 95, unit="%")
-    assert judge(rate, rec(period, value), as_of=AFTER_YEAR).status == status
+    assert judge(rate, rec(period, value), as_of=judged_at(period)).status == status
 
 
 def test_a_level_met_mid_year_is_on_track_not_achieved() -> None:
@@ -233,7 +251,7 @@ def test_level_with_baseline_is_judged_against_the_path_from_it(
 )
 def test_level_at_most_zero_target(period: str, value: float, status: str) -> None:
     inferior_v = target("level", 0, direction="at_most", unit="个")
-    assert judge(inferior_v, rec(period, value), as_of=AFTER_YEAR).status == status
+    assert judge(inferior_v, rec(period, value), as_of=judged_at(period)).status == status
 
 
 @pytest.mark.parametrize(
@@ -258,7 +276,7 @@ def test_change_against_a_2020_baseline_uses_compound_rates(
     period: str, value: float, status: str
 ) -> None:
     water = target("level", 13.5, unit="%", base_year=2020, change="decrease")
-    result = judge(water, rec(period, value), as_of=AFTER_YEAR)
+    result = judge(water, rec(period, value), as_of=judged_at(period))
     assert result.status == status
     if period == "2025-06":
         assert result.gap == pytest.approx(value - 12.2364, abs=1e-3)

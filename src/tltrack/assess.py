@@ -8,6 +8,7 @@ signed so that a positive gap is always good.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ class Assessment:
     source: str | None = None
     regions_reported: tuple[int, int] | None = None  # regions with a figure, of those split
     rollup_sum: float | None = None  # the regions' sum, where it and the city figure disagree
+    # The year is over and only a mid-year figure is in: 未报全年数据, judged as no data.
+    awaiting_year: bool = False
 
     @property
     def value(self) -> float | None:
@@ -148,7 +151,13 @@ def assess(
         "level": _level,
         "milestone": _milestone,
     }[target.kind]
-    return judge(target, actual, year, as_of, limits, stale)
+    judged = judge(target, actual, year, as_of, limits, stale)
+    year_over = as_of > date(year, 12, 31) and not actual.period.is_full_year
+    if year_over and target.kind != "milestone" and judged.status != "achieved":
+        # Once the year is over a mid-year figure says nothing of the year: the pace it kept
+        # is not "on track" any more. It waits for the full-year figure.
+        return dataclasses.replace(judged, status="no_data", awaiting_year=True)
+    return judged
 
 
 def _band(ratio: float, limits: Thresholds) -> Status:

@@ -19,7 +19,7 @@ from tltrack.bulletin_units import (
     count_sentence,
     markdown_sections,
 )
-from tltrack.formatting import by_category, headers, row_cells, summary_text
+from tltrack.formatting import by_category, headers, row_cells, summary_text, value_text
 from tltrack.i18n import Lang, text
 from tltrack.periods import Period
 from tltrack.safetext import markdown_text
@@ -32,6 +32,7 @@ from tltrack.tracker import (
     worst_first,
 )
 from tltrack.tracker import status as filtered_status
+from tltrack.values import number
 
 TOP_LAGGING = 10
 STATUS_COLOURS: dict[str, str] = {
@@ -65,6 +66,9 @@ class Bulletin:
     sections: UnitSections = field(default_factory=lambda: UnitSections(None, None, None))
     whose: str | None = None  # a region or lead unit; None: the city
     options: Options = field(default_factory=Options)
+    # 同比: each total's figure of last year for the period it now stands at, where the folder
+    # holds last year's records.
+    last_year: dict[str, float] = field(default_factory=dict)
 
     @property
     def period(self) -> Period:
@@ -97,6 +101,7 @@ class Bulletin:
             self.period,
             whose,
             self.report.stale_after_days,
+            sum(1 for a in self.report.assessments if a.awaiting_year),
         )
 
     def as_of_words(self, lang: Lang) -> str:
@@ -143,11 +148,54 @@ def build(
         sections,
         whose,
         options or Options(),
+        last_year_figures(workspace, report.assessments, region),
     )
 
 
 def row_list(lang: Lang, a: Assessment) -> list[str]:
     return list(row_cells(lang, a).values())
+
+
+def table_headers(b: Bulletin, lang: Lang) -> list[str]:
+    """The category tables' headers: the status table's, and 上年同期/同比 where known."""
+    return headers(lang) + ([text(lang, "last_year"), text(lang, "yoy")] if b.last_year else [])
+
+
+def table_row(b: Bulletin, lang: Lang, a: Assessment) -> list[str]:
+    cells = row_list(lang, a)
+    if not b.last_year:
+        return cells
+    before = b.last_year.get(a.target.id)
+    if before is None or a.value is None:
+        return [*cells, "", ""]
+    change = "" if before == 0 else signed_percent(100 * (a.value - before) / abs(before))
+    return [*cells, value_text(lang, a.target, before), change]
+
+
+def signed_percent(value: float) -> str:
+    shown = number(value, 1)
+    return f"{shown}%" if shown.startswith("-") or shown == "0" else f"+{shown}%"
+
+
+def last_year_figures(
+    workspace: Workspace, assessments: Sequence[Assessment], region: str | None
+) -> dict[str, float]:
+    """Last year's figure of each total for the months its figure now covers (2024-06 for a
+    2025-06 figure), read from `<year-1>.records.toml` beside the target file, if there."""
+    from tltrack.ledger import read_records, records_path
+
+    path = records_path(workspace.catalog.path.with_name(f"{workspace.year - 1}.toml"))
+    if not path.exists():
+        return {}
+    grouped = records_by_metric(r for r in read_records(path) if r.region == region)
+    found = {}
+    for a in assessments:
+        if a.target.kind != "cumulative" or a.period is None:
+            continue
+        for period, record in figures_by_end(grouped.get(a.target.id, []), workspace.year - 1):
+            if period.months == a.period.months:
+                found[a.target.id] = record.value
+    return found
 
 
 def full_title(b: Bulletin, lang: Lang) -> str:
@@ -195,7 +243,7 @@ def markdown(b: Bulletin, lang: Lang) -> str:
             "",
             f"## {markdown_text(category)}",
             "",
-            _md_table(headers(lang), [row_list(lang, a) for a in items]),
+            _md_table(table_headers(b, lang), [table_row(b, lang, a) for a in items]),
         ]
     if stale:
         out += ["", text(lang, "stale_note", mark="\\*", days=r.stale_after_days)]

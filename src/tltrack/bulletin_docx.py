@@ -11,10 +11,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from tltrack.bulletin import TOP_LAGGING, Bulletin, full_title, row_list
+from tltrack.bulletin import TOP_LAGGING, Bulletin, full_title, table_headers, table_row
 from tltrack.bulletin_text import date_words, lag_line
 from tltrack.bulletin_units import owner_rows, ranking_header, ranking_rows
-from tltrack.formatting import headers
 from tltrack.i18n import Lang, text
 from tltrack.safetext import printable
 
@@ -70,7 +69,7 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
     if b.sections.owners is not None:
         _heading(document, lang, next(headings), text(lang, "owners_heading"))
         header, rows = owner_rows(lang, b.sections.owners)
-        _table(document, header, rows)
+        _table(document, header, rows, UNIT_WIDTHS)
     if b.sections.regions is not None and b.sections.regions.rankings:
         _heading(document, lang, next(headings), text(lang, "regions_heading"))
         for name, ranked in ranking_rows(lang, b.sections.regions):
@@ -80,7 +79,7 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
     for index, (category, items) in enumerate(b.categories()):
         sub = f"（{NUMERALS[index % 10]}）{category}" if lang == "zh" else category
         _paragraph(document, sub, SUBHEADING_FONT, 16)
-        _table(document, headers(lang), [row_list(lang, a) for a in items])
+        _table(document, table_headers(b, lang), [table_row(b, lang, a) for a in items])
     if b.stale:
         note = text(lang, "stale_note", mark="*", days=r.stale_after_days)
         _paragraph(document, note, BODY_FONT, 12)
@@ -123,12 +122,18 @@ def _paragraph(
 # a target's name, the figures as narrow as their numbers.
 WIDTHS = {
     9: (30, 16, 16, 19, 13, 14, 16, 15, 17),  # a category's targets
+    11: (24, 14, 14, 16, 12, 12, 13, 13, 14, 13, 11),  # and last year's figure, 同比
     7: (10, 30, 22, 22, 20, 20, 32),  # a target's regions, ranked
-    11: (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33),  # the lead units
 }
+UNIT_WIDTHS = (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33)  # the lead units
 
 
-def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
+def _table(
+    document: Any,
+    header: list[str],
+    rows: list[list[str]],
+    widths: tuple[int, ...] | None = None,
+) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
@@ -149,7 +154,7 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
         row._tr.get_or_add_trPr().append(keep)
         for cell, shown in zip(row.cells, cells, strict=True):
             _cell_text(cell, shown, BODY_FONT)
-    widths = WIDTHS.get(len(header))
+    widths = widths or WIDTHS.get(len(header))
     if widths is not None:
         for index, width in enumerate(widths):
             table.columns[index].width = Mm(width)

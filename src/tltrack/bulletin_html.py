@@ -11,10 +11,17 @@ import html
 from collections.abc import Sequence
 
 from tltrack.assess import Assessment
-from tltrack.bulletin import STATUS_COLOURS, TOP_LAGGING, Bulletin, full_title, row_list
+from tltrack.bulletin import (
+    STATUS_COLOURS,
+    TOP_LAGGING,
+    Bulletin,
+    full_title,
+    table_headers,
+    table_row,
+)
 from tltrack.bulletin_text import date_words, lag_line
 from tltrack.bulletin_units import count_sentence, html_sections
-from tltrack.formatting import headers, target_text, value_text
+from tltrack.formatting import target_text, value_text
 from tltrack.i18n import Lang, status_label, text
 from tltrack.periods import Period, expected_share
 from tltrack.safetext import printable
@@ -129,7 +136,7 @@ def html_document(b: Bulletin, lang: Lang) -> str:
         listed = text(lang, "stale_list", days=r.stale_after_days, names=names)
         parts.append(f'<p class="stale">{e(listed)}</p>')
     parts += html_sections(lang, r, b.sections)
-    head = headers(lang)
+    head = table_headers(b, lang)
     # The category tables print on landscape pages: a target's name never folds.
     parts.append('<section class="categories">')
     for category, items in b.categories():
@@ -138,7 +145,7 @@ def html_document(b: Bulletin, lang: Lang) -> str:
         parts += [f"<th>{e(h)}</th>" for h in head]
         parts.append("<th></th></tr></thead><tbody>")
         for a in items:
-            cells = row_list(lang, a)
+            cells = table_row(b, lang, a)
             parts.append(f'<tr data-id="{e(a.target.id)}">')
             quote = f'<span class="quote">“{e(a.target.quote)}”</span>'
             name = f'<span class="name-text">{e(cells[0])}</span>'
@@ -149,6 +156,7 @@ def html_document(b: Bulletin, lang: Lang) -> str:
             parts.append(
                 f'<td class="status" style="color:{STATUS_COLOURS[a.status]}">{e(cells[8])}</td>'
             )
+            parts += [f'<td class="num">{e(c)}</td>' for c in cells[9:]]  # 上年同期, 同比
             chart = chart_svg(lang, a, b.series.get(a.target.id, []))
             parts.append(f'<td class="chart">{chart}</td></tr>')
         parts.append("</tbody></table>")

@@ -73,6 +73,7 @@ def lead_paragraph(
     period: Period,
     whose: str,
     stale_days: int,
+    awaiting: int = 0,
 ) -> str:
     """ "截至6月底，全市62项目标任务中，已完成N项，…" and the worst gaps in the users' words."""
     counts = [
@@ -88,8 +89,12 @@ def lead_paragraph(
     if summary["missed"]:
         missed = status_label(lang, "missed")
         parts.append(text(lang, "lead_count", status=missed, count=summary["missed"]))
-    no_data = status_label(lang, "no_data")
-    parts.append(text(lang, "lead_count", status=no_data, count=summary["no_data"]))
+    no_data = text(
+        lang, "lead_count", status=status_label(lang, "no_data"), count=summary["no_data"]
+    )
+    if awaiting:  # after the year's end: mid-year figures only, no full-year figure yet
+        no_data += text(lang, "lead_aside", status=text(lang, "awaiting_year"), count=awaiting)
+    parts.append(no_data)
     total = sum(summary.values())
     sentences = [
         text(

@@ -93,11 +93,14 @@ def _details(workbook: Any, b: Bulletin, lang: Lang) -> None:
         "status",
         "col_stale",
     )
-    details.append([text(lang, key) for key in keys])
+    extra = ("last_year", "yoy") if b.last_year else ()
+    details.append([text(lang, key) for key in (*keys, *extra)])
     for cell in details[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     formats = {5: FIGURE, 6: FIGURE, 8: PERCENT, 9: PERCENT, 10: "0.0", 11: FIGURE}
+    if b.last_year:
+        formats |= {14: FIGURE, 15: PERCENT}
     for _, items in b.categories():
         for a in items:
             t = a.target
@@ -116,6 +119,12 @@ def _details(workbook: Any, b: Bulletin, lang: Lang) -> None:
                 status_label(lang, a.status),
                 bool(a.stale),
             ]
+            if b.last_year:
+                before = b.last_year.get(t.id)
+                change = None
+                if before is not None and before != 0 and a.value is not None:
+                    change = (a.value - before) / abs(before)
+                row += [before, change]
             details.append(row)
             at = details.max_row
             for column, number_format in formats.items():

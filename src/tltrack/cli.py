@@ -21,6 +21,7 @@ from tltrack.cli_options import (
     AsOfOption,
     ByOption,
     DataDirOption,
+    EncodingOption,
     FormatOption,
     LangOption,
     MetricArgument,
@@ -101,6 +102,7 @@ def status(
         typer.Option("--status", help=helptext("help_status_filter")),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
+    encoding: EncodingOption = None,
     lang: LangOption = None,
 ) -> None:
     """Show every target's progress: actual, completion, 时序进度, gap and status."""
@@ -112,12 +114,13 @@ def status(
         from tltrack import unit_views
 
         units = tracker.by_units(workspace, parse_as_of(as_of), by_value(by) or "region")
-        write_view(unit_views.units(units, out.lang, compact_for(out, fmt)), fmt, out)
+        write_view(unit_views.units(units, out.lang, compact_for(out, fmt)), fmt, out, encoding)
         return
     report = tracker.status(
         workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter), region
     )
-    write_view(command_views.status(report, out.lang, compact_for(out, fmt)), fmt, out)
+    view = command_views.status(report, out.lang, compact_for(out, fmt))
+    write_view(view, fmt, out, encoding)
 
 
 @app.command(

@@ -138,10 +138,22 @@ def compact_for(out: Any, fmt: OutputFormat) -> bool:
     return bool(out.compact) and fmt == OutputFormat.table
 
 
-def write_view(view: Any, fmt: OutputFormat, out: Any) -> None:
+def write_view(view: Any, fmt: OutputFormat, out: Any, encoding: Encoding | None = None) -> None:
     from tltrack.writers import write
 
-    write(view, fmt.value, out)
+    write(view, fmt.value, out, None if encoding in (None, Encoding.utf8) else str(encoding))
+
+
+class Encoding(enum.StrEnum):
+    utf8 = "utf-8"
+    utf8_sig = "utf-8-sig"
+    gb18030 = "gb18030"
+
+
+EncodingOption = Annotated[
+    Encoding | None,
+    typer.Option("--encoding", help=helptext("help_encoding"), show_default=False),
+]
 
 
 def print_problems(problems: Sequence[object], out: Any, file: str) -> None:

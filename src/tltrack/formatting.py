@@ -76,8 +76,8 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
         "completion": percent(a.completion),
         "expected": percent(a.expected),
         "gap": signed(a.gap),
-        "projected": "" if t.kind == "milestone" else with_unit(a.projected, t.unit),
-        "status": status_label(lang, a.status),
+        "projected": "" if t.kind == "milestone" else with_unit(projection(t, a.projected), t.unit),
+        "status": text(lang, "awaiting_year") if a.awaiting_year else status_label(lang, a.status),
     }
 
 
@@ -95,6 +95,15 @@ def stale_note(lang: Lang, items: Sequence[Assessment], days: int) -> str | None
     if not any(a.stale for a in items):
         return None
     return text(lang, "stale_note", mark=STALE_MARK, days=days)
+
+
+def projection(t: Target, projected: float | None) -> float | None:
+    """A year-end projection to the target's own precision: 534.6667个 against a target of 500
+    is 535个; against 2.4万人, one decimal."""
+    if projected is None or t.kind != "cumulative" or t.target is None:
+        return projected
+    digits = len(f"{t.target:.6f}".rstrip("0").split(".")[1])
+    return round(projected, digits)
 
 
 def rollup_notes(lang: Lang, items: Sequence[Assessment]) -> list[str]:

@@ -415,4 +415,8 @@ EN: dict[str, str] = {
     "total": "total",
     "by_category": "By category",
     "issue_positive": "--issue {issue}: the issue number starts at 1",
+    "help_encoding": "Output encoding: utf-8 (the default, for scripts), utf-8-sig or gb18030 (a CSV Chinese Excel opens as it is).",
+    "awaiting_year": "no full-year figure",
+    "last_year": "last year",
+    "yoy": "change",
 }

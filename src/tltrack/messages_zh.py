@@ -415,4 +415,8 @@ ZH: dict[str, str] = {
     "total": "合计",
     "by_category": "分类完成情况",
     "issue_positive": "--issue {issue}: 期数从 1 开始",
+    "help_encoding": "输出编码: utf-8(默认，供脚本使用)、utf-8-sig 或 gb18030(中文版 Excel 直接打开 CSV 不乱码)。",
+    "awaiting_year": "未报全年数据",
+    "last_year": "上年同期",
+    "yoy": "同比",
 }

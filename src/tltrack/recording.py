@@ -24,7 +24,7 @@ from tltrack.errors import (
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.tracker import Workspace
 from tltrack.units import Series, assess_city, assess_region, region_of
-from tltrack.values import parse_milestone, parse_number
+from tltrack.values import parse_milestone, parse_number, says_not_done
 
 if TYPE_CHECKING:
     from tltrack import importer
@@ -40,6 +40,19 @@ def parse_value(target: Target, text: str) -> float:
     if target.change == "decrease" and value >= 100:
         raise DataError("bad_value", value=text, reason=msg("why_decrease_100"))
     return value
+
+
+def kept_progress(record: Record, existing: Sequence[Record], year: int) -> Record:
+    """未完成 keeps a milestone's progress: the percentage of its newest figure before this
+    one, not a fall to zero (a 60%-built reservoir is still 60% built)."""
+    end = parse_period(record.period, year).end
+    earlier = [
+        (parse_period(r.period, year).end, r.value)
+        for r in existing
+        if r.metric == record.metric and r.region == record.region
+    ]
+    before = [value for at, value in sorted(earlier) if at <= end and value < 100]
+    return record._replace(value=before[-1]) if before else record
 
 
 def default_recorder() -> str:
@@ -159,13 +172,17 @@ def record(
         region=place,
     )
     with workspace.store.change(metrics={target.id}) as change:
+        if target.kind == "milestone" and says_not_done(value_text):
+            new = kept_progress(new, change.of({target.id}), workspace.year)
         changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
         if refusals:
             raise DataError(refusals[0][1])
         if _written(changes):
             change.append(_written(changes))
         mine = change.of({target.id})
-    when = max(today, period.end)
+    # The status line judges the figure while its year runs (recorded late, after the year,
+    # a June figure is still shown against June's pace, not as waiting for the year's).
+    when = min(max(today, period.end), date(workspace.year, 12, 31))
     thresholds = workspace.catalog.meta.thresholds
     series = Series(
         [r for r in mine if r.region is None],
@@ -233,6 +250,7 @@ class _Row(NamedTuple):
     record: Record
     source: Message  # the row, and its file when there are several
     row: Message
+    not_done: bool = False  # a milestone said 未完成: it keeps its progress
 
 
 def import_figures(
@@ -301,13 +319,20 @@ def import_figures(
                     problems.append((order, problem))
                 continue  # the same figure twice counts once
             first_row[key] = (label, record.value)
-            new.append(_Row(order, record, label, row.label))
+            target = workspace.catalog.by_id[record.metric]
+            not_done = target.kind == "milestone" and says_not_done(row.fields["value"])
+            new.append(_Row(order, record, label, row.label, not_done))
     metrics = {row.record.metric for row in new}
     # A bad row and a changed figure are both listed, in row order: nothing is written, and the
     # next try should not meet a problem this one already knew of. Only a clean import locks.
     with workspace.store.change(metrics=metrics, dry_run=dry_run or bool(problems)) as change:
-        planned = [(row.record, row.source) for row in new]
-        changes, refusals = _plan(change.of(metrics), planned, workspace.year, correct)
+        existing = change.of(metrics)
+        planned = [
+            (kept_progress(row.record, existing, workspace.year) if row.not_done else row.record,
+             row.source)
+            for row in new
+        ]  # fmt: skip
+        changes, refusals = _plan(existing, planned, workspace.year, correct)
         for position, refusal in refusals:
             refused = new[position]
             name = files[refused.order[0]].name

@@ -79,6 +79,11 @@ def _why_not_a_number(text: str, unit: str) -> Message:
     return msg("why_not_a_number")
 
 
+def says_not_done(text: str) -> bool:
+    """未完成 / not done: a milestone that is not done yet, whatever its progress."""
+    return _fold_width(text).strip().lower() in _NOT_DONE_WORDS
+
+
 def parse_milestone(text: str) -> float:
     """A milestone's figure: done/完成 is 100 (% complete); a number or `60%` is % complete."""
     folded = _fold_width(text).strip().lower()

@@ -94,7 +94,8 @@ def json_number(value: float | None) -> float | None:
 
 
 def bar(percent: float, width: int = 10) -> str:
-    filled = max(0, min(width, round(percent / 100 * width)))
+    # Only a target met fills the bar: 96.2% shows a gap, not ten full blocks.
+    filled = width if percent >= 100 else max(0, min(width - 1, math.floor(percent / 100 * width)))
     return "█" * filled + "░" * (width - filled) + f" {number(percent, 1)}%"
 
 

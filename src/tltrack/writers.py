@@ -8,6 +8,7 @@ language. Messages go to stderr, so stdout stays clean for scripts.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -69,12 +70,27 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def write(view: View, fmt: Format, out: Output) -> None:
-    WRITERS[fmt](view, out)
+def write(view: View, fmt: Format, out: Output, encoding: str | None = None) -> None:
+    """Render `view` to stdout; with `encoding` (gb18030, utf-8-sig: what Chinese Excel opens
+    without asking) as bytes in that encoding rather than the terminal's."""
+    target = out
+    if encoding is not None:
+        target = dataclasses.replace(out, out=io.StringIO())
+    WRITERS[fmt](view, target)
     if fmt in ("table", "markdown"):
         for more in view.after:
-            out.out.write("\n")
-            WRITERS[fmt](more, out)
+            target.out.write("\n")
+            WRITERS[fmt](more, target)
+    if encoding is not None:
+        assert isinstance(target.out, io.StringIO)
+        data = target.out.getvalue().encode(encoding, errors="replace")
+        buffer = getattr(out.out, "buffer", None)
+        if buffer is None:  # a text stream without bytes underneath (a test's capture)
+            out.out.write(data.decode(encoding))
+        else:
+            out.out.flush()
+            buffer.write(data)
+            buffer.flush()
     out.out.flush()
     for line in view.messages:
         out.message(line)
