@@ -36,6 +36,7 @@ from tltrack.cli_options import (
     helptext,
     output_for,
     parse_as_of,
+    parse_column_map,
     parse_statuses,
     print_problems,
     write_view,
@@ -199,6 +200,10 @@ def import_file(
         str | None,
         typer.Option(help=helptext("help_import_period"), show_default=False),
     ] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option("--map", help=helptext("help_map"), show_default=False, metavar="表头=字段"),
+    ] = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -213,11 +218,12 @@ def import_file(
     from tltrack import command_views, recording, tracker
     from tltrack.errors import ValidationFailed
 
+    chosen = parse_column_map(column_map or [])
     workspace = tracker.open_workspace(data_dir, year)
     out = output_for(lang)
     try:
         result = recording.import_figures(
-            workspace, files, correct, dry_run, by, period_text=period
+            workspace, files, correct, dry_run, by, period_text=period, columns=chosen
         )
     except ValidationFailed as exc:
         shown = text(out.lang, "n_files", count=len(files))

@@ -195,3 +195,16 @@ def parse_statuses(values: list[str] | None) -> list[Status]:
                 raise UsageError("not_a_status", word=word, statuses=", ".join(STATUSES))
             chosen.append(match)
     return chosen
+
+
+def parse_column_map(given: Sequence[str]) -> dict[str, str]:
+    """--map 完成情况=value: a column no alias knows, named for the field it holds."""
+    from tltrack.importer import COLUMN_NAMES
+
+    chosen = {}
+    for item in given:
+        header, _, field = item.partition("=")
+        if not header.strip() or field.strip() not in COLUMN_NAMES:
+            raise UsageError("bad_map", given=item, fields=", ".join(COLUMN_NAMES))
+        chosen[header.strip()] = field.strip()
+    return chosen

@@ -11,12 +11,13 @@ import io
 import itertools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tltrack.bureau import header_unit
 from tltrack.errors import DataError, Message, msg
 from tltrack.fileio import read_bytes
 
@@ -29,6 +30,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "by": ("by", "填报人"),
     "unit": ("unit", "单位"),
     "region": ("region", "地区", "旗县区", "旗县市区"),
+    "owner": ("owner", "责任单位", "牵头单位"),  # checked against the target's units
+    "ignore": ("序号", "序", "行次", "编号", "no."),  # bookkeeping a bureau's form carries
 }
 REQUIRED = ("metric", "period", "value")
 
@@ -56,17 +59,19 @@ class SourceRow:
 Where = tuple[str, int]
 
 
-def read_rows(path: Path, follow: bool = True) -> list[SourceRow]:
+def read_rows(
+    path: Path, follow: bool = True, chosen: Mapping[str, str] | None = None
+) -> list[SourceRow]:
     """Every non-empty data row of a CSV, .xlsx or JSON file of figures. `follow` False: a
     link is refused (see fileio.read_bytes)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _xlsx_rows(path, follow)
+        return _xlsx_rows(path, follow, chosen or {})
     data = read_bytes(path, MAX_FILE_BYTES, follow)
     if suffix == ".json":
-        return _json_rows(path, data)
+        return _json_rows(path, data, chosen or {})
     if suffix in (".csv", ".txt", ".tsv", ""):
-        return _csv_rows(path, data)
+        return _csv_rows(path, data, chosen or {})
     raise DataError("import_suffix", file=path.name)
 
 
@@ -87,26 +92,40 @@ def decode_csv(path: Path, data: bytes) -> str:
         raise DataError("not_csv_text", file=path.name, line=line) from None
 
 
-def _columns(path: Path, header: Sequence[Any]) -> dict[int, str]:
-    """Map each header cell to its column; unknown or missing columns are errors."""
+def _columns(
+    path: Path, header: Sequence[Any], chosen: Mapping[str, str]
+) -> tuple[dict[int, str], dict[str, str]]:
+    """Map each header cell to its column, and the units some headers give (数值(亿元));
+    unknown or missing columns are errors. `chosen` (--map 完成情况=value) names the
+    columns no alias knows."""
     lookup = {
         alias.replace(" ", "").lower(): column
         for column, aliases in COLUMN_NAMES.items()
         for alias in aliases
     }
+    lookup |= {name.replace(" ", "").lower(): column for name, column in chosen.items()}
     mapping: dict[int, str] = {}
+    units: dict[str, str] = {}
     unknown = []
     for index, cell in enumerate(header):
         name = _text(cell).replace(" ", "").lower()
         if not name:
             continue
         column = lookup.get(name)
+        unit = None
+        if column is None:
+            bare, unit = header_unit(name)
+            column = lookup.get(bare)
         if column is None:
             unknown.append(_text(cell))
+        elif column == "ignore":
+            mapping[index] = column  # read past, never stored
         elif column in mapping.values():
             raise DataError("column_twice", file=path.name, column=column)
         else:
             mapping[index] = column
+            if unit is not None:
+                units[column] = unit
     if unknown:
         names = ", ".join(map(repr, unknown))
         raise DataError("unknown_columns", file=path.name, columns=names, accepted=_accepted())
@@ -114,11 +133,12 @@ def _columns(path: Path, header: Sequence[Any]) -> dict[int, str]:
     if missing:
         names = " / ".join(missing)
         raise DataError("missing_columns", file=path.name, columns=names, accepted=_accepted())
-    return mapping
+    return mapping, units
 
 
 def _accepted() -> str:
-    return "; ".join(" / ".join(aliases) for aliases in COLUMN_NAMES.values())
+    known = (aliases for column, aliases in COLUMN_NAMES.items() if column != "ignore")
+    return "; ".join(" / ".join(aliases) for aliases in known)
 
 
 def _text(cell: Any) -> str:
@@ -136,9 +156,12 @@ def _text(cell: Any) -> str:
 
 
 def _rows(
-    path: Path, header: Sequence[Any], body: Iterable[tuple[Where, Sequence[Any]]]
+    path: Path,
+    header: Sequence[Any],
+    body: Iterable[tuple[Where, Sequence[Any]]],
+    chosen: Mapping[str, str],
 ) -> list[SourceRow]:
-    mapping = _columns(path, header)
+    mapping, units = _columns(path, header, chosen)
     rows = []
     number = 0
     for where, cells in body:
@@ -153,12 +176,16 @@ def _rows(
             raise DataError(
                 "cell_too_long", file=path.name, row=label, length=len(long), limit=MAX_CELL_CHARS
             )
-        fields = dict.fromkeys(mapping.values(), "")
+        fields = {column: "" for column in mapping.values() if column != "ignore"}
         for index, cell in enumerate(cells):
             if index in mapping:
-                fields[mapping[index]] = _cell_text(mapping[index], cell)
+                if mapping[index] != "ignore":
+                    fields[mapping[index]] = _cell_text(mapping[index], cell)
             elif _text(cell):
                 raise DataError("more_cells", file=path.name, row=label)
+        for column, unit in units.items():  # 数值(亿元): the header's unit, unless a row has one
+            if column == "value" and not fields.get("unit"):
+                fields["unit"] = unit
         rows.append(SourceRow(number, where, fields))
     return rows
 
@@ -174,7 +201,7 @@ def _cell_text(column: str, cell: Any) -> str:
     return _text(cell)
 
 
-def _csv_rows(path: Path, data: bytes) -> list[SourceRow]:
+def _csv_rows(path: Path, data: bytes, chosen: Mapping[str, str]) -> list[SourceRow]:
     text = decode_csv(path, data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
@@ -186,10 +213,10 @@ def _csv_rows(path: Path, data: bytes) -> list[SourceRow]:
         body = [(("row_line", reader.line_num), row) for row in reader]
     except csv.Error as exc:
         raise DataError("csv_error", file=path.name, line=reader.line_num, reason=exc) from None
-    return _rows(path, header, body)
+    return _rows(path, header, body, chosen)
 
 
-def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
+def _json_rows(path: Path, data: bytes, chosen: Mapping[str, str]) -> list[SourceRow]:
     try:
         loaded = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or a 5,000-digit number
@@ -207,7 +234,7 @@ def _json_rows(path: Path, data: bytes) -> list[SourceRow]:
         if any(isinstance(c, dict | list) for c in cells):
             label = SourceRow(where[1], where, {}).label
             raise DataError("json_nested", file=path.name, row=label)
-    return _rows(path, keys, body)
+    return _rows(path, keys, body, chosen)
 
 
 def open_xlsx(path: Path, follow: bool = True) -> Any:
@@ -243,7 +270,7 @@ def sheet_cells(path: Path, sheet: Any, columns: int = MAX_COLUMNS) -> list[list
     return cells
 
 
-def _xlsx_rows(path: Path, follow: bool = True) -> list[SourceRow]:
+def _xlsx_rows(path: Path, follow: bool, chosen: Mapping[str, str]) -> list[SourceRow]:
     import zipfile
 
     workbook = open_xlsx(path, follow)
@@ -257,4 +284,4 @@ def _xlsx_rows(path: Path, follow: bool = True) -> list[SourceRow]:
         raise DataError("sheet_empty", file=path.name)
     header = cells[0]
     body = [(("row_sheet", i), row) for i, row in enumerate(cells[1:], start=2)]
-    return _rows(path, list(header), body)
+    return _rows(path, list(header), body, chosen)

@@ -419,4 +419,9 @@ EN: dict[str, str] = {
     "awaiting_year": "no full-year figure",
     "last_year": "last year",
     "yoy": "change",
+    "row_not_available": "{file} {row}: the figure is '—' (not available): not imported",
+    "other_owner": "the lead unit of {metric} is {owner}, but the row's unit is {unit}",
+    "period_is_a_date": "the period {period!r} is a day, not a period: write 2025-09 or 1-9月",
+    "help_map": "Name a column no alias knows: --map 完成情况=value (fields: metric, period, value, note, by, unit, region, owner, ignore).",
+    "bad_map": "--map {given!r}: write HEADER=FIELD, a field of {fields}",
 }

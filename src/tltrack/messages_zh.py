@@ -419,4 +419,9 @@ ZH: dict[str, str] = {
     "awaiting_year": "未报全年数据",
     "last_year": "上年同期",
     "yoy": "同比",
+    "row_not_available": "{file} {row}: 数值为“—”(暂无数据)，未导入",
+    "other_owner": "{metric} 的牵头单位是 {owner}，表中责任单位为 {unit}",
+    "period_is_a_date": "期间 {period!r} 是某一天的日期，不是期间；请写成 2025-09 或 1-9月",
+    "help_map": "把表头对应到字段，如 --map 完成情况=value(字段: metric、period、value、note、by、unit、region、owner、ignore)。",
+    "bad_map": "--map {given!r} 无效: 请写成 表头=字段，字段可选 {fields}",
 }

@@ -6,12 +6,14 @@ from __future__ import annotations
 import getpass
 import os
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from tltrack.assess import Assessment, counting, figures_by_period
+from tltrack.bureau import figure_text, not_available
+from tltrack.bureau import period_text as period_cell
 from tltrack.domain import Record, Target
 from tltrack.errors import (
     DataError,
@@ -261,6 +263,7 @@ def import_figures(
     by: str | None = None,
     now: datetime | None = None,
     period_text: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Record every figure of some files and returned forms, or none: any bad row in any
     file, and nothing is written. Every problem of every file is listed, in file and row
@@ -282,7 +285,7 @@ def import_figures(
     for place, (path, follow) in enumerate(listed):
         try:
             form = forms.read_form(workspace.catalog, path, period, follow)
-            rows = form.rows if form is not None else read_rows(path, follow)
+            rows = form.rows if form is not None else read_rows(path, follow, columns)
             if not rows and form is None:
                 raise DataError("holds_no_figures", file=path.name)
         except DataError as exc:
@@ -296,6 +299,10 @@ def import_figures(
         for row in rows:
             order = (place, row.number)
             label = msg("file_row", file=path.name, row=row.label) if several else row.label
+            if not_available(row.fields.get("value", "")):  # —: the bureau has no figure yet
+                said = msg("row_not_available", file=path.name, row=row.label)
+                explained.append(said)
+                continue
             try:
                 record = _row_record(workspace, row, default_by, moment, period)
             except TltrackError as exc:
@@ -359,14 +366,22 @@ def _row_record(
     target = workspace.catalog.find(fields["metric"])
     if not fields["period"]:
         raise DataError("no_period", metric=target.id)
-    period = parse_period(fields["period"], workspace.year)
+    period = parse_period(period_cell(fields["period"], workspace.year), workspace.year)
     if expected is not None and period.end != expected.end:
         raise DataError("other_period", period=period.label, expected=expected.label)
     unit = fields.get("unit", "")
     if unit and unit != target.unit:
         raise DataError("wrong_unit", metric=target.id, unit=unit, target_unit=target.unit)
     region = region_of(workspace.catalog.meta.regions, target, fields.get("region") or None)
-    value = parse_value(target, fields["value"])
+    # 责任单位, where the target file names its units: one of them, or the row is misfiled.
+    unit_name = fields.get("owner", "").strip()
+    if (
+        unit_name
+        and target.owner is not None
+        and unit_name not in (target.owner, *target.co_owners)
+    ):
+        raise DataError("other_owner", metric=target.name, unit=unit_name, owner=target.owner)
+    value = parse_value(target, figure_text(fields["value"]))
     note, who = fields.get("note", ""), fields.get("by", "") or by
     check_text(msg("what_note"), note)
     check_text(msg("what_by"), who)
