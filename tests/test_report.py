@@ -18,7 +18,7 @@ def test_markdown_bulletin_in_chinese(month) -> None:
     assert md.startswith("# 通辽市2025年政府工作报告目标 月度调度通报\n\n截至2025年7月20日\n")
     # The lead paragraph, in the words of a 通报, its counts those of `status`.
     assert (
-        "截至6月底，全市62项目标任务中，已完成1项，超进度0项，进度正常3项，滞后2项（严重滞后2项），"
+        "截至6月底，全市62项目标任务中，已完成1项，超进度0项，进度正常3项，滞后2项，严重滞后2项，"
         "未填报54项。滞后较多的是商品房销售面积滞后时序进度13.3个百分点、社会消费品零售总额增长"
         "低于目标1.5个百分点、综合治沙滞后时序进度7.1个百分点。商品房销售面积等1项数据已超过45天"
         "未更新。"
@@ -135,7 +135,7 @@ def test_xlsx_bulletin_holds_numbers_people_can_compute_with(month, tmp_path: Pa
         2.4,
         524,
         "进度正常",
-        False,
+        None,  # not stale: an empty cell, no TRUE or FALSE
     )
     assert details.cell(at, 8).number_format == "0.0%"
     assert details.auto_filter.ref == f"A1:M{len(rows)}"

@@ -199,9 +199,12 @@ def last_year_figures(
 
 
 def full_title(b: Bulletin, lang: Lang) -> str:
-    """月度调度通报 of the city, or 开鲁县 · 月度调度通报."""
-    parts = [b.title, b.whose, text(lang, "bulletin")]
-    return " ".join(part for part in parts if part)
+    """月度调度通报 of the city, or of 开鲁县; once the year is over, 年度目标完成情况通报."""
+    return " ".join(part for part in (b.title, b.whose, kind_of(b, lang)) if part)
+
+
+def kind_of(b: Bulletin, lang: Lang) -> str:
+    return text(lang, "bulletin_year" if b.period.is_full_year else "bulletin")
 
 
 # --- Markdown --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from tltrack.bulletin import TOP_LAGGING, Bulletin, full_title, table_headers, table_row
+from tltrack.bulletin import TOP_LAGGING, Bulletin, kind_of, table_headers, table_row
 from tltrack.bulletin_text import date_words, lag_line
 from tltrack.bulletin_units import owner_rows, ranking_header, ranking_rows
 from tltrack.i18n import Lang, text
@@ -45,7 +45,11 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
     _style_defaults(document)
 
     r = b.report
-    _paragraph(document, full_title(b, lang), TITLE_FONT, 22, centre=True, colour=RED)
+    # The title on two lines, as a 通报's heading: whose targets, then what kind of bulletin.
+    heading = " ".join(part for part in (b.title, b.whose) if part)
+    _paragraph(document, heading, TITLE_FONT, 22, centre=True, colour=RED)
+    _paragraph(document, kind_of(b, lang), TITLE_FONT, 22, centre=True, colour=RED)
+    _page_numbers(section)
     if b.options.issue is not None:
         issue = text(lang, "issue_no", issue=b.options.issue)
         _paragraph(document, issue, BODY_FONT, 16, centre=True)
@@ -73,12 +77,12 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
     if b.sections.regions is not None and b.sections.regions.rankings:
         _heading(document, lang, next(headings), text(lang, "regions_heading"))
         for name, ranked in ranking_rows(lang, b.sections.regions):
-            _paragraph(document, name, SUBHEADING_FONT, 14)
+            _paragraph(document, name, SUBHEADING_FONT, 14).paragraph_format.keep_with_next = True
             _table(document, ranking_header(lang), [cells for _, cells in ranked])
     _heading(document, lang, next(headings), text(lang, "by_category"))
     for index, (category, items) in enumerate(b.categories()):
         sub = f"（{NUMERALS[index % 10]}）{category}" if lang == "zh" else category
-        _paragraph(document, sub, SUBHEADING_FONT, 16)
+        _paragraph(document, sub, SUBHEADING_FONT, 16).paragraph_format.keep_with_next = True
         _table(document, table_headers(b, lang), [table_row(b, lang, a) for a in items])
     if b.stale:
         note = text(lang, "stale_note", mark="*", days=r.stale_after_days)
@@ -90,7 +94,30 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
 
 def _heading(document: Any, lang: Lang, numeral: str, title: str) -> None:
     shown = f"{numeral}、{title}" if lang == "zh" else title
-    _paragraph(document, shown, HEADING_FONT, 16)
+    _paragraph(document, shown, HEADING_FONT, 16).paragraph_format.keep_with_next = True
+
+
+def _page_numbers(section: Any) -> None:
+    """— 1 — centred at the foot of every page, as a 公文 numbers its pages."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(footer.add_run("— "), BODY_FONT, 14)
+    run = footer.add_run()
+    _font(run, BODY_FONT, 14)
+    for kind, content in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind is not None:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+        else:
+            field = OxmlElement("w:instrText")
+            field.set(qn("xml:space"), "preserve")
+            field.text = content
+        run._r.append(field)
+    _font(footer.add_run(" —"), BODY_FONT, 14)
 
 
 def _paragraph(
@@ -121,9 +148,9 @@ def _paragraph(
 # Column widths in mm across the 156 mm between the margins: the name column wide enough for
 # a target's name, the figures as narrow as their numbers.
 WIDTHS = {
-    9: (30, 16, 16, 19, 13, 14, 16, 15, 17),  # a category's targets
+    9: (28, 17, 15, 20, 14, 14, 14, 17, 17),  # a category's targets
     11: (24, 14, 14, 16, 12, 12, 13, 13, 14, 13, 11),  # and last year's figure, 同比
-    7: (10, 30, 22, 22, 20, 20, 32),  # a target's regions, ranked
+    7: (12, 30, 22, 22, 20, 20, 30),  # a target's regions, ranked
 }
 UNIT_WIDTHS = (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33)  # the lead units
 
@@ -165,7 +192,7 @@ def _table(
 def _cell_text(cell: Any, content: str, font: str) -> None:
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(printable(content))
-    _font(run, font, 10.5)  # 五号
+    _font(run, font, 9)  # 小五: a table of nine columns across a portrait page
 
 
 def _font(run: Any, name: str, size: float) -> None:

@@ -93,7 +93,7 @@ def lead_paragraph(
         lang, "lead_count", status=status_label(lang, "no_data"), count=summary["no_data"]
     )
     if awaiting:  # after the year's end: mid-year figures only, no full-year figure yet
-        no_data += text(lang, "lead_aside", status=text(lang, "awaiting_year"), count=awaiting)
+        no_data += text(lang, "lead_of_which", status=text(lang, "awaiting_year"), count=awaiting)
     parts.append(no_data)
     total = sum(summary.values())
     sentences = [
@@ -108,7 +108,9 @@ def lead_paragraph(
     ]
     worst = [lag_words(lang, a) for a in lagging[:3]]
     if worst:
-        sentences.append(text(lang, "lead_worst", items=text(lang, "list_sep").join(worst)))
+        all_missed = all(a.status == "missed" for a in lagging[:3])
+        key = "lead_worst_missed" if all_missed else "lead_worst"
+        sentences.append(text(lang, key, items=text(lang, "list_sep").join(worst)))
     if stale:
         names = text(lang, "list_sep").join(a.target.name for a in stale[:3])
         sentences.append(text(lang, "lead_stale", names=names, count=len(stale), days=stale_days))

@@ -17,7 +17,7 @@ from tltrack.statuses import STATUSES
 from tltrack.texttable import width_of
 
 PERCENT = "0.0%"
-FIGURE = "#,##0.####"
+FIGURE = "General"  # 500 stays 500 and 2.4 stays 2.4 (a "0.##" format would show "500.")
 DATE_FORMAT = {"zh": 'yyyy"年"m"月"d"日"', "en": "d mmmm yyyy"}
 
 
@@ -117,7 +117,7 @@ def _details(workbook: Any, b: Bulletin, lang: Lang) -> None:
                 a.gap,
                 None if t.kind == "milestone" else a.projected,
                 status_label(lang, a.status),
-                bool(a.stale),
+                text(lang, "yes_mark") if a.stale else "",
             ]
             if b.last_year:
                 before = b.last_year.get(t.id)

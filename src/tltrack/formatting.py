@@ -42,8 +42,8 @@ def with_unit(value: float | None, unit: str) -> str:
 
 
 def target_text(lang: Lang, t: Target) -> str:
-    if t.kind == "milestone":
-        return text(lang, "done") + (f" ({t.due.isoformat()})" if t.due else "")
+    if t.kind == "milestone":  # the goal, not the state: 年内完成, not 已完成
+        return text(lang, "done_by", due=t.due.isoformat()) if t.due else text(lang, "done_in_year")
     sign = "≥" if t.direction == "at_least" else "≤"
     core = f"{sign}{number(t.target)}{t.unit}"
     if t.base_year is not None:
@@ -76,7 +76,9 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
         "completion": percent(a.completion),
         "expected": percent(a.expected),
         "gap": signed(a.gap),
-        "projected": "" if t.kind == "milestone" else with_unit(projection(t, a.projected), t.unit),
+        "projected": ""
+        if t.kind == "milestone"
+        else with_unit(projection(t, a.projected, a.value), t.unit),
         "status": text(lang, "awaiting_year") if a.awaiting_year else status_label(lang, a.status),
     }
 
@@ -97,13 +99,16 @@ def stale_note(lang: Lang, items: Sequence[Assessment], days: int) -> str | None
     return text(lang, "stale_note", mark=STALE_MARK, days=days)
 
 
-def projection(t: Target, projected: float | None) -> float | None:
-    """A year-end projection to the target's own precision: 534.6667个 against a target of 500
-    is 535个; against 2.4万人, one decimal."""
+def projection(t: Target, projected: float | None, actual: float | None = None) -> float | None:
+    """A year-end projection to the target's own precision (534.6667个 against a target of
+    500 is 535个), never coarser than the figure it comes from (201.3亿斤 stays 201.3)."""
     if projected is None or t.kind != "cumulative" or t.target is None:
         return projected
-    digits = len(f"{t.target:.6f}".rstrip("0").split(".")[1])
-    return round(projected, digits)
+
+    def decimals(value: float) -> int:
+        return len(f"{value:.6f}".rstrip("0").split(".")[1])
+
+    return round(projected, max(decimals(t.target), decimals(actual or 0.0)))
 
 
 def rollup_notes(lang: Lang, items: Sequence[Assessment]) -> list[str]:
@@ -143,7 +148,10 @@ def gap_phrase(lang: Lang, a: Assessment) -> str:
         return text(lang, "lag_by" if a.gap < 0 else "ahead_by", pp=size)
     if a.target.unit == "%":
         return text(lang, "short_by" if a.gap < 0 else "over_by", pp=size)
-    return f"{'-' if a.gap < 0 else '+'}{size}{a.target.unit}"
+    # A level in its own unit (国考断面劣Ⅴ类水体 1个 against 0): how far off, in words.
+    ceiling = a.target.direction == "at_most"
+    key = ("above_ceiling" if ceiling else "below_goal") if a.gap < 0 else "within_goal"
+    return text(lang, key, size=size, unit=a.target.unit)
 
 
 def by_category(items: Sequence[Assessment]) -> list[tuple[str, list[Assessment]]]:
