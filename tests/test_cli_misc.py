@@ -100,7 +100,7 @@ def test_the_nearest_targets_folder_is_found(
     deep = data_dir.parent / "a" / "b"
     deep.mkdir(parents=True)
     assert tracker.find_data_dir(None, deep) == data_dir
-    with pytest.raises(Exception, match="no targets/ folder"):
+    with pytest.raises(Exception, match=r"no target file \(such as 2025\.toml\) or targets/"):
         tracker.find_data_dir(None, Path("/"))
 
 

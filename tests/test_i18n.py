@@ -98,7 +98,7 @@ ALLOWED_IN_CHINESE = re.compile(
     r"Repairing a records file|Target files|validate|repair|list|nobody|"
     r"\b[A-Z][A-Z_]+\b|\bzh\b|\ben\b|markdown|behind|missed|stale|init|status|"
     r"owner|region|split|template|meta|pdf|docx|lagging|no_data|chromium|"
-    r"utf-8-sig|utf-8|gb18030|Excel"
+    r"utf-8-sig|utf-8|gb18030|Excel|\d{4}\.toml|demo"
 )
 
 
@@ -219,7 +219,7 @@ def test_a_chinese_help_page_holds_only_names_in_latin_letters() -> None:
         *("validate", "repair", "init", "table", "json", "csv", "markdown", "html", "zh", "en"),
         *("bulletin", "file", "folder", "targets", "shell", "CI", "LC", "ALL", "LANG", "MM"),
         *("owner", "region", "files", "missing", "template", "pdf", "docx", "lagging"),
-        *("utf", "sig", "gb", "Excel"),  # the encodings' names, and the program they are for
+        *("utf", "sig", "gb", "Excel", "demo"),  # encodings, a program, a command
     }
     page = regex_metavars("\n".join(pages))
     assert set(english_words(page)) <= typed, set(english_words(page)) - typed

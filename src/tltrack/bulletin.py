@@ -200,7 +200,10 @@ def last_year_figures(
 
 def full_title(b: Bulletin, lang: Lang) -> str:
     """月度调度通报 of the city, or of 开鲁县; once the year is over, 年度目标完成情况通报."""
-    return " ".join(part for part in (b.title, b.whose, kind_of(b, lang)) if part)
+    title = " ".join(part for part in (b.title, b.whose, kind_of(b, lang)) if part)
+    if b.report.sample and text(lang, "sample_word") not in title:
+        title += text(lang, "sample_mark")
+    return title
 
 
 def kind_of(b: Bulletin, lang: Lang) -> str:

@@ -123,6 +123,37 @@ def missing(
     write_view(unit_views.missing(report, out.lang), fmt, out)
 
 
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_demo"),
+    epilog=examples("tltrack demo", "tltrack demo ~/tltrack-demo --lang en"),
+)
+def demo(
+    folder: Annotated[Path, typer.Argument(help=helptext("help_demo_folder"))] = Path(
+        "tltrack-demo"
+    ),
+    lang: LangOption = None,
+) -> None:
+    """A folder to try every command on: the 2025 targets and a year of 示例数据."""
+    from tltrack import demo as sample
+    from tltrack.ledger import read_records, records_path
+
+    target_file = sample.demo(folder)
+    language = chosen_lang(lang)
+    figures = len(read_records(records_path(target_file)))
+    targets = sum(1 for line in target_file.read_text(encoding="utf-8").splitlines()
+                  if line.strip() == "[[target]]")  # fmt: skip
+    said = text(language, "demo_written", folder=folder, targets=targets, figures=figures)
+    typer.echo(said, err=True)
+    shown = str(folder) if " " not in str(folder) else f"'{folder}'"
+    for command in (
+        f"tltrack status --data-dir {shown} --as-of 2025-07-20",
+        f"tltrack check --data-dir {shown} --as-of 2025-07-20",
+        f"tltrack report --data-dir {shown} --as-of 2025-07-20 -o {shown}/通报.html",
+    ):
+        typer.echo(f"  {command}", err=True)
+
+
 class ReportFormat(enum.StrEnum):
     markdown = "markdown"
     html = "html"

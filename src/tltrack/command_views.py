@@ -64,6 +64,8 @@ def status(report: StatusReport, lang: Lang, compact: bool) -> View:
     title = text(lang, "status_title", year=report.year, as_of=report.as_of.isoformat())
     if report.region is not None:
         title = text(lang, "region_title", region=report.region, title=title)
+    if report.sample:
+        title += text(lang, "sample_mark")
     return View(
         title=title,
         columns=status_columns(lang, compact),
@@ -103,8 +105,9 @@ def check(result: CheckResult, lang: Lang, compact: bool) -> View:
     notes += [(line, "yellow") for line in rollup_notes(lang, report.assessments)]
     notes += missing_notes(lang, result.missing)
     notes.append((verdict, ""))
+    sample = text(lang, "sample_mark") if report.sample else ""
     return View(
-        title=text(lang, "check_title", year=report.year, as_of=report.as_of.isoformat()),
+        title=text(lang, "check_title", year=report.year, as_of=report.as_of.isoformat()) + sample,
         columns=status_columns(lang, compact),
         sections=assessment_sections(lang, result.lagging, compact, grouped=False),
         data={

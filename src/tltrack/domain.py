@@ -37,6 +37,7 @@ class Meta(NamedTuple):
     source: str = ""
     thresholds: Thresholds = Thresholds()
     regions: tuple[str, ...] = ()  # the units below the city: 旗县市区, parks
+    sample: bool = False  # illustrative figures (tltrack demo): every report says 示例数据
 
 
 class Target(NamedTuple):

@@ -110,7 +110,7 @@ EN: dict[str, str] = {
     "see_list": "{message}",
     "no_category": "no category {category!r}; the categories are: {categories}",
     "no_data_folder": "data folder {folder} does not exist or is not a folder",
-    "no_targets_folder": "no targets/ folder in {folder} or above",
+    "no_targets_folder": "no target file (such as 2025.toml) or targets/ folder in {folder} or its parents: give --data-dir, start one with 'tltrack init', or try 'tltrack demo'",
     "no_year_file": "no target file for {year} in {folder} (have: {have})",
     "none_yet": "none",
     "no_target_file": "no target file (YYYY.toml) in {folder}; see README, 'Target files'",
@@ -433,4 +433,9 @@ EN: dict[str, str] = {
     "lead_worst_missed": "Missed: {items}.",
     "yes_mark": "yes",
     "lead_of_which": " (of which {count} {status})",
+    "sample_mark": " (sample data)",
+    "sample_word": "sample data",
+    "help_cmd_demo": "Make a folder to try tltrack on: the shipped 2025 targets and a year of illustrative figures, marked 示例数据 (not Tongliao's).",
+    "help_demo_folder": "The demo folder (default: tltrack-demo).",
+    "demo_written": "wrote the demo folder {folder}: {targets} targets of 2025 and {figures} illustrative figures (示例数据, not Tongliao's). Try:",
 }

@@ -110,7 +110,7 @@ ZH: dict[str, str] = {
     "see_list": "{message}",
     "no_category": "没有类别 {category!r}；现有类别: {categories}",
     "no_data_folder": "数据目录 {folder} 不存在或不是目录",
-    "no_targets_folder": "在 {folder} 及其上级目录中找不到 targets/ 目录",
+    "no_targets_folder": "在 {folder} 及其上级目录中找不到目标文件(如 2025.toml)或 targets/ 目录；请用 --data-dir 指定，或用 'tltrack init' 新建、'tltrack demo' 试用",
     "no_year_file": "{folder} 中没有 {year} 年的目标文件(现有: {have})",
     "none_yet": "无",
     "no_target_file": "{folder} 中没有目标文件(YYYY.toml)；参阅 README 的 'Target files'",
@@ -433,4 +433,9 @@ ZH: dict[str, str] = {
     "lead_worst_missed": "未完成的有{items}。",
     "yes_mark": "是",
     "lead_of_which": "（其中{status}{count}项）",
+    "sample_mark": "（示例数据）",
+    "sample_word": "示例数据",
+    "help_cmd_demo": "生成一个演示用的数据目录: 随附的 2025 年目标和一整年的示例数据(均标明“示例数据”，不是通辽的真实数据)。",
+    "help_demo_folder": "演示数据目录(默认: tltrack-demo)。",
+    "demo_written": "已生成演示目录 {folder}: 2025 年目标 {targets} 项、示例数据 {figures} 条(均非通辽真实数据)。可以试试:",
 }

@@ -112,10 +112,12 @@ class MetaSpec(_Strict):
     source: Block = Field("", max_length=2000)
     thresholds: ThresholdsSpec = ThresholdsSpec()
     regions: Names = []
+    sample: bool = False
 
     def to_meta(self) -> domain.Meta:
         thresholds = domain.Thresholds(**dict(self.thresholds))
-        return domain.Meta(self.year, self.title, self.source, thresholds, tuple(self.regions))
+        regions = tuple(self.regions)
+        return domain.Meta(self.year, self.title, self.source, thresholds, regions, self.sample)
 
 
 def model_of(

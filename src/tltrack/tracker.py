@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from tltrack.assess import Assessment, assess, counting, figures_by_period
 from tltrack.catalog import (
+    TARGET_FILE_RE,
     Catalog,
     load_catalog,
     year_file,
@@ -50,6 +51,8 @@ def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
             raise NoInputError("no_data_folder", folder=given)
         return given
     start = (cwd or Path.cwd()).resolve()
+    if any(TARGET_FILE_RE.fullmatch(p.name) for p in start.iterdir() if p.is_file()):
+        return start  # a data folder is known by its <year>.toml: `init DIR; cd DIR` works
     for folder in (start, *start.parents):
         candidate = folder / "targets"
         if candidate.is_dir():
@@ -95,6 +98,7 @@ class StatusReport:
     records_name: str = ""
     targets_name: str = ""
     region: str | None = None  # the region whose own figures these are; None: the city
+    sample: bool = False  # illustrative figures (tltrack demo), said in every title
 
     @property
     def summary(self) -> dict[Status, int]:
@@ -131,6 +135,7 @@ def assess_all(
         workspace.store.name,
         catalog.path.name,
         region,
+        catalog.meta.sample,
     )
 
 
