@@ -267,6 +267,11 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     problems = _duplicate_problems(path, raw["target"], lines)
     problems += _year_problems(path, meta.year, targets, lines)
     problems += split_problems(path, meta.regions, targets, lines)
+    problems += [
+        Problem(path.name, msg("to_fill"), lines.entry_line(index, "quote"), t.id, "quote")
+        for index, t in enumerate(targets)
+        if t.quote == "待填"  # written by init --from: the new report's words go here
+    ]
     name_year = TARGET_FILE_RE.fullmatch(path.name)
     if name_year and int(name_year.group(1)) != meta.year:
         problems.append(

@@ -442,10 +442,29 @@ def init(
         int | None,
         typer.Option(help=helptext("help_init_year"), show_default=False),
     ] = None,
+    from_year: Annotated[
+        int | None,
+        typer.Option("--from", help=helptext("help_from"), show_default=False, metavar="YYYY"),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Start a new data folder: a commented target-file template, or the shipped catalog."""
     from tltrack import setup
+
+    if from_year is not None:
+        from tltrack.next_year import start_next_year
+
+        written, count, baselines = start_next_year(folder, from_year, year or from_year + 1)
+        said = text(
+            chosen_lang(lang),
+            "next_year_written",
+            path=written,
+            count=count,
+            baselines=baselines,
+            source=from_year,
+        )
+        typer.echo(said, err=True)
+        return
 
     result = setup.init(folder, year or date.today().year, catalog, chosen_lang(lang))
     for path in result.written:

@@ -438,4 +438,7 @@ EN: dict[str, str] = {
     "help_cmd_demo": "Make a folder to try tltrack on: the shipped 2025 targets and a year of illustrative figures, marked 示例数据 (not Tongliao's).",
     "help_demo_folder": "The demo folder (default: tltrack-demo).",
     "demo_written": "wrote the demo folder {folder}: {targets} targets of 2025 and {figures} illustrative figures (示例数据, not Tongliao's). Try:",
+    "to_fill": "still to fill in: the target's value and quote from the new year's report",
+    "help_from": "Start a new year's target file from an earlier year's: --from 2025 --year 2026.",
+    "next_year_written": "wrote {path}: {count} targets, {baselines} with {source}'s full-year figure as baseline; fill each target's value and quote, then run 'tltrack validate'",
 }

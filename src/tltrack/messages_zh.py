@@ -438,4 +438,7 @@ ZH: dict[str, str] = {
     "help_cmd_demo": "生成一个演示用的数据目录: 随附的 2025 年目标和一整年的示例数据(均标明“示例数据”，不是通辽的真实数据)。",
     "help_demo_folder": "演示数据目录(默认: tltrack-demo)。",
     "demo_written": "已生成演示目录 {folder}: 2025 年目标 {targets} 项、示例数据 {figures} 条(均非通辽真实数据)。可以试试:",
+    "to_fill": "尚未填写: 请按新一年的工作报告填写目标值(target)和原文(quote)",
+    "help_from": "以某一年的目标文件为底稿生成新一年的目标文件，如 --from 2025 --year 2026。",
+    "next_year_written": "已生成 {path}: {count} 项目标，其中 {baselines} 项以 {source} 年全年实际数为基数；请填写各项目标值和原文，然后运行 'tltrack validate'",
 }
