@@ -43,3 +43,34 @@ def test_next_years_file_carries_what_stays_and_leaves_the_rest(cli, data_dir: P
     assert records_file(data_dir).exists()
     again = cli("init", str(data_dir), "--from", "2025", "--year", "2026")
     assert again.exit_code == 73
+
+
+def test_a_late_figure_goes_to_the_year_of_its_period(cli, data_dir: Path) -> None:
+    assert cli("init", str(data_dir), "--from", "2025", "--year", "2026").exit_code == 0
+    run = cli("record", "key_projects_started", "505", "--period", "2025-12")
+    assert run.exit_code == 0, run.stderr
+    assert 'period = "2025-12", value = 505.0' in records_file(data_dir).read_text("utf-8")
+    assert not (data_dir / "2026.records.toml").exists()
+
+
+def test_a_file_mixing_years_is_split_by_year_all_or_nothing(cli, data_dir: Path) -> None:
+    assert cli("init", str(data_dir), "--from", "2025", "--year", "2026").exit_code == 0
+    text = (data_dir / "2026.toml").read_text(encoding="utf-8")
+    filled = text.replace("# target = ?        # 待填: the new report's figure", "target = 1")
+    (data_dir / "2026.toml").write_text(filled.replace('quote = "待填"', 'quote = "x"'), "utf-8")
+    assert cli("validate").exit_code == 0
+    mixed = data_dir.parent / "mixed.csv"
+    mixed.write_text(
+        "指标,期间,数值\nkey_projects_started,2025-12,505\nkey_projects_started,2026-01,30\n",
+        encoding="utf-8",
+    )
+    bad = data_dir.parent / "bad.csv"
+    bad.write_text(mixed.read_text(encoding="utf-8") + "gdp_growth,2026-02,abc\n", "utf-8")
+    refused = cli("import", str(bad))
+    assert refused.exit_code == 65
+    assert not records_file(data_dir).exists() and not (data_dir / "2026.records.toml").exists()
+    run = cli("import", str(mixed))
+    assert run.exit_code == 0, run.stderr
+    assert 'period = "2025-12", value = 505.0' in records_file(data_dir).read_text("utf-8")
+    in_2026 = (data_dir / "2026.records.toml").read_text("utf-8")
+    assert 'period = "2026-01", value = 30.0' in in_2026 and "2025-12" not in in_2026

@@ -168,7 +168,7 @@ def record(
     """Record a year-to-date figure for a target, then show its status line."""
     from tltrack import command_views, recording, tracker
 
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = tracker.open_workspace(data_dir, year, period)  # the period's year decides
     result = recording.record(workspace, metric, value, period, note, by, correct, region=region)
     out = output_for(lang)
     write_view(command_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)
@@ -223,7 +223,14 @@ def import_file(
     out = output_for(lang)
     try:
         result = recording.import_figures(
-            workspace, files, correct, dry_run, by, period_text=period, columns=chosen
+            workspace,
+            files,
+            correct,
+            dry_run,
+            by,
+            period_text=period,
+            columns=chosen,
+            other_year=lambda other: tracker.other_year(workspace, other),
         )
     except ValidationFailed as exc:
         shown = text(out.lang, "n_files", count=len(files))

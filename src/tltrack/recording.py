@@ -3,10 +3,11 @@ all or nothing. A figure belongs to the city or to one region (DESIGN §7)."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -264,11 +265,14 @@ def import_figures(
     now: datetime | None = None,
     period_text: str | None = None,
     columns: Mapping[str, str] | None = None,
+    other_year: Callable[[int], Workspace | None] | None = None,
 ) -> ImportResult:
     """Record every figure of some files and returned forms, or none: any bad row in any
     file, and nothing is written. Every problem of every file is listed, in file and row
     order. `period_text`: the period every figure must be for (a form for another is
-    refused)."""
+    refused). `other_year` opens another year's workspace: a row of a year whose target file
+    the folder holds goes there (a late 2025-12 figure in a file of 2026's), all or nothing
+    with the rest."""
     from tltrack import forms
     from tltrack.importer import read_rows
 
@@ -279,6 +283,7 @@ def import_figures(
     default_by = default_recorder() if by is None else by
     several = len(files) > 1
     new: list[_Row] = []
+    years: dict[int, tuple[Workspace, list[_Row]]] = {workspace.year: (workspace, new)}
     explained: list[Message] = []
     problems: list[tuple[tuple[int, int], Message]] = []
     first_row: dict[tuple[str, str | None, Period], tuple[Message, float]] = {}
@@ -303,14 +308,15 @@ def import_figures(
                 said = msg("row_not_available", file=path.name, row=row.label)
                 explained.append(said)
                 continue
+            home = _home(workspace, row, other_year, years)
             try:
-                record = _row_record(workspace, row, default_by, moment, period)
+                record = _row_record(home, row, default_by, moment, period)
             except TltrackError as exc:
                 problems.append(
                     (order, msg("row_problem", file=path.name, row=row.label, problem=exc.msg))
                 )
                 continue
-            key = (record.metric, record.region, parse_period(record.period, workspace.year))
+            key = (record.metric, record.region, parse_period(record.period, home.year))
             if key in first_row:
                 earlier, value = first_row[key]
                 if value != record.value:
@@ -326,31 +332,63 @@ def import_figures(
                     problems.append((order, problem))
                 continue  # the same figure twice counts once
             first_row[key] = (label, record.value)
-            target = workspace.catalog.by_id[record.metric]
+            target = home.catalog.by_id[record.metric]
             not_done = target.kind == "milestone" and says_not_done(row.fields["value"])
-            new.append(_Row(order, record, label, row.label, not_done))
-    metrics = {row.record.metric for row in new}
+            years[home.year][1].append(_Row(order, record, label, row.label, not_done))
     # A bad row and a changed figure are both listed, in row order: nothing is written, and the
-    # next try should not meet a problem this one already knew of. Only a clean import locks.
-    with workspace.store.change(metrics=metrics, dry_run=dry_run or bool(problems)) as change:
-        existing = change.of(metrics)
-        planned = [
-            (kept_progress(row.record, existing, workspace.year) if row.not_done else row.record,
-             row.source)
-            for row in new
-        ]  # fmt: skip
-        changes, refusals = _plan(existing, planned, workspace.year, correct)
-        for position, refusal in refusals:
-            refused = new[position]
-            name = files[refused.order[0]].name
-            problem = msg("row_problem", file=name, row=refused.row, problem=refusal)
-            problems.append((refused.order, problem))
+    # next try should not meet a problem this one already knew of. Only a clean import locks,
+    # every year's records file at once, so the years are written all or nothing together.
+    changes: list[Change] = []
+    with contextlib.ExitStack() as stack:
+        ready = []
+        for home, kept in years.values():
+            metrics = {row.record.metric for row in kept}
+            change = stack.enter_context(
+                home.store.change(metrics=metrics, dry_run=dry_run or bool(problems))
+            )
+            existing = change.of(metrics)
+            planned = [
+                (kept_progress(row.record, existing, home.year) if row.not_done else row.record,
+                 row.source)
+                for row in kept
+            ]  # fmt: skip
+            planned_changes, refusals = _plan(existing, planned, home.year, correct)
+            for position, refusal in refusals:
+                refused = kept[position]
+                name = files[refused.order[0]].name
+                problem = msg("row_problem", file=name, row=refused.row, problem=refusal)
+                problems.append((refused.order, problem))
+            ready.append((change, planned_changes))
+            changes += planned_changes
         if problems:
             problems.sort(key=lambda pair: pair[0])
             raise ValidationFailed([problem for _, problem in problems])
-        if _written(changes) and not dry_run:
-            change.append(_written(changes))
+        for change, planned_changes in ready:
+            if _written(planned_changes) and not dry_run:
+                change.append(_written(planned_changes))
     return ImportResult(files, changes, dry_run, tuple(explained))
+
+
+def _home(
+    workspace: Workspace,
+    row: importer.SourceRow,
+    other_year: Callable[[int], Workspace | None] | None,
+    years: dict[int, tuple[Workspace, list[_Row]]],
+) -> Workspace:
+    """The workspace a row's figure belongs to: its period's year where that year's target
+    file is in the folder, else the one imported into (which then says the year is wrong)."""
+    if other_year is None:
+        return workspace
+    try:
+        year = parse_period(period_cell(row.fields.get("period", ""), workspace.year)).year
+    except TltrackError:
+        return workspace
+    if year not in years:
+        found = other_year(year)
+        if found is None:
+            return workspace
+        years[year] = (found, [])
+    return years[year][0]
 
 
 def _row_record(

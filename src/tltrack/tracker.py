@@ -18,7 +18,7 @@ from tltrack.catalog import (
     year_file,
 )
 from tltrack.domain import Record, Target
-from tltrack.errors import NoInputError, UsageError
+from tltrack.errors import NoInputError, TltrackError, UsageError
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.statuses import STATUSES, Status
 from tltrack.store import RecordStore, open_store
@@ -74,9 +74,30 @@ class Workspace(NamedTuple):
         return self.store.read()
 
 
-def open_workspace(data_dir: Path | None, year: int | None) -> Workspace:
+def open_workspace(
+    data_dir: Path | None, year: int | None, period_text: str | None = None
+) -> Workspace:
+    """A year's target file and figures: `year`, else the year of `period_text` where the
+    folder has its file (a late 2025-12 figure goes to 2025 when 2026 is the newest), else
+    the newest."""
     folder = find_data_dir(data_dir)
+    if year is None and period_text is not None:
+        try:
+            period_year = parse_period(period_text).year
+        except TltrackError:
+            period_year = None  # a bad period is said by the command that reads it
+        if period_year is not None and (folder / f"{period_year}.toml").is_file():
+            year = period_year
     catalog = load_catalog(year_file(folder, year))
+    return Workspace(catalog, open_store(catalog.path))
+
+
+def other_year(workspace: Workspace, year: int) -> Workspace | None:
+    """The workspace of another year of the same folder, if the folder has its target file."""
+    path = workspace.catalog.path.with_name(f"{year}.toml")
+    if year == workspace.year or not path.is_file():
+        return None
+    catalog = load_catalog(path)
     return Workspace(catalog, open_store(catalog.path))
 
 
