@@ -19,6 +19,7 @@ from tltrack.periods import expected_share
 from tltrack.setup import SHIPPED_YEAR, shipped_catalog_dir
 
 SAMPLE_NOTE = "示例数据"
+COUNTED = {"个", "户", "条", "家", "项", "座", "处", "所", "人", "套", "台", "辆", "栋", "场", "件"}
 # How far ahead of or behind its pace each target runs, drawn once per target from its id:
 # a spread an office would recognise, a few ahead, most near the pace, a few lagging.
 SPREAD = (0.72, 0.86, 0.94, 0.98, 1.0, 1.03, 1.08, 1.15)
@@ -71,7 +72,9 @@ def _value(target: Target, month: int, pace: float, chance: random.Random) -> fl
         if share == 0:
             return None  # a year_end figure (grain) is only known at the year's end
         wobble = 1 + chance.uniform(-0.03, 0.03)
-        return round(goal * share * pace * wobble, 2)
+        # Things counted one by one (个, 户, 家) come whole; amounts (万亩, 亿元) to a tenth.
+        digits = 0 if target.unit in COUNTED else 1
+        return float(round(goal * share * pace * wobble, digits))
     # A rate or a level: near the target, a little above or below it through the year.
     offset = (pace - 1) * (abs(goal) if goal else 1) * 0.2 + chance.uniform(-0.2, 0.2)
     if target.direction == "at_most":
