@@ -202,3 +202,46 @@ def test_a_year_mismatch_is_reported(cli, data_dir: Path) -> None:
     assert "meta.year is 2024 but the file is named for 2025" in result.stdout
     chinese = cli("validate", "--lang", "zh").stdout
     assert chinese == "2025.toml:34: 字段 'meta.year': meta.year 为 2024，但文件名是 2025 年\n"
+
+
+def _shipped_targets() -> dict[str, dict]:
+    import tomllib
+
+    from conftest import SHIPPED_TARGETS
+
+    data = tomllib.loads((SHIPPED_TARGETS / "2025.toml").read_text(encoding="utf-8"))
+    return {t["id"]: t for t in data["target"]}
+
+
+def test_a_baseline_measures_what_its_target_measures() -> None:
+    targets = _shipped_targets()
+    # Each 2024 figure below counts something else: it is in the note, not the baseline.
+    for metric, figure in (
+        ("superior_budget_funds", "200亿元"),  # includes 国债 funds, a lower bound (超)
+        ("tech_enterprise_growth", "73家"),  # the net increase, not the stock
+        ("urban_renewal_projects", "75个"),  # drainage-type projects only
+        ("industrial_projects_completed", "105个"),  # the wider industrial list
+    ):
+        target = targets[metric]
+        assert "baseline" not in target and figure in target["note"], metric
+
+
+def test_seasonal_targets_keep_their_season() -> None:
+    targets = _shipped_targets()
+    for metric in ("high_standard_farmland", "beef_chain_output", "agri_service_firms"):
+        assert targets[metric]["pace"] == "year_end", metric
+    sand = targets["desertification_control"]["pace"]
+    assert sand[5] == sand[7] == 0.5 and sand[4] < sand[5] and sand[8] > sand[7]  # no summer
+    assert targets["dense_planting_area"]["pace"][4] == 1  # all sown by the end of May
+    energy = targets["new_energy_capacity_added"]["pace"]
+    assert energy[8] <= 0.3 and energy[11] == 1  # connected in the fourth quarter
+    for metric in ("desertification_control", "dense_planting_area", "new_energy_capacity_added"):
+        assert targets[metric]["note"], metric  # the reason is said
+
+
+def test_stretch_covers_the_whole_clause_it_governs() -> None:
+    # 力争实施高标准农田300万亩以上,推行…1000万亩以上,集中连片打造5个百万亩、3个十万亩…
+    targets = _shipped_targets()
+    clause = ("high_standard_farmland", "dense_planting_area")
+    parks = ("demo_parks_million_mu", "demo_parks_100k_mu")
+    assert all(targets[metric].get("stretch") for metric in clause + parks)

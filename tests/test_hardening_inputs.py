@@ -69,7 +69,7 @@ TARGET_CASES = {
     "name with a zero-width space": (
         'name = "粮食产量"',
         'name = "地区生产总值\\u200b增长"',
-        "2025.toml:221: target 'grain_output': field 'name': holds control or"
+        "2025.toml:224: target 'grain_output': field 'name': holds control or"
         " invisible characters (zero-width, direction marks)",
     ),
 }
@@ -95,7 +95,7 @@ def test_names_equal_after_nfkc_are_duplicates(cli, data_dir: Path) -> None:
     result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     assert (
-        "2025.toml:221: target 'grain_output': field 'name': duplicate name 'GDP增长'"
+        "2025.toml:224: target 'grain_output': field 'name': duplicate name 'GDP增长'"
         " (first at line 53)"
     ) in result.stdout
 
