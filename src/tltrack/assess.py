@@ -41,13 +41,20 @@ class Assessment:
     projected: float | None = None  # year-end estimate in the target's unit
     stale: bool | None = None
     region: str | None = None  # a region's own figures against its share; None: the city
-    # Where the city figure comes from: "recorded", or summed from the regions ("rollup" when
-    # all reported, "partial" when some did); None without a figure.
+    # Where the city figure comes from when it was summed from the regions: "rollup" when all
+    # reported, "partial" when some did; None otherwise (see `origin`).
     source: str | None = None
     regions_reported: tuple[int, int] | None = None  # regions with a figure, of those split
     rollup_sum: float | None = None  # the regions' sum, where it and the city figure disagree
     # The year is over and only a mid-year figure is in: 未报全年数据, judged as no data.
     awaiting_year: bool = False
+
+    @property
+    def origin(self) -> str | None:
+        """Where the figure judged comes from: "recorded", "rollup", "partial"; None without."""
+        if self.source is not None:
+            return self.source
+        return None if self.actual is None else "recorded"
 
     @property
     def value(self) -> float | None:

@@ -52,9 +52,8 @@ def assess_city(
     the city's newest period is the sum of its regions' figures: `rollup` when every region
     with a share reported, else `partial`, judged on what is known (DESIGN §7). Rates and
     levels are never summed."""
-    if not target.split:
-        judged = assess(target, series.city, year, as_of, limits)
-        return judged if judged.actual is None else dataclasses.replace(judged, source="recorded")
+    if not target.split:  # its own figures: `source` says "recorded" wherever it has one
+        return assess(target, series.city, year, as_of, limits)
     city = _by_end(series.city, year, as_of)
     regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in target.regions}
     ends = set(city).union(*regions.values())

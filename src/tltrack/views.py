@@ -124,7 +124,7 @@ def assessment_json(item: Assessment) -> dict[str, Any]:
         "status": item.status,
         "stale": item.stale,
         "recorded_at": item.actual.record.at.isoformat() if item.actual else None,
-        "source": item.source,
+        "source": item.origin,
         "regions_reported": list(item.regions_reported) if item.regions_reported else None,
         "rollup_sum": item.rollup_sum,
     }
