@@ -74,3 +74,10 @@ def test_a_file_mixing_years_is_split_by_year_all_or_nothing(cli, data_dir: Path
     assert 'period = "2025-12", value = 505.0' in records_file(data_dir).read_text("utf-8")
     in_2026 = (data_dir / "2026.records.toml").read_text("utf-8")
     assert 'period = "2026-01", value = 30.0' in in_2026 and "2025-12" not in in_2026
+
+
+def test_status_says_which_year_and_how_to_pick_another(cli, data_dir: Path) -> None:
+    assert "--year" not in cli("status").stdout
+    assert cli("init", str(data_dir), "--from", "2025", "--year", "2026").exit_code == 0
+    shown = cli("status", "--year", "2025").stdout
+    assert shown.rstrip().endswith("以上为 2025 年；本目录另有 2026 年的目标文件，可用 --year 查看")

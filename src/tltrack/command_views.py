@@ -77,7 +77,8 @@ def status(report: StatusReport, lang: Lang, compact: bool) -> View:
             "targets": [assessment_json(a) for a in report.assessments],
         },
         summary=summary_text(lang, report.summary),
-        notes=stale_notes(lang, report.assessments, report.stale_after_days),
+        notes=stale_notes(lang, report.assessments, report.stale_after_days)
+        + other_years_note(lang, report),
         empty=text(lang, "no_match"),
         messages=unknown_metric_warnings(lang, report),
     )
@@ -124,6 +125,14 @@ def check(result: CheckResult, lang: Lang, compact: bool) -> View:
         empty=text(lang, "no_lag"),
         messages=unknown_metric_warnings(lang, report),
     )
+
+
+def other_years_note(lang: Lang, report: StatusReport) -> list[tuple[str, str]]:
+    """Which year this is, when the folder holds others, and how to see another."""
+    if not report.other_years:
+        return []
+    years = text(lang, "list_sep").join(str(year) for year in report.other_years)
+    return [(text(lang, "other_years", year=report.year, years=years), "dim")]
 
 
 def missing_json(report: MissingReport | None) -> dict[str, Any] | None:

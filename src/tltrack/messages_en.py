@@ -441,4 +441,5 @@ EN: dict[str, str] = {
     "to_fill": "still to fill in: the target's value and quote from the new year's report",
     "help_from": "Start a new year's target file from an earlier year's: --from 2025 --year 2026.",
     "next_year_written": "wrote {path}: {count} targets, {baselines} with {source}'s full-year figure as baseline; fill each target's value and quote, then run 'tltrack validate'",
+    "other_years": "This is {year}; the folder also has targets for {years}: pick one with --year",
 }

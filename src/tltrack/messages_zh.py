@@ -441,4 +441,5 @@ ZH: dict[str, str] = {
     "to_fill": "尚未填写: 请按新一年的工作报告填写目标值(target)和原文(quote)",
     "help_from": "以某一年的目标文件为底稿生成新一年的目标文件，如 --from 2025 --year 2026。",
     "next_year_written": "已生成 {path}: {count} 项目标，其中 {baselines} 项以 {source} 年全年实际数为基数；请填写各项目标值和原文，然后运行 'tltrack validate'",
+    "other_years": "以上为 {year} 年；本目录另有 {years} 年的目标文件，可用 --year 查看",
 }

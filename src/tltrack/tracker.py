@@ -15,6 +15,7 @@ from tltrack.catalog import (
     TARGET_FILE_RE,
     Catalog,
     load_catalog,
+    target_files,
     year_file,
 )
 from tltrack.domain import Record, Target
@@ -120,6 +121,7 @@ class StatusReport:
     targets_name: str = ""
     region: str | None = None  # the region whose own figures these are; None: the city
     sample: bool = False  # illustrative figures (tltrack demo), said in every title
+    other_years: tuple[int, ...] = ()  # the folder's other target files: --year picks one
 
     @property
     def summary(self) -> dict[Status, int]:
@@ -157,6 +159,7 @@ def assess_all(
         catalog.path.name,
         region,
         catalog.meta.sample,
+        tuple(int(p.stem) for p in target_files(catalog.path.parent) if p != catalog.path),
     )
 
 
