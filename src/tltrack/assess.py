@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from tltrack.domain import Record, Target, Thresholds
 from tltrack.periods import Period, expected_share, parse_period
-from tltrack.statuses import Status
+from tltrack.statuses import STATUSES, Status
 
 # Figures come from decimal text; compare with a little slack so 6.1 - 7.1 counts as -1.0.
 _EPS = 1e-9
@@ -165,6 +165,14 @@ def assess(
         # is not "on track" any more. It waits for the full-year figure.
         return dataclasses.replace(judged, status="no_data", awaiting_year=True)
     return judged
+
+
+def status_counts(items: Iterable[Assessment]) -> dict[Status, int]:
+    """How many targets have each status, every status listed (zeros too)."""
+    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
+    for item in items:
+        counts[item.status] += 1
+    return counts
 
 
 def _band(ratio: float, limits: Thresholds) -> Status:

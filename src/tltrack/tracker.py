@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from tltrack.assess import Assessment, assess, counting, figures_by_period
+from tltrack.assess import Assessment, assess, counting, figures_by_period, status_counts
 from tltrack.catalog import (
     TARGET_FILE_RE,
     Catalog,
@@ -21,7 +21,7 @@ from tltrack.catalog import (
 from tltrack.domain import Record, Target
 from tltrack.errors import NoInputError, TltrackError, UsageError
 from tltrack.periods import Period, default_period, parse_period
-from tltrack.statuses import STATUSES, Status
+from tltrack.statuses import Status
 from tltrack.store import RecordStore, open_store
 from tltrack.units import (
     BY_CHOICES,
@@ -125,10 +125,7 @@ class StatusReport:
 
     @property
     def summary(self) -> dict[Status, int]:
-        counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
-        for item in self.assessments:
-            counts[item.status] += 1
-        return counts
+        return status_counts(self.assessments)
 
 
 def assess_all(

@@ -91,17 +91,15 @@ def _group_row(group: Group) -> Row:
     return row
 
 
+def _units_title(report: UnitsReport, lang: Lang) -> str:
+    by = text(lang, f"by_{report.by}")
+    return text(lang, "units_title", year=report.year, as_of=report.as_of.isoformat(), by=by)
+
+
 def units(report: UnitsReport, lang: Lang, compact: bool) -> View:
     """status --by region|owner: the units ranked, then each target's regions ranked."""
-    title = text(
-        lang,
-        "units_title",
-        year=report.year,
-        as_of=report.as_of.isoformat(),
-        by=text(lang, f"by_{report.by}"),
-    )
     return View(
-        title=title,
+        title=_units_title(report, lang),
         columns=_group_columns(lang, report.by, compact),
         sections=[Section("", [_group_row(g) for g in report.groups])],
         data=lambda: {
@@ -175,13 +173,7 @@ def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
         levels=",".join(result.fail_on),
     )
     return View(
-        title=text(
-            lang,
-            "units_title",
-            year=report.year,
-            as_of=report.as_of.isoformat(),
-            by=text(lang, f"by_{report.by}"),
-        ),
+        title=_units_title(report, lang),
         columns=columns,
         sections=[Section("", rows)],
         data={

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Literal, NamedTuple
 
-from tltrack.assess import Assessment, assess, figures_by_end
+from tltrack.assess import Assessment, assess, figures_by_end, status_counts
 from tltrack.domain import Record, Target, Thresholds
 from tltrack.errors import DataError, UsageError, msg
 from tltrack.periods import Period, parse_period
-from tltrack.statuses import ON_PACE, STATUSES, Status
+from tltrack.statuses import ON_PACE, Status
 
 By = Literal["region", "owner"]
 BY_CHOICES: tuple[By, ...] = ("region", "owner")
@@ -155,10 +155,7 @@ class Group(NamedTuple):
 
     @property
     def summary(self) -> dict[Status, int]:
-        counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
-        for item in self.assessments:
-            counts[item.status] += 1
-        return counts
+        return status_counts(self.assessments)
 
     @property
     def judged(self) -> int:
