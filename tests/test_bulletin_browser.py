@@ -90,7 +90,7 @@ def test_the_bulletin_renders_in_chromium(
         session,
         "[...document.querySelectorAll('.chip')].map((c) => c.textContent)",
     )
-    expected = ["已完成0", "超进度0", "进度正常2", "滞后2", "严重滞后1", "未完成0", "未填报57"]
+    expected = ["已完成0", "超进度0", "进度正常2", "滞后2", "严重滞后1", "未完成0", "未填报68"]
     if lang == "en":
         expected = [
             "achieved0",
@@ -99,7 +99,7 @@ def test_the_bulletin_renders_in_chromium(
             "behind2",
             "at risk1",
             "missed0",
-            "no data57",
+            "no data68",
         ]
     assert labels == expected
 

@@ -15,10 +15,10 @@ CATALOG = load_catalog(SHIPPED_TARGETS / "2025.toml")
 BY_ID = CATALOG.by_id
 
 
-def test_the_catalog_holds_62_targets_and_the_readme_says_so() -> None:
-    assert len(CATALOG.targets) == 62
+def test_the_catalog_holds_73_targets_and_the_readme_says_so() -> None:
+    assert len(CATALOG.targets) == 73
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "62 targets" in readme
+    assert "73 targets" in readme
 
 
 def test_every_quote_is_the_reports_own_words() -> None:
@@ -101,7 +101,7 @@ def test_every_category_of_the_report_is_present() -> None:
 def test_shipped_files_are_valid(cli) -> None:
     result: Run = cli("validate", "--lang", "en")
     assert result.exit_code == 0
-    assert "2025.toml: valid (62 entries)" in result.stderr
+    assert "2025.toml: valid (73 entries)" in result.stderr
 
 
 BROKEN = """\
@@ -245,3 +245,34 @@ def test_stretch_covers_the_whole_clause_it_governs() -> None:
     clause = ("high_standard_farmland", "dense_planting_area")
     parks = ("demo_parks_million_mu", "demo_parks_100k_mu")
     assert all(targets[metric].get("stretch") for metric in clause + parks)
+
+
+def test_commitments_with_a_result_in_the_year_are_milestones() -> None:
+    from conftest import SHIPPED_TARGETS, SOURCE_ARTICLE
+
+    article = SOURCE_ARTICLE.read_text(encoding="utf-8")
+    targets = _shipped_targets()
+    milestones = {
+        "zhongbo_pv_glass_in_production": "中玻光伏玻璃",
+        "shengbao_glass_products_in_production": "盛宝玻璃制品",
+        "xinggu_phase1_expansion_in_production": "兴固一期扩能",
+        "low_altitude_economy_plan": "制定低空经济发展规划",
+        "low_altitude_industrial_park_started": "启动科尔沁区低空制造科技产业园建设",
+        "mengdong_computing_park_started": "启动建设蒙东绿色数字智算产业园",
+        "future_industries_plan": "科学编制未来产业发展规划",
+        "xjtu_proof_of_concept_center": "建设西安交通大学通辽概念验证中心",
+        "soe_reform_deepening": "高质量完成国企改革深化提升行动",
+        "zero_based_budgeting_started": "启动零基预算改革",
+        "zero_waste_city_started": "启动建设“无废城市”",
+        "naiman_soda_ash_park": "开工建设奈曼天然碱产业园",  # the rule they share
+    }
+    for metric, words in milestones.items():
+        target = targets[metric]
+        assert target["kind"] == "milestone" and words in target["quote"], metric
+        assert target["quote"] in article, metric  # the report's own words
+    # 力促 pushes for it, as 力争 does: the three projects are stretch targets.
+    assert all(targets[m].get("stretch") for m in list(milestones)[:3])
+    # What stays out says why: 刚性增长 gives no rate to judge by.
+    header = (SHIPPED_TARGETS / "2025.toml").read_text(encoding="utf-8").split("[meta]")[0]
+    assert "保持财政科技资金投入刚性增长: a growth with no rate" in header
+    assert "Add them as milestones if the office tracks them" not in header

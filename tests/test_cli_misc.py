@@ -59,12 +59,13 @@ def test_list(cli) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "id,name,category,kind,target,unit,direction,stretch,baseline"
     assert "grain_output,粮食产量,农牧业,cumulative,200,亿斤,at_least,true,194.1" in lines
-    assert len(lines) == 63
+    assert len(lines) == 74
     table = cli("list").stdout
-    assert "力争≥200亿斤" in table and "194.1亿斤" in table and "共 62 项目标" in table
-    assert "62 targets" in cli("list", "--lang", "en").stdout
+    assert "力争≥200亿斤" in table and "194.1亿斤" in table and "共 73 项目标" in table
+    assert "73 targets" in cli("list", "--lang", "en").stdout
     data = json.loads(cli("list", "--format", "json", "--category", "工业").stdout)
-    assert [t["id"] for t in data][-1] == "naiman_soda_ash_park"
+    ids = [t["id"] for t in data]
+    assert ids[4] == "naiman_soda_ash_park" and ids[-1] == "mengdong_computing_park_started"
 
 
 def test_show_gives_details_and_the_quote(cli) -> None:
@@ -161,7 +162,7 @@ def test_python_m_tltrack_finds_the_targets_folder_from_a_subfolder(data_dir: Pa
     sub.mkdir()
     result = _subprocess("status", "--format", "json", cwd=sub)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["summary"]["no_data"] == 62
+    assert json.loads(result.stdout)["summary"]["no_data"] == 73
     bad = _subprocess("record", "gdp_growth", "nan", cwd=sub)
     assert (bad.returncode, bad.stdout) == (65, "")
     assert bad.stderr == "tltrack: error: bad value 'nan': nan and infinity are not figures\n"

@@ -56,9 +56,9 @@ def test_status_json_follows_the_contract(cli) -> None:
         "behind": 0,
         "at_risk": 0,
         "missed": 0,
-        "no_data": 62,
+        "no_data": 73,
     }
-    assert len(report["targets"]) == 62
+    assert len(report["targets"]) == 73
     for item in report["targets"]:
         assert set(item) >= CONTRACT_FIELDS
     gdp = row(report, "gdp_growth")
@@ -132,8 +132,8 @@ def test_a_month_for_every_kind(cli) -> None:
             target_id
         )
         assert item["stale"] is False
-    assert report["summary"]["no_data"] == 53
-    assert sum(report["summary"].values()) == 62
+    assert report["summary"]["no_data"] == 64
+    assert sum(report["summary"].values()) == 73
 
 
 def test_growth_short_by_more_than_one_point_is_at_risk(cli) -> None:
@@ -355,7 +355,7 @@ def test_status_csv_and_markdown_carry_the_same_columns(cli) -> None:
         "key_projects_started,开复工重点项目,262,2025-06,500,52.4,50,2.4,524,on_track,项目与投资,"
         "false"
     ) in csv_out
-    assert len(csv_out) == 63
+    assert len(csv_out) == 74
     english = cli("status", "--format", "csv", "--lang", "en", *AS_OF_JULY).stdout
     assert english.splitlines() == csv_out
     md = cli("status", "--format", "markdown", *AS_OF_JULY).stdout
@@ -374,7 +374,7 @@ def test_status_table_groups_categories_and_aligns_chinese_text(cli) -> None:
     assert "【主要指标】" in out and "【生态环保】" in out
     assert out.index("【主要指标】") < out.index("【农牧业】") < out.index("【生态环保】")
     assert lines[-1] == (
-        "共 62 项: 已完成 0 · 超进度 0 · 进度正常 1 · 滞后 1 · 严重滞后 0 · 未完成 0 · 未填报 60"
+        "共 73 项: 已完成 0 · 超进度 0 · 进度正常 1 · 滞后 1 · 严重滞后 0 · 未完成 0 · 未填报 71"
     )
     table = [line for line in lines[1:-1] if line.strip()]
     widths = {cell_len(line) for line in table if "进度正常" in line or "滞后" in line}

@@ -19,7 +19,7 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
 def test_the_demo_folder_works_and_says_it_is_sample_data(tmp_path: Path) -> None:
     made = run("demo", "演示", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    assert "示例数据 682 条(均非通辽真实数据)" in made.stderr
+    assert "示例数据 814 条(均非通辽真实数据)" in made.stderr
     tries = [line.strip() for line in made.stderr.splitlines() if line.startswith("  tltrack")]
     assert len(tries) == 3
     for command in tries:  # the three commands it prints work as printed
@@ -36,12 +36,12 @@ def test_the_demo_folder_works_and_says_it_is_sample_data(tmp_path: Path) -> Non
     report = json.loads(
         run("status", "--data-dir", "演示", "--format", "json", cwd=tmp_path).stdout
     )
-    assert sum(report["summary"].values()) == 62 and report["summary"]["no_data"] == 0
+    assert sum(report["summary"].values()) == 73 and report["summary"]["no_data"] == 0
     page = (tmp_path / "演示" / "通报.html").read_text(encoding="utf-8")
     assert "示例数据" in page.split("</h1>")[0]
     records = (tmp_path / "演示" / "2025.records.toml").read_text(encoding="utf-8")
     lines = [line for line in records.splitlines() if line.startswith("  {")]
-    assert len(lines) == 682 and all('note = "示例数据"' in line for line in lines)
+    assert len(lines) == 814 and all('note = "示例数据"' in line for line in lines)
     again = run("demo", "演示", cwd=tmp_path)
     assert again.returncode == 73
 

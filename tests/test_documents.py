@@ -39,7 +39,7 @@ def test_a_word_bulletin_laid_out_as_a_tongbao(month, tmp_path: Path) -> None:
     # The lead paragraph's counts are status's.
     summary = json.loads(month("status", *AS_OF, "--format", "json").stdout)["summary"]
     lead = paragraphs[5]
-    assert lead.startswith("截至6月底，全市62项目标任务中，")
+    assert lead.startswith("截至6月底，全市73项目标任务中，")
     said = {
         status: int(re.search(label + r"(\d+)项", lead).group(1))
         for status, label in (
@@ -93,7 +93,7 @@ def test_a_short_bulletin_leaves_out_what_does_not_lag(month) -> None:
     rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line]
     shown = [line.split(" | ")[-1].rstrip(" |") for line in rows if not line.startswith("| 指标 |")]
     assert sorted(shown) == ["严重滞后", "严重滞后", "滞后", "滞后"]
-    assert "未填报54项" in md  # the counts stay those of every target
+    assert "未填报65项" in md  # the counts stay those of every target
     hidden = month("report", *AS_OF, "--hide", "no_data").stdout
     assert "| 未填报 |" not in hidden and "| 进度正常 |" in hidden
     assert month("report", "--hide", "late").exit_code == 2

@@ -52,8 +52,8 @@ def test_status_in_english(cli) -> None:
     row = next(line for line in lines if "开复工重点项目" in line)
     assert "on track" in row and "进度正常" not in row
     assert lines[-1] == (
-        "62 targets: achieved 0 · ahead 0 · on track 1 · behind 0 · at risk 0 · missed 0"
-        " · no data 61"
+        "73 targets: achieved 0 · ahead 0 · on track 1 · behind 0 · at risk 0 · missed 0"
+        " · no data 72"
     )
 
 

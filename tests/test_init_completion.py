@@ -21,7 +21,7 @@ def test_init_with_the_shipped_catalog(cli, tmp_path: Path) -> None:
     assert (folder / ".gitignore").read_text(encoding="utf-8").endswith(".*.lock\n")
     assert result.stderr.splitlines()[-1] == "next: edit the target file, then 'tltrack validate'"
     status = cli("status", "--data-dir", str(folder), "--format", "json")
-    assert status.exit_code == 0 and '"no_data": 62' in status.stdout
+    assert status.exit_code == 0 and '"no_data": 73' in status.stdout
 
 
 def test_init_with_a_template_that_validates(cli, tmp_path: Path) -> None:

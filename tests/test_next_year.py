@@ -18,7 +18,7 @@ def test_next_years_file_carries_what_stays_and_leaves_the_rest(cli, data_dir: P
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_dir.iterdir()}
     run = cli("init", str(data_dir), "--from", "2025", "--year", "2026")
     assert run.exit_code == 0, run.stderr
-    assert "62 项目标，其中 2 项以 2025 年全年实际数为基数" in run.stderr
+    assert "73 项目标，其中 2 项以 2025 年全年实际数为基数" in run.stderr
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_dir.iterdir()}
     assert {k: v for k, v in after.items() if k != "2026.toml"} == before  # 2025 untouched
     old = tomllib.loads((data_dir / "2025.toml").read_text(encoding="utf-8"))

@@ -87,11 +87,11 @@ def test_a_narrow_terminal_cuts_no_figure_unit_or_status(month, monkeypatch, lan
         for row in words.splitlines()
         if row.startswith("| ") and not row.startswith(("| 指标 |", "| Target |"))
     ]
-    assert len(rows) == 62
+    assert len(rows) == 73
     for row in rows:
         actual, target, status = row[1], row[3], row[8]
         # A figure with its unit, each word of a target, the status: each whole on one line.
         for token in (actual, *target.split(), *status.split()):
             if token:
                 assert any(token in line for line in body), (token, lang)
-    assert len(data["targets"]) == 62
+    assert len(data["targets"]) == 73

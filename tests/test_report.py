@@ -18,13 +18,13 @@ def test_markdown_bulletin_in_chinese(month) -> None:
     assert md.startswith("# 通辽市2025年政府工作报告目标 月度调度通报\n\n截至2025年7月20日\n")
     # The lead paragraph, in the words of a 通报, its counts those of `status`.
     assert (
-        "截至6月底，全市62项目标任务中，已完成1项，超进度0项，进度正常3项，滞后2项，严重滞后2项，"
-        "未填报54项。滞后较多的是商品房销售面积滞后时序进度13.3个百分点、社会消费品零售总额增长"
+        "截至6月底，全市73项目标任务中，已完成1项，超进度0项，进度正常3项，滞后2项，严重滞后2项，"
+        "未填报65项。滞后较多的是商品房销售面积滞后时序进度13.3个百分点、社会消费品零售总额增长"
         "低于目标1.5个百分点、综合治沙滞后时序进度7.1个百分点。商品房销售面积等1项数据已超过45天"
         "未更新。"
     ) in md
     assert (
-        "共 62 项: 已完成 1 · 超进度 0 · 进度正常 3 · 滞后 2 · 严重滞后 2 · 未完成 0 · 未填报 54"
+        "共 73 项: 已完成 1 · 超进度 0 · 进度正常 3 · 滞后 2 · 严重滞后 2 · 未完成 0 · 未填报 65"
     ) in md
     lagging = re.findall(r"^\d+\. (.*)$", md, flags=re.M)
     assert lagging == [
@@ -66,7 +66,7 @@ def test_html_bulletin_is_self_contained(month, tmp_path: Path) -> None:
     # The only address is the SVG namespace, which is a name and is never fetched.
     assert set(re.findall(r"https?://[^\"' )]+", page)) == {"http://www.w3.org/2000/svg"}
     rows = re.findall(r'<tr data-id="([^"]+)">(.*?)</tr>', page, flags=re.S)
-    assert len(rows) == 62
+    assert len(rows) == 73
     charted = {target_id for target_id, row in rows if "<svg" in row}
     assert charted == {
         "key_projects_started",
@@ -111,19 +111,19 @@ def test_xlsx_bulletin_holds_numbers_people_can_compute_with(month, tmp_path: Pa
     assert column[0] == "通辽市2025年政府工作报告目标 月度调度通报"
     assert summary["B2"].value.date() == date(2025, 7, 20)
     assert summary["B2"].number_format == 'yyyy"年"m"月"d"日"'
-    assert column[2].startswith("截至6月底，全市62项目标任务中，已完成1项")
+    assert column[2].startswith("截至6月底，全市73项目标任务中，已完成1项")
     counts = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
     assert (counts["状态"], counts["进度正常"], counts["未填报"], counts["合计"]) == (
         "指标数",
         3,
-        54,
-        62,
+        65,
+        73,
     )
     assert "综合治沙：150万亩（2025年6月），滞后，滞后时序进度7.1个百分点" in column
     details = workbook["明细"]
     rows = list(details.iter_rows(values_only=True))
     assert rows[0][:7] == ("类别", "指标", "指标代码", "单位", "目标", "实际", "期间")
-    assert len(rows) == 63
+    assert len(rows) == 74
     at = next(i for i, row in enumerate(rows, 1) if row[1] == "开复工重点项目")
     assert rows[at - 1][3:13] == (
         "个",

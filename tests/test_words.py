@@ -59,8 +59,8 @@ def test_after_the_year_the_bulletin_speaks_of_the_whole_year(cli) -> None:
     cli("record", "key_projects_started", "505", "--period", "2025")
     cli("record", "gdp_growth", "5.9", "--period", "2025-Q3")  # no full-year figure yet
     md = cli("report", "--as-of", "2026-01-20").stdout
-    assert "2025年全年，全市62项目标任务中，已完成1项" in md
-    assert "未填报61项（其中未报全年数据1项）" in md
+    assert "2025年全年，全市73项目标任务中，已完成1项" in md
+    assert "未填报72项（其中未报全年数据1项）" in md
     assert md.startswith("# 通辽市2025年政府工作报告目标 年度目标完成情况通报")
     assert "| 地区生产总值增长 | 5.9% | 2025-Q3\\* | ≥6% |" in md and "| 未报全年数据 |" in md
     report = json.loads(cli("status", "--as-of", "2026-01-20", "--format", "json").stdout)
