@@ -14,7 +14,7 @@ from tltrack.cli import app
 from tltrack.cli_errors import TltrackCommand
 from tltrack.cli_options import (
     AsOfOption,
-    ByOption,
+    ByChoice,
     DataDirOption,
     FormatOption,
     LangOption,
@@ -49,7 +49,10 @@ class FormFormat(enum.StrEnum):
     ),
 )
 def template(
-    by: ByOption = None,
+    by: Annotated[
+        ByChoice | None,
+        typer.Option("--by", help=helptext("help_template_by"), show_default=False),
+    ] = None,
     period: Annotated[
         str | None,
         typer.Option(help=helptext("help_template_period"), show_default=False),
@@ -108,7 +111,10 @@ def missing(
         str | None,
         typer.Option(help=helptext("help_missing_period"), show_default=False),
     ] = None,
-    by: ByOption = None,
+    by: Annotated[
+        ByChoice | None,
+        typer.Option("--by", help=helptext("help_missing_by"), show_default=False),
+    ] = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,

@@ -442,4 +442,6 @@ EN: dict[str, str] = {
     "help_from": "Start a new year's target file from an earlier year's: --from 2025 --year 2026.",
     "next_year_written": "wrote {path}: {count} targets, {baselines} with {source}'s full-year figure as baseline; fill each target's value and quote, then run 'tltrack validate'",
     "other_years": "This is {year}; the folder also has targets for {years}: pick one with --year",
+    "help_template_by": "One form per lead unit (owner) or per region (region).",
+    "help_missing_by": "Only lead units (owner) or only regions (region); both by default.",
 }

@@ -442,4 +442,6 @@ ZH: dict[str, str] = {
     "help_from": "以某一年的目标文件为底稿生成新一年的目标文件，如 --from 2025 --year 2026。",
     "next_year_written": "已生成 {path}: {count} 项目标，其中 {baselines} 项以 {source} 年全年实际数为基数；请填写各项目标值和原文，然后运行 'tltrack validate'",
     "other_years": "以上为 {year} 年；本目录另有 {years} 年的目标文件，可用 --year 查看",
+    "help_template_by": "为每个牵头单位(owner)还是每个旗县市区(region)生成填报表。",
+    "help_missing_by": "只看牵头单位(owner)或只看旗县市区(region)；默认两者都看。",
 }
