@@ -423,3 +423,12 @@ def test_regions_are_listed_in_the_shipped_catalog(tmp_path: Path) -> None:
     assert "regions = [" in text and all(f'"{r}"' in text for r in REGIONS)
     # The article names neither a lead unit nor a split.
     assert "\n[target.split]" not in text and "\nowner =" not in text
+
+
+def test_by_takes_the_offices_own_words(city) -> None:
+    in_words = as_json(city("status", *AS_OF, "--by", "地区", "--format", "json"))
+    assert in_words == as_json(city("status", *AS_OF, "--by", "region", "--format", "json"))
+    owners = as_json(city("check", *AS_OF, "--by", "牵头单位", "--format", "json"))
+    assert owners["by"] == "owner"
+    wrong = city("status", "--by", "部门")
+    assert wrong.exit_code == 2 and "region (地区), owner (牵头单位)" in wrong.stderr

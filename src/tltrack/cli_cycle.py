@@ -51,7 +51,9 @@ class FormFormat(enum.StrEnum):
 def template(
     by: Annotated[
         ByChoice | None,
-        typer.Option("--by", help=helptext("help_template_by"), show_default=False),
+        typer.Option(
+            "--by", help=helptext("help_template_by"), show_default=False, metavar="owner|region"
+        ),
     ] = None,
     period: Annotated[
         str | None,
@@ -113,7 +115,9 @@ def missing(
     ] = None,
     by: Annotated[
         ByChoice | None,
-        typer.Option("--by", help=helptext("help_missing_by"), show_default=False),
+        typer.Option(
+            "--by", help=helptext("help_missing_by"), show_default=False, metavar="owner|region"
+        ),
     ] = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,

@@ -84,18 +84,33 @@ OwnerOption = Annotated[
 ]
 
 
-class ByChoice(enum.StrEnum):
-    region = "region"
-    owner = "owner"
+# --by as people say it: the words of the command line, or the office's own.
+BY_WORDS: dict[str, Literal["region", "owner"]] = {
+    "region": "region",
+    "地区": "region",
+    "旗县区": "region",
+    "旗县市区": "region",
+    "owner": "owner",
+    "牵头单位": "owner",
+    "单位": "owner",
+}
+ByChoice = str  # read by by_value: region/owner, or 地区/牵头单位
 
 
-def by_value(choice: ByChoice | None) -> Literal["region", "owner"] | None:
-    return None if choice is None else choice.value
+def by_value(choice: str | None) -> Literal["region", "owner"] | None:
+    if choice is None:
+        return None
+    found = BY_WORDS.get(choice.strip().lower())
+    if found is None:
+        raise UsageError("by_choice", by=choice, choices="region (地区), owner (牵头单位)")
+    return found
 
 
 ByOption = Annotated[
-    ByChoice | None,
-    typer.Option("--by", help=helptext("help_by_units"), show_default=False),
+    str | None,
+    typer.Option(
+        "--by", help=helptext("help_by_units"), show_default=False, metavar="region|owner"
+    ),
 ]
 
 
