@@ -19,7 +19,7 @@ from tltrack.bulletin_units import (
     count_sentence,
     markdown_sections,
 )
-from tltrack.formatting import by_category, headers, row_cells, summary_text, value_text
+from tltrack.formatting import by_category, headers, row_cells, signed, summary_text, value_text
 from tltrack.i18n import Lang, text
 from tltrack.periods import Period
 from tltrack.safetext import markdown_text
@@ -32,7 +32,6 @@ from tltrack.tracker import (
     worst_first,
 )
 from tltrack.tracker import status as filtered_status
-from tltrack.values import number
 
 TOP_LAGGING = 10
 STATUS_COLOURS: dict[str, str] = {
@@ -119,9 +118,9 @@ def build(
     records = workspace.records()
     if region is None and owner is None:
         report = assess_all(workspace, records, as_of)
-        sections = build_sections(workspace, as_of)
+        sections = build_sections(workspace, as_of, records)
     else:
-        report = filtered_status(workspace, as_of, owner=owner, region=region)
+        report = filtered_status(workspace, as_of, owner=owner, region=region, records=records)
         sections = UnitSections(None, None, None)
 
     # One point per month end, chosen as the target is judged: 2025-Q2 and 2025-06 never
@@ -168,13 +167,8 @@ def table_row(b: Bulletin, lang: Lang, a: Assessment) -> list[str]:
     before = b.last_year.get(a.target.id)
     if before is None or a.value is None:
         return [*cells, "", ""]
-    change = "" if before == 0 else signed_percent(100 * (a.value - before) / abs(before))
+    change = "" if before == 0 else f"{signed(100 * (a.value - before) / abs(before))}%"
     return [*cells, value_text(lang, a.target, before), change]
-
-
-def signed_percent(value: float) -> str:
-    shown = number(value, 1)
-    return f"{shown}%" if shown.startswith("-") or shown == "0" else f"+{shown}%"
 
 
 def last_year_figures(

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tltrack.formatting import percent, rollup_notes, signed, value_text
+from tltrack.domain import Record
+from tltrack.formatting import missing_line, percent, rollup_notes, signed, value_text
 from tltrack.i18n import Lang, status_label, text
 from tltrack.safetext import markdown_text, printable, spreadsheet_cell
 from tltrack.statuses import STATUSES, Status
@@ -40,17 +42,17 @@ class UnitSections:
     missing: MissingReport | None
 
 
-def build_sections(workspace: Workspace, as_of: date) -> UnitSections:
+def build_sections(workspace: Workspace, as_of: date, records: Sequence[Record]) -> UnitSections:
     from tltrack.periods import default_period
 
     catalog = workspace.catalog
-    records = workspace.records()
     owners = by_units(workspace, as_of, "owner", records) if owners_of(catalog.targets) else None
     split = any(t.split for t in catalog.targets)
     regions = by_units(workspace, as_of, "region", records) if split else None
     missing = None
     if owners is not None or split:
-        missing = find_missing(workspace, default_period(workspace.year, as_of).label)
+        period = default_period(workspace.year, as_of).label
+        missing = find_missing(workspace, period, records=records)
     return UnitSections(owners, regions, missing)
 
 
@@ -125,14 +127,8 @@ def ranking_rows(lang: Lang, report: UnitsReport) -> list[tuple[str, list[tuple[
 
 def notes(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
     """The lines under the sections: mismatching totals (数据衔接), who has not reported."""
-    lines = rollup_notes(lang, report.assessments)
-    missing = sections.missing
-    if missing is not None and missing.missing:
-        units = text(lang, "list_sep").join(
-            text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in missing.missing
-        )
-        lines.append(text(lang, "missing_line", period=missing.period.label, units=units))
-    return lines
+    said = missing_line(lang, sections.missing)
+    return rollup_notes(lang, report.assessments) + ([said] if said else [])
 
 
 # --- Markdown ----------------------------------------------------------------------------------

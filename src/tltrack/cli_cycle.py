@@ -146,13 +146,9 @@ def demo(
 ) -> None:
     """A folder to try every command on: the 2025 targets and a year of 示例数据."""
     from tltrack import demo as sample
-    from tltrack.ledger import read_records, records_path
 
-    target_file = sample.demo(folder)
+    _, targets, figures = sample.demo(folder)
     language = chosen_lang(lang)
-    figures = len(read_records(records_path(target_file)))
-    targets = sum(1 for line in target_file.read_text(encoding="utf-8").splitlines()
-                  if line.strip() == "[[target]]")  # fmt: skip
     said = text(language, "demo_written", folder=folder, targets=targets, figures=figures)
     typer.echo(said, err=True)
     shown = str(folder) if " " not in str(folder) else f"'{folder}'"

@@ -7,6 +7,7 @@ from typing import Any
 
 from tltrack.domain import Target
 from tltrack.formatting import (
+    missing_line,
     rollup_notes,
     row_cells,
     summary_text,
@@ -151,12 +152,8 @@ def missing_json(report: MissingReport | None) -> dict[str, Any] | None:
 
 def missing_notes(lang: Lang, report: MissingReport | None) -> list[tuple[str, str]]:
     """One line naming who has not reported, and how many figures each owes."""
-    if report is None or not report.missing:
-        return []
-    units = text(lang, "list_sep").join(
-        text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in report.missing
-    )
-    return [(text(lang, "missing_line", period=report.period.label, units=units), "yellow")]
+    said = missing_line(lang, report)
+    return [(said, "yellow")] if said else []
 
 
 def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:

@@ -25,8 +25,9 @@ COUNTED = {"个", "户", "条", "家", "项", "座", "处", "所", "人", "套",
 SPREAD = (0.72, 0.86, 0.94, 0.98, 1.0, 1.03, 1.08, 1.15)
 
 
-def demo(folder: Path) -> Path:
-    """Write the demo folder; refuse to write over a target file already there."""
+def demo(folder: Path) -> tuple[Path, int, int]:
+    """Write the demo folder, and say how many targets and figures it holds; refuse to write
+    over a target file already there."""
     target_file = folder / f"{SHIPPED_YEAR}.toml"
     if target_file.exists() or target_file.is_symlink():
         raise CannotCreateError("already_exists", path=target_file)
@@ -44,7 +45,7 @@ def demo(folder: Path) -> Path:
     catalog = load_catalog(target_file)
     records = [r for t in catalog.targets for r in _figures(t, catalog.year)]
     write_atomic(records_path(target_file), render(records).encode("utf-8"))
-    return target_file
+    return target_file, len(catalog.targets), len(records)
 
 
 def _figures(target: Target, year: int) -> list[Record]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tltrack.assess import Assessment
 from tltrack.domain import Target
 from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
 from tltrack.values import number
+
+if TYPE_CHECKING:
+    from tltrack.tracker import MissingReport
 
 STALE_MARK = "*"
 PARTIAL_MARK = "△"  # a city total summed from the regions that reported so far
@@ -137,6 +141,16 @@ def rollup_notes(lang: Lang, items: Sequence[Assessment]) -> list[str]:
                 )
             )
     return notes
+
+
+def missing_line(lang: Lang, report: MissingReport | None) -> str:
+    """未报送(2025-06): 市农牧局 2 项、扎鲁特旗 1 项: who has not reported, and how much."""
+    if report is None or not report.missing:
+        return ""
+    units = text(lang, "list_sep").join(
+        text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in report.missing
+    )
+    return text(lang, "missing_line", period=report.period.label, units=units)
 
 
 def gap_phrase(lang: Lang, a: Assessment) -> str:

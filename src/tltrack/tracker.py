@@ -167,11 +167,14 @@ def status(
     owner: str | None = None,
     statuses: Sequence[Status] = (),
     region: str | None = None,
+    records: Sequence[Record] | None = None,
 ) -> StatusReport:
+    """The targets judged at `as_of`, filtered; `records` when the caller has read them."""
     check_category(workspace, category)
     owner = check_owner(workspace, owner)
     region = check_region(workspace, region)
-    report = assess_all(workspace, workspace.records(), as_of, region)
+    read = workspace.records() if records is None else records
+    report = assess_all(workspace, read, as_of, region)
     kept = [
         a
         for a in report.assessments
@@ -217,10 +220,11 @@ def by_units(
         raise UsageError("by_choice", by=by, choices=", ".join(BY_CHOICES))
     catalog = workspace.catalog
     thresholds = catalog.meta.thresholds
-    grouped = records_by_metric(workspace.records() if records is None else records)
+    read = workspace.records() if records is None else records
+    grouped = records_by_metric(read)
     rankings: list[Ranking] = []
     if by == "owner":
-        city = assess_all(workspace, [r for rs in grouped.values() for r in rs], as_of)
+        city = assess_all(workspace, read, as_of)
         members = {
             unit: [a for a in city.assessments if a.target.owner == unit]
             for unit in owners_of(catalog.targets)
@@ -275,7 +279,7 @@ class TargetDetail(NamedTuple):
 def show(workspace: Workspace, metric: str, as_of: date, region: str | None = None) -> TargetDetail:
     """A target's details and every figure recorded for the city, or for one region."""
     target = workspace.catalog.find(metric)
-    region = _split_region(workspace, target, region)
+    region = region_of(workspace.catalog.meta.regions, target, region)
     mine = series_of(r for r in workspace.records() if r.metric == target.id)
     own = mine.city if region is None else mine.regions.get(region, [])
     history = []
@@ -288,10 +292,6 @@ def show(workspace: Workspace, metric: str, as_of: date, region: str | None = No
     else:
         judged = assess_region(target, region, mine, workspace.year, as_of, thresholds)
     return TargetDetail(target, history, judged, thresholds.stale_after_days)
-
-
-def _split_region(workspace: Workspace, target: Target, region: str | None) -> str | None:
-    return region_of(workspace.catalog.meta.regions, target, region)
 
 
 class PeriodFigure(NamedTuple):
@@ -307,7 +307,7 @@ def history(
     """Every period's figure of a target, oldest period first, with its corrections: the
     city's, or one region's against its share."""
     target = workspace.catalog.find(metric)
-    region = _split_region(workspace, target, region)
+    region = region_of(workspace.catalog.meta.regions, target, region)
     judged_as = target if region is None else target.for_region(region)
     mine = [r for r in workspace.records() if r.metric == target.id and r.region == region]
     thresholds = workspace.catalog.meta.thresholds
@@ -375,21 +375,23 @@ def check(
     def fails(items: Sequence[Assessment]) -> bool:
         return any(a.status in failing_statuses or (with_stale and a.stale) for a in items)
 
-    report = status(workspace, as_of, owner=owner, region=region)
+    records = workspace.records()  # read once for the report, the units and who is missing
+    report = status(workspace, as_of, owner=owner, region=region, records=records)
     lagging = worst_first(report.assessments)
     stale = [a for a in report.assessments if a.stale]
     chosen = (levels[0], *(("stale",) if with_stale else ()))
     catalog = workspace.catalog
     unreported = None
     if catalog.meta.regions or owners_of(catalog.targets):
-        unreported = missing_figures(workspace, default_period(workspace.year, as_of).label)
+        period = default_period(workspace.year, as_of).label
+        unreported = missing_figures(workspace, period, records=records)
         if region is not None or owner is not None:  # only the unit asked about
             wanted = [m for m in unreported.missing if m.unit in (region, owner)]
             unreported = unreported._replace(missing=wanted)
     if by is None:
         failed = fails(report.assessments)
         return CheckResult(report, chosen, lagging, stale, failed, missing=unreported)
-    units = by_units(workspace, as_of, by)
+    units = by_units(workspace, as_of, by, records)
     worst = sorted(units.groups, key=_lag_order)
     failing = tuple(g.name for g in worst if fails(g.assessments))
     units = dataclasses.replace(units, groups=worst)
@@ -416,7 +418,10 @@ class MissingReport(NamedTuple):
 
 
 def missing_figures(
-    workspace: Workspace, period_text: str | None, by: By | None = None
+    workspace: Workspace,
+    period_text: str | None,
+    by: By | None = None,
+    records: Sequence[Record] | None = None,
 ) -> MissingReport:
     """Who has not reported which target for a period (未报送): lead units for the city
     figures, regions for their own."""
@@ -427,7 +432,7 @@ def missing_figures(
     )
     if by is not None and by not in BY_CHOICES:
         raise UsageError("by_choice", by=by, choices=", ".join(BY_CHOICES))
-    grouped = records_by_metric(workspace.records())
+    grouped = records_by_metric(workspace.records() if records is None else records)
     catalog = workspace.catalog
     found = missing(
         catalog.targets,
