@@ -47,7 +47,7 @@ def chromium() -> Iterator[Browser]:
 def bulletin(cli, tmp_path: Path):
     for args in [
         ("key_projects_started", "120", "--period", "2025-03"),
-        ("key_projects_started", "262", "--period", "2025-06"),
+        ("key_projects_started", "421", "--period", "2025-06"),
         ("desertification_control", "150", "--period", "2025-06"),
         ("gdp_growth", "5.8", "--period", "2025-H1"),
         ("inferior_v_water_sections", "1", "--period", "2025-06"),

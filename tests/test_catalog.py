@@ -235,7 +235,10 @@ def test_seasonal_targets_keep_their_season() -> None:
     assert targets["dense_planting_area"]["pace"][4] == 1  # all sown by the end of May
     energy = targets["new_energy_capacity_added"]["pace"]
     assert energy[8] <= 0.3 and energy[11] == 1  # connected in the fourth quarter
-    for metric in ("desertification_control", "dense_planting_area", "new_energy_capacity_added"):
+    starts = targets["key_projects_started"]["pace"]
+    assert starts[1] <= 0.05 and starts[5] >= 0.75  # winter stop, most started by June
+    seasonal = ("desertification_control", "dense_planting_area", "new_energy_capacity_added")
+    for metric in (*seasonal, "key_projects_started"):
         assert targets[metric]["note"], metric  # the reason is said
 
 

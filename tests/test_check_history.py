@@ -13,7 +13,7 @@ AS_OF = ("--as-of", "2025-07-20")
 def month(cli):
     """A month with one target of each status: on track, behind, at risk, missed, stale."""
     for args in [
-        ("key_projects_started", "262", "--period", "2025-06"),  # on_track
+        ("key_projects_started", "421", "--period", "2025-06"),  # on_track
         ("gdp_growth", "5.8", "--period", "2025-06"),  # behind
         ("retail_sales_growth", "2.5", "--period", "2025-06"),  # at_risk
         ("housing_sales", "30", "--period", "2025-04"),  # at_risk and stale on 2025-07-20
@@ -83,7 +83,7 @@ def test_check_after_the_year(cli) -> None:
 
 
 def test_check_passes_when_nothing_lags(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     result = cli("check", *AS_OF, "--lang", "en")
     assert result.exit_code == 0
     assert "no target lags" in result.stdout
@@ -100,12 +100,12 @@ def test_check_rejects_an_unknown_level(cli) -> None:
 
 def test_history_shows_every_period_and_corrections(cli) -> None:
     cli("record", "key_projects_started", "120", "--period", "2025-03", "--by", "甲")
-    cli("record", "key_projects_started", "262", "--period", "2025-06", "--by", "乙")
-    cli("record", "key_projects_started", "300", "--period", "2025-07", "--by", "乙")
+    cli("record", "key_projects_started", "421", "--period", "2025-06", "--by", "乙")
+    cli("record", "key_projects_started", "430", "--period", "2025-07", "--by", "乙")
     cli(
         "record",
         "key_projects_started",
-        "330",
+        "470",
         "--period",
         "2025-07",
         "--correct",
@@ -120,25 +120,25 @@ def test_history_shows_every_period_and_corrections(cli) -> None:
     assert lines[0].startswith("开复工重点项目  (key_projects_started)  目标 ≥500个")
     rows = [line for line in lines if line.lstrip().startswith("2025-")]
     assert [r.split()[0] for r in rows] == ["2025-03", "2025-06", "2025-07"]
-    assert "24%" in rows[0] and "25%" in rows[0] and "-1" in rows[0]
-    assert "66%" in rows[2] and "58.3%" in rows[2] and "+7.7" in rows[2] and "复核" in rows[2]
-    assert any("更正前 300个" in line and "乙" in line for line in lines)
-    assert lines[-1] == "趋势  ▁▆█"
+    assert "24%" in rows[0] and "20%" in rows[0] and "+4" in rows[0]
+    assert "94%" in rows[2] and "88%" in rows[2] and "+6" in rows[2] and "复核" in rows[2]
+    assert any("更正前 430个" in line and "乙" in line for line in lines)
+    assert lines[-1] == "趋势  ▁▇█"
 
     data = json.loads(cli("history", "key_projects_started", "--format", "json").stdout)
     july = data["periods"][-1]
     assert (july["value"], july["status"], july["completion"], july["expected"]) == (
-        330.0,
-        "ahead",  # 7.7 pp ahead of the pace
-        66.0,
-        58.3333,
+        470.0,
+        "ahead",  # 6 pp ahead of the pace
+        94.0,
+        88.0,
     )
-    assert [r["value"] for r in july["superseded"]] == [300.0]
+    assert [r["value"] for r in july["superseded"]] == [430.0]
     csv_lines = cli("history", "key_projects_started", "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == "period,value,completion,expected,gap,status,note,by,at,corrects"
     # For scripts: plain numbers, the status word, the superseded value in its own column.
-    assert csv_lines[3].startswith("2025-07,330,66,58.3333,7.6667,ahead,复核,丙,")
-    assert csv_lines[3].endswith(",300")
+    assert csv_lines[3].startswith("2025-07,470,94,88,6,ahead,复核,丙,")
+    assert csv_lines[3].endswith(",430")
     assert len(csv_lines) == 4
 
 

@@ -93,7 +93,7 @@ def test_status_json_follows_the_contract(cli) -> None:
 
 def test_a_month_for_every_kind(cli) -> None:
     steps = [
-        ("key_projects_started", "262", "2025-06"),
+        ("key_projects_started", "421", "2025-06"),
         ("地区生产总值增长", "5.8", "2025-H1"),  # by its Chinese name
         ("grain_output", "120", "2025-06"),  # year_end: never behind mid-year
         ("online_service_rate", "96.5%", "2025-06"),
@@ -108,7 +108,7 @@ def test_a_month_for_every_kind(cli) -> None:
         assert result.exit_code == 0, result.stderr
     report = status_json(cli, *AS_OF_JULY)
     expected = {
-        "key_projects_started": ("on_track", 262, 52.4, 50.0, 2.4, 524.0),
+        "key_projects_started": ("on_track", 421, 84.2, 80.0, 4.2, 526.25),
         "gdp_growth": ("behind", 5.8, None, None, -0.2, 5.8),
         "grain_output": ("on_track", 120, 60.0, 0.0, 60.0, None),
         "online_service_rate": ("on_track", 96.5, 101.5789, None, 1.5, 96.5),
@@ -165,25 +165,25 @@ def test_an_old_figure_is_flagged_stale(cli) -> None:
 
 
 def test_a_figure_is_not_used_before_its_period_ends(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     assert row(status_json(cli, "--as-of", "2025-06-29"), "key_projects_started")["status"] == (
         "no_data"
     )
 
 
 def test_record_prints_the_targets_status_line(cli) -> None:
-    result = cli("record", "key_projects_started", "262", "--period", "2025-06")
+    result = cli("record", "key_projects_started", "421", "--period", "2025-06")
     assert result.exit_code == 0
-    assert result.stderr.strip() == "已填报 key_projects_started 2025-06 = 262个"
+    assert result.stderr.strip() == "已填报 key_projects_started 2025-06 = 421个"
     line = next(line for line in result.stdout.splitlines() if "开复工重点项目" in line)
     for cell in (
-        "262个",
+        "421个",
         "2025-06",
         "≥500个",
-        "52.4%",
-        "50%",
-        "+2.4",
-        "524个",
+        "84.2%",
+        "80%",
+        "+4.2",
+        "526个",
         "进度正常",
     ):
         assert cell in line
@@ -201,14 +201,14 @@ def test_record_json(cli) -> None:
 
 
 def test_records_file_holds_who_when_and_why(cli, data_dir: Path) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06", "--note", "市发改委调度")
+    cli("record", "key_projects_started", "421", "--period", "2025-06", "--note", "市发改委调度")
     text = records_file(data_dir).read_text(encoding="utf-8")
     assert text.startswith("# Figures recorded with tltrack.")
     entry = tomllib.loads(text)["record"][0]
     assert {k: entry[k] for k in ("metric", "period", "value", "note", "by")} == {
         "metric": "key_projects_started",
         "period": "2025-06",
-        "value": 262.0,
+        "value": 421.0,
         "note": "市发改委调度",
         "by": "tester",
     }
@@ -329,7 +329,7 @@ def test_a_rejected_input_leaves_existing_bytes_alone(cli, data_dir: Path) -> No
 
 
 def test_status_filters(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     cli("record", "gdp_growth", "4.5", "--period", "2025-06")
     at_risk = status_json(cli, *AS_OF_JULY, "--status", "at_risk")
     assert [t["id"] for t in at_risk["targets"]] == ["gdp_growth"]
@@ -345,14 +345,14 @@ def test_status_filters(cli) -> None:
 
 
 def test_status_csv_and_markdown_carry_the_same_columns(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     csv_out = cli("status", "--format", "csv", *AS_OF_JULY).stdout.splitlines()
     assert csv_out[0] == (
         "id,name,actual,period,target,completion,expected,gap,projected,status,category,stale"
     )
     # For scripts: plain numbers and the status word, the same in every language.
     assert (
-        "key_projects_started,开复工重点项目,262,2025-06,500,52.4,50,2.4,524,on_track,项目与投资,"
+        "key_projects_started,开复工重点项目,421,2025-06,500,84.2,80,4.2,526.25,on_track,项目与投资,"
         "false"
     ) in csv_out
     assert len(csv_out) == 74
@@ -361,12 +361,12 @@ def test_status_csv_and_markdown_carry_the_same_columns(cli) -> None:
     md = cli("status", "--format", "markdown", *AS_OF_JULY).stdout
     assert "## 项目与投资" in md
     assert (
-        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 | 进度正常 |"
+        "| 开复工重点项目 | 421个 | 2025-06 | ≥500个 | 84.2% | 80% | +4.2 | 526个 | 进度正常 |"
     ) in md
 
 
 def test_status_table_groups_categories_and_aligns_chinese_text(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     cli("record", "desertification_control", "150", "--period", "2025-06")
     out = cli("status", *AS_OF_JULY).stdout
     lines = out.splitlines()
@@ -385,11 +385,11 @@ def test_status_table_groups_categories_and_aligns_chinese_text(cli) -> None:
     }
     assert status_column == on_track_column
     projects = next(line for line in table if "开复工重点项目" in line)
-    assert "52.4%" in projects and "+2.4" in projects and "█████" in projects
+    assert "84.2%" in projects and "+4.2" in projects and "████████░░" in projects
 
 
 def test_no_color_and_plain_json(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     assert "\x1b[" not in cli("status", *AS_OF_JULY).stdout
     assert "\x1b[" not in cli("status", "--format", "json").stdout
 

@@ -69,7 +69,7 @@ TARGET_CASES = {
     "name with a zero-width space": (
         'name = "粮食产量"',
         'name = "地区生产总值\\u200b增长"',
-        "2025.toml:224: target 'grain_output': field 'name': holds control or"
+        "2025.toml:227: target 'grain_output': field 'name': holds control or"
         " invisible characters (zero-width, direction marks)",
     ),
 }
@@ -95,7 +95,7 @@ def test_names_equal_after_nfkc_are_duplicates(cli, data_dir: Path) -> None:
     result = cli("validate", "--lang", "en")
     assert result.exit_code == 65
     assert (
-        "2025.toml:224: target 'grain_output': field 'name': duplicate name 'GDP增长'"
+        "2025.toml:227: target 'grain_output': field 'name': duplicate name 'GDP增长'"
         " (first at line 53)"
     ) in result.stdout
 
@@ -277,17 +277,17 @@ def _tltrack(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProc
     "env", [{"PYTHONIOENCODING": "gbk"}, {"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C"}]
 )
 def test_a_stdout_that_is_not_utf8(cli, data_dir: Path, env: dict[str, str]) -> None:
-    assert cli("record", "key_projects_started", "262", "--period", "2025-06").exit_code == 0
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
     result = _tltrack(data_dir, "status", "--lang", "zh", *AS_OF, **env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     encoding = env.get("PYTHONIOENCODING", "utf-8")
     shown = result.stdout.decode(encoding)
-    assert "262" in shown and "52.4%" in shown
+    assert "421" in shown and "84.2%" in shown
 
 
 def test_a_closed_pipe_is_not_an_error(cli, data_dir: Path) -> None:
-    assert cli("record", "key_projects_started", "262", "--period", "2025-06").exit_code == 0
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
     script = f"set -o pipefail; {sys.executable} -m tltrack status --lang zh | head -1"
     result = subprocess.run(
         ["bash", "-c", script],

@@ -43,7 +43,7 @@ def test_the_locale_decides_without_lang(cli, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_status_in_english(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     out = cli("status", "--as-of", "2025-07-20", "--lang", "en").stdout
     lines = out.splitlines()
     assert lines[0] == "2025 targets · as of 2025-07-20"
@@ -58,7 +58,7 @@ def test_status_in_english(cli) -> None:
 
 
 def test_json_and_csv_do_not_change_with_the_language(cli) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     as_of = ("--as-of", "2025-07-20")
     zh = cli("status", "--format", "json", "--lang", "zh", *as_of).stdout
     en = cli("status", "--format", "json", "--lang", "en", *as_of).stdout
@@ -120,7 +120,7 @@ def test_what_a_chinese_user_reads_is_chinese(cli, tmp_path) -> None:
     from test_bad_inputs import english_words
 
     for args in (
-        ("key_projects_started", "262", "--period", "2025-06"),
+        ("key_projects_started", "421", "--period", "2025-06"),
         ("gdp_growth", "5.8", "--period", "2025-H1"),
         ("gdp_growth", "5.9", "--period", "2025-H1", "--correct", "--note", "修订"),
     ):

@@ -37,7 +37,7 @@ def test_markdown_bulletin_in_chinese(month) -> None:
     for category in ("## 主要指标", "## 农牧业", "## 生态环保"):
         assert category in md
     assert (
-        "| 开复工重点项目 | 262个 | 2025-06 | ≥500个 | 52.4% | 50% | +2.4 | 524个 | 进度正常 |"
+        "| 开复工重点项目 | 421个 | 2025-06 | ≥500个 | 84.2% | 80% | +4.2 | 526个 | 进度正常 |"
     ) in md
 
 
@@ -128,12 +128,12 @@ def test_xlsx_bulletin_holds_numbers_people_can_compute_with(month, tmp_path: Pa
     assert rows[at - 1][3:13] == (
         "个",
         500,
-        262,
+        421,
         "2025-06",
-        0.524,
-        0.5,
-        2.4,
-        524,
+        0.842,
+        0.8,
+        4.2,
+        526.25,
         "进度正常",
         None,  # not stale: an empty cell, no TRUE or FALSE
     )

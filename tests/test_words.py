@@ -15,7 +15,7 @@ from conftest import SHIPPED_TARGETS
 
 
 def test_a_csv_for_chinese_excel(cli, data_dir: Path) -> None:
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir)}
 
     def csv_bytes(*args: str) -> bytes:
@@ -25,17 +25,17 @@ def test_a_csv_for_chinese_excel(cli, data_dir: Path) -> None:
     for encoding, start in (("gb18030", b"id,name"), ("utf-8-sig", b"\xef\xbb\xbfid,name")):
         data = csv_bytes("--encoding", encoding)
         assert data.startswith(start)
-        assert "key_projects_started,开复工重点项目,262," in data.decode(encoding)
+        assert "key_projects_started,开复工重点项目,421," in data.decode(encoding)
     assert "开复工重点项目".encode("gb18030") in csv_bytes("--encoding", "gb18030")
     assert csv_bytes().startswith(b"id,name")  # scripts get UTF-8 without a BOM
 
 
 def test_projections_to_the_targets_precision(cli) -> None:
-    cli("record", "key_projects_started", "205", "--period", "2025-05")  # 205 / (5/12) = 492
+    cli("record", "key_projects_started", "205", "--period", "2025-05")  # 205 / 0.65 = 315.4
     cli("record", "key_projects_started", "223", "--period", "2025-05", "--correct")
     table = cli("status", "--as-of", "2025-06-10", "--category", "项目与投资").stdout
     line = next(line for line in table.splitlines() if "开复工重点项目" in line)
-    assert "535个" in line and "535.2" not in line  # 223 / (5/12) = 535.2: the target is whole
+    assert "343个" in line and "343.1" not in line  # 223 / 0.65 = 343.1: the target is whole
 
 
 def test_a_milestone_not_done_keeps_its_progress(cli) -> None:
@@ -72,16 +72,16 @@ def test_last_years_figures_give_the_change(cli, data_dir: Path) -> None:
     shutil.copy(SHIPPED_TARGETS / "2025.toml", data_dir / "2025.toml")
     (data_dir / "2024.records.toml").write_text(
         "record = [\n"
-        '  { metric = "key_projects_started", period = "2024-06", value = 240.0, note = "", '
+        '  { metric = "key_projects_started", period = "2024-06", value = 390.0, note = "", '
         'by = "x", at = 2024-07-05T08:00:00+08:00 },\n]\n',
         encoding="utf-8",
     )
-    cli("record", "key_projects_started", "262", "--period", "2025-06")
+    cli("record", "key_projects_started", "421", "--period", "2025-06")
     md = cli("report", "--as-of", "2025-07-20").stdout
     header = next(line for line in md.splitlines() if line.startswith("| 指标 |"))
     assert header.endswith("| 状态 | 上年同期 | 同比 |")
     row = next(line for line in md.splitlines() if line.startswith("| 开复工重点项目 |"))
-    assert row.endswith("| 进度正常 | 240个 | +9.2% |")  # 262 / 240 - 1
+    assert row.endswith("| 进度正常 | 390个 | +7.9% |")  # 421 / 390 - 1
 
 
 def test_no_english_status_word_in_a_chinese_bulletin(month) -> None:

@@ -112,8 +112,8 @@ def _details(workbook: Any, b: Bulletin, lang: Lang) -> None:
                 t.target,
                 a.value,
                 str(a.period) if a.period else None,
-                None if a.completion is None else a.completion / 100,
-                None if a.expected is None else a.expected / 100,
+                _fraction(a.completion),
+                _fraction(a.expected),
                 a.gap,
                 None if t.kind == "milestone" else a.projected,
                 status_label(lang, a.status),
@@ -159,3 +159,8 @@ def _print_setup(sheet: Any, landscape: bool) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+
+
+def _fraction(percent: float | None) -> float | None:
+    # 84.2 / 100 is 0.8420000000000001 in binary: the cell holds what a person would type.
+    return None if percent is None else round(percent / 100, 12)

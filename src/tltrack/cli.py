@@ -130,7 +130,7 @@ def status(
     # A negative figure (-2.1) is a value, not an option.
     context_settings={"ignore_unknown_options": True},
     epilog=examples(
-        "tltrack record key_projects_started 262 --period 2025-06 --note 市发改委调度",
+        "tltrack record key_projects_started 421 --period 2025-06 --note 市发改委调度",
         "tltrack record 地区生产总值增长 5.8 --period 2025-Q2",
         "tltrack record gdp_growth 5.9 --period 2025-Q2 --correct --note 统计局修订",
         "tltrack record gahaishan_reservoir done",
