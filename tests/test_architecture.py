@@ -23,6 +23,7 @@ OUTER = {
     "formatting",
     "safetext",
     "unit_views",
+    "plan_views",
     "bulletin_units",
     "bulletin_text",
     "bulletin_html",

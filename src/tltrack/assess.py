@@ -183,7 +183,7 @@ def _band(ratio: float, limits: Thresholds) -> Status:
     return "at_risk"
 
 
-def _paced(ratio: float, gap_pp: float | None, limits: Thresholds) -> Status:
+def paced_status(ratio: float, gap_pp: float | None, limits: Thresholds) -> Status:
     """The light of a target judged against its pace (DESIGN §7): ahead when completion leads
     the 时序进度 by `ahead_pp`; else by the pace ratio, or under the gap_pp rule by how many
     points it trails (yellow from `behind_pp`, red past `at_risk_pp`). `gap_pp` is None where
@@ -218,7 +218,7 @@ def _cumulative(
             status = "missed"
         else:
             ratio = math.inf if share == 0 else (a / t) / share
-            status = _paced(ratio, gap if share > 0 else None, limits)
+            status = paced_status(ratio, gap if share > 0 else None, limits)
     else:
         # A ceiling (at_most): spending ahead of the allowance is what lags.
         gap = expected - completion
@@ -226,7 +226,7 @@ def _cumulative(
             status = "achieved" if a <= t + _EPS else "missed"
         else:
             ratio = math.inf if a <= 0 else (share * t) / a
-            status = _paced(ratio, gap if share > 0 else None, limits)
+            status = paced_status(ratio, gap if share > 0 else None, limits)
     return Assessment(target, actual, status, completion, expected, round(gap, 6), projected, stale)
 
 
@@ -269,7 +269,7 @@ def _level(
     if actual.period.is_full_year:
         status = "achieved" if met_target else "missed"
     elif lead_pp is not None and (lead_pp >= limits.ahead_pp - _EPS or limits.rule == "gap_pp"):
-        status = _paced(a / required if required > 0 else 0.0, lead_pp, limits)
+        status = paced_status(a / required if required > 0 else 0.0, lead_pp, limits)
     elif gap >= -_EPS:
         status = "on_track"
     elif at_least:

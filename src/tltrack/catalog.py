@@ -226,9 +226,9 @@ def pydantic_problems(
                     entry_id = entry["id"]
                 elif isinstance(entry, dict) and isinstance(entry.get("metric"), str):
                     entry_id = f"{entry['metric']} {entry.get('period', '')}".strip()
-        elif loc and loc[0] == "meta":
+        elif loc:  # a table: [meta], [meta.thresholds], plan.toml's [plan]
             in_thresholds = len(loc) >= 2 and loc[1] == "thresholds"
-            table = "meta.thresholds" if in_thresholds else "meta"
+            table = "meta.thresholds" if in_thresholds else loc[0]
             key = loc[-1] if len(loc) > (2 if in_thresholds else 1) else None
             line = lines.table_line(table, key)
         problems.append(Problem(path.name, message, line, entry_id, field_name))
@@ -262,9 +262,9 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
         meta, targets = read_target_file(raw)
     except ValidationError as exc:
         problems = pydantic_problems(path, exc, raw, lines, "target")
-        problems += _duplicate_problems(path, raw.get("target"), lines)
+        problems += duplicate_problems(path, raw.get("target"), lines)
         return None, problems
-    problems = _duplicate_problems(path, raw["target"], lines)
+    problems = duplicate_problems(path, raw["target"], lines)
     problems += _year_problems(path, meta.year, targets, lines)
     problems += split_problems(path, meta.regions, targets, lines)
     problems += [
@@ -365,7 +365,7 @@ def comparable(name: str) -> str:
     return "".join(c for c in folded if unicodedata.category(c) not in ("Cc", "Cf")).strip()
 
 
-def _duplicate_problems(path: Path, entries: Any, lines: TomlLines) -> list[Problem]:
+def duplicate_problems(path: Path, entries: Any, lines: TomlLines) -> list[Problem]:
     """Ids and names both address a metric, so each must be unique in the file, also when
     two differ only by invisible characters or compatibility forms."""
     if not isinstance(entries, list):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -88,6 +87,7 @@ def _root(
         "tltrack status --category 农牧业 --format json",
         "tltrack status --region 开鲁县",
         "tltrack status --by region --format json",
+        "tltrack status --plan --as-of 2027-07-20",
     ),
 )
 def status(
@@ -102,6 +102,7 @@ def status(
         list[str] | None,
         typer.Option("--status", help=helptext("help_status_filter")),
     ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help=helptext("help_plan"))] = False,
     fmt: FormatOption = OutputFormat.table,
     encoding: EncodingOption = None,
     lang: LangOption = None,
@@ -109,8 +110,17 @@ def status(
     """Show every target's progress: actual, completion, 时序进度, gap and status."""
     from tltrack import command_views, tracker
 
-    workspace = tracker.open_workspace(data_dir, year)
     out = output_for(lang)
+    if plan:
+        from tltrack import plan_views
+        from tltrack.plan import plan_status
+
+        progress = plan_status(data_dir, parse_as_of(as_of))
+        write_view(
+            plan_views.plan_status(progress, out.lang, compact_for(out, fmt)), fmt, out, encoding
+        )
+        return
+    workspace = tracker.open_workspace(data_dir, year)
     if by is not None:
         from tltrack import unit_views
 
@@ -425,58 +435,6 @@ def repair(
             backup=result.backup.name,
         )
     typer.echo(line, err=True)
-
-
-@app.command(
-    cls=TltrackCommand,
-    help=helptext("help_cmd_init"),
-    epilog=examples(
-        "tltrack init",
-        "tltrack init ./targets --catalog",
-        "tltrack init ~/targets --year 2026",
-    ),
-)
-def init(
-    folder: Annotated[Path, typer.Argument(help=helptext("help_folder"))] = Path("targets"),
-    catalog: Annotated[
-        bool,
-        typer.Option(
-            "--catalog",
-            help=helptext("help_catalog"),
-        ),
-    ] = False,
-    year: Annotated[
-        int | None,
-        typer.Option(help=helptext("help_init_year"), show_default=False),
-    ] = None,
-    from_year: Annotated[
-        int | None,
-        typer.Option("--from", help=helptext("help_from"), show_default=False, metavar="YYYY"),
-    ] = None,
-    lang: LangOption = None,
-) -> None:
-    """Start a new data folder: a commented target-file template, or the shipped catalog."""
-    from tltrack import setup
-
-    if from_year is not None:
-        from tltrack.next_year import start_next_year
-
-        written, count, baselines = start_next_year(folder, from_year, year or from_year + 1)
-        said = text(
-            chosen_lang(lang),
-            "next_year_written",
-            path=written,
-            count=count,
-            baselines=baselines,
-            source=from_year,
-        )
-        typer.echo(said, err=True)
-        return
-
-    result = setup.init(folder, year or date.today().year, catalog, chosen_lang(lang))
-    for path in result.written:
-        typer.echo(text(chosen_lang(lang), "wrote", path=path), err=True)
-    typer.echo(text(chosen_lang(lang), "next_after_init"), err=True)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -1,10 +1,12 @@
 """The commands of the monthly cycle: fill-in forms out (template), who has not reported
-(missing), and the bulletin (report). Registered on the one app of cli.py."""
+(missing), the bulletin (report) and a new year's folder (init). Registered on the one app
+of cli.py."""
 
 from __future__ import annotations
 
 import enum
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -263,3 +265,55 @@ def report(
     write_atomic(output, data)
     size = f"{len(data) / 1024:.0f} KiB"
     typer.echo(text(language, "wrote", path=output) + f" ({size})", err=True)
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_init"),
+    epilog=examples(
+        "tltrack init",
+        "tltrack init ./targets --catalog",
+        "tltrack init ~/targets --year 2026",
+    ),
+)
+def init(
+    folder: Annotated[Path, typer.Argument(help=helptext("help_folder"))] = Path("targets"),
+    catalog: Annotated[
+        bool,
+        typer.Option(
+            "--catalog",
+            help=helptext("help_catalog"),
+        ),
+    ] = False,
+    year: Annotated[
+        int | None,
+        typer.Option(help=helptext("help_init_year"), show_default=False),
+    ] = None,
+    from_year: Annotated[
+        int | None,
+        typer.Option("--from", help=helptext("help_from"), show_default=False, metavar="YYYY"),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Start a new data folder: a commented target-file template, or the shipped catalog."""
+    from tltrack import setup
+
+    if from_year is not None:
+        from tltrack.next_year import start_next_year
+
+        written, count, baselines = start_next_year(folder, from_year, year or from_year + 1)
+        said = text(
+            chosen_lang(lang),
+            "next_year_written",
+            path=written,
+            count=count,
+            baselines=baselines,
+            source=from_year,
+        )
+        typer.echo(said, err=True)
+        return
+
+    result = setup.init(folder, year or date.today().year, catalog, chosen_lang(lang))
+    for path in result.written:
+        typer.echo(text(chosen_lang(lang), "wrote", path=path), err=True)
+    typer.echo(text(chosen_lang(lang), "next_after_init"), err=True)

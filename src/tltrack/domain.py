@@ -66,6 +66,8 @@ class Target(NamedTuple):
     # Each region's own target in the target's unit (分解到旗县市区): a share of a total, or
     # a region's own rate. Pairs in the file's order; a tuple, so a target stays hashable.
     split: tuple[tuple[str, float], ...] = ()
+    # The goal of the multi-year plan (plan.toml) this target's figures count toward.
+    plan: str | None = None
 
     @property
     def goal(self) -> float:

@@ -201,6 +201,7 @@ TargetSpec = model_of(
         "quote": Rule(Block, {"min_length": 1, "max_length": 2000}, required=True),
         "note": Rule(Block | None, {"max_length": 4000}),
         "split": Rule(dict[UnitName, Figure], {"max_length": 1000}),
+        "plan": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
     },
     _TargetChecks,
 )
@@ -266,3 +267,72 @@ def read_records_file(raw: dict[str, Any]) -> list[Record]:
     """The figures of a parsed records file, in file order; ValidationError lists problems."""
     parsed: Any = RecordsFile.model_validate(raw)
     return [Record(**dict(entry)) for entry in parsed.record]
+
+
+class PlanSpec(_Strict):
+    """The [plan] table of plan.toml: the years a multi-year plan runs over."""
+
+    title: Line = Field(min_length=1, max_length=200)
+    base_year: int = Field(ge=1900, le=9998)
+    end_year: int = Field(ge=1900, le=9998)
+    source: Block = Field("", max_length=2000)
+
+    @model_validator(mode="after")
+    def _span(self) -> PlanSpec:
+        if not 0 < self.end_year - self.base_year <= 30:
+            raise Invalid("plan_span")
+        return self
+
+
+class _GoalChecks(_Strict):
+    @model_validator(mode="after")
+    def _consistent(self) -> Any:
+        g: Any = self
+        if g.kind == "level":
+            if g.base is None:
+                raise Invalid("goal_needs_base")
+            if math.isclose(g.base, g.target):
+                raise Invalid("goal_same_as_base")
+            if g.path == "compound" and (g.base <= 0 or g.target <= 0):
+                raise Invalid("goal_compound_positive")
+            if (g.direction == "at_least") != (g.target > g.base):
+                raise Invalid("goal_direction")
+        else:
+            if g.base is not None:
+                raise Invalid("goal_cumulative_base")
+            if g.target <= 0:
+                raise Invalid("cumulative_positive")
+        return self
+
+
+def _goal_spec() -> Any:
+    from tltrack.plan import Goal  # plan.py reads this module only when a plan is read
+
+    return model_of(
+        "GoalSpec",
+        Goal,
+        {
+            "id": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
+            "name": Rule(Name, {"min_length": 1, "max_length": 100}),
+            "target": Rule(Figure),
+            "base": Rule(Figure | None),
+            "unit": Rule(Line, {"max_length": 20}),
+            "quote": Rule(Block, {"max_length": 2000}),
+            "note": Rule(Block | None, {"max_length": 4000}),
+        },
+        _GoalChecks,
+    )
+
+
+def read_plan_file(raw: dict[str, Any]) -> tuple[PlanSpec, list[Any]]:
+    """The [plan] table and the goals of a parsed plan.toml; ValidationError lists every
+    problem."""
+    goal_spec = _goal_spec()
+    plan_file = create_model(
+        "PlanFile",
+        __base__=_Strict,
+        plan=(PlanSpec, ...),
+        goal=(list[goal_spec], Field(min_length=1, max_length=10000)),  # type: ignore[valid-type]
+    )
+    parsed: Any = plan_file.model_validate(raw)
+    return parsed.plan, list(parsed.goal)

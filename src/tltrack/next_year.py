@@ -105,5 +105,7 @@ def _target(t: Target, source_year: int, baseline: float | None) -> list[str]:
         lines.append(f"co_owners = {_value(list(t.co_owners))}")
     if t.pace != "linear":
         lines.append(f"pace = {_value(t.pace)}")
+    if t.plan is not None:
+        lines.append(f"plan = {_value(t.plan)}")  # the plan's goal runs on past this year
     lines.append(f"quote = {_value(TO_FILL)}")
     return lines

@@ -11,6 +11,7 @@ from tltrack.catalog import Catalog, check_catalog, target_files
 from tltrack.domain import Record
 from tltrack.errors import DataError, Joined, Message, NoInputError, Problem, msg
 from tltrack.periods import parse_period
+from tltrack.plan import PLAN_FILE, Plan, check_plan, link_problems
 from tltrack.store import open_store
 from tltrack.tracker import find_data_dir, records_by_metric
 
@@ -31,12 +32,18 @@ def validate(data_dir: Path | None) -> ValidationResult:
     checked: list[tuple[str, int]] = []
     problems: list[Problem] = []
     notes: list[Message] = []
+    plan_file = folder / PLAN_FILE
+    plan, plan_found = check_plan(plan_file) if plan_file.exists() else (None, [])
+    problems += plan_found
+    if plan is not None:
+        checked.append((PLAN_FILE, len(plan.goals)))
     for path in files:
         catalog, found = check_catalog(path)
         problems += found
         if catalog is None:
             continue
         checked.append((path.name, len(catalog.targets)))
+        problems += _plan_problems(folder, plan, plan_found, catalog)
         store = open_store(path)
         read = store.check()
         problems += read.problems
@@ -48,6 +55,21 @@ def validate(data_dir: Path | None) -> ValidationResult:
         notes += read.notes
         notes += _merge_notes(store.name, records, catalog.year)
     return ValidationResult(checked, problems, notes)
+
+
+def _plan_problems(
+    folder: Path, plan: Plan | None, plan_problems: list[Problem], catalog: Catalog
+) -> list[Problem]:
+    """The targets that follow a goal of plan.toml: the goal must be there and fit them."""
+    if plan is not None:
+        return link_problems(plan, catalog)
+    if plan_problems:
+        return []  # plan.toml is there but broken: its own problems say so
+    return [
+        Problem(catalog.path.name, msg("no_plan_file", folder=folder), None, t.id, "plan")
+        for t in catalog.targets
+        if t.plan is not None
+    ]
 
 
 def _figure(record: Record) -> Message:

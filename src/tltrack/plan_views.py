@@ -1,0 +1,125 @@
+"""`status --plan`: the multi-year plan's goals along their path, as one View."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tltrack.formatting import percent, signed, summary_text, with_unit
+from tltrack.i18n import Lang, status_label, text
+from tltrack.plan import GoalProgress, PlanReport
+from tltrack.statuses import STATUSES, Status
+from tltrack.values import number
+from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, bar, json_number
+
+
+def plan_status(report: PlanReport, lang: Lang, compact: bool) -> View:
+    plan = report.plan
+    columns = [
+        Column("id", "id", in_table=False),
+        Column("name", text(lang, "name"), wraps=True, min_width=6 if compact else 12),
+        # Compact (under 120 columns): the base goes under the target, the period under the
+        # figure, and the path's value is left out, so 80 columns hold every goal.
+        Column(
+            "base", text(lang, "col_base", year=plan.base_year), numeric=True, in_table=not compact
+        ),
+        Column("actual", text(lang, "actual"), numeric=True),
+        Column("period", text(lang, "period"), in_table=not compact),
+        Column("path_value", text(lang, "col_path_value"), numeric=True, in_table=not compact),
+        Column("target", text(lang, "col_goal", year=plan.end_year), wraps=True, words=True),
+        Column("progress", text(lang, "col_progress"), numeric=True),
+        Column("expected", text(lang, "expected"), numeric=True),
+        Column("gap", text(lang, "gap_short" if compact else "gap"), numeric=True),
+        Column("status", text(lang, "status"), wraps=True, words=True),
+    ]
+    rows = [_row(lang, item, compact) for item in report.goals]
+    summary: dict[Status, int] = dict.fromkeys(STATUSES, 0)
+    for item in report.goals:
+        summary[item.status] += 1
+    return View(
+        title=text(lang, "plan_title", title=plan.title, end=plan.end_year, as_of=report.as_of),
+        columns=columns,
+        sections=[Section("", rows)],
+        data=lambda: {
+            "plan": {
+                "title": plan.title,
+                "base_year": plan.base_year,
+                "end_year": plan.end_year,
+                "source": plan.source,
+            },
+            "as_of": report.as_of.isoformat(),
+            "summary": summary,
+            "goals": [_goal_json(item) for item in report.goals],
+        },
+        summary=summary_text(lang, summary),
+        notes=[(text(lang, "plan_note", base=plan.base_year, end=plan.end_year), "dim")],
+    )
+
+
+def _row(lang: Lang, item: GoalProgress, compact: bool) -> Row:
+    goal, latest = item.goal, item.latest
+    period = str(latest.actual.period) if latest else None
+    shown_actual = with_unit(item.value, goal.unit)
+    sign = "≥" if goal.direction == "at_least" else "≤"
+    target = f"{sign}{number(goal.target)}{goal.unit}"
+    base = (
+        "" if goal.base is None else text(lang, "from_base", value=with_unit(goal.base, goal.unit))
+    )
+    progress_bar = None
+    if item.progress is not None and not compact:
+        progress_bar = bar(max(item.progress, 0.0))
+    return {
+        "id": Cell(goal.id, goal.id),
+        "name": Cell(goal.name, goal.name),
+        "base": Cell(goal.base, with_unit(goal.base, goal.unit)),
+        "actual": Cell(
+            item.value,
+            shown_actual,
+            table=f"{shown_actual}\n{period}" if compact and period else None,
+        ),
+        "period": Cell(period, period or ""),
+        "path_value": Cell(
+            json_number(item.path_value),
+            "" if item.path_value is None else f"{number(item.path_value, 1)}{goal.unit}",
+        ),
+        "target": Cell(
+            goal.target, target, table=f"{target}\n{base}" if compact and base else None
+        ),
+        "progress": Cell(json_number(item.progress), percent(item.progress), "cyan", progress_bar),
+        "expected": Cell(json_number(item.expected), percent(item.expected)),
+        "gap": Cell(
+            json_number(item.gap),
+            signed(item.gap),
+            "" if item.gap is None else ("green" if item.gap >= 0 else "red"),
+        ),
+        "status": Cell(item.status, status_label(lang, item.status), STATUS_STYLE[item.status]),
+    }
+
+
+def _goal_json(item: GoalProgress) -> dict[str, Any]:
+    goal, latest = item.goal, item.latest
+    return {
+        "id": goal.id,
+        "name": goal.name,
+        "kind": goal.kind,
+        "unit": goal.unit,
+        "direction": goal.direction,
+        "base": goal.base,
+        "target": goal.target,
+        "path": goal.path if goal.kind == "level" else "linear",
+        "actual": item.value,
+        "period": str(latest.actual.period) if latest else None,
+        "path_value": json_number(item.path_value),
+        "progress": json_number(item.progress),
+        "expected": json_number(item.expected),
+        "gap": json_number(item.gap),
+        "status": item.status,
+        "years": [
+            {
+                "year": f.year,
+                "id": f.target.id,
+                "actual": f.actual.record.value,
+                "period": str(f.actual.period),
+            }
+            for f in item.figures
+        ],
+    }
