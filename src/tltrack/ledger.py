@@ -36,6 +36,7 @@ from tltrack.fileio import (
     remove_stale_temps,
     write_atomic,
 )
+from tltrack.record_lines import read_canonical
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -138,18 +139,23 @@ def check_records(path: Path) -> RecordsRead:
     text, problems = decode(path, data)
     if text is None:
         return RecordsRead(None, problems, data=data)
-    raw, problems = parse_toml(path, text)
-    if raw is None:
-        return RecordsRead(None, problems, data=data)
-    # Pydantic is loaded only when a file must be read afresh.
-    from tltrack.model import read_records_file
+    canonical = read_canonical(text, HEADER + ARRAY_START)
+    if canonical is not None:
+        records, hand_edited = canonical
+    else:
+        raw, problems = parse_toml(path, text)
+        if raw is None:
+            return RecordsRead(None, problems, data=data)
+        # Pydantic is loaded only when a file must be read afresh.
+        from tltrack.model import read_records_file
 
-    try:
-        records = read_records_file(raw)
-    except _validation_error() as exc:
-        return RecordsRead(None, pydantic_problems(path, exc, raw, RecordLines(text), "record"))
-    # Line endings are not an edit: git with core.autocrlf turns them into CRLF on Windows.
-    hand_edited = text.replace("\r\n", "\n") != render(records)
+        try:
+            records = read_records_file(raw)
+        except _validation_error() as exc:
+            problems = pydantic_problems(path, exc, raw, RecordLines(text), "record")
+            return RecordsRead(None, problems)
+        # Line endings are not an edit: git with core.autocrlf makes them CRLF on Windows.
+        hand_edited = text.replace("\r\n", "\n") != render(records)
     cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))
     cache.store("records-form", key, hand_edited)
     return RecordsRead(records, [], hand_edited, data, key=key)
@@ -205,8 +211,10 @@ def _plain_records(text: str) -> list[Record] | None:
 
 
 # A write stores only what it appended, on top of the entry of the bytes it appended to;
-# reading follows that chain, and stores a full entry again once the chain is this long.
-MAX_CHAIN = 16
+# reading follows that chain however long it is (each link is small: no cliff after many
+# writes), and stores a full entry again once it is longer than FOLD_AT.
+MAX_CHAIN = 100_000
+FOLD_AT = 8
 
 
 def _cached_rows(key: str) -> tuple[list[tuple[Any, ...]], bool] | None:
@@ -225,7 +233,7 @@ def _cached_rows(key: str) -> tuple[list[tuple[Any, ...]], bool] | None:
         rows = list(entry[1])
         for block in reversed(appended):
             rows += block
-        if depth >= MAX_CHAIN // 2:
+        if depth >= FOLD_AT:
             cache.store("records", first_key, ("full", rows, entry[2]))
         return rows, bool(entry[2])
     return None

@@ -1,0 +1,128 @@
+"""Reading a records file in tltrack's own form without a TOML parser.
+
+Every figure tltrack writes is one line in a fixed form (ledger.render_line). A line that
+matches that form exactly, field by field, is read with one regular expression; a line that
+does not (an escaped quote in a note, a hand edit) is read by the TOML parser and checked like
+any hand-written entry. A file is hand-edited when a line is not what tltrack would write, which
+is known line by line, without rendering the whole file again.
+
+Anything else (comments, entries over several lines, a byte-order mark, CRLF) is left to the
+full parser: None.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from tltrack.domain import Record
+
+# A string as tomli-w writes it with nothing to escape: no quote, backslash or control
+# character but the tab. C1 controls (\x80-\x9f) are left to the full check, which refuses
+# them.
+_TEXT = r'"([^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]*)"'
+_LINE = re.compile(
+    r"  \{ metric = " + _TEXT + r"(?:, region = " + _TEXT + r")?, period = " + _TEXT + r", "
+    r"value = (-?(?:\d+\.\d+(?:e[+-]\d+)?|\d+e[+-]\d+)), note = "
+    + _TEXT
+    + r", by = "
+    + _TEXT
+    + r", at = (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d)"
+    r"(, correction = true)?(?:, revision = ([1-9]\d{0,6}))? \},"
+)
+# model.RecordEntry's bound on a figure; its limits on text are checked in _canonical.
+_MAX_FIGURE = 1e15
+# An import writes many figures in one second: each time is parsed once.
+_TIMES: dict[str, datetime] = {}
+
+
+def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
+    """The figures of `text` and whether any line is not in tltrack's form; None when the
+    file is not laid out as tltrack writes it (`header`, one figure a line, "]"), or a line
+    does not check."""
+    if not text.startswith(header) or not text.endswith("]\n"):
+        return None
+    body = text[len(header) : -2]
+    if not body:
+        return [], False
+    if not body.endswith("\n"):
+        return None
+    records: list[Record] = []
+    hand_edited = False
+    for line in body[:-1].split("\n"):
+        record = _canonical(line)
+        if record is None:
+            record = _parsed(line)
+            if record is None:
+                return None
+            hand_edited = hand_edited or not _written_as(record, line)
+        records.append(record)
+    return records, hand_edited
+
+
+def _written_as(record: Record, line: str) -> bool:
+    from tltrack.ledger import render_line
+
+    return render_line(record) == line + "\n"
+
+
+def _canonical(line: str) -> Record | None:
+    match = _LINE.fullmatch(line)
+    if match is None:
+        return None
+    metric, region, period, value_text, note, by, at_text, correction, revision = match.groups()
+    value = float(value_text)
+    if repr(value) != value_text or abs(value) > _MAX_FIGURE:
+        return None  # not as tltrack writes it (1.50, 1E3), or out of bounds: the full check
+    if len(metric) > 200 or len(period) > 20 or len(note) > 2000 or len(by) > 200:
+        return None
+    # Read as a hand-written entry is, a string loses its outer spaces: not tltrack's form.
+    if metric.strip() != metric or period.strip() != period or note.strip() != note:
+        return None
+    if by.strip() != by or (region is not None and not _region(region)):
+        return None
+    at = _TIMES.get(at_text)
+    if at is None:
+        at = _TIMES[at_text] = datetime.fromisoformat(at_text)
+    return Record(
+        metric,
+        period,
+        value,
+        at,
+        note,
+        by,
+        correction is not None,
+        int(revision) if revision else 0,
+        region,
+    )
+
+
+def _region(name: str) -> bool:
+    return (
+        0 < len(name) <= 100
+        and name == name.strip()
+        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    )
+
+
+def _parsed(line: str) -> Record | None:
+    """A line tltrack would not write as it is: read and checked as a hand-written entry."""
+    try:
+        raw: dict[str, Any] = tomllib.loads(f"record = [\n{line}\n]\n")
+    except tomllib.TOMLDecodeError:
+        return None
+    from pydantic import ValidationError
+
+    from tltrack.model import read_records_file
+
+    try:
+        entries = read_records_file(raw)
+    except ValidationError:
+        return None
+    if len(entries) != 1 or not math.isfinite(entries[0].value):
+        return None
+    return entries[0]

@@ -1,0 +1,109 @@
+"""The records file read line by line in tltrack's form, and by the TOML parser otherwise:
+both readings give the same figures and the same verdict on hand edits."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tltrack import ledger
+from tltrack.domain import Record
+from tltrack.model import read_records_file
+from tltrack.record_lines import read_canonical
+
+AT = datetime(2025, 7, 8, 2, 14, 9, tzinfo=UTC)
+FIGURES = [
+    Record("key_projects_started", "2025-06", 421.0, AT, "市发改委调度", "张三"),
+    Record("gdp_growth", "2025-H1", -2.1, AT, 'a "quoted" C:\\path', "李四"),
+    Record("x", "2025-06", 1e16 / 100, AT.replace(microsecond=5), "tab\there", "", region="开鲁县"),
+    Record("x", "2025-06", 0.0000004, AT.astimezone(timezone(timedelta(hours=8))), "", "by"),
+    Record("x", "2025-06", 12.5, AT, "更正", "王五", correction=True, revision=3),
+]
+
+
+def full_parse(text: str) -> tuple[list[Record], bool]:
+    records = read_records_file(tomllib.loads(text))
+    return records, text != ledger.render(records)
+
+
+def test_what_tltrack_writes_reads_the_same_both_ways() -> None:
+    text = ledger.render(FIGURES)
+    assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) == (FIGURES, False)
+    assert full_parse(text) == (FIGURES, False)
+    empty = ledger.render([])
+    assert read_canonical(empty, ledger.HEADER + ledger.ARRAY_START) == ([], False)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("value = 421.0", "value = 421"),  # an integer: tltrack writes 421.0
+        ("value = 421.0", "value = 4.21e2"),
+        ('note = "市发改委调度"', 'note = " 市发改委调度"'),  # the parser keeps no outer space
+        ('by = "张三"', "by = '张三'"),  # a literal string
+        ('"李四", at = 2025-07-08 02:14:09+00:00', '"李四", at = 2025-07-08T02:14:09Z'),
+        ('note = "市发改委调度"', 'note = "\\u5e02发改委调度"'),  # an escape tomli-w does not use
+    ],
+)
+def test_a_line_edited_by_hand_is_read_and_called_edited(old: str, new: str) -> None:
+    text = ledger.render(FIGURES)
+    assert text.count(old) == 1
+    edited = text.replace(old, new)
+    assert read_canonical(edited, ledger.HEADER + ledger.ARRAY_START) == full_parse(edited)
+    assert full_parse(edited)[1] is True
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '  { metric = "x", period = "2025-06", value = nan, note = "", by = "", '
+        "at = 2025-07-08 02:14:09+00:00 },",
+        '  { metric = "x", period = "2025-06", value = 1e16, note = "", by = "", '
+        "at = 2025-07-08 02:14:09+00:00 },",
+        '  { metric = "x", period = "2025-06", value = 1.0, note = "\x9b", by = "", '
+        "at = 2025-07-08 02:14:09+00:00 },",
+        '  { metric = "x", period = "2025-06", value = 1.0, note = "", by = "", '
+        "at = 2025-07-08 02:14:09 },",  # no offset
+        '  { metric = "x", region = "开\u200b鲁县", period = "2025-06", value = 1.0, note = "", '
+        'by = "", at = 2025-07-08 02:14:09+00:00 },',
+        '  { metric = "x", period = "2025-06", value = 1.0, note = "", by = "", '
+        "at = 2025-07-08 02:14:09+00:00, extra = 1 },",
+        "  # a comment",
+    ],
+)
+def test_what_does_not_check_is_left_to_the_full_reading(line: str) -> None:
+    text = ledger.HEADER + ledger.ARRAY_START + line + "\n" + ledger.ARRAY_END
+    assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) is None
+
+
+def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None:
+    path = data_dir / "2025.records.toml"
+    good = ledger.render_line(FIGURES[0])
+    bad = good.replace("421.0", "1e16")
+    path.write_text(ledger.HEADER + ledger.ARRAY_START + good + bad + ledger.ARRAY_END, "utf-8")
+    run = cli("validate", "--lang", "en")
+    assert run.exit_code == 65
+    assert "2025.records.toml:7: target 'key_projects_started 2025-06': field 'value'" in run.stdout
+
+
+def test_status_after_many_writes_reads_the_cache_chain(
+    cli, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for month in range(1, 13):
+        for metric in ("housing_sales", "key_projects_started"):
+            run = cli("record", metric, str(month * 10), "--period", f"2025-{month:02d}")
+            assert run.exit_code == 0
+    calls: list[str] = []
+    real = ledger.read_canonical
+
+    def counted(text: str, header: str):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return real(text, header)
+
+    monkeypatch.setattr(ledger, "read_canonical", counted)
+    run = cli("status", "--as-of", "2026-01-20", "--format", "json")
+    assert run.exit_code == 0
+    assert calls == []  # 24 writes with no read between: the file is not read afresh
