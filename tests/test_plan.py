@@ -168,7 +168,7 @@ def test_the_table_in_chinese_at_80_columns(planned, monkeypatch: pytest.MonkeyP
     run = planned("status", "--plan", "--as-of", "2027-07-20")
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    assert lines[0] == "示例规划主要指标 · 规划目标进度 · 截至 2027-07-20"
+    assert lines[0] == "示例规划主要指标 · 完成进度 · 截至 2027-07-20"
     assert max(cell_len(line.rstrip()) for line in lines) <= 80
     assert "2030年目标" in lines[1] and "基数1600亿元" in run.stdout  # the base under the target
     assert "共 4 项: 已完成 0 · 超进度 0 · 进度正常 2" in run.stdout
@@ -207,3 +207,72 @@ def test_next_years_file_keeps_following_the_goal(planned, data_dir: Path) -> No
     assert planned("init", str(data_dir), "--from", "2027", "--year", "2028").exit_code == 0
     text = (data_dir / "2028.toml").read_text(encoding="utf-8")
     assert 'plan = "forest_cover"' in text and 'plan = "farmland_total"' in text
+
+
+def test_why_a_goal_has_no_status(planned, data_dir: Path) -> None:
+    before = goals(planned, "--as-of", "2025-12-01")
+    assert {g["reason"] for g in before.values()} == {"not_started"}
+    plan = data_dir / "plan.toml"
+    plan.write_text(
+        PLAN + '\n[[goal]]\nid = "jobs"\nname = "城镇新增就业"\nkind = "cumulative"\n'
+        'target = 10\nunit = "万人"\nquote = "示例"\n',
+        encoding="utf-8",
+    )
+    jobs = goals(planned, "--as-of", "2027-07-20")["jobs"]
+    assert (jobs["status"], jobs["reason"]) == ("no_data", "unlinked")
+    table = planned("status", "--plan", "--as-of", "2027-07-20").stdout
+    assert "未关联年度指标" in table
+    # The plan is over and its last year's figure is not in: not judged by a 2027 figure.
+    late = goals(planned, "--as-of", "2031-03-01")["gdp_total"]
+    assert (late["status"], late["reason"], late["actual"]) == ("no_data", "awaiting_end", 1750.0)
+
+
+def test_an_old_figure_is_marked_stale(planned) -> None:
+    gdp = goals(planned, "--as-of", "2028-03-01")["gdp_total"]  # 2027-06 is 244 days old
+    assert gdp["stale"] is True and gdp["period"] == "2027-06"
+    table = planned("status", "--plan", "--as-of", "2028-03-01").stdout
+    assert "2027-06*" in table and "最新数据已超过 45 天" in table
+    assert goals(planned, "--as-of", "2027-07-20")["gdp_total"]["stale"] is False
+
+
+def test_a_total_of_past_years_is_due_whole(planned) -> None:
+    # 310 in 2026; 2027's year_end pace has nothing due in June: one year of five is due.
+    planned("record", "farmland", "100", "--period", "2027-06")
+    farmland = goals(planned, "--as-of", "2027-07-20")["farmland_total"]
+    assert (farmland["actual"], farmland["expected"]) == (410.0, 20.0)
+    planned("record", "farmland", "280", "--period", "2027")
+    farmland = goals(planned, "--as-of", "2028-02-01")["farmland_total"]
+    assert (farmland["actual"], farmland["expected"], farmland["status"]) == (
+        590.0,
+        40.0,
+        "on_track",  # 39.3% of the way against 40%: a pace ratio of 0.98
+    )
+
+
+@pytest.mark.parametrize(
+    "option",
+    [("--region", "开鲁县"), ("--by", "region"), ("--year", "2026"), ("--status", "behind")],
+)
+def test_plan_refuses_options_it_would_ignore(planned, option: tuple[str, str]) -> None:
+    run = planned("status", "--plan", *option)
+    assert run.exit_code == 2
+    assert run.stderr == f"tltrack: error: --plan 查看规划目标，不能与 {option[0]} 同用\n"
+
+
+def test_a_cumulative_goal_is_a_total_to_reach(planned, data_dir: Path) -> None:
+    plan = data_dir / "plan.toml"
+    plan.write_text(PLAN.replace('unit = "万亩"', 'unit = "万亩"\ndirection = "at_most"'), "utf-8")
+    run = planned("validate", "--lang", "en")
+    assert run.exit_code == 65
+    assert "a cumulative goal is a total to reach: its direction is at_least" in run.stdout
+
+
+def test_a_link_ends_with_its_plan(planned, data_dir: Path) -> None:
+    plan = data_dir / "plan.toml"
+    plan.write_text(PLAN.replace("end_year = 2030", "end_year = 2027"), encoding="utf-8")
+    assert planned("init", str(data_dir), "--from", "2027", "--year", "2028").exit_code == 0
+    assert "plan = " not in (data_dir / "2028.toml").read_text(encoding="utf-8")
+    # The next plan replaces plan.toml: the years of the last one are not checked against it.
+    plan.write_text(PLAN.replace("2025", "2027").replace("2030", "2032"), encoding="utf-8")
+    problems = planned("validate").stdout
+    assert "2026.toml: 目标" not in problems and "2027.toml: 目标" not in problems

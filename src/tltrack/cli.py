@@ -38,6 +38,7 @@ from tltrack.cli_options import (
     parse_column_map,
     parse_statuses,
     print_problems,
+    refuse_with_plan,
     write_view,
 )
 from tltrack.errors import ExitCode
@@ -115,6 +116,7 @@ def status(
         from tltrack import plan_views
         from tltrack.plan import plan_status
 
+        refuse_with_plan(year, category, owner, region, by, status_filter)
         progress = plan_status(data_dir, parse_as_of(as_of))
         write_view(
             plan_views.plan_status(progress, out.lang, compact_for(out, fmt)), fmt, out, encoding

@@ -223,3 +223,12 @@ def parse_column_map(given: Sequence[str]) -> dict[str, str]:
             raise UsageError("bad_map", given=item, fields=", ".join(COLUMN_NAMES))
         chosen[header.strip()] = field.strip()
     return chosen
+
+
+def refuse_with_plan(*given: object) -> None:
+    """`status --plan` shows the plan's goals: an option that picks targets of one year would
+    be silently ignored, so it is refused."""
+    names = ("--year", "--category", "--owner", "--region", "--by", "--status")
+    for name, value in zip(names, given, strict=True):
+        if value is not None and value != []:
+            raise UsageError("plan_only", option=name)

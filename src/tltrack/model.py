@@ -295,6 +295,8 @@ class _GoalChecks(_Strict):
                 raise Invalid("goal_same_as_base")
             if g.path == "compound" and (g.base <= 0 or g.target <= 0):
                 raise Invalid("goal_compound_positive")
+            if g.path == "compound" and not 1e-6 <= g.target / g.base <= 1e6:
+                raise Invalid("goal_compound_ratio")
             if (g.direction == "at_least") != (g.target > g.base):
                 raise Invalid("goal_direction")
         else:
@@ -302,6 +304,8 @@ class _GoalChecks(_Strict):
                 raise Invalid("goal_cumulative_base")
             if g.target <= 0:
                 raise Invalid("cumulative_positive")
+            if g.direction != "at_least":
+                raise Invalid("goal_cumulative_at_least")
         return self
 
 
@@ -317,7 +321,7 @@ def _goal_spec() -> Any:
             "target": Rule(Figure),
             "base": Rule(Figure | None),
             "unit": Rule(Line, {"max_length": 20}),
-            "quote": Rule(Block, {"max_length": 2000}),
+            "quote": Rule(Block, {"min_length": 1, "max_length": 2000}, required=True),
             "note": Rule(Block | None, {"max_length": 4000}),
         },
         _GoalChecks,

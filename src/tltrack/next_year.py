@@ -44,12 +44,25 @@ def start_next_year(folder: Path, source_year: int, year: int) -> tuple[Path, in
                 full_year[metric] = counting(figures).record.value
     lines = _header(source, year)
     carried = 0
+    in_plan = _in_plan(folder, year)
     for t in source.targets:
         baseline = full_year.get(t.id) if t.kind in ("cumulative", "level") else None
         carried += baseline is not None
-        lines += _target(t, source_year, baseline)
+        lines += _target(t if in_plan else t._replace(plan=None), source_year, baseline)
     create_new(path, "\n".join(lines).encode("utf-8") + b"\n", like=source.path)
     return path, len(source.targets), carried
+
+
+def _in_plan(folder: Path, year: int) -> bool:
+    """Whether the year is one of plan.toml's: a goal's link goes on only while its plan
+    runs. A plan.toml that does not read keeps the links (validate says what is wrong)."""
+    from tltrack.plan import PLAN_FILE, check_plan
+
+    path = folder / PLAN_FILE
+    if not path.is_file():
+        return True
+    plan, _ = check_plan(path)
+    return plan is None or year in plan.years
 
 
 def _header(source: Any, year: int) -> list[str]:

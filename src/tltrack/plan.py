@@ -10,6 +10,7 @@ by the thresholds of the newest year file, as a year's total is against its pace
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -108,7 +109,7 @@ def check_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
 
 def load_plan(folder: Path) -> Plan:
     path = folder / PLAN_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise NoInputError("no_plan_file", folder=folder)
     plan, problems = check_plan(path)
     if plan is None:
@@ -117,8 +118,10 @@ def load_plan(folder: Path) -> Plan:
 
 
 def link_problems(plan: Plan, catalog: Catalog) -> list[Problem]:
-    """A year file's targets that name a goal the plan lacks, or follow it in another kind
-    or unit, or follow a goal two targets already follow."""
+    """A plan year's targets that name a goal the plan lacks, or follow it in another kind
+    or unit, or follow a goal another target already follows."""
+    if catalog.year not in plan.years:
+        return []  # a year of another plan: its links are that plan's
     goals = {g.id: g for g in plan.goals}
     problems = []
     seen: set[str] = set()
@@ -129,8 +132,6 @@ def link_problems(plan: Plan, catalog: Catalog) -> list[Problem]:
         reason = None
         if goal is None:
             reason = msg("no_such_goal", goal=t.plan, file=PLAN_FILE)
-        elif catalog.year not in plan.years:
-            reason = msg("goal_outside_years", first=plan.years[0], last=plan.end_year)
         elif t.kind != goal.kind or t.direction != goal.direction:
             reason = msg("goal_kind", goal=goal.id, kind=msg(f"kind_{goal.kind}"))
         elif t.unit != goal.unit:
@@ -149,6 +150,7 @@ class YearFigure(NamedTuple):
     year: int
     target: Target
     actual: Actual
+    source: str | None  # "recorded", or summed from the regions: "rollup", "partial"
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,11 @@ class GoalProgress:
     progress: float | None = None  # percent of the way from base to target
     expected: float | None = None  # percent of the way the path has gone by then
     gap: float | None = None  # pp; positive is good
+    stale: bool = False  # the newest figure is older than the thresholds allow
+    # Why a goal has no status: "not_started" (the as-of date is before the plan's first
+    # year), "unlinked" (no year target follows it), "awaiting_end" (the plan is over and its
+    # last year's full-year figure is not in).
+    reason: str | None = None
 
     @property
     def latest(self) -> YearFigure | None:
@@ -172,28 +179,24 @@ class PlanReport:
     plan: Plan
     as_of: date
     goals: list[GoalProgress]
+    stale_after_days: int
 
 
 def judge_goal(
-    goal: Goal, plan: Plan, figures: tuple[YearFigure, ...], limits: Thresholds
+    goal: Goal, plan: Plan, figures: tuple[YearFigure, ...], as_of: date, limits: Thresholds
 ) -> GoalProgress:
+    if as_of.year <= plan.base_year:
+        return GoalProgress(goal, figures, "no_data", reason="not_started")
     if not figures:
         return GoalProgress(goal, figures, "no_data")
     latest = figures[-1]
     period = latest.actual.period
     if goal.kind == "cumulative":
-        # The plan's years up to the newest figure's: a past year counts whole when reported
-        # for the full year, else for the share of its pace its newest figure covers.
-        reported = {f.year: f for f in figures}
+        # Every plan year before the newest figure's is over, so all of it is due; the newest
+        # year is due by its target's pace at its figure's period.
         value = sum(f.actual.record.value for f in figures)
-        years = 0.0
-        for year in range(plan.years[0], latest.year + 1):
-            figure = reported.get(year)
-            years += (
-                1.0
-                if figure is None
-                else expected_share(figure.target.pace, figure.actual.period.elapsed)
-            )
+        done = latest.year - plan.years[0]
+        years = done + expected_share(latest.target.pace, period.elapsed)
         base = 0.0
     else:
         value = latest.actual.record.value
@@ -206,15 +209,25 @@ def judge_goal(
     gap = round(progress - expected, 6)
     at_least = goal.direction == "at_least"
     reached = value >= goal.target - _EPS if at_least else value <= goal.target + _EPS
+    over = as_of > date(plan.end_year, 12, 31)
+    last_in = latest.year == plan.end_year and period.is_full_year
+    stale = (as_of - period.end).days > max(limits.stale_after_days, 0) + (
+        365 if period.is_full_year else 0  # a year's figure is out a few months after it
+    )
     status: Status
     if reached:
         status = "achieved"
-    elif latest.year == plan.end_year and period.is_full_year:
+    elif last_in:
         status = "missed"
+    elif over:
+        # The plan is over: only its last year's full-year figure says whether it was met.
+        return GoalProgress(goal, figures, "no_data", value, reason="awaiting_end")
     else:
         ratio = math.inf if expected <= 0 else progress / expected
         status = paced_status(ratio, gap if expected > 0 else None, limits)
-    return GoalProgress(goal, figures, status, value, path_value, progress, expected, gap)
+    return GoalProgress(
+        goal, figures, status, value, path_value, progress, expected, gap, stale and not last_in
+    )
 
 
 def plan_status(data_dir: Path | None, as_of: date) -> PlanReport:
@@ -225,18 +238,26 @@ def plan_status(data_dir: Path | None, as_of: date) -> PlanReport:
     plan = load_plan(folder)
     limits = Thresholds()
     figures: dict[str, list[YearFigure]] = {g.id: [] for g in plan.goals}
+    linked: set[str] = set()
     for year in plan.years:
-        if year > as_of.year or not (folder / f"{year}.toml").is_file():
+        path = folder / f"{year}.toml"
+        if year > as_of.year or not (path.exists() or path.is_symlink()):
             continue
         workspace = tracker.open_workspace(folder, year)
         problems = link_problems(plan, workspace.catalog)
         if problems:
             raise ValidationFailed(problems)
         limits = workspace.catalog.meta.thresholds  # the newest year's say
+        linked.update(t.plan for t in workspace.catalog.targets if t.plan is not None)
         if not any(t.plan for t in workspace.catalog.targets):
             continue
         for a in tracker.status(workspace, as_of).assessments:
             if a.target.plan is not None and a.actual is not None:
-                figures[a.target.plan].append(YearFigure(year, a.target, a.actual))
-    goals = [judge_goal(g, plan, tuple(figures[g.id]), limits) for g in plan.goals]
-    return PlanReport(plan, as_of, goals)
+                figures[a.target.plan].append(YearFigure(year, a.target, a.actual, a.origin))
+    goals = []
+    for goal in plan.goals:
+        judged = judge_goal(goal, plan, tuple(figures[goal.id]), as_of, limits)
+        if judged.reason is None and goal.id not in linked:
+            judged = dataclasses.replace(judged, reason="unlinked")
+        goals.append(judged)
+    return PlanReport(plan, as_of, goals, limits.stale_after_days)

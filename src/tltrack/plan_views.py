@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tltrack.formatting import percent, signed, summary_text, with_unit
+from tltrack.formatting import (
+    PARTIAL_MARK,
+    STALE_MARK,
+    percent,
+    signed,
+    summary_text,
+    with_unit,
+)
 from tltrack.i18n import Lang, status_label, text
 from tltrack.plan import GoalProgress, PlanReport
 from tltrack.statuses import STATUSES, Status
@@ -51,14 +58,46 @@ def plan_status(report: PlanReport, lang: Lang, compact: bool) -> View:
             "goals": [_goal_json(item) for item in report.goals],
         },
         summary=summary_text(lang, summary),
-        notes=[(text(lang, "plan_note", base=plan.base_year, end=plan.end_year), "dim")],
+        notes=_notes(lang, report),
     )
+
+
+def _notes(lang: Lang, report: PlanReport) -> list[tuple[str, str]]:
+    plan = report.plan
+    notes = [(text(lang, "plan_note", base=plan.base_year, end=plan.end_year), "dim")]
+    if any(item.stale for item in report.goals):
+        days = report.stale_after_days
+        notes.append((text(lang, "plan_stale_note", mark=STALE_MARK, days=days), "yellow"))
+    partial = [
+        text(lang, "plan_partial_note", mark=PARTIAL_MARK, name=item.goal.name, year=f.year)
+        for item in report.goals
+        for f in item.figures
+        if f.source == "partial"
+    ]
+    return notes + [(line, "yellow") for line in partial]
+
+
+def _path_text(item: GoalProgress) -> str:
+    """The path's value to one place beyond the goal's own figures: 0.9524 beside a base of
+    1.0 and a target of 0.9 reads 0.95, not 1."""
+    if item.path_value is None:
+        return ""
+    figures = [item.goal.target, *([] if item.goal.base is None else [item.goal.base])]
+    places = max(len(number(f).partition(".")[2]) for f in figures) + 1
+    return f"{number(item.path_value, places)}{item.goal.unit}"
 
 
 def _row(lang: Lang, item: GoalProgress, compact: bool) -> Row:
     goal, latest = item.goal, item.latest
     period = str(latest.actual.period) if latest else None
+    marks = (STALE_MARK if item.stale else "") + (
+        PARTIAL_MARK if any(f.source == "partial" for f in item.figures) else ""
+    )
+    shown_period = f"{period}{marks}" if period else ""
     shown_actual = with_unit(item.value, goal.unit)
+    shown_status = status_label(lang, item.status)
+    if item.reason is not None:
+        shown_status = text(lang, f"reason_{item.reason}")
     sign = "≥" if goal.direction == "at_least" else "≤"
     target = f"{sign}{number(goal.target)}{goal.unit}"
     base = (
@@ -74,13 +113,10 @@ def _row(lang: Lang, item: GoalProgress, compact: bool) -> Row:
         "actual": Cell(
             item.value,
             shown_actual,
-            table=f"{shown_actual}\n{period}" if compact and period else None,
+            table=f"{shown_actual}\n{shown_period}" if compact and period else None,
         ),
-        "period": Cell(period, period or ""),
-        "path_value": Cell(
-            json_number(item.path_value),
-            "" if item.path_value is None else f"{number(item.path_value, 1)}{goal.unit}",
-        ),
+        "period": Cell(period, shown_period),
+        "path_value": Cell(json_number(item.path_value), _path_text(item)),
         "target": Cell(
             goal.target, target, table=f"{target}\n{base}" if compact and base else None
         ),
@@ -91,7 +127,7 @@ def _row(lang: Lang, item: GoalProgress, compact: bool) -> Row:
             signed(item.gap),
             "" if item.gap is None else ("green" if item.gap >= 0 else "red"),
         ),
-        "status": Cell(item.status, status_label(lang, item.status), STATUS_STYLE[item.status]),
+        "status": Cell(item.status, shown_status, STATUS_STYLE[item.status]),
     }
 
 
@@ -113,12 +149,15 @@ def _goal_json(item: GoalProgress) -> dict[str, Any]:
         "expected": json_number(item.expected),
         "gap": json_number(item.gap),
         "status": item.status,
+        "stale": item.stale,
+        "reason": item.reason,
         "years": [
             {
                 "year": f.year,
                 "id": f.target.id,
                 "actual": f.actual.record.value,
                 "period": str(f.actual.period),
+                "source": f.source,
             }
             for f in item.figures
         ],
