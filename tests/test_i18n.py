@@ -99,7 +99,7 @@ ALLOWED_IN_CHINESE = re.compile(
     r"\b[A-Z][A-Z_]+\b|\bzh\b|\ben\b|markdown|behind|missed|stale|init|status|"
     r"owner|region|split|template|meta|pdf|docx|lagging|no_data|chromium|"
     r"utf-8-sig|utf-8|gb18030|Excel|\d{4}\.toml|demo|quote|"
-    r"plan\.toml|Multi-year plans|end_year|base|path|linear|at_least|at_most"
+    r"plan\.toml|Multi-year plans|end_year|base|path|linear|at_least|at_most|report"
 )
 
 

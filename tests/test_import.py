@@ -340,7 +340,10 @@ def test_a_refused_import_lists_bad_rows_and_changed_figures_together(cli, tmp_p
 def test_the_import_table_names_targets_as_people_wrote_them(cli, tmp_path) -> None:
     file = tmp_path / "names.csv"
     file.write_text("metric,period,value\n新建5G基站,2025-07,280\n", encoding="utf-8")
-    table = cli("import", str(file), "--dry-run", "--lang", "zh").stdout
+    table = cli("import", str(file), "--dry-run", "--lang", "zh", "--verbose").stdout
     assert "新建5G基站" in table and "new_5g_base_stations" not in table
+    counted = cli("import", str(file), "--dry-run", "--lang", "zh")  # people get the counts
+    assert counted.stdout == ""
+    assert counted.stderr == "names.csv: 将新增 1，未变 0，将更正 0；试运行，未写入\n"
     scripts = cli("import", str(file), "--dry-run", "--format", "csv").stdout
     assert scripts.splitlines()[1].startswith("added,row 1 (line 2),new_5g_base_stations,,2025-07,")

@@ -34,7 +34,7 @@ def _commands(figures: Path) -> dict[str, tuple[str, ...]]:
     return {
         "status": ("status", *AS_OF),
         "record": ("record", "key_projects_started", "262", "--period", "2025-06"),
-        "import": ("import", str(figures), "--dry-run"),
+        "import": ("import", str(figures), "--dry-run", "--verbose"),
         "check": ("check", *AS_OF),
         "history": ("history", "gdp_growth"),
         "list": ("list",),

@@ -25,7 +25,7 @@ from tltrack.formatting import target_text, value_text
 from tltrack.i18n import Lang, status_label, text
 from tltrack.periods import Period, expected_share
 from tltrack.safetext import printable
-from tltrack.statuses import STATUSES
+from tltrack.statuses import STATUSES, Status
 from tltrack.values import number
 
 _CSS = """
@@ -132,15 +132,34 @@ def html_document(b: Bulletin, lang: Lang) -> str:
         parts.append(f"<p>{e(text(lang, 'none_behind'))}</p>")
     stale = b.stale
     if stale:
-        names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
+        names = ", ".join(f"{a.target.name} ({a.period})" for a in stale[:LARGE_SHOWN])
+        if len(stale) > LARGE_SHOWN:
+            names = text(lang, "names_and_more", names=names, count=len(stale))
         listed = text(lang, "stale_list", days=r.stale_after_days, names=names)
         parts.append(f'<p class="stale">{e(listed)}</p>')
     parts += html_sections(lang, r, b.sections)
     head = table_headers(b, lang)
+    large = len(r.assessments) > LARGE_BULLETIN
+    worst: dict[str, list[Assessment]] = {}
+    for a in b.lagging:
+        worst.setdefault(a.target.category, []).append(a)
     # The category tables print on landscape pages: a target's name never folds.
     parts.append('<section class="categories">')
+    if large:
+        note = text(lang, "large_bulletin", total=len(r.assessments), shown=LARGE_SHOWN)
+        parts.append(f'<p class="count">{e(note)}</p>')
     for category, items in b.categories():
         parts.append(f"<h2>{e(category)}</h2>")
+        if large:
+            # Thousands of rows are read for what lags: a sentence of counts, the worst few.
+            counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
+            for a in items:
+                counts[a.status] += 1
+            parts.append(f'<p class="count">{e(count_sentence(lang, counts))}</p>')
+            kept = {id(a) for a in items}  # after --hide: identity, not a field-by-field ==
+            items = [a for a in worst.get(category, []) if id(a) in kept][:LARGE_SHOWN]
+            if not items:
+                continue
         parts.append("<table><thead><tr>")
         parts += [f"<th>{e(h)}</th>" for h in head]
         parts.append("<th></th></tr></thead><tbody>")
@@ -169,6 +188,10 @@ def html_document(b: Bulletin, lang: Lang) -> str:
     return "\n".join(parts) + "\n"
 
 
+# Past this many targets (a province's) the categories are summed up, not listed row by row:
+# each shows its counts and its LARGE_SHOWN worst lagging targets; the xlsx holds every row.
+LARGE_BULLETIN = 300
+LARGE_SHOWN = 20
 _W, _H, _PAD = 240, 64, 4
 _LABEL = 'font-size="10" fill="#59636e"'
 

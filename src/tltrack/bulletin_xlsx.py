@@ -101,6 +101,10 @@ def _details(workbook: Any, b: Bulletin, lang: Lang) -> None:
     formats = {5: FIGURE, 6: FIGURE, 8: PERCENT, 9: PERCENT, 10: "0.0", 11: FIGURE}
     if b.last_year:
         formats |= {14: FIGURE, 15: PERCENT}
+    # The row is counted, not asked of the sheet: max_row scans every row, once per row.
+    at = 1
+    fills = {s: PatternFill("solid", fgColor=_argb(s)) for s in STATUSES}
+    white = Font(color="FFFFFF", bold=True)
     for _, items in b.categories():
         for a in items:
             t = a.target
@@ -126,12 +130,12 @@ def _details(workbook: Any, b: Bulletin, lang: Lang) -> None:
                     change = (a.value - before) / abs(before)
                 row += [before, change]
             details.append(row)
-            at = details.max_row
+            at += 1
             for column, number_format in formats.items():
                 details.cell(at, column).number_format = number_format
             status_cell = details.cell(at, 12)
-            status_cell.fill = PatternFill("solid", fgColor=_argb(a.status))
-            status_cell.font = Font(color="FFFFFF", bold=True)
+            status_cell.fill = fills[a.status]
+            status_cell.font = white
     details.freeze_panes = "C2"
     details.auto_filter.ref = details.dimensions
     _fit_widths(details)

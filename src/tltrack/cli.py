@@ -216,6 +216,7 @@ def import_file(
         list[str] | None,
         typer.Option("--map", help=helptext("help_map"), show_default=False, metavar="表头=字段"),
     ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help=helptext("help_verbose"))] = False,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -251,7 +252,8 @@ def import_file(
         print_problems(exc.problems, out, shown)
         raise typer.Exit(ExitCode.DATAERR) from None
     names = {t.id: t.name for t in workspace.catalog.targets}
-    write_view(command_views.imported(result, out.lang, names), fmt, out)
+    listed = verbose or fmt != OutputFormat.table
+    write_view(command_views.imported(result, out.lang, names, listed), fmt, out)
 
 
 @app.command(

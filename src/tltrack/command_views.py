@@ -16,7 +16,7 @@ from tltrack.formatting import (
     with_unit,
 )
 from tltrack.i18n import Lang, text
-from tltrack.recording import ImportResult, RecordOutcome
+from tltrack.recording import Change, ImportResult, RecordOutcome
 from tltrack.tracker import (
     CheckResult,
     MissingReport,
@@ -176,8 +176,15 @@ def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:
     )
 
 
-def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None = None) -> View:
-    """What an import did; `names` (id: name) shows each target by the name people wrote."""
+def imported(
+    result: ImportResult,
+    lang: Lang,
+    names: Mapping[str, str] | None = None,
+    listed: bool = True,
+) -> View:
+    """What an import did; `names` (id: name) shows each target by the name people wrote.
+    Without `listed` people get the counts only: a month of 10,000 rows is not read row by
+    row on a terminal (scripts get every row in JSON and CSV all the same)."""
     names = names or {}
     counts = {o: result.tally(o) for o in ("added", "unchanged", "corrected")}
     columns = [
@@ -191,8 +198,9 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
         Column("value", text(lang, "value"), numeric=True),
         Column("previous", text(lang, "col_previous"), numeric=True),
     ]
-    rows: list[Row] = [
-        {
+
+    def row(c: Change) -> Row:
+        return {
             "outcome": Cell(c.outcome, text(lang, f"outcome_{c.outcome}")),
             "source": Cell(
                 None if c.source is None else str(c.source),
@@ -207,19 +215,21 @@ def imported(result: ImportResult, lang: Lang, names: Mapping[str, str] | None =
                 number(c.previous.value) if c.previous else "",
             ),
         }
-        for c in result.changes
-    ]
+
     key = "import_dry" if result.dry_run else "import_done"
     files = [path.name for path in result.paths]
     shown_files = files[0] if len(files) == 1 else text(lang, "n_files", count=len(files))
     payload = {"file": files[0], "files": files, "dry_run": result.dry_run, **counts}
-    changes = [{k: cell.value for k, cell in row.items()} for row in rows]
-    shown = [row for row, c in zip(rows, result.changes, strict=True) if c.outcome != "unchanged"]
+    # Rows are made only where they are shown: JSON and CSV, or a listed table.
+    shown = [row(c) for c in result.changes if c.outcome != "unchanged"] if listed else []
     return View(
         title="",
         columns=columns,
         sections=[Section("", shown)],
-        data={**payload, "changes": changes},
+        data=lambda: {
+            **payload,
+            "changes": [{k: cell.value for k, cell in row(c).items()} for c in result.changes],
+        },
         messages=[
             *(said.say(lang) for said in result.explained),
             text(lang, key, file=shown_files, **counts),

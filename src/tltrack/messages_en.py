@@ -471,4 +471,7 @@ EN: dict[str, str] = {
     "reason_unlinked": "no year target",
     "reason_awaiting_end": "no final figure",
     "plan_partial_note": "{mark} {name}: {year}'s figure is the sum of the regions that have reported so far",
+    "large_bulletin": "{total} targets: each category below gives its counts and its {shown} worst lagging targets; every target is in the xlsx bulletin (tltrack report -o 通报.xlsx).",
+    "names_and_more": "{names} and more ({count} in all)",
+    "help_verbose": "List every figure added or corrected, not only the counts.",
 }

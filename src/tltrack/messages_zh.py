@@ -471,4 +471,7 @@ ZH: dict[str, str] = {
     "reason_unlinked": "未关联年度指标",
     "reason_awaiting_end": "未报期末数据",
     "plan_partial_note": "{mark} {name}：{year}年数据为已报送地区之和",
+    "large_bulletin": "目标共 {total} 项：以下各类列出各状态项数及滞后最多的 {shown} 项；逐项明细见 xlsx 通报(tltrack report -o 通报.xlsx)。",
+    "names_and_more": "{names} 等 {count} 项",
+    "help_verbose": "逐条列出新增和更正的数据，而不只是条数。",
 }
