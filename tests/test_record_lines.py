@@ -3,6 +3,7 @@ both readings give the same figures and the same verdict on hand edits."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -107,3 +108,48 @@ def test_status_after_many_writes_reads_the_cache_chain(
     run = cli("status", "--as-of", "2026-01-20", "--format", "json")
     assert run.exit_code == 0
     assert calls == []  # 24 writes with no read between: the file is not read afresh
+
+
+def _pulled(path: Path, line: str) -> None:
+    """Another clone's figure arrives by git pull: a line before the closing bracket."""
+    data = path.read_bytes()
+    assert data.endswith(b"]\n")
+    path.write_bytes(data[:-2] + line.encode() + b"]\n")
+
+
+PULLED = (
+    '  { metric = "housing_sales", period = "2025-06", value = 70.0, note = "", '
+    'by = "乙", at = 2025-07-02 01:00:00+00:00 },\n'
+)
+
+
+def test_after_a_pull_only_the_added_lines_are_read(
+    cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    _pulled(data_dir / "2025.records.toml", PULLED)
+    read: list[int] = []
+    real = ledger.read_canonical
+
+    def counted(text: str, header: str):  # type: ignore[no-untyped-def]
+        read.append(text.count("\n  {"))
+        return real(text, header)
+
+    monkeypatch.setattr(ledger, "read_canonical", counted)
+    report = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
+    actual = {t["id"]: t["actual"] for t in report["targets"]}
+    assert (actual["housing_sales"], actual["key_projects_started"]) == (70.0, 421.0)
+    assert read == [1]  # the pulled line alone
+    assert cli("record", "housing_sales", "80", "--period", "2025-07").exit_code == 0
+
+
+def test_a_pull_that_changes_old_lines_is_read_whole(cli, data_dir: Path, private_cache) -> None:
+    path = data_dir / "2025.records.toml"
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    path.write_text(path.read_text("utf-8").replace("421.0", "422.0"), encoding="utf-8")
+    _pulled(path, PULLED)
+    report = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
+    assert {t["id"]: t["actual"] for t in report["targets"]}["key_projects_started"] == 422.0
+    _pulled(path, PULLED.replace("value = 70.0", "value = 70"))  # not tltrack's form
+    run = cli("record", "housing_sales", "80", "--period", "2025-07", "--lang", "en")
+    assert run.exit_code == 65 and "edited by hand" in run.stderr

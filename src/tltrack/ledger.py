@@ -149,7 +149,10 @@ def check_records(path: Path) -> RecordsRead:
         return RecordsRead([])
     key = cache.digest(data)
     cached = _cached_rows(key)
+    if cached is None and _extended(path, data, key):
+        cached = _cached_rows(key)
     if cached is not None:
+        _remember(path, data, key, cached[1])
         return RecordsRead(None, [], cached[1], data, cached[0], key=key)
     text, problems = decode(path, data)
     if text is None:
@@ -173,6 +176,7 @@ def check_records(path: Path) -> RecordsRead:
         hand_edited = text.replace("\r\n", "\n") != render(records)
     cache.store("records", key, ("full", [tuple(r) for r in records], hand_edited))
     cache.store("records-form", key, hand_edited)
+    _remember(path, data, key, hand_edited)
     return RecordsRead(records, [], hand_edited, data, key=key)
 
 
@@ -191,7 +195,7 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
     if not data.strip():
         return RecordsRead([])
     key = cache.digest(data)
-    if cache.load("records-form", key) is not False:
+    if cache.load("records-form", key) is not False and not _extended(path, data, key):
         return check_records(path)  # unknown or edited by hand: read it all
     lines = []
     for metric in metrics:
@@ -225,11 +229,66 @@ def _plain_records(text: str) -> list[Record] | None:
     return records
 
 
-# A write stores only what it appended, on top of the entry of the bytes it appended to;
-# reading follows that chain however long it is (each link is small: no cliff after many
-# writes), and stores a full entry again once it is longer than FOLD_AT.
-MAX_CHAIN = 100_000
+# A write stores only what it appended, on top of the entry of the bytes it appended to; a
+# chain of FOLD_AT such links is folded into one full entry, by the write that would make it
+# longer or by a read, so a chain stays shorter than the entries the cache keeps (no cliff
+# after many writes). MAX_CHAIN only bounds a read of a damaged cache.
+MAX_CHAIN = 1000
 FOLD_AT = 8
+
+
+def _store_appended(key: str, previous: str, new: Sequence[Record]) -> None:
+    """Remember bytes `key` as bytes `previous` with the figures `new` added."""
+    depth = cache.load("records-depth", previous)
+    depth = depth + 1 if isinstance(depth, int) else 1
+    folded = _cached_rows(previous) if depth >= FOLD_AT else None
+    if folded is not None:
+        cache.store("records", key, ("full", folded[0] + [tuple(r) for r in new], folded[1]))
+        depth = 0
+    else:
+        cache.store("records", key, ("delta", previous, [tuple(r) for r in new]))
+    cache.store("records-depth", key, depth)
+    cache.store("records-form", key, False)
+
+
+def _path_key(path: Path) -> str:
+    return cache.digest(os.fsencode(os.path.realpath(path)))
+
+
+def _remember(path: Path, data: bytes, key: str, hand_edited: bool) -> None:
+    """Remember the last bytes of `path` read or written in tltrack's form, so that bytes
+    that only add figures to them (a git pull, another office's record) are read from the
+    added lines alone."""
+    if hand_edited or not data.endswith(ARRAY_END.encode()):
+        return
+    size = len(data) - len(ARRAY_END)
+    last = cache.load("records-tail", _path_key(path))
+    if isinstance(last, tuple) and len(last) == 3 and last[2] == key:
+        return
+    cache.store("records-tail", _path_key(path), (size, cache.digest(data[:size]), key))
+
+
+def _extended(path: Path, data: bytes, key: str) -> bool:
+    """Whether `data` is the bytes last remembered for `path` with figures added before the
+    closing bracket, each line in tltrack's form; if so the cache now knows `key`."""
+    last = cache.load("records-tail", _path_key(path))
+    if not isinstance(last, tuple) or len(last) != 3:
+        return False
+    size, prefix, previous = last
+    if not isinstance(size, int) or not 0 < size < len(data):
+        return False
+    if cache.load("records-form", previous) is not False or cache.digest(data[:size]) != prefix:
+        return False
+    try:
+        added = data[size:].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    read = read_canonical(HEADER + ARRAY_START + added, HEADER + ARRAY_START)
+    if read is None or read[1]:
+        return False
+    _store_appended(key, previous, read[0])
+    _remember(path, data, key, False)
+    return True
 
 
 def _cached_rows(key: str) -> tuple[list[tuple[Any, ...]], bool] | None:
@@ -319,12 +378,12 @@ class Ledger:
         write_atomic(self.path, data)
         # Remember the new bytes as the old ones plus these lines, so the next read is quick.
         key = cache.digest(data)
-        previous = self.key if self.data else None
-        if previous is None:
-            cache.store("records", key, ("full", [tuple(r) for r in new], False))
+        if self.data:
+            _store_appended(key, self.key, new)
         else:
-            cache.store("records", key, ("delta", previous, [tuple(r) for r in new]))
-        cache.store("records-form", key, False)
+            cache.store("records", key, ("full", [tuple(r) for r in new], False))
+            cache.store("records-form", key, False)
+        _remember(self.path, data, key, False)
         self.added += new
         self.data, self.key = data, key
 
@@ -337,6 +396,7 @@ class Ledger:
         key = cache.digest(data)
         cache.store("records", key, ("full", [tuple(r) for r in records], False))
         cache.store("records-form", key, False)
+        _remember(self.path, data, key, False)
         self.read = RecordsRead(list(records), data=data, key=key)
         self.added = []
         self.data, self.key = data, key
