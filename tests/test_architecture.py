@@ -24,6 +24,7 @@ OUTER = {
     "safetext",
     "unit_views",
     "plan_views",
+    "cli_store",
     "bulletin_units",
     "bulletin_text",
     "bulletin_html",

@@ -302,7 +302,7 @@ def check(
 
 # The commands of the monthly cycle (forms out, who is missing, the bulletin) live beside
 # these; importing them here keeps the order of the help page.
-from tltrack import cli_cycle  # noqa: E402,F401
+from tltrack import cli_cycle, cli_store  # noqa: E402,F401
 
 
 @app.command(

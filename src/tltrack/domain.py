@@ -38,6 +38,7 @@ class Meta(NamedTuple):
     thresholds: Thresholds = Thresholds()
     regions: tuple[str, ...] = ()  # the units below the city: 旗县市区, parks
     sample: bool = False  # illustrative figures (tltrack demo): every report says 示例数据
+    store: str = "toml"  # where the figures are kept: "toml" or "sqlite" (store.open_store)
 
 
 class Target(NamedTuple):

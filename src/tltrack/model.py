@@ -113,11 +113,14 @@ class MetaSpec(_Strict):
     thresholds: ThresholdsSpec = ThresholdsSpec()
     regions: Names = []
     sample: bool = False
+    store: Literal["toml", "sqlite"] = "toml"
 
     def to_meta(self) -> domain.Meta:
         thresholds = domain.Thresholds(**dict(self.thresholds))
         regions = tuple(self.regions)
-        return domain.Meta(self.year, self.title, self.source, thresholds, regions, self.sample)
+        return domain.Meta(
+            self.year, self.title, self.source, thresholds, regions, self.sample, self.store
+        )
 
 
 def model_of(

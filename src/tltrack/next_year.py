@@ -37,7 +37,7 @@ def start_next_year(folder: Path, source_year: int, year: int) -> tuple[Path, in
     if path.exists() or path.is_symlink():
         raise CannotCreateError("already_exists", path=path)
     full_year: dict[str, float] = {}  # the full-year figure that counts, per target
-    city = [r for r in open_store(source.path).read() if r.region is None]
+    city = [r for r in open_store(source.path, source.meta.store).read() if r.region is None]
     for metric, items in records_by_metric(city).items():
         for period, figures in figures_by_period(items, source.year).items():
             if period.is_full_year:

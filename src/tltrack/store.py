@@ -13,13 +13,13 @@ import os
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from tltrack.catalog import TARGET_FILE_RE, target_files
 from tltrack.domain import Record
-from tltrack.errors import CannotCreateError, Message, Problem, msg
+from tltrack.errors import CannotCreateError, Message, Problem, UsageError, msg
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,11 @@ class RecordStore(Protocol):
         """Every figure in recorded order; ValidationFailed when the store does not read."""
         ...
 
+    def latest(self, as_of: date) -> list[Record]:
+        """At least each series' figures of the newest day a period ends by `as_of`, in
+        recorded order: what judging every target at `as_of` needs."""
+        ...
+
     def check(self) -> StoreCheck: ...
 
     def change(
@@ -93,6 +98,9 @@ class TomlStore:
         from tltrack.ledger import read_records
 
         return read_records(self.path)
+
+    def latest(self, as_of: date) -> list[Record]:
+        return self.read()  # one file is read whole anyway
 
     def check(self) -> StoreCheck:
         from tltrack.ledger import RecordLines, check_records
@@ -142,11 +150,56 @@ class TomlStore:
         return [self.path, lock_path(self.path)]
 
 
-def open_store(target_file: Path) -> RecordStore:
-    """The store of a target file's figures: today the TOML records file beside it."""
+STORE_ENV = "TLTRACK_STORE"
+STORES = ("toml", "sqlite")
+
+
+def open_store(target_file: Path, configured: str = "toml") -> RecordStore:
+    """The store of a target file's figures: $TLTRACK_STORE, else the file's `[meta] store`:
+    the TOML records file beside it, or an SQLite database beside it."""
+    return store_of_kind(target_file, os.environ.get(STORE_ENV, "").strip() or configured)
+
+
+def store_of_kind(target_file: Path, kind: str) -> RecordStore:
+    if kind.lower() == "sqlite":
+        from tltrack.store_sqlite import SqliteStore, sqlite_path
+
+        return SqliteStore(sqlite_path(target_file))
+    if kind.lower() != "toml":
+        raise UsageError("unknown_store", store=kind, env=STORE_ENV, known=", ".join(STORES))
     from tltrack.ledger import records_path
 
     return TomlStore(records_path(target_file))
+
+
+def every_store(target_file: Path) -> list[RecordStore]:
+    """Each kind of store a target file may have: none of their files is a document."""
+    return [store_of_kind(target_file, kind) for kind in STORES]
+
+
+class Migration(NamedTuple):
+    source: str
+    target: str
+    figures: int
+
+
+def migrate(target_file: Path, kind: str) -> Migration:
+    """Copy every figure of a year from its other store into the `kind` store, which must
+    hold none yet, and read them back to compare figure by figure; the source is kept."""
+    if kind not in STORES:
+        raise UsageError("unknown_store", store=kind, env=STORE_ENV, known=", ".join(STORES))
+    target = store_of_kind(target_file, kind)
+    source = store_of_kind(target_file, next(k for k in STORES if k != kind))
+    figures = source.read()
+    with target.change() as change:
+        held = target.read()
+        if held:
+            raise CannotCreateError("store_not_empty", file=target.name, count=len(held))
+        if figures:
+            change.append(figures)
+    if list(map(_exact, target.read())) != list(map(_exact, figures)):
+        raise CannotCreateError("migrate_mismatch", file=target.name)  # never expected
+    return Migration(source.name, target.name, len(figures))
 
 
 def check_output(target_file: Path, output: Path) -> None:
@@ -154,12 +207,15 @@ def check_output(target_file: Path, output: Path) -> None:
     file, a records file or a lock, by its name or as another path to the same file."""
     folder = target_file.parent
     data_files = [
-        p for target in target_files(folder) for p in (target, *open_store(target).paths())
+        p
+        for target in target_files(folder)
+        for store in every_store(target)
+        for p in (target, *store.paths())
     ]
     name = output.name
     in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
     named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
-        (".records.toml", ".records.toml.lock")
+        (".records.toml", ".records.toml.lock", ".records.sqlite", "-wal", "-shm", "-journal")
     )
     same = any(_same_file(output, p) for p in data_files)
     if same or (in_folder and named_like_data):
@@ -171,3 +227,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.samefile(b)
     except OSError:
         return False
+
+
+def _exact(record: Record) -> tuple[object, ...]:
+    """A figure as compared after a copy: -0.0 is not 0.0, and 10:00+08:00 is not 02:00Z."""
+    return (*record, repr(record.value), record.at.isoformat())

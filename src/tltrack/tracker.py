@@ -90,7 +90,7 @@ def open_workspace(
         if period_year is not None and (folder / f"{period_year}.toml").is_file():
             year = period_year
     catalog = load_catalog(year_file(folder, year))
-    return Workspace(catalog, open_store(catalog.path))
+    return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
 
 
 def other_year(workspace: Workspace, year: int) -> Workspace | None:
@@ -99,7 +99,7 @@ def other_year(workspace: Workspace, year: int) -> Workspace | None:
     if year == workspace.year or not path.is_file():
         return None
     catalog = load_catalog(path)
-    return Workspace(catalog, open_store(catalog.path))
+    return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
 
 
 def records_by_metric(records: Iterable[Record]) -> dict[str, list[Record]]:
@@ -173,7 +173,7 @@ def status(
     check_category(workspace, category)
     owner = check_owner(workspace, owner)
     region = check_region(workspace, region)
-    read = workspace.records() if records is None else records
+    read = workspace.store.latest(as_of) if records is None else records
     report = assess_all(workspace, read, as_of, region)
     kept = [
         a

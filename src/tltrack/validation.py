@@ -44,7 +44,7 @@ def validate(data_dir: Path | None) -> ValidationResult:
             continue
         checked.append((path.name, len(catalog.targets)))
         problems += _plan_problems(folder, plan, plan_found, catalog)
-        store = open_store(path)
+        store = open_store(path, catalog.meta.store)
         read = store.check()
         problems += read.problems
         records = read.records

@@ -1,0 +1,333 @@
+"""Figures in `<year>.records.sqlite` beside the target file, for folders too large for one
+TOML file (chosen by `[meta] store = "sqlite"` or TLTRACK_STORE=sqlite).
+
+One table of figures in recorded order, append-only as the TOML file is: a correction is a
+new row with its revision. WAL mode; every change is one IMMEDIATE transaction, so no other
+writer comes between the read that decides and the write (no lost update), and with
+synchronous=FULL a commit is on disk before tltrack exits 0. Each row also keeps the day its
+period ends, so a status asks the database for each series' newest figures only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sqlite3
+import stat
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tltrack.domain import Record
+from tltrack.errors import (
+    CannotCreateError,
+    DataError,
+    LockBusyError,
+    Problem,
+    TltrackError,
+    ValidationFailed,
+    msg,
+)
+from tltrack.fileio import create_new, os_error, real_data_file
+from tltrack.periods import parse_period
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
+_SCHEMA = """
+CREATE TABLE figure (
+    seq INTEGER PRIMARY KEY,
+    metric TEXT NOT NULL,
+    region TEXT,
+    period TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    value TEXT NOT NULL,
+    note TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    correction INTEGER NOT NULL,
+    revision INTEGER NOT NULL
+);
+CREATE INDEX figure_series ON figure (metric, region, period_end);
+"""
+_COLUMNS = "metric, period, value, at, note, by, correction, revision, region"
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_COMPANIONS = ("-wal", "-shm", "-journal")
+DEFAULT_BUSY_SECONDS = 10.0
+
+
+def sqlite_path(target_file: Path) -> Path:
+    return target_file.with_name(f"{target_file.stem}.records.sqlite")
+
+
+class SqliteChange:
+    """One IMMEDIATE transaction on the store, begun by `SqliteStore.change`."""
+
+    def __init__(self, store: SqliteStore, connection: sqlite3.Connection | None) -> None:
+        self.store = store
+        self.connection = connection
+        self.added: list[Record] = []
+
+    def of(self, metrics: Collection[str]) -> list[Record]:
+        held: list[tuple[int, Record]] = []
+        if self.connection is not None:
+            wanted = sorted(metrics)
+            for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks})"
+                held += self.store.rows(self.connection.execute(query, chunk))
+            held.sort(key=lambda pair: pair[0])
+        return [*(r for _, r in held), *(r for r in self.added if r.metric in metrics)]
+
+    def append(self, new: Sequence[Record]) -> None:
+        if self.connection is None:
+            raise DataError("dry_run_write")
+        self.connection.executemany(
+            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+            " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_row(r) for r in new],
+        )
+        self.added += new
+
+
+def _row(r: Record) -> tuple[Any, ...]:
+    if not math.isfinite(r.value):
+        raise DataError("would_not_read_back", file="sqlite")
+    end = parse_period(r.period).end.isoformat()
+    at = r.at.isoformat()
+    # The figure as its shortest exact text: a REAL column would turn -0.0 into 0.
+    value = repr(float(r.value))
+    return (
+        r.metric,
+        r.region,
+        r.period,
+        end,
+        value,
+        r.note,
+        r.by,
+        at,
+        int(r.correction),
+        r.revision,
+    )
+
+
+class SqliteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def paths(self) -> list[Path]:
+        return [self.path, *(self.path.with_name(self.path.name + s) for s in _COMPANIONS)]
+
+    def exists(self) -> bool:
+        return self.path.exists() or self.path.is_symlink()
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        """The database, opened for tltrack: never through a planted link, its schema made
+        on first write, refused if it is another program's or a later tltrack's."""
+        real = real_data_file(self.path)
+        for companion in (real.with_name(real.name + s) for s in _COMPANIONS):
+            _refuse_link(companion)
+        if not (real.exists() or real.is_symlink()):
+            if not create:
+                return None
+            try:
+                create_new(real, b"")
+            except TltrackError:
+                if not real.is_file() or real.is_symlink():
+                    raise  # not another writer's new database: a real failure
+
+        try:
+            connection = sqlite3.connect(real, timeout=_busy_seconds(), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            owner = connection.execute("PRAGMA application_id").fetchone()[0]
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if version == 0 and owner == 0 and tables:
+                raise DataError("not_a_store", file=self.name, reason=msg("not_tltrack_db"))
+            if version == 0 and owner == 0:
+                if not create:
+                    connection.close()
+                    return None
+                _make_schema(connection)
+            elif owner != APPLICATION_ID:
+                raise DataError("not_a_store", file=self.name, reason=msg("not_tltrack_db"))
+            elif version > SCHEMA_VERSION:
+                raise DataError("store_too_new", file=self.name, version=version)
+        except sqlite3.OperationalError as exc:
+            connection.close()
+            raise _busy_or(exc, self.name) from None
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+        except TltrackError:
+            connection.close()
+            raise
+        return connection
+
+    def rows(self, cursor: Any) -> list[tuple[int, Record]]:
+        """Rows as records, each checked as a records file's line is: a database anyone may
+        have edited with sqlite3 is read, not trusted."""
+        out = []
+        problems = []
+        for seq, *fields in cursor:
+            record = _record(fields)
+            if record is None:
+                problems.append(Problem(self.name, msg("bad_store_row"), seq))
+            else:
+                out.append((seq, record))
+        if problems:
+            raise ValidationFailed(problems)
+        return out
+
+    def _select(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
+        connection = self._connect(create=False)
+        if connection is None:
+            return []
+        with closing(connection):
+            try:
+                return [r for _, r in self.rows(connection.execute(query, params))]
+            except sqlite3.OperationalError as exc:
+                raise _busy_or(exc, self.name) from None
+            except sqlite3.DatabaseError as exc:
+                raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+
+    def read(self) -> list[Record]:
+        return self._select(f"SELECT seq, {_COLUMNS} FROM figure ORDER BY seq")
+
+    def latest(self, as_of: date) -> list[Record]:
+        """Each series' figures of the newest day a period ends by `as_of`, in recorded
+        order: all that judging a target at `as_of` reads (see assess.latest_actual)."""
+        return self._select(
+            f"SELECT f.seq, {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM figure f"
+            " JOIN (SELECT metric, region, MAX(period_end) AS e FROM figure"
+            " WHERE period_end <= ? GROUP BY metric, region) n"
+            " ON f.metric = n.metric AND f.region IS n.region AND f.period_end = n.e"
+            " ORDER BY f.seq",
+            (as_of.isoformat(),),
+        )
+
+    def check(self) -> Any:
+        from tltrack.store import StoreCheck
+
+        try:
+            records = self.read()
+        except ValidationFailed as exc:
+            return StoreCheck(
+                None, [p for p in exc.problems if isinstance(p, Problem)], exists=True
+            )
+        except TltrackError as exc:
+            return StoreCheck(None, [Problem(self.name, exc.msg)], exists=self.exists())
+        return StoreCheck(records, exists=self.exists(), line_of=lambda index: index + 1)
+
+    @contextmanager
+    def change(
+        self, metrics: Collection[str] | None = None, dry_run: bool = False
+    ) -> Iterator[SqliteChange]:
+        connection = self._connect(create=not dry_run)
+        if connection is None:
+            yield SqliteChange(self, None)
+            return
+        with closing(connection):
+            try:
+                connection.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _busy_or(exc, self.name) from None
+            change = SqliteChange(self, connection)
+            try:
+                yield change
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            try:
+                connection.execute("ROLLBACK" if dry_run else "COMMIT")
+            except sqlite3.OperationalError as exc:
+                raise _busy_or(exc, self.name) from None
+
+    def repair(self, now: datetime) -> Any:
+        from tltrack.store import RepairOutcome
+
+        return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
+
+
+def _make_schema(connection: sqlite3.Connection) -> None:
+    """The tables of a new database, once: writers that found it empty together wait for
+    the first, then find its schema made."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _record(fields: list[Any]) -> Record | None:
+    metric, period, value, at, note, by, correction, revision, region = fields
+    texts = (metric, period, note, by, at)
+    if not all(type(t) is str for t in texts) or not (region is None or type(region) is str):
+        return None
+    if any(_CONTROL.search(t) for t in texts) or (region is not None and _CONTROL.search(region)):
+        return None
+    try:
+        figure = float(value) if type(value) is str else math.nan
+    except ValueError:
+        return None
+    if not math.isfinite(figure) or abs(figure) > 1e15:
+        return None
+    if correction not in (0, 1) or type(revision) is not int or not 0 <= revision <= 1_000_000:
+        return None
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    if moment.utcoffset() is None:
+        return None
+    return Record(
+        metric, period, float(value), moment, note, by, bool(correction), revision, region
+    )
+
+
+def _refuse_link(path: Path) -> None:
+    """SQLite opens its -wal and -shm files itself, through a link if one is planted there:
+    refuse one before it is opened."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise CannotCreateError("cannot_write", path=path, reason=msg("link_refused"))
+    if not stat.S_ISREG(info.st_mode):
+        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
+
+
+def _busy_seconds() -> float:
+    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_BUSY_SECONDS
+    return value if math.isfinite(value) and value >= 0 else DEFAULT_BUSY_SECONDS
+
+
+def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return LockBusyError("lock_busy", file=name, seconds=_busy_seconds())
+    return DataError("not_a_store", file=name, reason=str(exc))

@@ -1,0 +1,158 @@
+"""The SQLite store: the same commands, outputs and promises as the TOML records file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import records_file
+from units_catalog import write_catalog
+
+AS_OF = ("--as-of", "2025-07-20")
+
+
+@pytest.fixture
+def both(cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """The same month recorded in the TOML file and, through TLTRACK_STORE, in SQLite."""
+
+    def month() -> None:
+        for args in [
+            ("key_projects_started", "120", "--period", "2025-03"),
+            ("key_projects_started", "421", "--period", "2025-06", "--note", "市发改委调度"),
+            ("key_projects_started", "425", "--period", "2025-06", "--correct"),
+            ("gdp_growth", "5.8", "--period", "2025-H1"),
+            ("gahaishan_reservoir", "70%", "--period", "2025-06"),
+            ("inferior_v_water_sections", "-0", "--period", "2025-06"),
+        ]:
+            assert cli("record", *args).exit_code == 0
+
+    month()
+    toml = status(cli)
+    records_file(data_dir).rename(data_dir / "kept.toml")
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    month()
+    return toml
+
+
+def status(cli) -> dict:
+    report = json.loads(cli("status", "--format", "json", *AS_OF).stdout)
+    for target in report["targets"]:
+        del target["recorded_at"]  # the two months were recorded seconds apart
+    return report
+
+
+def test_the_same_month_gives_the_same_status(both, cli, data_dir: Path) -> None:
+    assert status(cli) == both
+    assert (data_dir / "2025.records.sqlite").is_file()
+    assert not records_file(data_dir).exists()
+    history = json.loads(cli("history", "key_projects_started", "--format", "json").stdout)
+    june = history["periods"][-1]
+    assert (june["value"], [r["value"] for r in june["superseded"]]) == (425.0, [421.0])
+    again = cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    assert again.exit_code == 0 and "已有相同数据" in again.stderr
+    assert cli("record", "gdp_growth", "5.9", "--period", "2025-H1").exit_code == 65
+
+
+def test_migrate_round_trip_keeps_every_figure(cli, data_dir: Path, monkeypatch) -> None:
+    cli("record", "key_projects_started", "421", "--period", "2025-06", "--note", 'a"b\\c\tz')
+    cli("record", "key_projects_started", "425", "--period", "2025-06", "--correct", "--by", "乙")
+    cli("record", "inferior_v_water_sections", "-0", "--period", "2025-06")
+    text = records_file(data_dir).read_text(encoding="utf-8")
+    # A figure recorded in another time zone keeps its offset.
+    records_file(data_dir).write_text(
+        text.replace("]\n", '  { metric = "gdp_growth", period = "2025-H1", value = 5.8, '
+                     'note = "", by = "丙", at = 2025-07-08 10:14:09.250000+08:00 },\n]\n'),
+        encoding="utf-8",
+    )  # fmt: skip
+    exported = cli("export", "--format", "json").stdout
+    run = cli("migrate", "--to", "sqlite")
+    assert run.exit_code == 0, run.stderr
+    assert "已将 4 条数据从 2025.records.toml 复制到 2025.records.sqlite" in run.stderr
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    from_sqlite = json.loads(cli("export", "--format", "json").stdout)
+    assert from_sqlite["records"] == json.loads(exported)["records"]
+    assert from_sqlite["records"][2]["value"] == -0.0 and str(from_sqlite["records"][2]["value"])
+    assert "-0.0" in cli("export", "--format", "json").stdout
+    original = records_file(data_dir).read_bytes()
+    records_file(data_dir).rename(data_dir / "old.toml")
+    assert cli("migrate", "--to", "toml").exit_code == 0
+    assert records_file(data_dir).read_bytes() == original  # byte for byte, back again
+    refused = cli("migrate", "--to", "toml")
+    assert refused.exit_code == 73 and "已有 4 条数据" in refused.stderr
+
+
+def test_export_csv_lists_every_figure(cli, data_dir: Path) -> None:
+    write_catalog(data_dir)
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    run = cli("record", "key_projects_started", "58", "--period", "2025-06", "--region", "开鲁县")
+    assert run.exit_code == 0, run.stderr
+    cli("record", "key_projects_started", "420", "--period", "2025-06", "--correct")
+    lines = cli("export").stdout.splitlines()
+    assert lines[0] == "metric,region,period,value,note,by,at,correction,revision"
+    assert lines[1].startswith("key_projects_started,,2025-06,421,,tester,")
+    assert lines[2].startswith("key_projects_started,开鲁县,2025-06,58,,tester,")
+    assert lines[2].endswith(",false,0") and lines[3].endswith(",true,1")
+
+
+def test_what_is_not_a_tltrack_database_is_refused(cli, data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    db = data_dir / "2025.records.sqlite"
+    db.write_bytes(b"not a database at all, just some bytes" * 100)
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    assert run.exit_code == 65
+    assert run.stderr.startswith("tltrack: error: 2025.records.sqlite 不是 tltrack 的数据库")
+    db.unlink()
+    with sqlite3.connect(db) as other:
+        other.execute("CREATE TABLE accounts (id INTEGER)")
+    run = cli("status")
+    assert (run.exit_code, run.stderr) == (
+        65,
+        "tltrack: error: 2025.records.sqlite 不是 tltrack 的数据库：是其他程序的数据库\n",
+    )
+    monkeypatch.setenv("TLTRACK_STORE", "postgres")
+    run = cli("status")
+    assert run.exit_code == 2 and "存储方式 'postgres' 无效" in run.stderr
+
+
+def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
+        db.execute("UPDATE figure SET note = 'x' || char(27) || '[2J' WHERE seq = 1")
+    run = cli("validate", "--lang", "en")
+    assert run.exit_code == 65
+    assert run.stdout.startswith("2025.records.sqlite:1: a row that does not read as a figure")
+    assert cli("status").exit_code == 65
+
+
+def test_a_link_planted_beside_the_database_is_refused(cli, data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    victim = data_dir.parent / "victim"
+    victim.write_bytes(b"keep")
+    (data_dir / "2025.records.sqlite-wal").symlink_to(victim)
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    assert run.exit_code == 73
+    assert victim.read_bytes() == b"keep"
+
+
+def test_concurrent_writers_lose_nothing(data_dir: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_STORE": "sqlite"}
+    env["TLTRACK_CACHE_DIR"] = "off"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tltrack", "record", "housing_sales", str(month * 10),
+             "--period", f"2025-{month:02d}", "--by", f"w{month}"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        for month in range(1, 13)
+    ]  # fmt: skip
+    assert [w.wait() for w in writers] == [0] * 12
+    with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
+        rows = db.execute("SELECT period, value FROM figure ORDER BY period").fetchall()
+    assert rows == [(f"2025-{m:02d}", repr(float(m * 10))) for m in range(1, 13)]
