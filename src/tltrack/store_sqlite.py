@@ -56,6 +56,8 @@ _COLUMNS = "metric, period, value, at, note, by, correction, revision, region"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _COMPANIONS = ("-wal", "-shm", "-journal")
 DEFAULT_BUSY_SECONDS = 10.0
+# Figures recorded together share a time: each is parsed once.
+_TIMES: dict[str, datetime] = {}
 
 
 def sqlite_path(target_file: Path) -> Path:
@@ -279,10 +281,10 @@ def _make_schema(connection: sqlite3.Connection) -> None:
 
 def _record(fields: list[Any]) -> Record | None:
     metric, period, value, at, note, by, correction, revision, region = fields
-    texts = (metric, period, note, by, at)
+    texts = (metric, period, note, by, at, region or "")
     if not all(type(t) is str for t in texts) or not (region is None or type(region) is str):
         return None
-    if any(_CONTROL.search(t) for t in texts) or (region is not None and _CONTROL.search(region)):
+    if _CONTROL.search("".join(texts)):
         return None
     try:
         figure = float(value) if type(value) is str else math.nan
@@ -292,12 +294,15 @@ def _record(fields: list[Any]) -> Record | None:
         return None
     if correction not in (0, 1) or type(revision) is not int or not 0 <= revision <= 1_000_000:
         return None
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return None
-    if moment.utcoffset() is None:
-        return None
+    moment = _TIMES.get(at)
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            return None
+        if moment.utcoffset() is None:
+            return None
+        _TIMES[at] = moment
     return Record(
         metric, period, float(value), moment, note, by, bool(correction), revision, region
     )

@@ -220,7 +220,7 @@ def by_units(
         raise UsageError("by_choice", by=by, choices=", ".join(BY_CHOICES))
     catalog = workspace.catalog
     thresholds = catalog.meta.thresholds
-    read = workspace.records() if records is None else records
+    read = workspace.store.latest(as_of) if records is None else records
     grouped = records_by_metric(read)
     rankings: list[Ranking] = []
     if by == "owner":
