@@ -25,6 +25,7 @@ OUTER = {
     "unit_views",
     "plan_views",
     "cli_store",
+    "cli_db",
     "bulletin_units",
     "bulletin_text",
     "bulletin_html",

@@ -72,8 +72,9 @@ def _root(
     """Keep a government's annual targets in TOML files, record the actual figures against them,
     and see which targets are on pace (时序进度) and which lag.
 
-    Exit codes: 0 ok, 2 usage, 65 bad data, 66 missing file, 70 internal error, 73 cannot create,
-    74 I/O error, 75 lock busy (try again), 77 permission denied.
+    Exit codes: 0 ok, 2 usage, 65 bad data, 66 missing file, 69 a program or server it needs is
+    not there, 70 internal error, 73 cannot create, 74 I/O error, 75 lock busy (try again),
+    77 permission denied.
     """
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
@@ -302,7 +303,7 @@ def check(
 
 # The commands of the monthly cycle (forms out, who is missing, the bulletin) live beside
 # these; importing them here keeps the order of the help page.
-from tltrack import cli_cycle, cli_store  # noqa: E402,F401
+from tltrack import cli_cycle, cli_db, cli_store  # noqa: E402,F401
 
 
 @app.command(

@@ -113,7 +113,7 @@ class MetaSpec(_Strict):
     thresholds: ThresholdsSpec = ThresholdsSpec()
     regions: Names = []
     sample: bool = False
-    store: Literal["toml", "sqlite"] = "toml"
+    store: Literal["toml", "sqlite", "postgresql"] = "toml"
 
     def to_meta(self) -> domain.Meta:
         thresholds = domain.Thresholds(**dict(self.thresholds))

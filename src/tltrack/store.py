@@ -151,7 +151,7 @@ class TomlStore:
 
 
 STORE_ENV = "TLTRACK_STORE"
-STORES = ("toml", "sqlite")
+STORES = ("toml", "sqlite")  # the stores in a folder; PostgreSQL is a server's
 
 
 def open_store(target_file: Path, configured: str = "toml") -> RecordStore:
@@ -161,12 +161,17 @@ def open_store(target_file: Path, configured: str = "toml") -> RecordStore:
 
 
 def store_of_kind(target_file: Path, kind: str) -> RecordStore:
+    if kind.lower() == "postgresql" or kind.startswith(("postgresql://", "postgres://")):
+        from tltrack.store_pg import PgStore
+
+        return PgStore("" if kind.lower() == "postgresql" else kind, int(target_file.stem))
     if kind.lower() == "sqlite":
         from tltrack.store_sqlite import SqliteStore, sqlite_path
 
         return SqliteStore(sqlite_path(target_file))
     if kind.lower() != "toml":
-        raise UsageError("unknown_store", store=kind, env=STORE_ENV, known=", ".join(STORES))
+        known = "toml, sqlite, postgresql://…"
+        raise UsageError("unknown_store", store=kind, env=STORE_ENV, known=known)
     from tltrack.ledger import records_path
 
     return TomlStore(records_path(target_file))

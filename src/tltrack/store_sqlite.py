@@ -183,7 +183,7 @@ class SqliteStore:
         out = []
         problems = []
         for seq, *fields in cursor:
-            record = _record(fields)
+            record = checked_record(fields)
             if record is None:
                 problems.append(Problem(self.name, msg("bad_store_row"), seq))
             else:
@@ -279,7 +279,8 @@ def _make_schema(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-def _record(fields: list[Any]) -> Record | None:
+def checked_record(fields: list[Any]) -> Record | None:
+    """A row as a figure, checked as a records line is; None when it is not one."""
     metric, period, value, at, note, by, correction, revision, region = fields
     texts = (metric, period, note, by, at, region or "")
     if not all(type(t) is str for t in texts) or not (region is None or type(region) is str):

@@ -1,0 +1,80 @@
+"""`tltrack db`: the PostgreSQL store's schema and its roles. Registered on the one app of
+cli.py."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tltrack.cli import app
+from tltrack.cli_errors import TltrackCommand, TltrackGroup
+from tltrack.cli_options import DataDirOption, LangOption, chosen_lang, examples, helptext
+from tltrack.errors import UsageError
+from tltrack.i18n import text
+
+db_app = typer.Typer(cls=TltrackGroup, help=helptext("help_cmd_db"), rich_markup_mode=None)
+app.add_typer(db_app, name="db")
+
+
+def _url(data_dir: object) -> tuple[str, list[tuple[int, tuple[object, ...]]]]:
+    """The database the folder's figures go to, and each year's targets."""
+    import os
+
+    from tltrack.catalog import load_catalog, target_files
+    from tltrack.store import STORE_ENV
+    from tltrack.tracker import find_data_dir
+
+    folder = find_data_dir(data_dir)  # type: ignore[arg-type]
+    catalogs = [load_catalog(path) for path in target_files(folder)]
+    chosen = os.environ.get(STORE_ENV, "").strip()
+    if not chosen:
+        chosen = catalogs[-1].meta.store if catalogs else ""
+    if chosen == "postgresql":
+        chosen = ""  # TLTRACK_DATABASE_URL, else libpq's PG* variables
+    elif not chosen.startswith(("postgresql://", "postgres://")):
+        raise UsageError("db_not_postgresql", env=STORE_ENV)
+    return chosen, [(c.year, c.targets) for c in catalogs]
+
+
+@db_app.command(
+    "init",
+    cls=TltrackCommand,
+    help=helptext("help_cmd_db_init"),
+    epilog=examples("TLTRACK_STORE=postgresql://admin@db.example/tltrack tltrack db init"),
+)
+def db_init(data_dir: DataDirOption = None, lang: LangOption = None) -> None:
+    from tltrack.store_pg import init_schema
+
+    url, years = _url(data_dir)
+    before, now = init_schema(url, years)  # type: ignore[arg-type]
+    said = text(chosen_lang(lang), "db_ready", before=before, now=now, years=len(years))
+    typer.echo(said, err=True)
+
+
+@db_app.command(
+    "grant",
+    cls=TltrackCommand,
+    help=helptext("help_cmd_db_grant"),
+    epilog=examples(
+        "tltrack db grant kailu --region 开鲁县",
+        "tltrack db grant nongmu --owner 市农牧局",
+        "tltrack db grant office --all",
+    ),
+)
+def db_grant(
+    role: Annotated[str, typer.Argument(help=helptext("help_db_role"))],
+    region: Annotated[str | None, typer.Option(help=helptext("help_db_region"))] = None,
+    owner: Annotated[str | None, typer.Option(help=helptext("help_db_owner"))] = None,
+    everything: Annotated[bool, typer.Option("--all", help=helptext("help_db_all"))] = False,
+    data_dir: DataDirOption = None,
+    lang: LangOption = None,
+) -> None:
+    from tltrack.store_pg import grant
+
+    if sum((region is not None, owner is not None, everything)) != 1:
+        raise UsageError("db_grant_one")
+    url, _ = _url(data_dir)
+    grant(url, role, region, owner)
+    scope = region or owner or text(chosen_lang(lang), "db_everything")
+    typer.echo(text(chosen_lang(lang), "db_granted", role=role, scope=scope), err=True)

@@ -1,0 +1,343 @@
+"""Figures in a PostgreSQL database, for many offices writing to one place
+(TLTRACK_STORE=postgresql://…, or `[meta] store = "postgresql"` with the connection in
+TLTRACK_DATABASE_URL or libpq's PG* variables).
+
+Every office logs in as its own role. `tltrack db grant` maps a role to a region, a lead unit
+or the whole office, and row-level security lets a role insert only the figures of its region
+or of the targets its unit leads: the database refuses the rest, from tltrack or from psql.
+No role may update or delete a figure: corrections are new rows, as in the TOML file. Every
+change is one transaction holding an advisory lock on its year, so writers on many machines
+take turns between the read that decides and the write, and lose nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from tltrack.domain import Record, Target
+from tltrack.errors import (
+    DataError,
+    LockBusyError,
+    NoInputError,
+    PermissionDeniedError,
+    Problem,
+    TltrackError,
+    UnavailableError,
+    ValidationFailed,
+    msg,
+)
+from tltrack.periods import parse_period
+from tltrack.store_sqlite import DEFAULT_BUSY_SECONDS, checked_record
+
+URL_ENV = "TLTRACK_DATABASE_URL"
+LOCK_KEY = 0x746C7472  # "tltr": the advisory lock of a year's figures is (LOCK_KEY, year)
+_COLUMNS = "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region"
+# Each step brings the schema from its index to the next version; `db init` runs the ones a
+# database lacks, in one transaction.
+MIGRATIONS = [
+    """
+    CREATE TABLE tltrack.schema_version (version integer NOT NULL);
+    INSERT INTO tltrack.schema_version VALUES (0);
+    CREATE TABLE tltrack.figure (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        year integer NOT NULL,
+        metric text NOT NULL,
+        region text,
+        period text NOT NULL,
+        period_end date NOT NULL,
+        value text NOT NULL,
+        note text NOT NULL,
+        recorded_by text NOT NULL,
+        at text NOT NULL,
+        correction boolean NOT NULL,
+        revision integer NOT NULL,
+        db_role name NOT NULL DEFAULT current_user
+    );
+    CREATE INDEX figure_series ON tltrack.figure (year, metric, region, period_end);
+    CREATE TABLE tltrack.target_owner (
+        year integer NOT NULL,
+        metric text NOT NULL,
+        owner text NOT NULL,
+        PRIMARY KEY (year, metric)
+    );
+    CREATE TABLE tltrack.role_grant (
+        role name PRIMARY KEY,
+        everything boolean NOT NULL DEFAULT false,
+        region text,
+        owner text,
+        CHECK (everything OR (region IS NULL) <> (owner IS NULL))
+    );
+    ALTER TABLE tltrack.figure ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY figure_read ON tltrack.figure FOR SELECT USING (true);
+    CREATE POLICY figure_write ON tltrack.figure FOR INSERT WITH CHECK (
+        db_role = current_user AND EXISTS (
+            SELECT 1 FROM tltrack.role_grant g WHERE g.role = current_user AND (
+                g.everything
+                OR g.region = figure.region
+                OR EXISTS (
+                    SELECT 1 FROM tltrack.target_owner t
+                    WHERE t.year = figure.year AND t.metric = figure.metric
+                    AND t.owner = g.owner
+                )
+            )
+        )
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise UnavailableError("needs_psycopg") from None
+    return psycopg
+
+
+def connect(url: str) -> Any:
+    psycopg = _psycopg()
+    try:
+        connection = psycopg.connect(url or os.environ.get(URL_ENV, ""), connect_timeout=10)
+    except psycopg.Error as exc:
+        raise UnavailableError("db_unreachable", reason=_first_line(exc)) from None
+    return connection
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _refused(exc: Exception, name: str) -> TltrackError:
+    """A database error as the one line tltrack says, with its exit code."""
+    psycopg = _psycopg()
+    errors = psycopg.errors
+    reason = _first_line(exc)
+    if isinstance(exc, errors.InsufficientPrivilege):
+        return PermissionDeniedError("db_refused", store=name, reason=reason)
+    if isinstance(exc, errors.LockNotAvailable | errors.QueryCanceled):
+        return LockBusyError("lock_busy", file=name, seconds=_busy_seconds())
+    if isinstance(exc, errors.UndefinedTable | errors.InvalidSchemaName):
+        return NoInputError("db_no_schema", store=name)
+    if isinstance(exc, psycopg.OperationalError):
+        return UnavailableError("db_unreachable", reason=reason)
+    return DataError("not_a_store", file=name, reason=reason)
+
+
+def _busy_seconds() -> float:
+    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_BUSY_SECONDS
+    return value if math.isfinite(value) and value >= 0 else DEFAULT_BUSY_SECONDS
+
+
+class PgChange:
+    def __init__(self, store: PgStore, connection: Any, dry_run: bool) -> None:
+        self.store = store
+        self.connection = connection
+        self.dry_run = dry_run
+        self.added: list[Record] = []
+
+    def of(self, metrics: Collection[str]) -> list[Record]:
+        cursor = self.connection.execute(
+            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s AND metric = ANY(%s)"
+            " ORDER BY seq",
+            (self.store.year, list(metrics)),
+        )
+        held = self.store.rows(cursor)
+        return [*held, *(r for r in self.added if r.metric in metrics)]
+
+    def append(self, new: Sequence[Record]) -> None:
+        if self.dry_run:
+            raise DataError("dry_run_write")
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value,"
+                " note, recorded_by, at, correction, revision)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [self.store.row(r) for r in new],
+            )
+        self.added += new
+
+
+class PgStore:
+    """One year's figures in the database."""
+
+    def __init__(self, url: str, year: int) -> None:
+        self.url = url
+        self.year = year
+
+    @property
+    def name(self) -> str:
+        return f"PostgreSQL ({self.year})"
+
+    def paths(self) -> list[Any]:
+        return []
+
+    def row(self, r: Record) -> tuple[Any, ...]:
+        if not math.isfinite(r.value):
+            raise DataError("would_not_read_back", file=self.name)
+        end = parse_period(r.period).end
+        value = repr(float(r.value))  # the exact text: -0.0 stays -0.0
+        at = r.at.isoformat()  # with the offset it was recorded in
+        note, by, correction, revision = r.note, r.by, r.correction, r.revision
+        return (
+            self.year,
+            r.metric,
+            r.region,
+            r.period,
+            end,
+            value,
+            note,
+            by,
+            at,
+            correction,
+            revision,
+        )
+
+    def rows(self, cursor: Any) -> list[Record]:
+        out = []
+        problems = []
+        for seq, *fields in cursor:
+            record = checked_record(fields)
+            if record is None:
+                problems.append(Problem(self.name, msg("bad_store_row"), seq))
+            else:
+                out.append(record)
+        if problems:
+            raise ValidationFailed(problems)
+        return out
+
+    def _select(self, query: str, params: Sequence[Any]) -> list[Record]:
+        psycopg = _psycopg()
+        connection = connect(self.url)
+        try:
+            with connection:
+                return self.rows(connection.execute(query, params))
+        except psycopg.Error as exc:
+            raise _refused(exc, self.name) from None
+
+    def read(self) -> list[Record]:
+        return self._select(
+            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s ORDER BY seq", (self.year,)
+        )
+
+    def latest(self, as_of: date) -> list[Record]:
+        columns = ", ".join(f"f.{c}" for c in _COLUMNS.split(", "))
+        return self._select(
+            f"SELECT {columns} FROM tltrack.figure f JOIN ("
+            " SELECT metric, region, max(period_end) AS e FROM tltrack.figure"
+            " WHERE year = %s AND period_end <= %s GROUP BY metric, region) n"
+            " ON f.metric = n.metric AND f.region IS NOT DISTINCT FROM n.region"
+            " AND f.period_end = n.e WHERE f.year = %s ORDER BY f.seq",
+            (self.year, as_of, self.year),
+        )
+
+    def check(self) -> Any:
+        from tltrack.store import StoreCheck
+
+        try:
+            records = self.read()
+        except ValidationFailed as exc:
+            found = [p for p in exc.problems if isinstance(p, Problem)]
+            return StoreCheck(None, found, exists=True)
+        except TltrackError as exc:
+            return StoreCheck(None, [Problem(self.name, exc.msg)], exists=True)
+        return StoreCheck(records, exists=True, line_of=lambda index: None)
+
+    @contextmanager
+    def change(
+        self, metrics: Collection[str] | None = None, dry_run: bool = False
+    ) -> Iterator[PgChange]:
+        psycopg = _psycopg()
+        connection = connect(self.url)
+        try:
+            with connection:
+                milliseconds = int(_busy_seconds() * 1000)
+                connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+                if not dry_run:
+                    connection.execute(
+                        "SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_KEY, self.year)
+                    )
+                change = PgChange(self, connection, dry_run)
+                yield change
+                if dry_run:
+                    connection.rollback()
+        except psycopg.Error as exc:
+            raise _refused(exc, self.name) from None
+
+    def repair(self, now: datetime) -> Any:
+        from tltrack.store import RepairOutcome
+
+        return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
+
+
+def init_schema(url: str, owners: Sequence[tuple[int, Sequence[Target]]]) -> tuple[int, int]:
+    """Create or migrate the schema, and load which unit leads each target of each year (the
+    database checks an owner's writes against it). Returns (version before, version now)."""
+    psycopg = _psycopg()
+    connection = connect(url)
+    try:
+        with connection:
+            connection.execute("CREATE SCHEMA IF NOT EXISTS tltrack")
+            exists = connection.execute(
+                "SELECT to_regclass('tltrack.schema_version') IS NOT NULL"
+            ).fetchone()[0]
+            before = 0
+            if exists:
+                before = connection.execute(
+                    "SELECT version FROM tltrack.schema_version"
+                ).fetchone()[0]
+            if before > SCHEMA_VERSION:
+                raise DataError("store_too_new", file="PostgreSQL", version=before)
+            for step in MIGRATIONS[before:]:
+                connection.execute(step)
+            connection.execute("UPDATE tltrack.schema_version SET version = %s", (SCHEMA_VERSION,))
+            for year, targets in owners:
+                connection.execute("DELETE FROM tltrack.target_owner WHERE year = %s", (year,))
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO tltrack.target_owner (year, metric, owner)"
+                        " VALUES (%s, %s, %s)",
+                        [(year, t.id, t.owner) for t in targets if t.owner is not None],
+                    )
+    except psycopg.Error as exc:
+        raise _refused(exc, "PostgreSQL") from None
+    return before, SCHEMA_VERSION
+
+
+def grant(url: str, role: str, region: str | None, owner: str | None) -> None:
+    """Let `role` read every figure and insert those of its region, of the targets its unit
+    leads, or (neither) of the whole office."""
+    psycopg = _psycopg()
+    sql = psycopg.sql
+    connection = connect(url)
+    try:
+        with connection:
+            known = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+            if known.fetchone() is None:
+                raise NoInputError("db_no_role", role=role)
+            who = sql.Identifier(role)
+            for statement in (
+                "GRANT USAGE ON SCHEMA tltrack TO {}",
+                "GRANT SELECT, INSERT ON tltrack.figure TO {}",
+                "GRANT SELECT ON tltrack.role_grant, tltrack.target_owner,"
+                " tltrack.schema_version TO {}",
+            ):
+                connection.execute(sql.SQL(statement).format(who))
+            connection.execute(
+                "INSERT INTO tltrack.role_grant (role, everything, region, owner)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (role) DO UPDATE SET"
+                " everything = excluded.everything, region = excluded.region,"
+                " owner = excluded.owner",
+                (role, region is None and owner is None, region, owner),
+            )
+    except psycopg.Error as exc:
+        raise _refused(exc, "PostgreSQL") from None

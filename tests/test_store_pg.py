@@ -1,0 +1,198 @@
+"""The PostgreSQL store against a real server: the same figures and outputs, roles that may
+record only their region's or their unit's figures (enforced by the database), concurrent
+writers, and a writer killed mid-transaction."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pg_server import NEED_ENV, Server, server
+from units_catalog import write_catalog
+
+psycopg = pytest.importorskip("psycopg")
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Server]:
+    try:
+        with server() as running:
+            yield running
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        if os.environ.get(NEED_ENV):
+            pytest.fail(f"PostgreSQL is needed here and cannot start: {exc}")
+        pytest.skip(f"no PostgreSQL server can be started here: {exc}")
+
+
+@pytest.fixture
+def db(pg: Server, cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh database with the schema, an office-wide role and two county roles."""
+    name = f"t{os.getpid()}_{next(_numbers)}"
+    pg.sql(f"CREATE DATABASE {name}")
+    for role in ("office", "kailu", "naiman", "fgw"):
+        pg.sql(f"DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN duplicate_object THEN"
+               " NULL; END $$")  # fmt: skip
+    write_catalog(data_dir)
+    monkeypatch.setenv("TLTRACK_STORE", pg.url("admin", name))
+    assert cli("db", "init").exit_code == 0
+    for role, scope in (
+        ("office", ("--all",)),
+        ("kailu", ("--region", "开鲁县")),
+        ("naiman", ("--region", "奈曼旗")),
+        ("fgw", ("--owner", "市发改委")),
+    ):
+        run = cli("db", "grant", role, *scope)
+        assert run.exit_code == 0, run.stderr
+    url = lambda role: pg.url(role, name)  # noqa: E731
+    url.name = name  # type: ignore[attr-defined]
+    return url
+
+
+def as_role(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", url)
+
+
+def test_the_same_figures_give_the_same_status(db, cli, data_dir, monkeypatch) -> None:
+    figures = [
+        ("key_projects_started", "36", "--period", "2025-06", "--region", "开鲁县"),
+        ("key_projects_started", "300", "--period", "2025-06"),
+        ("key_projects_started", "310", "--period", "2025-06", "--correct", "--note", "复核"),
+        ("gdp_growth", "5.8", "--period", "2025-H1"),
+    ]
+    as_role(monkeypatch, db("office"))
+    for args in figures:
+        assert cli("record", *args).exit_code == 0
+    from_db = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
+    exported = json.loads(cli("export", "--format", "json").stdout)["records"]
+    monkeypatch.setenv("TLTRACK_STORE", "toml")
+    for args in figures:
+        assert cli("record", *args).exit_code == 0
+    from_toml = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
+    for report in (from_db, from_toml):
+        for target in report["targets"]:
+            del target["recorded_at"]
+    assert from_db == from_toml
+    assert [r["value"] for r in exported] == [36.0, 300.0, 310.0, 5.8]
+    assert exported[2]["revision"] == 1 and exported[2]["note"] == "复核"
+
+
+def test_a_county_records_only_its_own_figures(db, cli, monkeypatch) -> None:
+    as_role(monkeypatch, db("kailu"))
+    mine = cli("record", "key_projects_started", "36", "--period", "2025-06", "--region", "开鲁县")
+    assert mine.exit_code == 0, mine.stderr
+    other = cli("record", "key_projects_started", "9", "--period", "2025-06", "--region", "奈曼旗")
+    assert other.exit_code == 77
+    assert other.stderr.startswith("tltrack: error: PostgreSQL (2025)：数据库拒绝了当前角色的")
+    assert len(other.stderr.splitlines()) == 1
+    city = cli("record", "key_projects_started", "300", "--period", "2025-06")
+    assert city.exit_code == 77
+    # psql is no way around it: the database itself refuses.
+    with (
+        psycopg.connect(db("kailu")) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute(
+            "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value,"
+            " note, recorded_by, at, correction, revision) VALUES (2025,"
+            " 'key_projects_started', '奈曼旗', '2025-06', '2025-06-30', '9.0', '', 'x',"
+            " '2025-07-01T00:00:00+00:00', false, 0)"
+        )
+    with (
+        psycopg.connect(db("kailu")) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute("UPDATE tltrack.figure SET value = '99.0'")
+    with (
+        psycopg.connect(db("office")) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute("DELETE FROM tltrack.figure")
+
+
+def test_a_lead_unit_records_its_targets(db, cli, monkeypatch) -> None:
+    as_role(monkeypatch, db("fgw"))  # 市发改委 leads key_projects_started, not gdp_growth
+    assert cli("record", "key_projects_started", "300", "--period", "2025-06").exit_code == 0
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    assert run.exit_code == 77
+
+
+def test_concurrent_writers_lose_nothing(db, data_dir: Path) -> None:
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_STORE": db("office")}
+    env["TLTRACK_CACHE_DIR"] = "off"
+
+    def record(*args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tltrack", "record", *args, "--lang", "en"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    months = [record("key_projects_started", str(m * 10), "--period", f"2025-{m:02d}")
+              for m in range(1, 13)]  # fmt: skip
+    # The same first figure from four machines, different values: one is recorded, the
+    # others are told it is already there; never two first figures for one period.
+    rivals = [record("gdp_growth", value, "--period", "2025-Q3") for value in "5678"]
+    assert [p.wait() for p in months] == [0] * 12
+    codes = sorted(p.wait() for p in rivals)
+    assert codes == [0, 65, 65, 65]
+    with psycopg.connect(db("office")) as connection:
+        rows = connection.execute(
+            "SELECT period, value FROM tltrack.figure WHERE metric = 'key_projects_started'"
+            " ORDER BY period"
+        ).fetchall()
+        rivals_kept = connection.execute(
+            "SELECT count(*) FROM tltrack.figure WHERE metric = 'gdp_growth'"
+        ).fetchone()[0]
+    assert rows == [(f"2025-{m:02d}", repr(float(m * 10))) for m in range(1, 13)]
+    assert rivals_kept == 1
+
+
+def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli, monkeypatch):
+    script = (
+        "import sys, time\n"
+        "from datetime import UTC, datetime\n"
+        "from tltrack.domain import Record\n"
+        "from tltrack.store_pg import PgStore\n"
+        "store = PgStore(sys.argv[1], 2025)\n"
+        "with store.change() as change:\n"
+        "    change.append([Record('gdp_growth', '2025-H1', 5.8, datetime.now(UTC), '', 'x')])\n"
+        "    print('inside', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, db("office")], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == "inside\n"
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    as_role(monkeypatch, db("office"))
+    monkeypatch.setenv("TLTRACK_LOCK_TIMEOUT", "20")  # the server notices the dead writer
+    run = cli("record", "gdp_growth", "5.9", "--period", "2025-H1")
+    assert run.exit_code == 0, run.stderr
+    exported = json.loads(cli("export", "--format", "json").stdout)["records"]
+    assert [(r["metric"], r["value"]) for r in exported] == [("gdp_growth", 5.9)]
+
+
+def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
+    again = cli("db", "init", "--lang", "en")
+    assert again.exit_code == 0
+    assert again.stderr.startswith("the database's tltrack schema is at version 1 (it was 1)")
+    pg.sql("UPDATE tltrack.schema_version SET version = 99", db.name)
+    newer = cli("db", "init", "--lang", "en")
+    assert newer.exit_code == 65 and "later tltrack (schema 99)" in newer.stderr
+
+
+def test_no_server_is_one_line(cli, data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "postgresql://nobody@/x?host=/nonexistent&port=1")
+    run = cli("status")
+    assert run.exit_code == 69
+    assert run.stderr.startswith("tltrack: error: 无法连接 PostgreSQL 数据库：")
+    assert len(run.stderr.splitlines()) == 1
