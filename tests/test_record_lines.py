@@ -153,3 +153,22 @@ def test_a_pull_that_changes_old_lines_is_read_whole(cli, data_dir: Path, privat
     _pulled(path, PULLED.replace("value = 70.0", "value = 70"))  # not tltrack's form
     run = cli("record", "housing_sales", "80", "--period", "2025-07", "--lang", "en")
     assert run.exit_code == 65 and "edited by hand" in run.stderr
+
+
+def test_history_reads_only_its_metrics_lines(
+    cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for metric in ("key_projects_started", "housing_sales", "gdp_growth"):
+        assert cli("record", metric, "5", "--period", "2025-Q1").exit_code == 0
+    read: list[int] = []
+    real = ledger.read_canonical
+
+    def counted(text: str, header: str):  # type: ignore[no-untyped-def]
+        read.append(text.count("\n  {"))
+        return real(text, header)
+
+    monkeypatch.setattr(ledger, "read_canonical", counted)
+    monkeypatch.setattr(ledger, "_cached_rows", lambda key: None)  # no whole-file entry
+    history = json.loads(cli("history", "housing_sales", "--format", "json").stdout)
+    assert [p["value"] for p in history["periods"]] == [5.0]
+    assert read == []  # found by its lines, not by reading the file

@@ -19,7 +19,14 @@ from typing import NamedTuple, Protocol
 
 from tltrack.catalog import TARGET_FILE_RE, target_files
 from tltrack.domain import Record
-from tltrack.errors import CannotCreateError, Message, Problem, UsageError, msg
+from tltrack.errors import (
+    CannotCreateError,
+    Message,
+    Problem,
+    UsageError,
+    ValidationFailed,
+    msg,
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,10 @@ class RecordStore(Protocol):
         recorded order: what judging every target at `as_of` needs."""
         ...
 
+    def read_of(self, metrics: Collection[str]) -> list[Record]:
+        """Every figure of these metrics, in recorded order (show, history)."""
+        ...
+
     def check(self) -> StoreCheck: ...
 
     def change(
@@ -101,6 +112,14 @@ class TomlStore:
 
     def latest(self, as_of: date) -> list[Record]:
         return self.read()  # one file is read whole anyway
+
+    def read_of(self, metrics: Collection[str]) -> list[Record]:
+        from tltrack.ledger import check_records_of
+
+        read = check_records_of(self.path, metrics)  # their lines only, where it can
+        if read.parsed is None and read.rows is None:
+            raise ValidationFailed(read.problems)
+        return read.of(metrics)
 
     def check(self) -> StoreCheck:
         from tltrack.ledger import RecordLines, check_records

@@ -229,6 +229,13 @@ class PgStore:
             f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s ORDER BY seq", (self.year,)
         )
 
+    def read_of(self, metrics: Collection[str]) -> list[Record]:
+        return self._select(
+            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s AND metric = ANY(%s)"
+            " ORDER BY seq",
+            (self.year, sorted(metrics)),
+        )
+
     def latest(self, as_of: date) -> list[Record]:
         columns = ", ".join(f"f.{c}" for c in _COLUMNS.split(", "))
         return self._select(

@@ -207,6 +207,13 @@ class SqliteStore:
     def read(self) -> list[Record]:
         return self._select(f"SELECT seq, {_COLUMNS} FROM figure ORDER BY seq")
 
+    def read_of(self, metrics: Collection[str]) -> list[Record]:
+        if len(metrics) > 500:  # SQLite's bound on parameters
+            return [r for r in self.read() if r.metric in metrics]
+        marks = ",".join("?" * len(metrics))
+        query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks}) ORDER BY seq"
+        return self._select(query, sorted(metrics))
+
     def latest(self, as_of: date) -> list[Record]:
         """Each series' figures of the newest day a period ends by `as_of`, in recorded
         order: all that judging a target at `as_of` reads (see assess.latest_actual)."""

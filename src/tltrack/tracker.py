@@ -280,7 +280,7 @@ def show(workspace: Workspace, metric: str, as_of: date, region: str | None = No
     """A target's details and every figure recorded for the city, or for one region."""
     target = workspace.catalog.find(metric)
     region = region_of(workspace.catalog.meta.regions, target, region)
-    mine = series_of(r for r in workspace.records() if r.metric == target.id)
+    mine = series_of(workspace.store.read_of({target.id}))
     own = mine.city if region is None else mine.regions.get(region, [])
     history = []
     for _, figures in sorted(figures_by_period(own, workspace.year).items()):
@@ -309,7 +309,7 @@ def history(
     target = workspace.catalog.find(metric)
     region = region_of(workspace.catalog.meta.regions, target, region)
     judged_as = target if region is None else target.for_region(region)
-    mine = [r for r in workspace.records() if r.metric == target.id and r.region == region]
+    mine = [r for r in workspace.store.read_of({target.id}) if r.region == region]
     thresholds = workspace.catalog.meta.thresholds
     figures = []
     for period, recorded in sorted(figures_by_period(mine, workspace.year).items()):

@@ -1,0 +1,163 @@
+"""The scale cases: a province's figures in the TOML file, in SQLite and in PostgreSQL.
+
+    python bench/scale.py                      # TOML at 10,000 targets, SQLite province
+    python bench/scale.py --toml 10000 50000 --province 20000 --postgresql
+
+Each case is a whole process, timed with its peak memory (the median of --runs runs), cold
+and warm: cold runs with an empty parse cache (a fresh CI runner) or right after another
+clone's figure arrived (a git pull), warm after a run that filled the cache. hledger's
+budget report on the same data (bench/run.py writes both) is measured in the same run, so
+the ratios hold on any machine. Writes bench/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import province  # noqa: E402
+import run as base  # noqa: E402
+
+TLTRACK = [sys.executable, "-m", "tltrack"]
+
+
+def once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak MB of one whole process (bench/run.py's way)."""
+    return base._run_once(command, env, cwd)
+
+
+def timed(
+    command: list[str], env: dict[str, str], cwd: Path, runs: int, before: Any = None
+) -> dict[str, Any]:
+    """The median of `runs` runs; `before` runs ahead of each (a cold cache, a pull)."""
+    seconds, peaks = [], []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        s, mb = once(command, env, cwd)
+        seconds.append(s)
+        peaks.append(mb)
+    return {"median_s": round(statistics.median(seconds), 3), "peak_mb": round(max(peaks))}
+
+
+def pulled(records: Path) -> None:
+    """Another clone's figure arrives: one line before the closing bracket (new bytes)."""
+    data = records.read_bytes()
+    line = (
+        f'  {{ metric = "t00000", period = "2025-Q4", value = {time.time_ns() % 10**6}.0, '
+        'note = "pull", by = "elsewhere", at = 2025-12-01 00:00:00+00:00 },\n'
+    )
+    records.write_bytes(data[:-2] + line.encode() + b"]\n")
+
+
+def toml_cases(n: int, root: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
+    folder = root / f"toml{n}"
+    data, journal = base.write_data(folder, n)
+    records = data / "2025.records.toml"
+    cache = Path(env["TLTRACK_CACHE_DIR"])
+    status = [*TLTRACK, "status", "--data-dir", str(data), "--as-of", "2025-12-31"]
+    out: dict[str, Any] = {"figures": n * 12}
+    if shutil.which("hledger"):
+        out["hledger"] = timed(
+            ["hledger", "-f", str(journal), "balance", "--budget"], env, folder, runs
+        )
+    out["status cold (no cache)"] = timed(
+        status, env, folder, runs, lambda: shutil.rmtree(cache, ignore_errors=True)
+    )
+    once(status, env, folder)
+    out["status after a pull"] = timed(status, env, folder, runs, lambda: pulled(records))
+    out["status warm"] = timed(status, env, folder, runs)
+    record = [*TLTRACK, "record", "t00001", "7", "--period", "2025-Q4", "--correct",
+              "--data-dir", str(data)]  # fmt: skip
+    out["record after a pull"] = timed(record, env, folder, runs, lambda: pulled(records))
+    for value in range(30):  # writes with no read between: no cliff after them
+        once([*record[:4], str(100 + value), *record[5:]], env, folder)
+    out["status after 30 writes"] = timed(status, env, folder, 1)
+    month = folder / "month.csv"
+    with month.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["metric", "period", "value"])
+        for i in range(n):
+            writer.writerow([f"t{i:05d}", "2025-Q4", "done" if i % 10 == 9 else 1000 + i])
+    copy = records.read_bytes()
+
+    def restore() -> None:
+        records.write_bytes(copy)
+
+    importing = [*TLTRACK, "import", str(month), "--correct", "--data-dir", str(data)]
+    out["import one month"] = timed(importing, env, folder, runs, restore)
+    restore()
+    for suffix in ("xlsx", "html"):
+        target = folder / f"bulletin.{suffix}"
+        report = [*TLTRACK, "report", "--data-dir", str(data), "--as-of", "2025-07-20",
+                  "-o", str(target)]  # fmt: skip
+        out[f"report {suffix}"] = timed(report, env, folder, runs, lambda t=target: t.unlink(True))
+        out[f"report {suffix}"]["size_kib"] = round(target.stat().st_size / 1024)
+    return out
+
+
+def sqlite_cases(targets: int, root: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
+    folder = root / f"province{targets}"
+    regions = [f"旗县{n:02d}" for n in range(9)]
+    catalog = province.write_catalog(folder_made(folder), targets, regions)
+    store = province.SqliteStore(province.sqlite_path(catalog))
+    batch = province.figures(targets, regions)
+    with store.change() as change:
+        change.append(batch)
+    out: dict[str, Any] = {"figures": len(batch)}
+    status = [*TLTRACK, "status", "--data-dir", str(folder), "--as-of", "2025-07-20"]
+    once(status, env, folder)  # the target file's parse is cached: its bytes do not change
+    out["status"] = timed(status, env, folder, runs)
+    out["status --by region"] = timed([*status, "--by", "region"], env, folder, 1)
+    record = [*TLTRACK, "record", "t000001", "9", "--period", "2025-12", "--region", "旗县01",
+              "--correct", "--data-dir", str(folder)]  # fmt: skip
+    out["record"] = timed(record, env, folder, runs)
+    return out
+
+
+def folder_made(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--toml", type=int, nargs="*", default=[10000])
+    parser.add_argument("--province", type=int, nargs="*", default=[20000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=HERE / "scale.json")
+    args = parser.parse_args()
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version}}
+    with tempfile.TemporaryDirectory(prefix="tltrack-scale-") as tmp:
+        root = Path(tmp)
+        env = {**os.environ, "NO_COLOR": "1", "TLTRACK_LANG": "en", "COLUMNS": "160"}
+        env["TLTRACK_CACHE_DIR"] = str(root / "cache")
+        env["PYTHONPATH"] = str(HERE.parent / "src")
+        env.pop("TLTRACK_DATA_DIR", None)
+        env.pop("TLTRACK_STORE", None)
+        for n in args.toml:
+            results[f"toml {n}"] = toml_cases(n, root, env, args.runs)
+            print(json.dumps({f"toml {n}": results[f"toml {n}"]}, indent=1), file=sys.stderr)
+        for n in args.province:
+            results[f"sqlite {n}x10"] = sqlite_cases(n, root, env, args.runs)
+            print(json.dumps({f"sqlite {n}": results[f"sqlite {n}x10"]}, indent=1), file=sys.stderr)
+    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote {args.json}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
