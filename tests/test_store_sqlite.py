@@ -156,3 +156,20 @@ def test_concurrent_writers_lose_nothing(data_dir: Path, tmp_path: Path) -> None
     with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
         rows = db.execute("SELECT period, value FROM figure ORDER BY period").fetchall()
     assert rows == [(f"2025-{m:02d}", repr(float(m * 10))) for m in range(1, 13)]
+
+
+def test_a_database_with_a_planted_trigger_is_refused(cli, data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    db = data_dir / "2025.records.sqlite"
+    with sqlite3.connect(db) as other:
+        other.execute("CREATE TABLE stolen (note TEXT)")
+        other.execute(
+            "CREATE TRIGGER copy AFTER INSERT ON figure BEGIN"
+            " INSERT INTO stolen VALUES (new.note); END"
+        )
+    run = cli("record", "housing_sales", "30", "--period", "2025-06", "--note", "秘密")
+    assert run.exit_code == 65
+    assert "其中有 tltrack 不会建立的对象(table stolen, trigger copy)" in run.stderr
+    with sqlite3.connect(db) as other:
+        assert other.execute("SELECT count(*) FROM stolen").fetchone()[0] == 0

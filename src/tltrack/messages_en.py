@@ -504,4 +504,5 @@ EN: dict[str, str] = {
     "db_refused": "{store}: the database refused this for your role: {reason}",
     "db_unreachable": "cannot reach the PostgreSQL database: {reason}",
     "needs_psycopg": "the PostgreSQL store needs psycopg: pip install 'tltrack[postgresql]'",
+    "foreign_objects": "it holds what tltrack never makes ({found})",
 }

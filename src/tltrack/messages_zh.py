@@ -504,4 +504,5 @@ ZH: dict[str, str] = {
     "db_refused": "{store}：数据库拒绝了当前角色的这一操作：{reason}",
     "db_unreachable": "无法连接 PostgreSQL 数据库：{reason}",
     "needs_psycopg": "PostgreSQL 存储需要 psycopg：pip install 'tltrack[postgresql]'",
+    "foreign_objects": "其中有 tltrack 不会建立的对象({found})",
 }

@@ -150,6 +150,9 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
         try:
+            # A database from a folder others can write may carry triggers or views: they
+            # are refused below, and nothing in its schema may call a function meanwhile.
+            connection.execute("PRAGMA trusted_schema=OFF")
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -166,6 +169,8 @@ class SqliteStore:
                 raise DataError("not_a_store", file=self.name, reason=msg("not_tltrack_db"))
             elif version > SCHEMA_VERSION:
                 raise DataError("store_too_new", file=self.name, version=version)
+            else:
+                _check_schema(connection, self.name)
         except sqlite3.OperationalError as exc:
             connection.close()
             raise _busy_or(exc, self.name) from None
@@ -267,6 +272,20 @@ class SqliteStore:
         from tltrack.store import RepairOutcome
 
         return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
+
+
+_OBJECTS = {("table", "figure"), ("index", "figure_series")}
+
+
+def _check_schema(connection: sqlite3.Connection, name: str) -> None:
+    """Exactly the table and index tltrack makes: a trigger planted in a database someone
+    swapped in would run on tltrack's insert, a view could show other figures."""
+    found = set(connection.execute("SELECT type, name FROM sqlite_master").fetchall())
+    extra = ", ".join(sorted(f"{kind} {what}" for kind, what in found - _OBJECTS))
+    if extra:
+        raise DataError("not_a_store", file=name, reason=msg("foreign_objects", found=extra))
+    if found != _OBJECTS:
+        raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
 
 
 def _make_schema(connection: sqlite3.Connection) -> None:
