@@ -185,17 +185,12 @@ class SqliteStore:
     def rows(self, cursor: Any) -> list[tuple[int, Record]]:
         """Rows as records, each checked as a records file's line is: a database anyone may
         have edited with sqlite3 is read, not trusted."""
-        out = []
-        problems = []
-        for seq, *fields in cursor:
-            record = checked_record(fields)
-            if record is None:
-                problems.append(Problem(self.name, msg("bad_store_row"), seq))
-            else:
-                out.append((seq, record))
+        rows = cursor.fetchall()
+        out = [(row[0], checked_record(row[1:])) for row in rows]
+        problems = [Problem(self.name, msg("bad_store_row"), seq) for seq, r in out if r is None]
         if problems:
             raise ValidationFailed(problems)
-        return out
+        return out  # type: ignore[return-value]  # no None is left
 
     def _select(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
         connection = self._connect(create=False)
@@ -305,22 +300,23 @@ def _make_schema(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-def checked_record(fields: list[Any]) -> Record | None:
+def checked_record(fields: Sequence[Any]) -> Record | None:
     """A row as a figure, checked as a records line is; None when it is not one."""
     metric, period, value, at, note, by, correction, revision, region = fields
-    texts = (metric, period, note, by, at, region or "")
-    if not all(type(t) is str for t in texts) or not (region is None or type(region) is str):
+    try:
+        # One concatenation checks the types (anything but text raises) and gives the one
+        # string searched for control characters: this runs for every row of a status.
+        joined = metric + period + value + at + note + by + ("" if region is None else region)
+    except TypeError:
         return None
-    if _CONTROL.search("".join(texts)):
+    if _CONTROL.search(joined) or type(revision) is not int or correction not in (0, 1):
         return None
     try:
-        figure = float(value) if type(value) is str else math.nan
+        figure = float(value)
     except ValueError:
         return None
-    if not math.isfinite(figure) or abs(figure) > 1e15:
-        return None
-    if correction not in (0, 1) or type(revision) is not int or not 0 <= revision <= 1_000_000:
-        return None
+    if not (-1e15 <= figure <= 1e15) or not 0 <= revision <= 1_000_000:
+        return None  # NaN fails the bounds too
     moment = _TIMES.get(at)
     if moment is None:
         try:
@@ -330,9 +326,7 @@ def checked_record(fields: list[Any]) -> Record | None:
         if moment.utcoffset() is None:
             return None
         _TIMES[at] = moment
-    return Record(
-        metric, period, float(value), moment, note, by, bool(correction), revision, region
-    )
+    return Record(metric, period, figure, moment, note, by, correction == 1, revision, region)
 
 
 def _refuse_link(path: Path) -> None:
