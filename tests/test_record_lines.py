@@ -172,3 +172,24 @@ def test_history_reads_only_its_metrics_lines(
     history = json.loads(cli("history", "housing_sales", "--format", "json").stdout)
     assert [p["value"] for p in history["periods"]] == [5.0]
     assert read == []  # found by its lines, not by reading the file
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (ledger.render_line(FIGURES[0]).replace("2025-07-08 02", "2025-02-30 02"), "date"),
+        (ledger.render_line(FIGURES[0]).replace("02:14:09", "24:14:09"), "toml"),
+        (ledger.render_line(FIGURES[4]).replace("revision = 3", "revision = 9999999"), "1000000"),
+        (ledger.render_line(FIGURES[0]).replace("},\n", "}\n"), "array"),
+    ],
+)
+def test_a_line_the_full_reading_refuses_is_a_problem_not_a_crash(
+    cli, data_dir: Path, line: str, said: str
+) -> None:
+    path = data_dir / "2025.records.toml"
+    text = ledger.HEADER + ledger.ARRAY_START + line + ledger.render_line(FIGURES[1])
+    path.write_text(text + ledger.ARRAY_END, encoding="utf-8")
+    for command in ("validate", "status"):
+        run = cli(command, "--lang", "en")
+        assert run.exit_code == 65, (command, run.stderr)
+    assert said in cli("validate", "--lang", "en").stdout.lower()

@@ -184,10 +184,60 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli,
 def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
     again = cli("db", "init", "--lang", "en")
     assert again.exit_code == 0
-    assert again.stderr.startswith("the database's tltrack schema is at version 1 (it was 1)")
+    assert again.stderr.startswith("the database's tltrack schema is at version 2 (it was 2)")
     pg.sql("UPDATE tltrack.schema_version SET version = 99", db.name)
     newer = cli("db", "init", "--lang", "en")
     assert newer.exit_code == 65 and "later tltrack (schema 99)" in newer.stderr
+    assert cli("status", "--lang", "en").exit_code == 65  # every command, not only db init
+
+
+def test_an_older_schema_is_migrated(pg: Server, cli, data_dir, monkeypatch) -> None:
+    from tltrack.store_pg import MIGRATIONS
+
+    name = f"t{os.getpid()}_{next(_numbers)}"
+    pg.sql(f"CREATE DATABASE {name}")
+    pg.sql(
+        f"CREATE SCHEMA tltrack; {MIGRATIONS[0]} UPDATE tltrack.schema_version SET version = 1",
+        name,
+    )
+    write_catalog(data_dir)
+    monkeypatch.setenv("TLTRACK_STORE", pg.url("admin", name))
+    assert cli("status").exit_code == 66  # the old schema wants db init first
+    run = cli("db", "init", "--lang", "en")
+    assert run.stderr.startswith("the database's tltrack schema is at version 2 (it was 1)")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+
+
+def test_the_database_checks_each_row(db) -> None:
+    columns = (
+        "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value, note,"
+        " recorded_by, at, correction, revision) VALUES"
+    )
+    good = "(2025, 'key_projects_started', '开鲁县', '2025-02', '2025-02-28', '5.0', '', 'k',"
+    bad_rows = [
+        "(2025, 'key_projects_started', '开鲁县', '2025-02', '2025-02-28', 'abc', '', 'k',"
+        " '2025-03-01T00:00:00+00:00', false, 0)",  # not a number
+        good + " 'x', false, 0)",  # not a time
+        good + " '2025-03-01T00:00:00+00:00', false, 9999999)",
+        "(2025, 'key_projects_started', '开鲁县', '2025-02', '2099-12-31', '5.0', '', 'k',"
+        " '2025-03-01T00:00:00+00:00', false, 0)",  # another period's end
+        "(2025, 'key_projects_started', '开鲁县', '2025-02', '2025-02-28', '5.0', E'\x1b[2J',"
+        " 'k', '2025-03-01T00:00:00+00:00', false, 0)",
+    ]
+    for row in bad_rows:
+        with psycopg.connect(db("kailu")) as connection, pytest.raises(psycopg.errors.Error):
+            connection.execute(f"{columns} {row}")
+    with psycopg.connect(db("kailu")) as connection:
+        connection.execute(
+            columns.replace("(year,", "(seq, year,").replace(
+                " VALUES", " OVERRIDING SYSTEM VALUE VALUES"
+            )
+            + " (1000000, "
+            + good[1:]
+            + " '2025-03-01T00:00:00+00:00', false, 0)"
+        )
+        seq = connection.execute("SELECT max(seq) FROM tltrack.figure").fetchone()[0]
+    assert seq < 1000000  # the database numbers the rows, not the role
 
 
 def test_no_server_is_one_line(cli, data_dir: Path, monkeypatch) -> None:

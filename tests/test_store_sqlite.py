@@ -173,3 +173,62 @@ def test_a_database_with_a_planted_trigger_is_refused(cli, data_dir: Path, monke
     assert "其中有 tltrack 不会建立的对象(table stolen, trigger copy)" in run.stderr
     with sqlite3.connect(db) as other:
         assert other.execute("SELECT count(*) FROM stolen").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE figure SET note = CAST('x' AS BLOB)",
+        "UPDATE figure SET metric = 5, period = 6, value = 7, at = 8, note = 9, by = 10",
+        "UPDATE figure SET period_end = '2099-12-31'",  # another period's end
+        "UPDATE figure SET value = '1_000'",
+        "UPDATE figure SET note = ' padded '",
+        "UPDATE figure SET region = '开鲁县' || char(8203)",  # a zero-width space
+    ],
+)
+def test_a_row_tltrack_would_not_write_is_refused(cli, data_dir, monkeypatch, change) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
+        db.execute(change)
+    assert cli("validate").exit_code == 65
+    if "period_end" not in change:  # status asks only for rows ending by its date
+        assert cli("status").exit_code == 65
+
+
+def test_a_table_of_another_definition_is_refused(cli, data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    db = data_dir / "2025.records.sqlite"
+    with sqlite3.connect(db) as other:
+        other.execute("DROP INDEX figure_series")
+        other.execute("CREATE INDEX figure_series ON figure (metric)")
+    run = cli("record", "gdp_growth", "5.9", "--period", "2025-Q3")
+    assert run.exit_code == 65 and "是其他程序的数据库" in run.stderr
+
+
+def test_a_read_leaves_another_programs_database_as_it_was(cli, data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    db = data_dir / "2025.records.sqlite"
+    with sqlite3.connect(db) as other:
+        other.execute("CREATE TABLE history (url TEXT)")
+    before = db.read_bytes()
+    assert cli("status").exit_code == 65
+    assert db.read_bytes() == before
+
+
+def test_a_store_address_with_a_password_is_not_printed(cli, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "postgresql+psycopg://u:s3cret@h/db")
+    run = cli("status")
+    assert run.exit_code == 2 and "s3cret" not in run.stderr
+
+
+def test_two_regions_of_one_period_are_not_a_conflict(cli, data_dir: Path) -> None:
+    write_catalog(data_dir)
+    for region, value in (("开鲁县", "50"), ("科尔沁区", "200")):
+        run = cli(
+            "record", "key_projects_started", value, "--period", "2025-06", "--region", region
+        )
+        assert run.exit_code == 0
+    run = cli("validate", "--lang", "en")
+    assert run.exit_code == 0 and "without a correction" not in run.stdout + run.stderr

@@ -69,7 +69,8 @@ class TomlLines:
     """Finds the line of a table entry or key, so problems can point into the file."""
 
     def __init__(self, text: str, array_name: str) -> None:
-        self.lines = text.splitlines()
+        # TOML ends a line at \n only: splitlines() would also split at U+2028 in a note.
+        self.lines = text.replace("\r\n", "\n").split("\n")
         header = re.compile(rf"\s*\[\[\s*{re.escape(array_name)}\s*\]\]")
         self.entry_starts = [i for i, line in enumerate(self.lines) if header.match(line)]
 

@@ -226,7 +226,10 @@ def real_data_file(path: Path) -> Path:
         raise os_error(exc, "read", path) from exc
     if not stat.S_ISLNK(link.st_mode):
         return Path(os.path.realpath(path.parent)) / path.name
-    real = Path(os.path.realpath(path))
+    try:
+        real = Path(os.path.realpath(path))
+    except OSError as exc:  # the link was swapped while it was resolved
+        raise os_error(exc, "read", path) from exc
     try:
         target = os.stat(real)
     except OSError:

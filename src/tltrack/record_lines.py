@@ -80,6 +80,8 @@ def _canonical(line: str) -> Record | None:
         return None  # not as tltrack writes it (1.50, 1E3), or out of bounds: the full check
     if len(metric) > 200 or len(period) > 20 or len(note) > 2000 or len(by) > 200:
         return None
+    if revision is not None and int(revision) > 1_000_000:
+        return None  # model.RecordEntry's bound: the full check says so with the line
     # Read as a hand-written entry is, a string loses its outer spaces: not tltrack's form.
     if metric.strip() != metric or period.strip() != period or note.strip() != note:
         return None
@@ -87,7 +89,11 @@ def _canonical(line: str) -> Record | None:
         return None
     at = _TIMES.get(at_text)
     if at is None:
-        at = _TIMES[at_text] = datetime.fromisoformat(at_text)
+        try:
+            at = datetime.fromisoformat(at_text)
+        except ValueError:
+            return None  # 2025-02-30, 24:00, +24:00: the TOML parser says what is wrong
+        _TIMES[at_text] = at
     return Record(
         metric,
         period,
@@ -111,6 +117,8 @@ def _region(name: str) -> bool:
 
 def _parsed(line: str) -> Record | None:
     """A line tltrack would not write as it is: read and checked as a hand-written entry."""
+    if not line.rstrip().endswith(","):
+        return None  # alone it reads, but not followed by another: the whole file decides
     try:
         raw: dict[str, Any] = tomllib.loads(f"record = [\n{line}\n]\n")
     except tomllib.TOMLDecodeError:

@@ -10,6 +10,7 @@ beside the target file (ledger.py); `open_store` chooses the store of a data fol
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -190,7 +191,8 @@ def store_of_kind(target_file: Path, kind: str) -> RecordStore:
         return SqliteStore(sqlite_path(target_file))
     if kind.lower() != "toml":
         known = "toml, sqlite, postgresql://…"
-        raise UsageError("unknown_store", store=kind, env=STORE_ENV, known=known)
+        said = re.sub(r"//[^@/]*@", "//…@", kind)  # a password never reaches cron's mail
+        raise UsageError("unknown_store", store=said, env=STORE_ENV, known=known)
     from tltrack.ledger import records_path
 
     return TomlStore(records_path(target_file))

@@ -36,7 +36,10 @@ from tltrack.store_sqlite import DEFAULT_BUSY_SECONDS, checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"
 LOCK_KEY = 0x746C7472  # "tltr": the advisory lock of a year's figures is (LOCK_KEY, year)
-_COLUMNS = "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region"
+_COLUMNS = (
+    "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region,"
+    " period_end::text"
+)
 # Each step brings the schema from its index to the next version; `db init` runs the ones a
 # database lacks, in one transaction.
 MIGRATIONS = [
@@ -88,6 +91,42 @@ MIGRATIONS = [
         )
     );
     """,
+    # 2: the database checks each row as tltrack reads it, so no role can store a row that
+    # makes the year unreadable for every office; and the order of rows is the database's
+    # own (a role's OVERRIDING SYSTEM VALUE could take numbers ahead of the others).
+    r"""
+    ALTER TABLE tltrack.figure
+        ADD CONSTRAINT figure_value CHECK (value ~ '^-?\d+(\.\d+)?(e[+-]?\d+)?$'
+            AND abs(value::float8) <= 1e15),
+        ADD CONSTRAINT figure_at CHECK (
+            at ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$'
+            AND at::timestamptz IS NOT NULL),
+        ADD CONSTRAINT figure_revision CHECK (revision BETWEEN 0 AND 1000000),
+        ADD CONSTRAINT figure_text CHECK (
+            length(metric) <= 200 AND length(period) <= 20 AND length(note) <= 2000
+            AND length(recorded_by) <= 200 AND coalesce(length(region), 1) BETWEEN 1 AND 100
+            AND metric || period || note || recorded_by || coalesce(region, '')
+                !~ '[-
+--​-‏‪-‮⁠-⁤﻿]'
+            AND note = btrim(note) AND recorded_by = btrim(recorded_by)),
+        ADD CONSTRAINT figure_period CHECK (
+            period ~ '^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$'
+            AND substr(period, 1, 4)::int = year
+            AND period_end = CASE
+                WHEN period ~ '-Q' THEN make_date(year, substr(period, 7, 1)::int * 3, 1)
+                WHEN period ~ '-H' THEN make_date(year, substr(period, 7, 1)::int * 6, 1)
+                WHEN length(period) = 4 THEN make_date(year, 12, 1)
+                ELSE make_date(year, substr(period, 6, 2)::int, 1)
+                END + interval '1 month' - interval '1 day');
+    CREATE FUNCTION tltrack.figure_number() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, tltrack AS $$
+        BEGIN
+            NEW.seq := nextval(pg_get_serial_sequence('tltrack.figure', 'seq'));
+            RETURN NEW;
+        END $$;
+    CREATE TRIGGER figure_number BEFORE INSERT ON tltrack.figure
+        FOR EACH ROW EXECUTE FUNCTION tltrack.figure_number();
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -106,6 +145,17 @@ def connect(url: str) -> Any:
         connection = psycopg.connect(url or os.environ.get(URL_ENV, ""), connect_timeout=10)
     except psycopg.Error as exc:
         raise UnavailableError("db_unreachable", reason=_first_line(exc)) from None
+    return connection
+
+
+def _schema_checked(connection: Any, name: str) -> Any:
+    """The connection, once its schema is the one this tltrack writes: a later one is
+    refused (as SQLite's is), an earlier one needs `db init`."""
+    version = connection.execute("SELECT version FROM tltrack.schema_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise DataError("store_too_new", file=name, version=version)
+    if version < SCHEMA_VERSION:
+        raise NoInputError("db_no_schema", store=name)
     return connection
 
 
@@ -220,7 +270,7 @@ class PgStore:
         connection = connect(self.url)
         try:
             with connection:
-                return self.rows(connection.execute(query, params))
+                return self.rows(_schema_checked(connection, self.name).execute(query, params))
         except psycopg.Error as exc:
             raise _refused(exc, self.name) from None
 
@@ -237,7 +287,7 @@ class PgStore:
         )
 
     def latest(self, as_of: date) -> list[Record]:
-        columns = ", ".join(f"f.{c}" for c in _COLUMNS.split(", "))
+        columns = ", ".join(f"f.{c.strip()}" for c in _COLUMNS.split(","))
         return self._select(
             f"SELECT {columns} FROM tltrack.figure f JOIN ("
             " SELECT metric, region, max(period_end) AS e FROM tltrack.figure"
@@ -267,6 +317,7 @@ class PgStore:
         connection = connect(self.url)
         try:
             with connection:
+                _schema_checked(connection, self.name)
                 milliseconds = int(_busy_seconds() * 1000)
                 connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
                 if not dry_run:

@@ -10,11 +10,13 @@ period ends, so a status asks the database for each series' newest figures only.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
 import sqlite3
 import stat
+import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
@@ -26,6 +28,7 @@ from tltrack.errors import (
     CannotCreateError,
     DataError,
     LockBusyError,
+    PermissionDeniedError,
     Problem,
     TltrackError,
     ValidationFailed,
@@ -52,7 +55,7 @@ CREATE TABLE figure (
 );
 CREATE INDEX figure_series ON figure (metric, region, period_end);
 """
-_COLUMNS = "metric, period, value, at, note, by, correction, revision, region"
+_COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _COMPANIONS = ("-wal", "-shm", "-journal")
 DEFAULT_BUSY_SECONDS = 10.0
@@ -87,11 +90,16 @@ class SqliteChange:
     def append(self, new: Sequence[Record]) -> None:
         if self.connection is None:
             raise DataError("dry_run_write")
-        self.connection.executemany(
-            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
-            " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_row(r) for r in new],
-        )
+        try:
+            self.connection.executemany(
+                "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+                " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_row(r) for r in new],
+            )
+        except sqlite3.OperationalError as exc:
+            raise _busy_or(exc, self.store.name) from None
+        except sqlite3.DatabaseError as exc:
+            raise DataError("not_a_store", file=self.store.name, reason=str(exc)) from None
         self.added += new
 
 
@@ -153,8 +161,6 @@ class SqliteStore:
             # A database from a folder others can write may carry triggers or views: they
             # are refused below, and nothing in its schema may call a function meanwhile.
             connection.execute("PRAGMA trusted_schema=OFF")
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             owner = connection.execute("PRAGMA application_id").fetchone()[0]
             tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -171,6 +177,9 @@ class SqliteStore:
                 raise DataError("store_too_new", file=self.name, version=version)
             else:
                 _check_schema(connection, self.name)
+            if create:  # only a write changes the file, and only once it is known for ours
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=FULL")
         except sqlite3.OperationalError as exc:
             connection.close()
             raise _busy_or(exc, self.name) from None
@@ -270,16 +279,21 @@ class SqliteStore:
 
 
 _OBJECTS = {("table", "figure"), ("index", "figure_series")}
+_MADE = sorted(" ".join(part.split()) for part in _SCHEMA.split(";") if part.strip())
 
 
 def _check_schema(connection: sqlite3.Connection, name: str) -> None:
     """Exactly the table and index tltrack makes: a trigger planted in a database someone
     swapped in would run on tltrack's insert, a view could show other figures."""
-    found = set(connection.execute("SELECT type, name FROM sqlite_master").fetchall())
+    rows = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    found = {(kind, what) for kind, what, _ in rows}
     extra = ", ".join(sorted(f"{kind} {what}" for kind, what in found - _OBJECTS))
     if extra:
         raise DataError("not_a_store", file=name, reason=msg("foreign_objects", found=extra))
-    if found != _OBJECTS:
+    # The objects' own definitions too: a `figure` whose key replaces rows on conflict
+    # would drop figures at every insert.
+    made = sorted(" ".join(str(text).split()) for _, _, text in rows)
+    if found != _OBJECTS or made != _MADE:
         raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
 
 
@@ -300,23 +314,51 @@ def _make_schema(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-def checked_record(fields: Sequence[Any]) -> Record | None:
-    """A row as a figure, checked as a records line is; None when it is not one."""
-    metric, period, value, at, note, by, correction, revision, region = fields
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_end(period: str) -> str | None:
     try:
-        # One concatenation checks the types (anything but text raises) and gives the one
-        # string searched for control characters: this runs for every row of a status.
+        return parse_period(period).end.isoformat()
+    except TltrackError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_name(region: str) -> bool:
+    return (
+        0 < len(region) <= 100
+        and region == region.strip()
+        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in region)
+    )
+
+
+def checked_record(fields: Sequence[Any]) -> Record | None:
+    """A row as a figure, checked as a records line is (model.RecordEntry's rules); None
+    when it is not one. `fields` end with the day the row says its period ends."""
+    metric, period, value, at, note, by, correction, revision, region, end = fields
+    try:
+        # One concatenation checks the types (anything but text raises, or is not str) and
+        # gives the one string searched for control characters: this runs for every row.
         joined = metric + period + value + at + note + by + ("" if region is None else region)
     except TypeError:
         return None
-    if _CONTROL.search(joined) or type(revision) is not int or correction not in (0, 1):
+    if type(joined) is not str or _CONTROL.search(joined):
         return None
-    try:
-        figure = float(value)
-    except ValueError:
+    if type(revision) is not int or correction not in (0, 1) or not 0 <= revision <= 1_000_000:
         return None
-    if not (-1e15 <= figure <= 1e15) or not 0 <= revision <= 1_000_000:
-        return None  # NaN fails the bounds too
+    if len(metric) > 200 or len(period) > 20 or len(note) > 2000 or len(by) > 200:
+        return None
+    if note != note.strip() or by != by.strip() or metric != metric.strip():
+        return None
+    if (region is not None and not _region_name(region)) or _period_end(period) != str(end):
+        return None
+    if not _NUMBER.fullmatch(value):
+        return None
+    figure = float(value)
+    if not -1e15 <= figure <= 1e15:
+        return None
     moment = _TIMES.get(at)
     if moment is None:
         try:
@@ -356,4 +398,6 @@ def _busy_seconds() -> float:
 def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:
     if "locked" in str(exc) or "busy" in str(exc):
         return LockBusyError("lock_busy", file=name, seconds=_busy_seconds())
+    if "readonly" in str(exc) or "read-only" in str(exc):
+        return PermissionDeniedError("cannot_write", path=name, reason=msg("read_only"))
     return DataError("not_a_store", file=name, reason=str(exc))

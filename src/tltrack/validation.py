@@ -13,7 +13,7 @@ from tltrack.errors import DataError, Joined, Message, NoInputError, Problem, ms
 from tltrack.periods import parse_period
 from tltrack.plan import PLAN_FILE, Plan, check_plan, link_problems
 from tltrack.store import open_store
-from tltrack.tracker import find_data_dir, records_by_metric
+from tltrack.tracker import find_data_dir
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,10 @@ def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[Messa
     """Different figures of one revision for one period: two clones recorded it, and a git
     merge joined them. The later line counts; say so."""
     notes = []
-    for metric, items in records_by_metric(records).items():
+    series: dict[tuple[str, str | None], list[Record]] = {}
+    for record in records:  # a region's figures and the city's are separate series
+        series.setdefault((record.metric, record.region), []).append(record)
+    for (metric, region), items in series.items():
         for period, figures in figures_by_period(items, year).items():
             chosen = counting(figures)
             current = chosen.record
@@ -98,7 +101,7 @@ def _merge_notes(store: str, records: Sequence[Record], year: int) -> list[Messa
                     msg(
                         "merged_note",
                         file=store,
-                        metric=metric,
+                        metric=metric if region is None else f"{metric} ({region})",
                         period=period.label,
                         values=Joined([_figure(r) for r in others]),
                         value=_figure(current),
