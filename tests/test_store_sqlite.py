@@ -232,3 +232,23 @@ def test_two_regions_of_one_period_are_not_a_conflict(cli, data_dir: Path) -> No
         assert run.exit_code == 0
     run = cli("validate", "--lang", "en")
     assert run.exit_code == 0 and "without a correction" not in run.stdout + run.stderr
+
+
+def test_a_database_swapped_while_opened_is_refused(cli, data_dir: Path, monkeypatch) -> None:
+    """A link swapped in between tltrack's checks and SQLite's own open: SQLite opens another
+    database; tltrack sees the file it opened is not the one it checked."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    elsewhere = data_dir.parent / "victim.sqlite"
+    (data_dir / "2025.records.sqlite").rename(elsewhere)
+    assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0  # anew
+    before = elsewhere.read_bytes()
+    from tltrack import store_sqlite
+
+    real_connect = store_sqlite.sqlite3.connect
+    monkeypatch.setattr(
+        store_sqlite.sqlite3, "connect", lambda path, **kw: real_connect(elsewhere, **kw)
+    )
+    run = cli("record", "housing_sales", "30", "--period", "2025-06")
+    assert run.exit_code == 73 and "打开时文件被替换" in run.stderr
+    assert elsewhere.read_bytes() == before

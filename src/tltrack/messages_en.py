@@ -505,4 +505,5 @@ EN: dict[str, str] = {
     "db_unreachable": "cannot reach the PostgreSQL database: {reason}",
     "needs_psycopg": "the PostgreSQL store needs psycopg: pip install 'tltrack[postgresql]'",
     "foreign_objects": "it holds what tltrack never makes ({found})",
+    "swapped_while_open": "the file was replaced while it was opened; is someone else writing this folder?",
 }

@@ -505,4 +505,5 @@ ZH: dict[str, str] = {
     "db_unreachable": "无法连接 PostgreSQL 数据库：{reason}",
     "needs_psycopg": "PostgreSQL 存储需要 psycopg：pip install 'tltrack[postgresql]'",
     "foreign_objects": "其中有 tltrack 不会建立的对象({found})",
+    "swapped_while_open": "打开时文件被替换；是否有他人正在改动此目录？",
 }

@@ -153,6 +153,10 @@ class SqliteStore:
                 if not real.is_file() or real.is_symlink():
                     raise  # not another writer's new database: a real failure
 
+        # No descriptor of our own is held on the file: closing one would drop the locks
+        # SQLite holds on it (POSIX locks are the process's), and writers would collide.
+        checked = _regular(real)
+        before = _open_files()
         try:
             connection = sqlite3.connect(real, timeout=_busy_seconds(), isolation_level=None)
         except sqlite3.Error as exc:
@@ -162,6 +166,7 @@ class SqliteStore:
             # are refused below, and nothing in its schema may call a function meanwhile.
             connection.execute("PRAGMA trusted_schema=OFF")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
+            _same_file(checked, before, real)
             owner = connection.execute("PRAGMA application_id").fetchone()[0]
             tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if version == 0 and owner == 0 and tables:
@@ -369,6 +374,48 @@ def checked_record(fields: Sequence[Any]) -> Record | None:
             return None
         _TIMES[at] = moment
     return Record(metric, period, figure, moment, note, by, correction == 1, revision, region)
+
+
+def _regular(path: Path) -> os.stat_result:
+    """The database file as found, not through a link: what SQLite must open too."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
+    return info
+
+
+_FDS = Path("/proc/self/fd")
+
+
+def _open_files() -> set[tuple[str, int, int]]:
+    """The regular files this process has open: descriptor, device, inode. (A number alone
+    is reused: the one that listed the folder may be SQLite's a moment later.)"""
+    found: set[tuple[str, int, int]] = set()
+    try:
+        descriptors = list(_FDS.iterdir())
+    except OSError:
+        return found  # no /proc: the check below cannot be made here
+    for fd in descriptors:
+        try:
+            info = fd.stat()
+            name = str(fd.readlink())
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and not name.endswith(_COMPANIONS):
+            found.add((fd.name, info.st_dev, info.st_ino))
+    return found
+
+
+def _same_file(mine: os.stat_result, before: set[tuple[str, int, int]], path: Path) -> None:
+    """SQLite opens the path itself, following links: in a folder others can write, the file
+    could be swapped for a link to another database between our checks and its open. The
+    files it opened must be the one checked."""
+    for _, device, inode in _open_files() - before:
+        if (device, inode) != (mine.st_dev, mine.st_ino):
+            raise CannotCreateError("cannot_write", path=path, reason=msg("swapped_while_open"))
 
 
 def _refuse_link(path: Path) -> None:
