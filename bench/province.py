@@ -67,10 +67,17 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--targets", type=int, default=20000)
     parser.add_argument("--regions", type=int, default=9)
+    parser.add_argument("--only-catalog", action="store_true", help="no figures: the target file")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=False)
     regions = [f"旗县{n:02d}" for n in range(args.regions)]
     catalog = write_catalog(args.folder, args.targets, regions)
+    if args.only_catalog:
+        text = catalog.read_text(encoding="utf-8").replace(
+            'store = "sqlite"', 'store = "postgresql"'
+        )
+        catalog.write_text(text, encoding="utf-8")
+        return
     store = SqliteStore(sqlite_path(catalog))
     batch = figures(args.targets, regions)
     with store.change() as change:

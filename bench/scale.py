@@ -129,10 +129,78 @@ def sqlite_cases(targets: int, root: Path, env: dict[str, str], runs: int) -> di
     return out
 
 
+_LOAD = """
+import sys
+sys.path.insert(0, sys.argv[3])
+import psycopg, province
+from tltrack.store_pg import PgStore
+url, targets = sys.argv[1], int(sys.argv[2])
+store = PgStore(url, 2025)
+columns = ("year, metric, region, period, period_end, value, note, recorded_by, at,"
+           " correction, revision")
+count = 0
+with psycopg.connect(url) as connection, connection.cursor() as cursor:
+    with cursor.copy(f"COPY tltrack.figure ({columns}) FROM STDIN") as copy:
+        for record in province.figures(targets, [f"旗县{n:02d}" for n in range(9)]):
+            copy.write_row(store.row(record))
+            count += 1
+print(count)
+"""
+
+
+def postgresql_cases(targets: int, root: Path, env: dict[str, str], runs: int) -> dict[str, Any]:
+    """The province in a throwaway PostgreSQL server (tests/pg_server.py): status, and 50
+    offices recording at once."""
+    import psycopg
+
+    from pg_server import server
+
+    folder = root / f"pg{targets}"
+    subprocess.run(
+        [sys.executable, str(HERE / "province.py"), str(folder), "--targets", str(targets),
+         "--only-catalog"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    out: dict[str, Any] = {}
+    with server() as pg:
+        pg.sql("CREATE DATABASE bench")
+        pg.sql("CREATE ROLE office LOGIN")
+        admin = {**env, "TLTRACK_STORE": pg.url("admin", "bench")}
+        once([*TLTRACK, "db", "init", "--data-dir", str(folder)], admin, folder)
+        once([*TLTRACK, "db", "grant", "office", "--all", "--data-dir", str(folder)], admin, folder)
+        # Loaded by a process of its own, as the province is written (see sqlite_cases).
+        loaded = subprocess.run(
+            [sys.executable, "-c", _LOAD, pg.url("admin", "bench"), str(targets), str(HERE)],
+            check=True, capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        out["figures"] = int(loaded.stdout)
+        office = {**env, "TLTRACK_STORE": pg.url("office", "bench")}
+        status = [*TLTRACK, "status", "--data-dir", str(folder), "--as-of", "2025-07-20"]
+        once(status, office, folder)
+        out["status"] = timed(status, office, folder, runs)
+        writers = [
+            subprocess.Popen(
+                [*TLTRACK, "record", f"t{n:06d}", "5", "--period", "2025-12", "--correct",
+                 "--data-dir", str(folder)],
+                env=office, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            for n in range(50)
+        ]  # fmt: skip
+        codes = [w.wait() for w in writers]
+        with psycopg.connect(pg.url("admin", "bench")) as connection:
+            kept = connection.execute(
+                "SELECT count(*) FROM tltrack.figure WHERE period = '2025-12' AND value = '5.0'"
+                " AND region IS NULL"
+            ).fetchone()[0]
+        out["50 concurrent writers"] = {"exit 0": codes.count(0), "figures kept": kept}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--toml", type=int, nargs="*", default=[10000])
     parser.add_argument("--province", type=int, nargs="*", default=[20000])
+    parser.add_argument("--postgresql", type=int, nargs="*", default=[])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, default=HERE / "scale.json")
     args = parser.parse_args()
@@ -150,6 +218,10 @@ def main() -> None:
         for n in args.province:
             results[f"sqlite {n}x10"] = sqlite_cases(n, root, env, args.runs)
             print(json.dumps({f"sqlite {n}": results[f"sqlite {n}x10"]}, indent=1), file=sys.stderr)
+        for n in args.postgresql:
+            results[f"postgresql {n}x10"] = postgresql_cases(n, root, env, args.runs)
+            shown = json.dumps({f"postgresql {n}": results[f"postgresql {n}x10"]}, indent=1)
+            print(shown, file=sys.stderr)
     args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {args.json}", file=sys.stderr)
 
