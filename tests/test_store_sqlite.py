@@ -252,3 +252,24 @@ def test_a_database_swapped_while_opened_is_refused(cli, data_dir: Path, monkeyp
     run = cli("record", "housing_sales", "30", "--period", "2025-06")
     assert run.exit_code == 73 and "打开时文件被替换" in run.stderr
     assert elsewhere.read_bytes() == before
+
+
+def test_an_import_decides_against_its_own_periods(cli, data_dir, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    for period, value in (("2025-05", "200"), ("2025-06", "250")):
+        assert cli("record", "key_projects_started", value, "--period", period).exit_code == 0
+    file = tmp_path / "f.csv"
+    file.write_text(
+        "metric,period,value\nkey_projects_started,2025-06,250\nkey_projects_started,2025-07,300\n"
+        "gdp_growth,2025-H1,5.8\n",
+        encoding="utf-8",
+    )
+    run = cli("import", str(file), "--lang", "en")
+    assert run.exit_code == 0 and run.stderr.endswith("added 2, unchanged 1, corrected 0\n")
+    file.write_text("metric,period,value\nkey_projects_started,2025-05,210\n", encoding="utf-8")
+    assert cli("import", str(file)).exit_code == 65  # another value for a recorded period
+    run = cli("import", str(file), "--correct", "--lang", "en")
+    assert run.stderr.endswith("added 0, unchanged 0, corrected 1\n")
+    history = json.loads(cli("history", "key_projects_started", "--format", "json").stdout)
+    may = history["periods"][0]
+    assert (may["value"], [r["value"] for r in may["superseded"]]) == (210.0, [200.0])

@@ -20,7 +20,7 @@ import tomllib
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -359,7 +359,8 @@ class Ledger:
             self.added = []
         return [*(self.read.records or []), *self.added]
 
-    def of(self, metrics: Collection[str]) -> list[Record]:
+    def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
+        # The metrics' lines are read anyway: every period of them is no dearer.
         return [*self.read.of(metrics), *(r for r in self.added if r.metric in metrics)]
 
     def append(self, new: Sequence[Record]) -> None:

@@ -346,7 +346,11 @@ def import_figures(
             change = stack.enter_context(
                 home.store.change(metrics=metrics, dry_run=dry_run or bool(problems))
             )
-            existing = change.of(metrics)
+            # Deciding a figure reads its own period's; 未完成 reads the periods before it.
+            ends = None
+            if not any(row.not_done for row in kept):
+                ends = {parse_period(row.record.period, home.year).end for row in kept}
+            existing = change.of(metrics, ends)
             planned = [
                 (kept_progress(row.record, existing, home.year) if row.not_done else row.record,
                  row.source)

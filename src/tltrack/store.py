@@ -50,8 +50,10 @@ class RepairOutcome(NamedTuple):
 class StoreChange(Protocol):
     """One change of a store, begun by `RecordStore.change`."""
 
-    def of(self, metrics: Collection[str]) -> list[Record]:
-        """The figures of these metrics, in recorded order, including those appended."""
+    def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
+        """The figures of these metrics, in recorded order, including those appended; with
+        `ends`, at least those whose period ends on one of these days (deciding a figure
+        needs only its own period's)."""
         ...
 
     def append(self, new: Sequence[Record]) -> None:

@@ -195,12 +195,13 @@ class PgChange:
         self.dry_run = dry_run
         self.added: list[Record] = []
 
-    def of(self, metrics: Collection[str]) -> list[Record]:
-        cursor = self.connection.execute(
-            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s AND metric = ANY(%s)"
-            " ORDER BY seq",
-            (self.store.year, list(metrics)),
-        )
+    def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
+        query = f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s AND metric = ANY(%s)"
+        params: list[Any] = [self.store.year, list(metrics)]
+        if ends is not None:
+            query += " AND period_end = ANY(%s)"
+            params.append(list(ends))
+        cursor = self.connection.execute(query + " ORDER BY seq", params)
         held = self.store.rows(cursor)
         return [*held, *(r for r in self.added if r.metric in metrics)]
 

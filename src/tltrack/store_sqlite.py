@@ -75,15 +75,18 @@ class SqliteChange:
         self.connection = connection
         self.added: list[Record] = []
 
-    def of(self, metrics: Collection[str]) -> list[Record]:
+    def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
         held: list[tuple[int, Record]] = []
+        # Only the days asked for, where there are few enough to name: more is allowed.
+        days = sorted(d.isoformat() for d in ends) if ends and len(ends) <= 400 else []
         if self.connection is not None:
+            within = f" AND period_end IN ({','.join('?' * len(days))})" if days else ""
             wanted = sorted(metrics)
             for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks})"
-                held += self.store.rows(self.connection.execute(query, chunk))
+                query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks}){within}"
+                held += self.store.rows(self.connection.execute(query, [*chunk, *days]))
             held.sort(key=lambda pair: pair[0])
         return [*(r for _, r in held), *(r for r in self.added if r.metric in metrics)]
 
