@@ -351,6 +351,8 @@ def import_figures(
             if not any(row.not_done for row in kept):
                 ends = {parse_period(row.record.period, home.year).end for row in kept}
             existing = change.of(metrics, ends)
+            if ends is not None:  # a store may give more: decide on the periods at hand only
+                existing = [r for r in existing if parse_period(r.period, home.year).end in ends]
             planned = [
                 (kept_progress(row.record, existing, home.year) if row.not_done else row.record,
                  row.source)
