@@ -273,3 +273,21 @@ def test_an_import_decides_against_its_own_periods(cli, data_dir, tmp_path, monk
     history = json.loads(cli("history", "key_projects_started", "--format", "json").stdout)
     may = history["periods"][0]
     assert (may["value"], [r["value"] for r in may["superseded"]]) == (210.0, [200.0])
+
+
+def test_a_copy_that_does_not_read_back_is_removed(cli, data_dir: Path, monkeypatch) -> None:
+    cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    cli("record", "housing_sales", "30", "--period", "2025-06")
+    original = records_file(data_dir).read_bytes()
+    from tltrack.store_sqlite import SqliteStore
+
+    real_read = SqliteStore.read
+    calls = iter(range(10))
+    # The first read finds the store empty; the read-back after the copy loses a figure.
+    monkeypatch.setattr(
+        SqliteStore, "read", lambda self: real_read(self)[: 1 if next(calls) else None]
+    )
+    run = cli("migrate", "--to", "sqlite")
+    assert run.exit_code == 73 and "已删除" in run.stderr
+    assert not (data_dir / "2025.records.sqlite").exists()
+    assert records_file(data_dir).read_bytes() == original

@@ -484,7 +484,7 @@ EN: dict[str, str] = {
     "help_migrate_to": "The store to copy into: sqlite or toml.",
     "migrated": 'copied {count} figures from {source} to {target}, read back and compared figure by figure; {source} is kept as it was. To use it, set [meta] store = "{kind}" in {file} (or TLTRACK_STORE={kind})',
     "store_not_empty": "{file} already holds {count} figures; nothing was copied",
-    "migrate_mismatch": "{file} did not read back as written; do not use it",
+    "migrate_mismatch": "{file} did not read back as written, so it was removed; the source is as it was",
     "help_cmd_export": "Every figure a year's store holds, superseded ones too, as CSV or JSON: for backups and git.",
     "exported": "{count} figures from {store}",
     "help_cmd_db": "The PostgreSQL store: create its schema, map database roles to regions and lead units.",

@@ -484,7 +484,7 @@ ZH: dict[str, str] = {
     "help_migrate_to": "复制到哪种存储：sqlite 或 toml。",
     "migrated": '已将 {count} 条数据从 {source} 复制到 {target}，并逐条读回核对一致；{source} 原样保留。启用新存储：在 {file} 的 [meta] 中写 store = "{kind}"(或设置 TLTRACK_STORE={kind})',
     "store_not_empty": "{file} 中已有 {count} 条数据；未复制任何数据",
-    "migrate_mismatch": "{file} 读回的数据与写入的不一致；请勿使用",
+    "migrate_mismatch": "{file} 读回的数据与写入的不一致，已删除；原存储未变",
     "help_cmd_export": "导出一年存储中的全部数据(含已更正的)，格式为 CSV 或 JSON，用于备份和 git。",
     "exported": "共 {count} 条数据，来自 {store}",
     "help_cmd_db": "PostgreSQL 存储：建立数据库结构，把数据库角色对应到旗县市区和牵头单位。",

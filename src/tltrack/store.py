@@ -226,7 +226,11 @@ def migrate(target_file: Path, kind: str) -> Migration:
         if figures:
             change.append(figures)
     if list(map(_exact, target.read())) != list(map(_exact, figures)):
-        raise CannotCreateError("migrate_mismatch", file=target.name)  # never expected
+        # Never expected. The store held nothing before: what was written goes, not a
+        # store that would not give back what it was given.
+        for path in target.paths():
+            path.unlink(missing_ok=True)
+        raise CannotCreateError("migrate_mismatch", file=target.name)
     return Migration(source.name, target.name, len(figures))
 
 
