@@ -4,6 +4,7 @@ the xlsx keeps every row, an import says counts."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import openpyxl
@@ -60,3 +61,36 @@ def test_the_xlsx_keeps_every_row(province, tmp_path: Path) -> None:
     assert sorted(ids) == [f"t{i:03d}" for i in range(320)]
     fills = {details.cell(r, 12).fill.fgColor.rgb for r in range(2, 322)}
     assert len(fills) >= 2  # each status its colour, row by row
+
+
+def test_rankings_of_many_targets_show_the_most_lagging(cli, data_dir: Path) -> None:
+    regions = ["甲旗", "乙县"]
+    lines = ["[meta]", "year = 2025", "regions = [" + ", ".join(f'"{r}"' for r in regions) + "]"]
+    for i in range(25):
+        lines += [
+            "[[target]]",
+            f'id = "t{i:02d}"',
+            f'name = "指标{i:02d}"',
+            'category = "类别"',
+            'kind = "cumulative"',
+            "target = 200",
+            'unit = "个"',
+            'quote = "示例"',
+            "[target.split]",
+            '"甲旗" = 100',
+            '"乙县" = 100',
+        ]
+    (data_dir / "2025.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for i in range(25):
+        # t03 and t07 lag in both regions; every other target in neither.
+        value = "10" if i in (3, 7) else "60"
+        for region in regions:
+            run = cli("record", f"t{i:02d}", value, "--period", "2025-06", "--region", region)
+            assert run.exit_code == 0, run.stderr
+    table = cli("status", "--by", "region", "--as-of", "2025-07-20").stdout
+    assert "共 25 项指标分解到地区：以上列出落后地区最多的 20 项；全部排名见 --format json" in table
+    assert "指标03" in table and "指标07" in table
+    shown = [f"指标{i:02d}" for i in range(25) if f"指标{i:02d}" in table]
+    assert len(shown) == 20
+    report = json.loads(cli("status", "--by", "region", "--format", "json").stdout)
+    assert len(report["rankings"]) == 25  # scripts get every ranking

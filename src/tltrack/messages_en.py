@@ -506,4 +506,5 @@ EN: dict[str, str] = {
     "needs_psycopg": "the PostgreSQL store needs psycopg: pip install 'tltrack[postgresql]'",
     "foreign_objects": "it holds what tltrack never makes ({found})",
     "swapped_while_open": "the file was replaced while it was opened; is someone else writing this folder?",
+    "rankings_shown": "{total} targets are split among the regions: above, the {shown} with the most lagging regions; every ranking is in --format json",
 }

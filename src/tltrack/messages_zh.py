@@ -506,4 +506,5 @@ ZH: dict[str, str] = {
     "needs_psycopg": "PostgreSQL 存储需要 psycopg：pip install 'tltrack[postgresql]'",
     "foreign_objects": "其中有 tltrack 不会建立的对象({found})",
     "swapped_while_open": "打开时文件被替换；是否有他人正在改动此目录？",
+    "rankings_shown": "共 {total} 项指标分解到地区：以上列出落后地区最多的 {shown} 项；全部排名见 --format json",
 }

@@ -115,8 +115,23 @@ def units(report: UnitsReport, lang: Lang, compact: bool) -> View:
     )
 
 
+# Past this many split targets (a province's) people get the rankings of the ones with the
+# most lagging regions only; JSON keeps every ranking.
+RANKINGS_SHOWN = 20
+_LAGS = ("behind", "at_risk", "missed")
+
+
 def rankings(items: Sequence[Ranking], lang: Lang) -> View:
     """Each target's regions, best first: completion for a total, the gap otherwise."""
+    note = ""
+    if len(items) > RANKINGS_SHOWN:
+        note = text(lang, "rankings_shown", total=len(items), shown=RANKINGS_SHOWN)
+
+        def lagging(ranking: Ranking) -> int:
+            return sum(s.assessment.status in _LAGS for s in ranking.standings)
+
+        worst = sorted(range(len(items)), key=lambda i: -lagging(items[i]))[:RANKINGS_SHOWN]
+        items = [items[i] for i in sorted(worst)]  # in the file's order
     columns = [
         Column("rank", text(lang, "rank"), numeric=True),
         Column("region", text(lang, "region"), wraps=True, min_width=6),
@@ -144,7 +159,13 @@ def rankings(items: Sequence[Ranking], lang: Lang) -> View:
                 }
             )
         sections.append(Section(ranking.target.name, rows))
-    return View(title=text(lang, "rankings_title"), columns=columns, sections=sections, data=None)
+    return View(
+        title=text(lang, "rankings_title"),
+        columns=columns,
+        sections=sections,
+        data=None,
+        notes=[(note, "dim")] if note else [],
+    )
 
 
 def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
