@@ -90,6 +90,19 @@ def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None
     assert "2025.records.toml:7: target 'key_projects_started 2025-06': field 'value'" in run.stdout
 
 
+def lines_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many figure lines each reading of records text holds, from now on."""
+    read: list[int] = []
+    real = ledger.read_canonical
+
+    def counted(text: str, header: str) -> tuple[list[Record], bool] | None:
+        read.append(text.count("\n  {"))
+        return real(text, header)
+
+    monkeypatch.setattr(ledger, "read_canonical", counted)
+    return read
+
+
 def test_status_after_many_writes_reads_the_cache_chain(
     cli, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,17 +110,10 @@ def test_status_after_many_writes_reads_the_cache_chain(
         for metric in ("housing_sales", "key_projects_started"):
             run = cli("record", metric, str(month * 10), "--period", f"2025-{month:02d}")
             assert run.exit_code == 0
-    calls: list[str] = []
-    real = ledger.read_canonical
-
-    def counted(text: str, header: str):  # type: ignore[no-untyped-def]
-        calls.append(text)
-        return real(text, header)
-
-    monkeypatch.setattr(ledger, "read_canonical", counted)
+    read = lines_read(monkeypatch)
     run = cli("status", "--as-of", "2026-01-20", "--format", "json")
     assert run.exit_code == 0
-    assert calls == []  # 24 writes with no read between: the file is not read afresh
+    assert read == []  # 24 writes with no read between: the file is not read afresh
 
 
 def _pulled(path: Path, line: str) -> None:
@@ -128,14 +134,7 @@ def test_after_a_pull_only_the_added_lines_are_read(
 ) -> None:
     assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
     _pulled(data_dir / "2025.records.toml", PULLED)
-    read: list[int] = []
-    real = ledger.read_canonical
-
-    def counted(text: str, header: str):  # type: ignore[no-untyped-def]
-        read.append(text.count("\n  {"))
-        return real(text, header)
-
-    monkeypatch.setattr(ledger, "read_canonical", counted)
+    read = lines_read(monkeypatch)
     report = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
     actual = {t["id"]: t["actual"] for t in report["targets"]}
     assert (actual["housing_sales"], actual["key_projects_started"]) == (70.0, 421.0)
@@ -160,14 +159,7 @@ def test_history_reads_only_its_metrics_lines(
 ) -> None:
     for metric in ("key_projects_started", "housing_sales", "gdp_growth"):
         assert cli("record", metric, "5", "--period", "2025-Q1").exit_code == 0
-    read: list[int] = []
-    real = ledger.read_canonical
-
-    def counted(text: str, header: str):  # type: ignore[no-untyped-def]
-        read.append(text.count("\n  {"))
-        return real(text, header)
-
-    monkeypatch.setattr(ledger, "read_canonical", counted)
+    read = lines_read(monkeypatch)
     monkeypatch.setattr(ledger, "_cached_rows", lambda key: None)  # no whole-file entry
     history = json.loads(cli("history", "housing_sales", "--format", "json").stdout)
     assert [p["value"] for p in history["periods"]] == [5.0]

@@ -9,6 +9,7 @@ import math
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,6 +237,31 @@ def pydantic_problems(
     return problems
 
 
+def read_entries(
+    path: Path, text: str, array_name: str, reader: Callable[[dict[str, Any]], Any]
+) -> tuple[Any, TomlLines | None, list[Problem]]:
+    """A hand-written TOML file of entries (`[[target]]`, `[[goal]]`) read by `reader`, a
+    model.py function: what it returns (None when the fields do not check) with the file's
+    lines, and every problem (long lines, TOML, fields by line and entry, duplicate ids and
+    names)."""
+    problems = long_line_problems(path, text)
+    if problems:
+        return None, None, problems
+    raw, problems = parse_toml(path, text)
+    if raw is None:
+        return None, None, problems
+    lines = TomlLines(text, array_name)
+    from pydantic import ValidationError
+
+    try:
+        parsed = reader(raw)
+    except ValidationError as exc:
+        problems = pydantic_problems(path, exc, raw, lines, array_name)
+        return None, lines, problems + duplicate_problems(path, raw.get(array_name), lines)
+    problems = duplicate_problems(path, raw[array_name], lines)
+    return parsed, lines, problems
+
+
 def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     """Load a target file and collect all its problems instead of stopping at the first.
 
@@ -248,24 +274,12 @@ def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     text, problems = decode(path, data)
     if text is None:
         return None, problems
-    problems = long_line_problems(path, text)
-    if problems:
-        return None, problems
-    raw, problems = parse_toml(path, text)
-    if raw is None:
-        return None, problems
-    lines = TomlLines(text, "target")
-    from pydantic import ValidationError  # Pydantic only when a file is read afresh
+    from tltrack.model import read_target_file  # Pydantic only when a file is read afresh
 
-    from tltrack.model import read_target_file
-
-    try:
-        meta, targets = read_target_file(raw)
-    except ValidationError as exc:
-        problems = pydantic_problems(path, exc, raw, lines, "target")
-        problems += duplicate_problems(path, raw.get("target"), lines)
+    parsed, lines, problems = read_entries(path, text, "target", read_target_file)
+    if parsed is None or lines is None:
         return None, problems
-    problems = duplicate_problems(path, raw["target"], lines)
+    meta, targets = parsed
     problems += _year_problems(path, meta.year, targets, lines)
     problems += split_problems(path, meta.regions, targets, lines)
     problems += [

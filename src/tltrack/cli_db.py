@@ -3,6 +3,7 @@ cli.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from tltrack.cli import app
 from tltrack.cli_errors import TltrackCommand, TltrackGroup
 from tltrack.cli_options import DataDirOption, LangOption, chosen_lang, examples, helptext
+from tltrack.domain import Target
 from tltrack.errors import UsageError
 from tltrack.i18n import text
 
@@ -17,7 +19,7 @@ db_app = typer.Typer(cls=TltrackGroup, help=helptext("help_cmd_db"), rich_markup
 app.add_typer(db_app, name="db")
 
 
-def _url(data_dir: object) -> tuple[str, list[tuple[int, tuple[object, ...]]]]:
+def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]]]]:
     """The database the folder's figures go to, and each year's targets."""
     import os
 
@@ -25,7 +27,7 @@ def _url(data_dir: object) -> tuple[str, list[tuple[int, tuple[object, ...]]]]:
     from tltrack.store import STORE_ENV
     from tltrack.tracker import find_data_dir
 
-    folder = find_data_dir(data_dir)  # type: ignore[arg-type]
+    folder = find_data_dir(data_dir)
     catalogs = [load_catalog(path) for path in target_files(folder)]
     chosen = os.environ.get(STORE_ENV, "").strip()
     if not chosen:
@@ -47,7 +49,7 @@ def db_init(data_dir: DataDirOption = None, lang: LangOption = None) -> None:
     from tltrack.store_pg import init_schema
 
     url, years = _url(data_dir)
-    before, now = init_schema(url, years)  # type: ignore[arg-type]
+    before, now = init_schema(url, years)
     said = text(chosen_lang(lang), "db_ready", before=before, now=now, years=len(years))
     typer.echo(said, err=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import math
 import os
 import re
 import stat
@@ -321,6 +322,20 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def lock_timeout() -> float:
+    """How long a writer waits for another: $TLTRACK_LOCK_TIMEOUT seconds, else 10. The one
+    setting for the records file's lock and the databases' busy waits."""
+    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+    return value if math.isfinite(value) and value >= 0 else DEFAULT_LOCK_TIMEOUT
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ from tltrack.errors import DataError, Problem, ValidationFailed
 from tltrack.fileio import (
     decode,
     exclusive_lock,
+    lock_timeout,
     read_bytes,
     real_data_file,
     remove_stale_temps,
@@ -50,7 +51,6 @@ HEADER = (
 )
 ARRAY_START = "record = [\n"
 ARRAY_END = "]\n"
-DEFAULT_LOCK_TIMEOUT = 10.0
 
 
 def records_path(target_file: Path) -> Path:
@@ -333,15 +333,6 @@ def read_records(path: Path) -> list[Record]:
     return read.records
 
 
-def _lock_timeout() -> float:
-    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
-    return value if math.isfinite(value) and value >= 0 else DEFAULT_LOCK_TIMEOUT
-
-
 class Ledger:
     """An open, locked records file: read its records, then `append` to it or `save` it."""
 
@@ -425,7 +416,7 @@ def open_for_change(
     for one change. Every path to one file (through links too) takes the same lock, beside
     the real file. A dry run reads without the lock, so it needs no write access."""
     real = real_data_file(path)
-    with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), _lock_timeout()):
+    with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), lock_timeout()):
         if not dry_run:
             remove_stale_temps(real)
         read = check_records(real) if metrics is None else check_records_of(real, metrics)

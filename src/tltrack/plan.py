@@ -18,15 +18,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from tltrack.assess import Actual, paced_status
-from tltrack.catalog import (
-    MAX_TARGET_FILE_BYTES,
-    Catalog,
-    TomlLines,
-    duplicate_problems,
-    long_line_problems,
-    parse_toml,
-    pydantic_problems,
-)
+from tltrack.catalog import MAX_TARGET_FILE_BYTES, Catalog, read_entries
 from tltrack.domain import Direction, Target, Thresholds
 from tltrack.errors import NoInputError, Problem, ValidationFailed, msg
 from tltrack.fileio import decode, read_bytes
@@ -84,25 +76,12 @@ def check_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     text, problems = decode(path, read_bytes(path, MAX_TARGET_FILE_BYTES))
     if text is None:
         return None, problems
-    problems = long_line_problems(path, text)
-    if problems:
-        return None, problems
-    raw, problems = parse_toml(path, text)
-    if raw is None:
-        return None, problems
-    lines = TomlLines(text, "goal")
-    from pydantic import ValidationError
-
     from tltrack.model import read_plan_file
 
-    try:
-        meta, specs = read_plan_file(raw)
-    except ValidationError as exc:
-        found = pydantic_problems(path, exc, raw, lines, "goal")
-        return None, found + duplicate_problems(path, raw.get("goal"), lines)
-    problems = duplicate_problems(path, raw["goal"], lines)
-    if problems:
+    parsed, _, problems = read_entries(path, text, "goal", read_plan_file)
+    if parsed is None or problems:
         return None, problems
+    meta, specs = parsed
     goals = tuple(Goal(**dict(spec)) for spec in specs)
     return Plan(meta.title, meta.base_year, meta.end_year, meta.source, goals, path), []
 

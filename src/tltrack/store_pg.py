@@ -31,8 +31,9 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
+from tltrack.fileio import lock_timeout
 from tltrack.periods import parse_period
-from tltrack.store_sqlite import DEFAULT_BUSY_SECONDS, checked_record
+from tltrack.store_sqlite import checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"
 LOCK_KEY = 0x746C7472  # "tltr": the advisory lock of a year's figures is (LOCK_KEY, year)
@@ -171,21 +172,12 @@ def _refused(exc: Exception, name: str) -> TltrackError:
     if isinstance(exc, errors.InsufficientPrivilege):
         return PermissionDeniedError("db_refused", store=name, reason=reason)
     if isinstance(exc, errors.LockNotAvailable | errors.QueryCanceled):
-        return LockBusyError("lock_busy", file=name, seconds=_busy_seconds())
+        return LockBusyError("lock_busy", file=name, seconds=lock_timeout())
     if isinstance(exc, errors.UndefinedTable | errors.InvalidSchemaName):
         return NoInputError("db_no_schema", store=name)
     if isinstance(exc, psycopg.OperationalError):
         return UnavailableError("db_unreachable", reason=reason)
     return DataError("not_a_store", file=name, reason=reason)
-
-
-def _busy_seconds() -> float:
-    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return DEFAULT_BUSY_SECONDS
-    return value if math.isfinite(value) and value >= 0 else DEFAULT_BUSY_SECONDS
 
 
 class PgChange:
@@ -319,7 +311,7 @@ class PgStore:
         try:
             with connection:
                 _schema_checked(connection, self.name)
-                milliseconds = int(_busy_seconds() * 1000)
+                milliseconds = int(lock_timeout() * 1000)
                 connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
                 if not dry_run:
                     connection.execute(

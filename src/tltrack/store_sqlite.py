@@ -34,7 +34,7 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
-from tltrack.fileio import create_new, os_error, real_data_file
+from tltrack.fileio import create_new, lock_timeout, os_error, real_data_file
 from tltrack.periods import parse_period
 
 SCHEMA_VERSION = 1
@@ -58,7 +58,6 @@ CREATE INDEX figure_series ON figure (metric, region, period_end);
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _COMPANIONS = ("-wal", "-shm", "-journal")
-DEFAULT_BUSY_SECONDS = 10.0
 # Figures recorded together share a time: each is parsed once.
 _TIMES: dict[str, datetime] = {}
 
@@ -161,7 +160,7 @@ class SqliteStore:
         checked = _regular(real)
         before = _open_files()
         try:
-            connection = sqlite3.connect(real, timeout=_busy_seconds(), isolation_level=None)
+            connection = sqlite3.connect(real, timeout=lock_timeout(), isolation_level=None)
         except sqlite3.Error as exc:
             raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
         try:
@@ -436,18 +435,9 @@ def _refuse_link(path: Path) -> None:
         raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
 
 
-def _busy_seconds() -> float:
-    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return DEFAULT_BUSY_SECONDS
-    return value if math.isfinite(value) and value >= 0 else DEFAULT_BUSY_SECONDS
-
-
 def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:
     if "locked" in str(exc) or "busy" in str(exc):
-        return LockBusyError("lock_busy", file=name, seconds=_busy_seconds())
+        return LockBusyError("lock_busy", file=name, seconds=lock_timeout())
     if "readonly" in str(exc) or "read-only" in str(exc):
         return PermissionDeniedError("cannot_write", path=name, reason=msg("read_only"))
     return DataError("not_a_store", file=name, reason=str(exc))
