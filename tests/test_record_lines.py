@@ -4,13 +4,17 @@ both readings give the same figures and the same verdict on hand edits."""
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from tltrack import ledger
+from tltrack import ledger, record_lines
 from tltrack.domain import Record
 from tltrack.model import read_records_file
 from tltrack.record_lines import read_canonical
@@ -78,6 +82,56 @@ def test_a_line_edited_by_hand_is_read_and_called_edited(old: str, new: str) -> 
 def test_what_does_not_check_is_left_to_the_full_reading(line: str) -> None:
     text = ledger.HEADER + ledger.ARRAY_START + line + "\n" + ledger.ARRAY_END
     assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) is None
+
+
+# Text that tries the edges of tltrack's form: outer and inner white space of every kind
+# (str.strip's and the expression's \s must agree), quotes and backslashes to escape, control
+# characters the full check refuses, and lengths around the limits.
+EDGY_TEXT = st.text(
+    alphabet=st.sampled_from(["a", "开", " ", "\t", "\u3000", "\xa0", "\u2028", '"', "\\"]),
+    max_size=4,
+) | st.sampled_from(["", "x" * 200, "x" * 201, "y" * 20, "y" * 21, "a\x1cb", "\x85", "开\u200b"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    metric=EDGY_TEXT,
+    period=EDGY_TEXT,
+    note=EDGY_TEXT,
+    by=EDGY_TEXT,
+    region=st.none() | st.just("开鲁县") | EDGY_TEXT,
+    value=st.floats(-1e15, 1e15) | st.sampled_from([-0.0, 1e-7, 1e15 + 2, math.inf]),
+    revision=st.integers(0, 3) | st.sampled_from([999_999, 1_000_000, 1_000_001]),
+    correction=st.booleans(),
+)
+def test_a_whole_file_reads_as_the_toml_parser_reads_it(
+    metric: str,
+    period: str,
+    note: str,
+    by: str,
+    region: str | None,
+    value: float,
+    revision: int,
+    correction: bool,
+) -> None:
+    record = Record(metric, period, value, AT, note, by, correction, revision, region)
+    text = ledger.render([FIGURES[0], record, FIGURES[4]])
+    try:
+        expected: tuple[list[Record], bool] | None = full_parse(text)
+    except ValidationError:
+        expected = None
+    assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) == expected
+
+
+def test_a_file_read_in_pieces_misses_no_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(record_lines, "_CHUNK", 150)  # a piece or two a line
+    lines = [ledger.render_line(r) for r in FIGURES]
+    header = ledger.HEADER + ledger.ARRAY_START
+    text = header + "".join(lines) + ledger.ARRAY_END
+    assert read_canonical(text, header) == (FIGURES, False)
+    for place in range(len(lines) + 1):  # an empty line anywhere is an edit, even the last
+        blank = header + "".join(lines[:place]) + "\n" + "".join(lines[place:]) + ledger.ARRAY_END
+        assert read_canonical(blank, header) is None
 
 
 def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import tomli
 
 from tltrack import cache
 from tltrack.domain import Meta, Target
@@ -116,11 +117,11 @@ MAX_NESTING = 32
 
 def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
-        return tomllib.loads(text), []
+        return tomli.loads(text), []
     except RecursionError:
         line = _too_deep_line(text)
         return None, [Problem(path.name, msg("too_deep", limit=MAX_NESTING), line)]
-    except tomllib.TOMLDecodeError as exc:
+    except tomli.TOMLDecodeError as exc:
         message = str(exc)
         position = _TOML_POSITION_RE.search(message)
         line = int(position.group(1)) if position else None
@@ -377,6 +378,8 @@ def comparable(name: str) -> str:
     """A name as people see it: compatibility forms folded (full-width letters, ligatures),
     invisible characters dropped. Two names equal in this form cannot both address a target."""
     folded = unicodedata.normalize("NFKC", name)
+    if folded.isprintable():  # no Cc or Cf character in it: nothing to drop (most names)
+        return folded.strip()
     return "".join(c for c in folded if unicodedata.category(c) not in ("Cc", "Cf")).strip()
 
 

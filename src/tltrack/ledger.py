@@ -16,7 +16,6 @@ import functools
 import math
 import os
 import re
-import tomllib
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import tomli
 import tomli_w
 
 from tltrack import cache
@@ -219,9 +219,9 @@ def _plain_records(text: str) -> list[Record] | None:
     """The figures of tltrack-written text, or None if it does not read back exactly:
     a parse error, a missing or unknown field, or a value that is not a finite number."""
     try:
-        entries = tomllib.loads(text)["record"]
+        entries = tomli.loads(text)["record"]
         records = [Record(**entry) for entry in entries]
-    except (tomllib.TOMLDecodeError, KeyError, TypeError):
+    except (tomli.TOMLDecodeError, KeyError, TypeError):
         return None
     for record in records:
         if type(record.value) is not float or not math.isfinite(record.value):

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import unicodedata
 from datetime import datetime
 from typing import Any
+
+import tomli
 
 from tltrack.domain import Record
 
@@ -34,10 +35,33 @@ _LINE = re.compile(
     + r", at = (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d)"
     r"(, correction = true)?(?:, revision = ([1-9]\d{0,6}))? \},"
 )
+
+
+def _bounded_text(most: int) -> str:
+    """A string as _TEXT, of at most `most` characters and no outer white space (the full
+    reading strips it): model.RecordEntry's limits, so a whole file is matched at once."""
+    return rf'"((?!\s)[^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]{{0,{most}}}(?<!\s))"'
+
+
+# Every line of a file in tltrack's form at once, for the common case of a file no one edited
+# by hand. A region's name is checked apart (and once per name): see _region.
+_LINES = re.compile(
+    r"^  \{ metric = " + _bounded_text(200) + r'(?:, region = "([^"\\\x00-\x1f\x7f-\x9f]{1,100})")?'
+    r", period = " + _bounded_text(20) + r", "
+    r"value = (-?(?:\d+\.\d+(?:e[+-]\d+)?|\d+e[+-]\d+)), note = "
+    + _bounded_text(2000)
+    + r", by = "
+    + _bounded_text(200)
+    + r", at = (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d)"
+    r"(, correction = true)?(?:, revision = (1000000|[1-9]\d{0,5}))? \},$",
+    re.MULTILINE,
+)
 # model.RecordEntry's bound on a figure; its limits on text are checked in _canonical.
 _MAX_FIGURE = 1e15
 # An import writes many figures in one second: each time is parsed once.
 _TIMES: dict[str, datetime] = {}
+# A region's name is checked once: a province's file names each some 100,000 times.
+_REGIONS: dict[str, bool] = {}
 
 
 def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
@@ -51,6 +75,9 @@ def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
         return [], False
     if not body.endswith("\n"):
         return None
+    whole = _whole(body[:-1])
+    if whole is not None:
+        return whole, False
     records: list[Record] = []
     hand_edited = False
     for line in body[:-1].split("\n"):
@@ -62,6 +89,66 @@ def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
             hand_edited = hand_edited or not _written_as(record, line)
         records.append(record)
     return records, hand_edited
+
+
+def _whole(lines: str) -> list[Record] | None:
+    """The figures of `lines` when every one is in tltrack's form; else None (the file is
+    then read line by line). One search over the text, then a light loop: no per-line call
+    of the regular expression engine, and each repeated name or time is kept once."""
+    records: list[Record] = []
+    shared: dict[str, str] = {}
+    start = 0
+    while True:
+        # A megabyte at a time: the matches of a whole file at once would hold every field
+        # of every line as text beside the figures made of them. (An empty line, even the
+        # last, is a chunk of its own that does not match.)
+        end = lines.find("\n", start + _CHUNK)
+        end = len(lines) if end < 0 else end
+        if not _read_chunk(lines[start:end], records, shared):
+            return None
+        if end == len(lines):
+            return records
+        start = end + 1
+
+
+_CHUNK = 1 << 20
+
+
+def _read_chunk(lines: str, records: list[Record], shared: dict[str, str]) -> bool:
+    rows = _LINES.findall(lines)
+    if len(rows) != lines.count("\n") + 1:
+        return False  # a line does not match: one match a line at most, by ^ and $
+    append, new, keep = records.append, tuple.__new__, shared.setdefault
+    times, regions = _TIMES, _REGIONS
+    for metric, region, period, value_text, note, by, at_text, correction, revision in rows:
+        value = float(value_text)
+        if repr(value) != value_text or abs(value) > _MAX_FIGURE:
+            return False
+        at = times.get(at_text)
+        if at is None:
+            try:
+                at = times[at_text] = datetime.fromisoformat(at_text)
+            except ValueError:
+                return False
+        if region:
+            known = regions.get(region)
+            if known is None:
+                known = regions[region] = _region(region)
+            if not known:
+                return False
+        record = (
+            keep(metric, metric),
+            keep(period, period),
+            value,
+            at,
+            note,
+            keep(by, by),
+            correction != "",
+            int(revision) if revision else 0,
+            keep(region, region) if region else None,
+        )
+        append(new(Record, record))
+    return True
 
 
 def _written_as(record: Record, line: str) -> bool:
@@ -120,8 +207,8 @@ def _parsed(line: str) -> Record | None:
     if not line.rstrip().endswith(","):
         return None  # alone it reads, but not followed by another: the whole file decides
     try:
-        raw: dict[str, Any] = tomllib.loads(f"record = [\n{line}\n]\n")
-    except tomllib.TOMLDecodeError:
+        raw: dict[str, Any] = tomli.loads(f"record = [\n{line}\n]\n")
+    except tomli.TOMLDecodeError:
         return None
     from pydantic import ValidationError
 
