@@ -6,16 +6,14 @@ Each section is given as plain rows once, and rendered for Markdown, HTML and xl
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from tltrack.domain import Record
 from tltrack.formatting import missing_line, percent, rollup_notes, signed, value_text
 from tltrack.i18n import Lang, status_label, text
-from tltrack.safetext import markdown_text, printable, spreadsheet_cell
+from tltrack.safetext import markdown_text, printable
 from tltrack.statuses import STATUSES, Status
 from tltrack.tracker import MissingReport, StatusReport, UnitsReport, Workspace, by_units
 from tltrack.tracker import missing_figures as find_missing
@@ -193,56 +191,3 @@ def html_sections(lang: Lang, report: StatusReport, sections: UnitSections) -> l
             out += table(ranking_header(lang), [(light, cells) for light, cells in ranked])
     out += [f'<p class="stale">{e(line)}</p>' for line in notes(lang, report, sections)]
     return out
-
-
-# --- xlsx --------------------------------------------------------------------------------------
-
-
-def xlsx_sheets(workbook: object, lang: Lang, report: StatusReport, sections: UnitSections) -> None:
-    """A sheet of the lead units and one of the regions' rankings, lights as cell colours."""
-    from openpyxl.styles import Font, PatternFill
-
-    book: object = workbook
-    if sections.owners is not None:
-        sheet = book.create_sheet("牵头单位" if lang == "zh" else "Lead units")  # type: ignore[attr-defined]
-        header, rows = owner_rows(lang, sections.owners)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            _append(sheet, row)
-        sheet.column_dimensions["A"].width = 18
-        sheet.column_dimensions[sheet.cell(1, len(header)).column_letter].width = 40
-    if sections.regions is not None and sections.regions.rankings:
-        sheet = book.create_sheet("分地区排名" if lang == "zh" else "Regions")  # type: ignore[attr-defined]
-        for name, ranked in ranking_rows(lang, sections.regions):
-            sheet.append([spreadsheet_cell(name)])
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-            sheet.append(ranking_header(lang))
-            for light, cells in ranked:
-                _append(sheet, cells)
-                mark = sheet.cell(sheet.max_row, len(cells))
-                mark.fill = PatternFill("solid", fgColor="FF" + LIGHT_COLOUR[light][1:].upper())
-                mark.font = Font(color="FFFFFF", bold=True)
-            sheet.append([])
-        sheet.column_dimensions["B"].width = 16
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-
-
-def _append(sheet: Any, shown: list[str]) -> None:
-    """A row of numbers Excel can add up (a share stays a percentage), other text made safe."""
-    sheet.append([_cell_value(c) for c in shown])
-    for index, text_shown in enumerate(shown, start=1):
-        if text_shown.endswith("%"):
-            sheet.cell(sheet.max_row, index).number_format = "0.0%"
-
-
-def _cell_value(shown: str) -> str | int | float:
-    if _PLAIN_NUMBER.fullmatch(shown):
-        value = float(shown)
-        return int(value) if value.is_integer() and "." not in shown else value
-    if shown.endswith("%") and _PLAIN_NUMBER.fullmatch(shown[:-1]):
-        return float(shown[:-1]) / 100
-    return spreadsheet_cell(shown)
