@@ -129,12 +129,16 @@ def figures_by_end(records: Iterable[Record], year: int) -> list[tuple[Period, R
 def latest_actual(records: Iterable[Record], year: int, as_of: date) -> Actual | None:
     """The newest period whose figure exists by `as_of` (a YTD figure exists once its period
     ends)."""
-    latest = None
-    for period, record in figures_by_end(records, year):
-        if period.end > as_of:
-            break
-        latest = Actual(record, period)
-    return latest
+    # figures_by_end's choice, for the newest day only: no series to sort (this runs for
+    # every series of a status).
+    chosen: tuple[date, int, Period, Record] | None = None
+    for period, (position, _, record) in _counting(records, year).items():
+        end = period.end
+        if end <= as_of and (
+            chosen is None or end > chosen[0] or (end == chosen[0] and position > chosen[1])
+        ):
+            chosen = (end, position, period, record)
+    return None if chosen is None else Actual(chosen[3], chosen[2])
 
 
 def assess(

@@ -55,18 +55,24 @@ def width_of(text: str) -> int:
 
 @functools.lru_cache(maxsize=8192)
 def _wide_width(text: str) -> int:
-    """Count ASCII as one column and the common wide characters (CJK ideographs, CJK
-    punctuation, full-width forms) as two; any other character is left to Rich's table."""
+    """Count ASCII and the narrow signs of a table (≥ ≤ · dashes, box and bar blocks) as one
+    column and the common wide characters (CJK ideographs, CJK punctuation, full-width
+    forms) as two, as Rich does; any other character is left to Rich's table."""
     width = 0
     for char in text:
         code = ord(char)
-        if code < 0x7F:
+        if code < 0x7F or 0x2500 <= code <= 0x259F or code in _NARROW_SIGNS:
             width += 1
-        elif 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303E or 0xFF01 <= code <= 0xFF60:
+        elif 0x4E00 <= code <= 0x9FFF or 0xFF01 <= code <= 0xFF60 or code in _WIDE_PUNCTUATION:
             width += 2
         else:
             return cell_len(text)
     return width
+
+
+_NARROW_SIGNS = frozenset([0xB7, 0x2264, 0x2265, *range(0x2010, 0x2028)])
+# CJK symbols and punctuation but the tone marks U+302A-302F, which take no column.
+_WIDE_PUNCTUATION = frozenset([*range(0x3000, 0x302A), *range(0x3030, 0x303F)])
 
 
 def styled(text: str, style: str, colour: bool) -> str:
@@ -132,9 +138,9 @@ def fold(text: str, width: int) -> list[str]:
 def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour: bool) -> str:
     rows = [_cells(line[1]) for line in lines if line[0] == "row"]
     natural = [max(width_of(col.header), col.min_width) for col in columns]
-    for cells in rows:
-        for index, (text, _) in enumerate(cells):
-            size = max(map(width_of, text.split("\n"))) if "\n" in text else width_of(text)
+    sizes = [[_size(text) for text, _ in cells] for cells in rows]  # measured once, used twice
+    for row_sizes in sizes:
+        for index, size in enumerate(row_sizes):
             if size > natural[index]:
                 natural[index] = size
     if sum(natural) + len(GAP) * (len(columns) - 1) + 2 > width:
@@ -144,7 +150,7 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
     total = sum(widths) + len(GAP) * (len(widths) - 1)
     header = [(col.header, "bold") for col in columns]
     out = [_single_line(header, widths, rights, colour), " " + "─" * total + " "]
-    next_row = iter(rows)
+    next_row = iter(zip(rows, sizes, strict=True))
     for kind, payload in lines:
         if kind == "blank":
             out.append(" " * (total + 2))
@@ -153,11 +159,11 @@ def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour:
             padding = " " * max(1, total + 1 - width_of(title))
             out.append(" " + styled(title, "bold", colour) + padding)
         else:
-            cells = next(next_row)
+            cells, row_sizes = next(next_row)
             # Only a column narrowed below its natural width, or a cell of several lines,
             # needs the slower path.
             if all(widths[i] >= natural[i] and "\n" not in c for i, (c, _) in enumerate(cells)):
-                out.append(_single_line(cells, widths, rights, colour))
+                out.append(_single_line(cells, widths, rights, colour, row_sizes))
             else:
                 parts = [
                     (fold_words if columns[i].words else fold)(text, widths[i])
@@ -196,12 +202,22 @@ def _cells(row: Row) -> list[tuple[str, str]]:
     ]
 
 
+def _size(text: str) -> int:
+    return max(map(width_of, text.split("\n"))) if "\n" in text else width_of(text)
+
+
 def _single_line(
-    cells: Sequence[tuple[str, str]], widths: Sequence[int], rights: Sequence[bool], colour: bool
+    cells: Sequence[tuple[str, str]],
+    widths: Sequence[int],
+    rights: Sequence[bool],
+    colour: bool,
+    sizes: Sequence[int] | None = None,
 ) -> str:
+    if sizes is None:
+        sizes = [width_of(content) for content, _ in cells]
     out = []
-    for (content, style), cell_width, right in zip(cells, widths, rights, strict=True):
-        pad = " " * (cell_width - width_of(content))
+    for (content, style), cell_width, right, size in zip(cells, widths, rights, sizes, strict=True):
+        pad = " " * (cell_width - size)
         shown = styled(content, style, colour) if colour and style else content
         out.append(pad + shown if right else shown + pad)
     return " " + GAP.join(out) + " "
