@@ -13,6 +13,7 @@ the ratios hold on any machine. Writes bench/scale.json.
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import json
 import os
@@ -205,6 +206,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=HERE / "scale.json")
     args = parser.parse_args()
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version}}
+    # From bytecode, as an installed copy runs (see bench/run.py).
+    compileall.compile_dir(HERE.parent / "src" / "tltrack", quiet=1)
     with tempfile.TemporaryDirectory(prefix="tltrack-scale-") as tmp:
         root = Path(tmp)
         env = {**os.environ, "NO_COLOR": "1", "TLTRACK_LANG": "en", "COLUMNS": "160"}
