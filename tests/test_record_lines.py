@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import tomllib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -147,13 +149,14 @@ def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None
 def lines_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many figure lines each reading of records text holds, from now on."""
     read: list[int] = []
-    real = ledger.read_canonical
+    for name in ("read_canonical", "read_canonical_rows"):  # Records, or rows for the cache
+        real = getattr(ledger, name)
 
-    def counted(text: str, header: str) -> tuple[list[Record], bool] | None:
-        read.append(text.count("\n  {"))
-        return real(text, header)
+        def counted(text: str, header: str, real: Any = real) -> Any:
+            read.append(text.count("\n  {"))
+            return real(text, header)
 
-    monkeypatch.setattr(ledger, "read_canonical", counted)
+        monkeypatch.setattr(ledger, name, counted)
     return read
 
 
@@ -168,6 +171,35 @@ def test_status_after_many_writes_reads_the_cache_chain(
     run = cli("status", "--as-of", "2026-01-20", "--format", "json")
     assert run.exit_code == 0
     assert read == []  # 24 writes with no read between: the file is not read afresh
+
+
+def test_a_big_records_file_is_read_ahead_while_the_targets_are_read(
+    cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for month in range(1, 7):
+        run = cli("record", "housing_sales", str(month * 10), "--period", f"2025-{month:02d}")
+        assert run.exit_code == 0
+    shutil.rmtree(private_cache)  # a fresh runner: nothing cached
+    monkeypatch.setattr(ledger, "READ_AHEAD_BYTES", 1)  # any file counts as big
+    read = lines_read(monkeypatch)
+    report = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
+    assert {t["id"]: t["actual"] for t in report["targets"]}["housing_sales"] == 60.0
+    assert read == []  # the child process read the file; this one found it in the cache
+
+
+def test_a_read_ahead_that_cannot_cache_changes_nothing(
+    cli, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("record", "housing_sales", "60", "--period", "2025-06").exit_code == 0
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TLTRACK_CACHE_DIR", str(blocked / "cache"))  # nothing can be kept
+    monkeypatch.setattr(ledger, "READ_AHEAD_BYTES", 1)
+    read = lines_read(monkeypatch)
+    run = cli("status", "--format", "json", "--as-of", "2025-07-20")
+    assert run.exit_code == 0
+    assert {t["id"]: t["actual"] for t in json.loads(run.stdout)["targets"]}["housing_sales"] == 60
+    assert read == [1]  # read here, as without a child
 
 
 def _pulled(path: Path, line: str) -> None:

@@ -124,7 +124,7 @@ def status(
             plan_views.plan_status(progress, out.lang, compact_for(out, fmt)), fmt, out, encoding
         )
         return
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = tracker.open_workspace(data_dir, year, reads_all=True)
     if by is not None:
         from tltrack import unit_views
 
@@ -289,7 +289,7 @@ def check(
     """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
     from tltrack import command_views, tracker, unit_views
 
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = tracker.open_workspace(data_dir, year, reads_all=True)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
     result = tracker.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
     out = output_for(lang)

@@ -250,7 +250,7 @@ def report(
 
         check_text("--issuer", issuer)
     options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = tracker.open_workspace(data_dir, year, reads_all=True)
     if output is not None:
         from tltrack.store import check_output
 

@@ -64,10 +64,24 @@ _TIMES: dict[str, datetime] = {}
 _REGIONS: dict[str, bool] = {}
 
 
+# A figure's fields in Record's order, as a plain tuple: what the cache keeps.
+Row = tuple[Any, ...]
+
+
 def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
     """The figures of `text` and whether any line is not in tltrack's form; None when the
     file is not laid out as tltrack writes it (`header`, one figure a line, "]"), or a line
     does not check."""
+    read = read_canonical_rows(text, header)
+    if read is None:
+        return None
+    rows, hand_edited = read
+    return [tuple.__new__(Record, row) for row in rows], hand_edited
+
+
+def read_canonical_rows(text: str, header: str) -> tuple[list[Row], bool] | None:
+    """read_canonical's figures as plain tuples, for the cache: no Record is made where the
+    figures are only kept (a big file read ahead)."""
     if not text.startswith(header) or not text.endswith("]\n"):
         return None
     body = text[len(header) : -2]
@@ -78,7 +92,7 @@ def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
     whole = _whole(body[:-1])
     if whole is not None:
         return whole, False
-    records: list[Record] = []
+    rows: list[Row] = []
     hand_edited = False
     for line in body[:-1].split("\n"):
         record = _canonical(line)
@@ -87,15 +101,15 @@ def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
             if record is None:
                 return None
             hand_edited = hand_edited or not _written_as(record, line)
-        records.append(record)
-    return records, hand_edited
+        rows.append(tuple(record))
+    return rows, hand_edited
 
 
-def _whole(lines: str) -> list[Record] | None:
+def _whole(lines: str) -> list[Row] | None:
     """The figures of `lines` when every one is in tltrack's form; else None (the file is
     then read line by line). One search over the text, then a light loop: no per-line call
     of the regular expression engine, and each repeated name or time is kept once."""
-    records: list[Record] = []
+    rows: list[Row] = []
     shared: dict[str, str] = {}
     start = 0
     while True:
@@ -104,23 +118,23 @@ def _whole(lines: str) -> list[Record] | None:
         # last, is a chunk of its own that does not match.)
         end = lines.find("\n", start + _CHUNK)
         end = len(lines) if end < 0 else end
-        if not _read_chunk(lines[start:end], records, shared):
+        if not _read_chunk(lines[start:end], rows, shared):
             return None
         if end == len(lines):
-            return records
+            return rows
         start = end + 1
 
 
 _CHUNK = 1 << 20
 
 
-def _read_chunk(lines: str, records: list[Record], shared: dict[str, str]) -> bool:
-    rows = _LINES.findall(lines)
-    if len(rows) != lines.count("\n") + 1:
+def _read_chunk(lines: str, rows: list[Row], shared: dict[str, str]) -> bool:
+    matches = _LINES.findall(lines)
+    if len(matches) != lines.count("\n") + 1:
         return False  # a line does not match: one match a line at most, by ^ and $
-    append, new, keep = records.append, tuple.__new__, shared.setdefault
+    append, keep = rows.append, shared.setdefault
     times, regions = _TIMES, _REGIONS
-    for metric, region, period, value_text, note, by, at_text, correction, revision in rows:
+    for metric, region, period, value_text, note, by, at_text, correction, revision in matches:
         value = float(value_text)
         if repr(value) != value_text or abs(value) > _MAX_FIGURE:
             return False
@@ -136,18 +150,19 @@ def _read_chunk(lines: str, records: list[Record], shared: dict[str, str]) -> bo
                 known = regions[region] = _region(region)
             if not known:
                 return False
-        record = (
-            keep(metric, metric),
-            keep(period, period),
-            value,
-            at,
-            note,
-            keep(by, by),
-            correction != "",
-            int(revision) if revision else 0,
-            keep(region, region) if region else None,
+        append(
+            (
+                keep(metric, metric),
+                keep(period, period),
+                value,
+                at,
+                note,
+                keep(by, by),
+                correction != "",
+                int(revision) if revision else 0,
+                keep(region, region) if region else None,
+            )
         )
-        append(new(Record, record))
     return True
 
 

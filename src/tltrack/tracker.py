@@ -20,9 +20,10 @@ from tltrack.catalog import (
 )
 from tltrack.domain import Record, Target
 from tltrack.errors import NoInputError, TltrackError, UsageError
+from tltrack.ledger import reading_ahead, records_path
 from tltrack.periods import Period, default_period, parse_period
 from tltrack.statuses import Status
-from tltrack.store import RecordStore, open_store
+from tltrack.store import STORE_ENV, RecordStore, open_store
 from tltrack.units import (
     BY_CHOICES,
     By,
@@ -76,11 +77,15 @@ class Workspace(NamedTuple):
 
 
 def open_workspace(
-    data_dir: Path | None, year: int | None, period_text: str | None = None
+    data_dir: Path | None,
+    year: int | None,
+    period_text: str | None = None,
+    reads_all: bool = False,
 ) -> Workspace:
     """A year's target file and figures: `year`, else the year of `period_text` where the
     folder has its file (a late 2025-12 figure goes to 2025 when 2026 is the newest), else
-    the newest."""
+    the newest. `reads_all`: the command will read every figure (status, check, report), so
+    a big records file is read ahead."""
     folder = find_data_dir(data_dir)
     if year is None and period_text is not None:
         try:
@@ -89,7 +94,12 @@ def open_workspace(
             period_year = None  # a bad period is said by the command that reads it
         if period_year is not None and (folder / f"{period_year}.toml").is_file():
             year = period_year
-    catalog = load_catalog(year_file(folder, year))
+    path = year_file(folder, year)
+    if reads_all and os.environ.get(STORE_ENV, "").strip() in ("", "toml"):
+        with reading_ahead(records_path(path)):
+            catalog = load_catalog(path)
+    else:
+        catalog = load_catalog(path)
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
 
 
