@@ -8,12 +8,11 @@ signed so that a positive gap is always good.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import NamedTuple
+from datetime import date
+from typing import Any, NamedTuple
 
 from tltrack.domain import Record, Target, Thresholds
 from tltrack.periods import Period, expected_share, parse_period
@@ -48,6 +47,13 @@ class Assessment:
     rollup_sum: float | None = None  # the regions' sum, where it and the city figure disagree
     # The year is over and only a mid-year figure is in: 未报全年数据, judged as no data.
     awaiting_year: bool = False
+
+    def replaced(self, **changes: Any) -> Assessment:
+        """A copy with some fields changed: dataclasses.replace without its checks, which
+        cost more than the judging for each region of each split target."""
+        copy = object.__new__(Assessment)
+        copy.__dict__.update(self.__dict__, **changes)  # a frozen instance: its own __dict__
+        return copy
 
     @property
     def origin(self) -> str | None:
@@ -153,21 +159,14 @@ def assess(
     actual = latest_actual(records, year, as_of)
     if actual is None:
         return Assessment(target, None, "no_data")
-    stale = not actual.period.is_full_year and as_of - actual.period.end > timedelta(
-        days=limits.stale_after_days
-    )
-    judge = {
-        "cumulative": _cumulative,
-        "growth": _growth,
-        "level": _level,
-        "milestone": _milestone,
-    }[target.kind]
-    judged = judge(target, actual, year, as_of, limits, stale)
-    year_over = as_of > date(year, 12, 31) and not actual.period.is_full_year
+    full_year = actual.period.is_full_year
+    stale = not full_year and (as_of - actual.period.end).days > limits.stale_after_days
+    judged = _JUDGES[target.kind](target, actual, year, as_of, limits, stale)
+    year_over = as_of.year > year and not full_year
     if year_over and target.kind != "milestone" and judged.status != "achieved":
         # Once the year is over a mid-year figure says nothing of the year: the pace it kept
         # is not "on track" any more. It waits for the full-year figure.
-        return dataclasses.replace(judged, status="no_data", awaiting_year=True)
+        return judged.replaced(status="no_data", awaiting_year=True)
     return judged
 
 
@@ -328,3 +327,12 @@ def _milestone(
     return Assessment(
         target, actual, status, completion=actual.record.value, stale=False if done else stale
     )
+
+
+# Each kind's judge (assess looks one up for every series it judges).
+_JUDGES = {
+    "cumulative": _cumulative,
+    "growth": _growth,
+    "level": _level,
+    "milestone": _milestone,
+}

@@ -79,10 +79,12 @@ class Target(NamedTuple):
         """The regions this target is split among, in the file's order."""
         return tuple(name for name, _ in self.split)
 
-    def for_region(self, region: str) -> Target:
-        """The target as one region carries it: its split value, judged by the same kind,
-        direction and pace. The city's baseline is not the region's, so it is left out."""
-        share = dict(self.split)[region]
+    def for_region(self, region: str, share: float | None = None) -> Target:
+        """The target as one region carries it: its split value (`share`, when the caller
+        has looked it up), judged by the same kind, direction and pace. The city's baseline
+        is not the region's, so it is left out."""
+        if share is None:
+            share = dict(self.split)[region]
         return self._replace(
             target=share, baseline=None, baseline_unit=None, baseline_quote=None, split=()
         )

@@ -246,7 +246,8 @@ def by_units(
                 continue
             mine = series_of(grouped.get(t.id, ()))
             judged = [
-                assess_region(t, r, mine, workspace.year, as_of, thresholds) for r in t.regions
+                assess_region(t, r, mine, workspace.year, as_of, thresholds, share)
+                for r, share in t.split
             ]
             for item in judged:
                 members[item.region or ""].append(item)

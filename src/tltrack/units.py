@@ -4,7 +4,6 @@ targets and records, like assess."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -73,15 +72,14 @@ def assess_city(
             and whole
             and abs(city[end][1].value - total) > ROLLUP_TOLERANCE * abs(target.goal)
         )
-        return dataclasses.replace(
-            judged,
+        return judged.replaced(
             source="recorded",
             regions_reported=reported,
             rollup_sum=round(total, 6) if differs else None,
         )
     if target.kind != "cumulative":
         judged = assess(target, [], year, as_of, limits)
-        return dataclasses.replace(judged, regions_reported=reported)
+        return judged.replaced(regions_reported=reported)
     period = at_end[0][0]
     summed = Record(
         metric=target.id,
@@ -95,18 +93,24 @@ def assess_city(
     source = "rollup" if whole else "partial"
     # A sum of some regions says nothing of the year's end: no projection from it.
     projected = judged.projected if whole else None
-    return dataclasses.replace(
-        judged, source=source, regions_reported=reported, projected=projected
-    )
+    return judged.replaced(source=source, regions_reported=reported, projected=projected)
 
 
 def assess_region(
-    target: Target, region: str, series: Series, year: int, as_of: date, limits: Thresholds
+    target: Target,
+    region: str,
+    series: Series,
+    year: int,
+    as_of: date,
+    limits: Thresholds,
+    share: float | None = None,
 ) -> Assessment:
-    """A region's assessment of a target: its own figures against its share."""
-    judged = assess(target.for_region(region), series.regions.get(region, []), year, as_of, limits)
+    """A region's assessment of a target: its own figures against its share (`share`, when
+    the caller has looked it up)."""
+    regional = target.for_region(region, share)
+    judged = assess(regional, series.regions.get(region, []), year, as_of, limits)
     source = "recorded" if judged.actual is not None else None
-    return dataclasses.replace(judged, region=region, source=source)
+    return judged.replaced(region=region, source=source)
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -164,9 +168,10 @@ class Group(NamedTuple):
     @property
     def on_pace_share(self) -> float | None:
         """The share of its judged targets that are achieved, ahead or on track."""
-        if not self.judged:
+        judged = self.judged
+        if not judged:
             return None
-        return sum(1 for a in self.assessments if a.status in ON_PACE) / self.judged
+        return sum(1 for a in self.assessments if a.status in ON_PACE) / judged
 
 
 def competition_ranks(values: Sequence[float | None]) -> list[int | None]:
