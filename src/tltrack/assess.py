@@ -124,12 +124,18 @@ def figures_by_end(records: Iterable[Record], year: int) -> list[tuple[Period, R
     drawn by. Of the periods that end on the same day (2025-06, 2025-Q2, 2025-H1) the one whose
     counting figure was recorded later in the file wins, as the freshest word on that span.
     The one rule for assess, show, history and the bulletin."""
+    by_end = figures_at_ends(records, year)
+    return [by_end[end] for end in sorted(by_end)]
+
+
+def figures_at_ends(records: Iterable[Record], year: int) -> dict[date, tuple[Period, Record]]:
+    """figures_by_end's figures by the day their period ends, in no order."""
     by_end: dict[date, tuple[int, Period, Record]] = {}
     for period, (position, _, record) in _counting(records, year).items():
         held = by_end.get(period.end)
         if held is None or position > held[0]:
             by_end[period.end] = (position, period, record)
-    return [by_end[end][1:] for end in sorted(by_end)]
+    return {end: (period, record) for end, (_, period, record) in by_end.items()}
 
 
 def latest_actual(records: Iterable[Record], year: int, as_of: date) -> Actual | None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Literal, NamedTuple
 
-from tltrack.assess import Assessment, assess, figures_by_end, status_counts
+from tltrack.assess import Assessment, assess, figures_at_ends, status_counts
 from tltrack.domain import Record, Target, Thresholds
 from tltrack.errors import DataError, UsageError, msg
 from tltrack.periods import Period, parse_period
@@ -41,7 +41,7 @@ def series_of(records: Iterable[Record]) -> Series:
 
 
 def _by_end(records: Sequence[Record], year: int, as_of: date) -> dict[date, tuple[Period, Record]]:
-    return {p.end: (p, r) for p, r in figures_by_end(records, year) if p.end <= as_of}
+    return {end: figure for end, figure in figures_at_ends(records, year).items() if end <= as_of}
 
 
 def assess_city(
@@ -53,17 +53,18 @@ def assess_city(
     levels are never summed."""
     if not target.split:  # its own figures: `source` says "recorded" wherever it has one
         return assess(target, series.city, year, as_of, limits)
+    names = target.regions
     city = _by_end(series.city, year, as_of)
-    regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in target.regions}
+    regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in names}
     ends = set(city).union(*regions.values())
     if target.kind != "cumulative":
         ends = set(city) or ends
     if not ends:
         return assess(target, [], year, as_of, limits)
     end = max(ends)
-    at_end = [regions[r][end] for r in target.regions if end in regions[r]]
-    reported = (len(at_end), len(target.regions))
-    whole = len(at_end) == len(target.regions)
+    at_end = [regions[r][end] for r in names if end in regions[r]]
+    reported = (len(at_end), len(names))
+    whole = len(at_end) == len(names)
     total = math.fsum(record.value for _, record in at_end)
     if end in city:
         judged = assess(target, [city[end][1]], year, as_of, limits)
