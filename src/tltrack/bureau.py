@@ -6,6 +6,7 @@ only: on the command line a separator stays refused, as a typo is likelier there
 
 from __future__ import annotations
 
+import functools
 import re
 from calendar import monthrange
 
@@ -31,6 +32,7 @@ def figure_text(text: str) -> str:
     return stripped.replace(",", "") if _GROUPED.fullmatch(stripped) else text
 
 
+@functools.lru_cache(maxsize=1024)  # an import's rows repeat a few periods many times
 def period_text(text: str, year: int) -> str:
     """A period cell as tltrack writes periods: 1-9月 and 2025年1-9月 are the year to date
     through September (2025-09); 2025-9 is 2025-09; an Excel date on the first or last day

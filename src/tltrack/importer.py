@@ -170,9 +170,9 @@ def _rows(
         number += 1
         if number > MAX_ROWS:
             raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
-        label = SourceRow(number, where, {}).label
         long = next((c for c in cells if isinstance(c, str) and len(c) > MAX_CELL_CHARS), None)
         if long is not None:
+            label = SourceRow(number, where, {}).label
             raise DataError(
                 "cell_too_long", file=path.name, row=label, length=len(long), limit=MAX_CELL_CHARS
             )
@@ -182,7 +182,9 @@ def _rows(
                 if mapping[index] != "ignore":
                     fields[mapping[index]] = _cell_text(mapping[index], cell)
             elif _text(cell):
-                raise DataError("more_cells", file=path.name, row=label)
+                raise DataError(
+                    "more_cells", file=path.name, row=SourceRow(number, where, {}).label
+                )
         for column, unit in units.items():  # 数值(亿元): the header's unit, unless a row has one
             if column == "value" and not fields.get("unit"):
                 fields["unit"] = unit

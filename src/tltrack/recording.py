@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
-import unicodedata
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -198,16 +198,25 @@ def record(
     return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0, DEL and C1 (\x85, \x9b), Unicode's control characters but the tab: the records file's
+# reader refuses them all, so a note holding one must never be written.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def check_text(name: object, text: str) -> None:
     """Notes and names go into a TOML file read by people: one line of real text."""
     if len(text) > 2000:
         raise DataError("too_long", what=name, length=len(text))
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+    if _SURROGATE.search(text):
         raise DataError("lone_surrogate", what=name)
-    # C0, DEL and C1 (\x85, \x9b): the records file's reader refuses them all, so a note
-    # holding one must never be written.
-    if any(unicodedata.category(c) == "Cc" and c != "\t" for c in text):
+    if _CONTROL.search(text):
         raise DataError("control_characters", what=name)
+
+
+# What an import's row says, named in the user's language if refused (made once: an import
+# checks two texts a row).
+_NOTE, _BY = msg("what_note"), msg("what_by")
 
 
 class ImportResult(NamedTuple):
@@ -427,8 +436,8 @@ def _row_record(
         raise DataError("other_owner", metric=target.name, unit=unit_name, owner=target.owner)
     value = parse_value(target, figure_text(fields["value"]))
     note, who = fields.get("note", ""), fields.get("by", "") or by
-    check_text(msg("what_note"), note)
-    check_text(msg("what_by"), who)
+    check_text(_NOTE, note)
+    check_text(_BY, who)
     return Record(
         metric=target.id,
         period=period.label,

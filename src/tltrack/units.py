@@ -143,7 +143,7 @@ def region_of(regions: Sequence[str], target: Target, region: str | None) -> str
     if region is None or not region.strip():
         return None
     name = check_name(region, regions, "region")
-    if name not in target.regions:
+    if not any(name == split_to for split_to, _ in target.split):
         raise DataError("not_split", metric=target.name, region=name)
     return name
 
