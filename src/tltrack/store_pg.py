@@ -258,12 +258,19 @@ class PgStore:
             raise ValidationFailed(problems)
         return out
 
-    def _select(self, query: str, params: Sequence[Any]) -> list[Record]:
+    def _select(self, query: str, params: Sequence[Any], big: bool = False) -> list[Record]:
+        """Rows as records; `big`: a query over every figure of the year, for which the
+        server's defaults cost seconds (its JIT compiles the query for longer than the query
+        runs, and 4 MB of sort memory spills a province's figures to disk)."""
         psycopg = _psycopg()
         connection = connect(self.url)
         try:
             with connection:
-                return self.rows(_schema_checked(connection, self.name).execute(query, params))
+                checked = _schema_checked(connection, self.name)
+                if big:
+                    checked.execute("SET LOCAL jit = off")
+                    checked.execute("SET LOCAL work_mem = '64MB'")
+                return self.rows(checked.execute(query, params))
         except psycopg.Error as exc:
             raise _refused(exc, self.name) from None
 
@@ -280,14 +287,17 @@ class PgStore:
         )
 
     def latest(self, as_of: date) -> list[Record]:
-        columns = ", ".join(f"f.{c.strip()}" for c in _COLUMNS.split(","))
+        """Each series' figures of the newest day a period ends by `as_of`, in recorded
+        order (see SqliteStore.latest). One pass ranking each series' rows by day: a join
+        back to a grouped query had to match the city's series on NULL regions, which no
+        index or hash serves (2.5 M figures: about 3 s instead of 6)."""
         return self._select(
-            f"SELECT {columns} FROM tltrack.figure f JOIN ("
-            " SELECT metric, region, max(period_end) AS e FROM tltrack.figure"
-            " WHERE year = %s AND period_end <= %s GROUP BY metric, region) n"
-            " ON f.metric = n.metric AND f.region IS NOT DISTINCT FROM n.region"
-            " AND f.period_end = n.e WHERE f.year = %s ORDER BY f.seq",
-            (self.year, as_of, self.year),
+            f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS}, rank() OVER"
+            " (PARTITION BY metric, region ORDER BY period_end DESC) AS newest"
+            " FROM tltrack.figure WHERE year = %s AND period_end <= %s) f"
+            " WHERE newest = 1 ORDER BY seq",
+            (self.year, as_of),
+            big=True,
         )
 
     def check(self) -> Any:
