@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from tltrack import ledger, record_lines
 from tltrack.domain import Record
 from tltrack.model import read_records_file
-from tltrack.record_lines import read_canonical
+from tltrack.record_lines import read_canonical, rows_of_bytes
 
 AT = datetime(2025, 7, 8, 2, 14, 9, tzinfo=UTC)
 FIGURES = [
@@ -123,6 +123,9 @@ def test_a_whole_file_reads_as_the_toml_parser_reads_it(
     except ValidationError:
         expected = None
     assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) == expected
+    # Read from the bytes, a file in tltrack's form gives the same figures, unedited.
+    rows = rows_of_bytes(text.encode(), ledger.HEADER + ledger.ARRAY_START)
+    assert rows is None or (expected is not None and (rows, False) == expected)
 
 
 def test_a_file_read_in_pieces_misses_no_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,6 +137,14 @@ def test_a_file_read_in_pieces_misses_no_line(monkeypatch: pytest.MonkeyPatch) -
     for place in range(len(lines) + 1):  # an empty line anywhere is an edit, even the last
         blank = header + "".join(lines[:place]) + "\n" + "".join(lines[place:]) + ledger.ARRAY_END
         assert read_canonical(blank, header) is None
+    # Read from the bytes (lines with nothing escaped), the same, and the same refusals.
+    plain = [ledger.render_line(r) for r in (FIGURES[0], FIGURES[3], FIGURES[4])]
+    text = header + "".join(plain) + ledger.ARRAY_END
+    assert rows_of_bytes(text.encode(), header) == [FIGURES[0], FIGURES[3], FIGURES[4]]
+    for place in range(len(plain) + 1):
+        blank = header + "".join(plain[:place]) + "\n" + "".join(plain[place:]) + ledger.ARRAY_END
+        assert rows_of_bytes(blank.encode(), header) is None
+    assert rows_of_bytes(text.encode().replace("更正".encode(), b"\xff\xfe"), header) is None
 
 
 def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None:
@@ -149,11 +160,12 @@ def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None
 def lines_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many figure lines each reading of records text holds, from now on."""
     read: list[int] = []
-    for name in ("read_canonical", "read_canonical_rows"):  # Records, or rows for the cache
+    # Records, rows for the cache, rows read from the bytes.
+    for name in ("read_canonical", "read_canonical_rows", "rows_of_bytes"):
         real = getattr(ledger, name)
 
-        def counted(text: str, header: str, real: Any = real) -> Any:
-            read.append(text.count("\n  {"))
+        def counted(text: str | bytes, header: str, real: Any = real) -> Any:
+            read.append(text.count("\n  {" if isinstance(text, str) else b"\n  {"))
             return real(text, header)
 
         monkeypatch.setattr(ledger, name, counted)

@@ -40,7 +40,7 @@ from tltrack.fileio import (
     remove_stale_temps,
     write_atomic,
 )
-from tltrack.record_lines import read_canonical, read_canonical_rows
+from tltrack.record_lines import read_canonical, read_canonical_rows, rows_of_bytes
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -155,6 +155,10 @@ def check_records(path: Path) -> RecordsRead:
     if cached is not None:
         _remember(path, data, key, cached[1])
         return RecordsRead(None, [], cached[1], data, cached[0], key=key)
+    rows = rows_of_bytes(data, HEADER + ARRAY_START)
+    if rows is not None:  # the common case: a file as tltrack writes it
+        _keep(key, rows, False, path, data)
+        return RecordsRead(None, [], False, data, rows, key=key)
     text, problems = decode(path, data)
     if text is None:
         return RecordsRead(None, problems, data=data)
