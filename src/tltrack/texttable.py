@@ -138,7 +138,10 @@ def fold(text: str, width: int) -> list[str]:
 def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour: bool) -> str:
     rows = [_cells(line[1]) for line in lines if line[0] == "row"]
     natural = [max(width_of(col.header), col.min_width) for col in columns]
-    sizes = [[_size(text) for text, _ in cells] for cells in rows]  # measured once, used twice
+    # Each cell measured once, used twice (a cell of several lines by its widest line).
+    sizes = [
+        [_size(text) if "\n" in text else width_of(text) for text, _ in cells] for cells in rows
+    ]
     for row_sizes in sizes:
         for index, size in enumerate(row_sizes):
             if size > natural[index]:
@@ -203,7 +206,7 @@ def _cells(row: Row) -> list[tuple[str, str]]:
 
 
 def _size(text: str) -> int:
-    return max(map(width_of, text.split("\n"))) if "\n" in text else width_of(text)
+    return max(map(width_of, text.split("\n")))
 
 
 def _single_line(

@@ -105,5 +105,7 @@ def number(value: float | None, digits: int = 4) -> str:
     """A figure as people write it: no exponent, no thousands separator, no trailing zeros."""
     if value is None:
         return ""
+    if float(value).is_integer() and -1e15 < value < 1e15:  # most figures: 500 (-0.0 is 0)
+        return str(int(value))
     out = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if out in ("-0", "") else out
