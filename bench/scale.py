@@ -183,6 +183,25 @@ def sqlite_cases(targets: int, root: Path, env: dict[str, str], runs: int) -> di
     record = [*TLTRACK, "record", "t000001", "9", "--period", "2025-12", "--region", "旗县01",
               "--correct", "--data-dir", str(folder)]  # fmt: skip
     out["record"] = timed(record, env, folder, runs)
+    # A month of every region's figures, each correcting the one recorded: 180,000 rows.
+    month = folder / "regions-2025-12.csv"
+    with month.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["metric", "region", "period", "value"])
+        for i in range(targets):
+            writer.writerows([f"t{i:06d}", f"旗县{n:02d}", "2025-12", 1000] for n in range(9))
+    database = folder / "2025.records.sqlite"
+    kept = folder / "kept.sqlite"
+    shutil.copyfile(database, kept)
+
+    def restore() -> None:
+        for companion in ("-wal", "-shm"):
+            database.with_name(database.name + companion).unlink(missing_ok=True)
+        shutil.copyfile(kept, database)
+
+    importing = [*TLTRACK, "import", str(month), "--correct", "--data-dir", str(folder)]
+    out["import 180,000 region rows"] = timed(importing, env, folder, runs, restore)
+    restore()
     return out
 
 
