@@ -177,6 +177,11 @@ def test_validate_json_lists_the_problems(cli, data_dir: Path) -> None:
         ("[meta\n", r"^tltrack: error: 2025.toml:1: not valid TOML"),
         ("", r"field 'meta': missing \(required\) \(and 1 more"),
         (b"\xff\xfe[meta]", r"2025.toml:1: not UTF-8 text"),
+        # TOML 1.1, which tomllib refuses: a file that reads only with a newer parser (tomli
+        # 2.4 on) is not valid TOML 1.0, and tltrack's files are TOML 1.0.
+        ("[meta]\nyear = 2025\nt = { a = 1, }\n", r"^tltrack: error: 2025.toml:3: not valid TOML"),
+        ('[meta]\nyear = 2025\ntitle = "\\x41"\n', r"^tltrack: error: 2025.toml:3: not valid TOML"),
+        ("[meta]\nyear = 2025\nt = 10:00\n", r"^tltrack: error: 2025.toml:3: not valid TOML"),
     ],
 )
 def test_a_broken_target_file_stops_status_with_one_line(
