@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -160,3 +161,20 @@ def test_report_into_a_missing_folder_is_exit_73(month, tmp_path: Path) -> None:
     result = month("report", "-o", str(tmp_path / "no" / "such" / "b.html"))
     assert result.exit_code == 73
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_figure_too_big_for_a_cell_leaves_it_empty(tmp_path: Path) -> None:
+    import io
+
+    import xlsxwriter
+
+    from tltrack.bulletin_xlsx import Sheet
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = Sheet(book, "x")
+    sheet.append(["=1+1", math.inf, -math.inf, math.nan, 2.5])
+    book.close()
+    (tmp_path / "x.xlsx").write_bytes(buffer.getvalue())
+    row = next(load_workbook(tmp_path / "x.xlsx")["x"].iter_rows(values_only=True))
+    assert row == ("=1+1", None, None, None, 2.5)  # text stays text, never a formula

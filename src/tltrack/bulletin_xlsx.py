@@ -9,6 +9,7 @@ which it must also read back."""
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -56,6 +57,8 @@ class Sheet:
         put = self.sheet
         for column, value in enumerate(values):
             style = formats.get(column) if formats else None
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None  # an overflowing ratio (a target of 1e-300): no number to show
             if value is None:
                 if style is not None:
                     put.write_blank(row, column, None, style)
