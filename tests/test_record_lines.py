@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
+import time
 import tomllib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -16,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tltrack import ledger, record_lines
+from tltrack import ledger, read_ahead, record_lines
 from tltrack.domain import Record
 from tltrack.model import read_records_file
 from tltrack.record_lines import read_canonical, rows_of_bytes
@@ -192,7 +194,7 @@ def test_a_big_records_file_is_read_ahead_while_the_targets_are_read(
         run = cli("record", "housing_sales", str(month * 10), "--period", f"2025-{month:02d}")
         assert run.exit_code == 0
     shutil.rmtree(private_cache)  # a fresh runner: nothing cached
-    monkeypatch.setattr(ledger, "READ_AHEAD_BYTES", 1)  # any file counts as big
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_BYTES", 1)  # any file counts as big
     read = lines_read(monkeypatch)
     report = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
     assert {t["id"]: t["actual"] for t in report["targets"]}["housing_sales"] == 60.0
@@ -206,12 +208,47 @@ def test_a_read_ahead_that_cannot_cache_changes_nothing(
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("TLTRACK_CACHE_DIR", str(blocked / "cache"))  # nothing can be kept
-    monkeypatch.setattr(ledger, "READ_AHEAD_BYTES", 1)
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_BYTES", 1)
     read = lines_read(monkeypatch)
     run = cli("status", "--format", "json", "--as-of", "2025-07-20")
     assert run.exit_code == 0
     assert {t["id"]: t["actual"] for t in json.loads(run.stdout)["targets"]}["housing_sales"] == 60
     assert read == [1]  # read here, as without a child
+
+
+def test_a_read_ahead_stops_with_the_command(
+    data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = data_dir / "2025.records.toml"
+    path.write_text(ledger.render(FIGURES), encoding="utf-8")
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_BYTES", 1)
+    monkeypatch.setattr(read_ahead, "check_records", lambda _: time.sleep(60))  # a slow read
+    started = time.monotonic()
+    with pytest.raises(KeyError), read_ahead.reading_ahead(path) as ahead:
+        child = ahead.child
+        assert child > 0
+        raise KeyError("the target file does not read")
+    assert time.monotonic() - started < 10  # not the child's minute
+    with pytest.raises(ChildProcessError):  # stopped and reaped: nothing outlives the command
+        os.waitpid(child, os.WNOHANG)
+
+
+def test_no_process_to_spare_reads_the_file_here(
+    cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("record", "housing_sales", "60", "--period", "2025-06").exit_code == 0
+    shutil.rmtree(private_cache)
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_BYTES", 1)
+
+    def no_fork() -> int:
+        raise BlockingIOError("fork: Resource temporarily unavailable")
+
+    monkeypatch.setattr(read_ahead.os, "fork", no_fork)
+    read = lines_read(monkeypatch)
+    run = cli("status", "--format", "json", "--as-of", "2025-07-20")
+    assert run.exit_code == 0
+    assert {t["id"]: t["actual"] for t in json.loads(run.stdout)["targets"]}["housing_sales"] == 60
+    assert read == [1]
 
 
 def _pulled(path: Path, line: str) -> None:

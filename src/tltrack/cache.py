@@ -31,7 +31,9 @@ _SCHEMA = ";".join(
     f"{cls.__name__}:{','.join(cls._fields)}"
     for cls in (domain.Record, domain.Target, domain.Meta, domain.Thresholds)
 )
-FORMAT = f"{__version__}-{hashlib.sha256(_SCHEMA.encode()).hexdigest()[:8]}"
+# The layout of the entries themselves: 2, target files' targets kept as plain tuples.
+_LAYOUT = 2
+FORMAT = f"{__version__}-{hashlib.sha256(f'{_SCHEMA};{_LAYOUT}'.encode()).hexdigest()[:8]}"
 # The only classes an entry may name; anything else in a pickle is refused.
 _ALLOWED = {
     ("datetime", "datetime"),
@@ -61,6 +63,19 @@ def cache_dir() -> Path | None:
         return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "tltrack"
+
+
+def usable() -> bool:
+    """Whether entries can be kept: the folder exists (made now if need be), is this user's
+    and only writable by them, and takes a file."""
+    folder = cache_dir()
+    if folder is None:
+        return False
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _private(folder.stat()) and os.access(folder, os.W_OK | os.X_OK)
+    except OSError:
+        return False
 
 
 def digest(data: bytes) -> str:

@@ -16,7 +16,6 @@ import functools
 import math
 import os
 import re
-import stat
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -189,40 +188,6 @@ def _keep(key: str, rows: list[tuple[Any, ...]], edited: bool, path: Path, data:
     cache.store("records", key, ("full", rows, edited))
     cache.store("records-form", key, edited)
     _remember(path, data, key, edited)
-
-
-# A records file this big is read by a child process while the target file is read.
-READ_AHEAD_BYTES = 8 << 20  # about 60,000 figures
-
-
-@contextmanager
-def reading_ahead(path: Path) -> Iterator[None]:
-    """While the caller reads the target file, a child process reads the records file at
-    `path` and leaves its figures in the cache, where the caller's own read finds them. On a
-    cold start (a fresh runner, a new clone) the two big reads then overlap on two cores:
-    50,000 targets' status takes seconds less. The child writes nothing but cache entries;
-    whatever becomes of it, the caller's read does not depend on it."""
-    child = 0
-    if hasattr(os, "fork") and cache.cache_dir() is not None:
-        try:
-            info = os.lstat(path)
-        except OSError:
-            info = None
-        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size >= READ_AHEAD_BYTES:
-            child = os.fork()
-            if child == 0:  # pragma: no cover - measured by the coverage of check_records
-                try:
-                    # Bytes the cache knows (a warm start) are left to the caller at once.
-                    if cache.load("records-form", cache.digest(read_bytes(path))) is None:
-                        check_records(path)
-                finally:
-                    os._exit(0)
-    try:
-        yield
-    finally:
-        if child:
-            with contextlib.suppress(OSError):
-                os.waitpid(child, 0)
 
 
 # Past this many metrics a write reads the whole file instead of finding their lines.

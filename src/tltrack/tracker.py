@@ -20,8 +20,9 @@ from tltrack.catalog import (
 )
 from tltrack.domain import Record, Target
 from tltrack.errors import NoInputError, TltrackError, UsageError
-from tltrack.ledger import reading_ahead, records_path
+from tltrack.ledger import records_path
 from tltrack.periods import Period, default_period, parse_period
+from tltrack.read_ahead import reading_ahead
 from tltrack.statuses import Status
 from tltrack.store import STORE_ENV, RecordStore, open_store
 from tltrack.units import (
@@ -96,8 +97,10 @@ def open_workspace(
             year = period_year
     path = year_file(folder, year)
     if reads_all and os.environ.get(STORE_ENV, "").strip() in ("", "toml"):
-        with reading_ahead(records_path(path)):
+        with reading_ahead(records_path(path)) as ahead:
             catalog = load_catalog(path)
+            if catalog.meta.store != "toml":
+                ahead.cancel()  # a file left beside another store: not the figures
     else:
         catalog = load_catalog(path)
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
