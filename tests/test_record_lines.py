@@ -308,6 +308,9 @@ def test_history_reads_only_its_metrics_lines(
         (ledger.render_line(FIGURES[0]).replace("02:14:09", "24:14:09"), "toml"),
         (ledger.render_line(FIGURES[4]).replace("revision = 3", "revision = 9999999"), "1000000"),
         (ledger.render_line(FIGURES[0]).replace("},\n", "}\n"), "array"),
+        # Digits of another script: int() reads them, TOML does not.
+        (ledger.render_line(FIGURES[4]).replace("revision = 3", "revision = 1\u0660"), "toml"),
+        (ledger.render_line(FIGURES[0]).replace("421.0", "4\u0662\u0661.0"), "toml"),
     ],
 )
 def test_a_line_the_full_reading_refuses_is_a_problem_not_a_crash(

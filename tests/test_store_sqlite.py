@@ -291,3 +291,12 @@ def test_a_copy_that_does_not_read_back_is_removed(cli, data_dir: Path, monkeypa
     assert run.exit_code == 73 and "已删除" in run.stderr
     assert not (data_dir / "2025.records.sqlite").exists()
     assert records_file(data_dir).read_bytes() == original
+
+
+@pytest.mark.parametrize("value", ["12.0", "\u0661\u0662.0", "1\u0660", "12.0 "])
+def test_a_row_s_figure_is_read_only_in_ascii_digits(value: str) -> None:
+    from tltrack.store_sqlite import checked_record
+
+    row = ("gdp", "2025-06", value, "2025-07-01T00:00:00+00:00", "", "", 0, 0, None)
+    record = checked_record((*row, "2025-06-30"))
+    assert (record is not None) == (value == "12.0")  # int() and float() read ١٢; TOML does not

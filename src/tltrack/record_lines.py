@@ -22,18 +22,24 @@ import tomli
 
 from tltrack.domain import Record
 
+# Digits are [0-9], never \d: Python's \d takes any script's digits (१, ١), which int() and
+# float() read but TOML refuses.
+_TIME = (
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2})"
+)
 # A string as tomli-w writes it with nothing to escape: no quote, backslash or control
 # character but the tab. C1 controls (\x80-\x9f) are left to the full check, which refuses
 # them.
 _TEXT = r'"([^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]*)"'
 _LINE = re.compile(
     r"  \{ metric = " + _TEXT + r"(?:, region = " + _TEXT + r")?, period = " + _TEXT + r", "
-    r"value = (-?(?:\d+\.\d+(?:e[+-]\d+)?|\d+e[+-]\d+)), note = "
+    r"value = (-?(?:[0-9]+\.[0-9]+(?:e[+-][0-9]+)?|[0-9]+e[+-][0-9]+)), note = "
     + _TEXT
     + r", by = "
     + _TEXT
-    + r", at = (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d)"
-    r"(, correction = true)?(?:, revision = ([1-9]\d{0,6}))? \},"
+    + r", at = "
+    + _TIME
+    + r"(, correction = true)?(?:, revision = ([1-9][0-9]{0,6}))? \},"
 )
 
 
@@ -48,12 +54,13 @@ def _bounded_text(most: int) -> str:
 _LINES = re.compile(
     r"^  \{ metric = " + _bounded_text(200) + r'(?:, region = "([^"\\\x00-\x1f\x7f-\x9f]{1,100})")?'
     r", period = " + _bounded_text(20) + r", "
-    r"value = (-?(?:\d+\.\d+(?:e[+-]\d+)?|\d+e[+-]\d+)), note = "
+    r"value = (-?(?:[0-9]+\.[0-9]+(?:e[+-][0-9]+)?|[0-9]+e[+-][0-9]+)), note = "
     + _bounded_text(2000)
     + r", by = "
     + _bounded_text(200)
-    + r", at = (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d)"
-    r"(, correction = true)?(?:, revision = (1000000|[1-9]\d{0,5}))? \},$",
+    + r", at = "
+    + _TIME
+    + r"(, correction = true)?(?:, revision = (1000000|[1-9][0-9]{0,5}))? \},$",
     re.MULTILINE,
 )
 # model.RecordEntry's bound on a figure; its limits on text are checked in _canonical.

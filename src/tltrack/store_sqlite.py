@@ -321,7 +321,7 @@ def _make_schema(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
 
 
 @functools.lru_cache(maxsize=4096)
