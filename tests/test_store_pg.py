@@ -184,7 +184,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli,
 def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
     again = cli("db", "init", "--lang", "en")
     assert again.exit_code == 0
-    assert again.stderr.startswith("the database's tltrack schema is at version 2 (it was 2)")
+    assert again.stderr.startswith("the database's tltrack schema is at version 3 (it was 3)")
     pg.sql("UPDATE tltrack.schema_version SET version = 99", db.name)
     newer = cli("db", "init", "--lang", "en")
     assert newer.exit_code == 65 and "later tltrack (schema 99)" in newer.stderr
@@ -204,8 +204,31 @@ def test_an_older_schema_is_migrated(pg: Server, cli, data_dir, monkeypatch) -> 
     monkeypatch.setenv("TLTRACK_STORE", pg.url("admin", name))
     assert cli("status").exit_code == 66  # the old schema wants db init first
     run = cli("db", "init", "--lang", "en")
-    assert run.stderr.startswith("the database's tltrack schema is at version 2 (it was 1)")
+    assert run.stderr.startswith("the database's tltrack schema is at version 3 (it was 1)")
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+
+
+def test_a_role_that_only_connects_cannot_stop_the_writers(db, cli, pg: Server, monkeypatch):
+    pg.sql("DO $$ BEGIN CREATE ROLE stranger LOGIN; EXCEPTION WHEN duplicate_object THEN"
+           " NULL; END $$")  # fmt: skip
+    as_role(monkeypatch, db("office"))
+    monkeypatch.setenv("TLTRACK_LOCK_TIMEOUT", "2")
+    with psycopg.connect(db("stranger"), autocommit=True) as stranger:
+        # The advisory lock writers took before (0x746C7472, the year), which any role can
+        # hold: held now, it stops nobody.
+        stranger.execute("SELECT pg_advisory_lock(1953264754, 2025)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            stranger.execute("SELECT year FROM tltrack.year_lock WHERE year = 2025 FOR UPDATE")
+        assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+
+
+def test_a_year_db_init_has_not_loaded_is_one_line(db, cli, data_dir: Path, monkeypatch):
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2026.toml").write_text(text.replace("year = 2025", "year = 2026"), "utf-8")
+    as_role(monkeypatch, db("office"))
+    run = cli("record", "gdp_growth", "5.8", "--period", "2026-H1", "--lang", "en")
+    assert run.exit_code == 66
+    assert "has no year 2026 yet" in run.stderr and len(run.stderr.splitlines()) == 1
 
 
 def test_the_database_checks_each_row(db) -> None:

@@ -501,6 +501,7 @@ EN: dict[str, str] = {
     "db_not_postgresql": 'the figures are not in PostgreSQL: set {env}=postgresql://… (or [meta] store = "postgresql" with TLTRACK_DATABASE_URL)',
     "db_no_role": "there is no role {role!r} in the database; create it first (CREATE ROLE … LOGIN)",
     "db_no_schema": "{store}: the database has no tltrack schema yet; run 'tltrack db init' as its owner",
+    "db_no_year": "{store}: the database has no year {year} yet; run 'tltrack db init' on that year's target file as the database's owner",
     "db_refused": "{store}: the database refused this for your role: {reason}",
     "db_unreachable": "cannot reach the PostgreSQL database: {reason}",
     "needs_psycopg": "the PostgreSQL store needs psycopg: pip install 'tltrack[postgresql]'",

@@ -501,6 +501,7 @@ ZH: dict[str, str] = {
     "db_not_postgresql": '数据不在 PostgreSQL 中：请设置 {env}=postgresql://…(或在 [meta] 中写 store = "postgresql"，并设置 TLTRACK_DATABASE_URL)',
     "db_no_role": "数据库中没有角色 {role!r}；请先创建(CREATE ROLE … LOGIN)",
     "db_no_schema": "{store}：数据库中尚无 tltrack 数据结构；请由数据库所有者运行 'tltrack db init'",
+    "db_no_year": "{store}：数据库中尚未载入 {year} 年；请由数据库所有者对该年目标文件运行 'tltrack db init'",
     "db_refused": "{store}：数据库拒绝了当前角色的这一操作：{reason}",
     "db_unreachable": "无法连接 PostgreSQL 数据库：{reason}",
     "needs_psycopg": "PostgreSQL 存储需要 psycopg：pip install 'tltrack[postgresql]'",

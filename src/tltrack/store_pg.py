@@ -6,8 +6,9 @@ Every office logs in as its own role. `tltrack db grant` maps a role to a region
 or the whole office, and row-level security lets a role insert only the figures of its region
 or of the targets its unit leads: the database refuses the rest, from tltrack or from psql.
 No role may update or delete a figure: corrections are new rows, as in the TOML file. Every
-change is one transaction holding an advisory lock on its year, so writers on many machines
-take turns between the read that decides and the write, and lose nothing.
+change is one transaction holding the lock of its year's row in tltrack.year_lock, so writers
+on many machines take turns between the read that decides and the write, and lose nothing.
+Only a role granted by `db grant` may take that lock (an advisory lock any role could hold).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from tltrack.periods import parse_period
 from tltrack.store_sqlite import checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"
-LOCK_KEY = 0x746C7472  # "tltr": the advisory lock of a year's figures is (LOCK_KEY, year)
 _COLUMNS = (
     "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region,"
     " period_end::text"
@@ -127,6 +127,20 @@ MIGRATIONS = [
         END $$;
     CREATE TRIGGER figure_number BEFORE INSERT ON tltrack.figure
         FOR EACH ROW EXECUTE FUNCTION tltrack.figure_number();
+    """,
+    # 3: writers take turns on a row only granted roles may lock (SELECT ... FOR UPDATE needs
+    # UPDATE), not on an advisory lock that any role able to connect could hold forever.
+    """
+    CREATE TABLE tltrack.year_lock (year integer PRIMARY KEY);
+    INSERT INTO tltrack.year_lock SELECT DISTINCT year FROM tltrack.target_owner
+        ON CONFLICT DO NOTHING;
+    INSERT INTO tltrack.year_lock SELECT DISTINCT year FROM tltrack.figure
+        ON CONFLICT DO NOTHING;
+    DO $$ DECLARE granted record; BEGIN
+        FOR granted IN SELECT role FROM tltrack.role_grant LOOP
+            EXECUTE format('GRANT SELECT, UPDATE ON tltrack.year_lock TO %I', granted.role);
+        END LOOP;
+    END $$;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -324,9 +338,12 @@ class PgStore:
                 milliseconds = int(lock_timeout() * 1000)
                 connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
                 if not dry_run:
-                    connection.execute(
-                        "SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_KEY, self.year)
-                    )
+                    locked = connection.execute(
+                        "SELECT year FROM tltrack.year_lock WHERE year = %s FOR UPDATE",
+                        (self.year,),
+                    ).fetchone()
+                    if locked is None:
+                        raise NoInputError("db_no_year", store=self.name, year=self.year)
                 change = PgChange(self, connection, dry_run)
                 yield change
                 if dry_run:
@@ -362,6 +379,9 @@ def init_schema(url: str, owners: Sequence[tuple[int, Sequence[Target]]]) -> tup
                 connection.execute(step)
             connection.execute("UPDATE tltrack.schema_version SET version = %s", (SCHEMA_VERSION,))
             for year, targets in owners:
+                connection.execute(
+                    "INSERT INTO tltrack.year_lock VALUES (%s) ON CONFLICT DO NOTHING", (year,)
+                )
                 connection.execute("DELETE FROM tltrack.target_owner WHERE year = %s", (year,))
                 with connection.cursor() as cursor:
                     cursor.executemany(
@@ -389,6 +409,7 @@ def grant(url: str, role: str, region: str | None, owner: str | None) -> None:
             for statement in (
                 "GRANT USAGE ON SCHEMA tltrack TO {}",
                 "GRANT SELECT, INSERT ON tltrack.figure TO {}",
+                "GRANT SELECT, UPDATE ON tltrack.year_lock TO {}",  # to take turns writing
                 "GRANT SELECT ON tltrack.role_grant, tltrack.target_owner,"
                 " tltrack.schema_version TO {}",
             ):
