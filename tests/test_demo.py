@@ -53,3 +53,17 @@ def test_a_folder_init_made_is_found_from_inside_it(tmp_path: Path) -> None:
     nowhere = run("status", cwd=tmp_path)
     assert nowhere.returncode == 66
     assert "tltrack init" in nowhere.stderr and "--data-dir" in nowhere.stderr
+
+
+def test_the_demo_s_chinese_table_fits_80_columns(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    assert run("demo", "演示", cwd=tmp_path).returncode == 0
+    shown = run(
+        "status", "--data-dir", "演示", "--as-of", "2025-07-20", cwd=tmp_path, env={"COLUMNS": "80"}
+    ).stdout.splitlines()
+    table = shown[1 : shown.index("")]  # the title above, the summary below a blank line
+    assert max(cell_len(line) for line in table) <= 80
+    # 较2020年下降≥13.5% folds before its sign, with nothing added between.
+    assert any(line.split()[-1] == "≥13.5%" for line in table if line.strip())
+    assert not any("较2020年下降 ≥13.5%" in line for line in shown)

@@ -82,14 +82,29 @@ def styled(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
 
 
+# A line may also break before a comparison sign that follows text: 较2020年下降 | ≥13.5%,
+# 力争 | ≥300万亩 (Chinese puts no space there, and the phrase is wider than a narrow column).
+_BEFORE_SIGN = re.compile(r"(?<=\S)(?=[≥≤])")
+
+
+def _units(line: str) -> list[tuple[str, str]]:
+    """The pieces a line may break between, each with what stands before it: a space, or
+    nothing (before a sign)."""
+    return [
+        (" " if index and n == 0 else "", piece)
+        for index, word in enumerate(line.split(" "))
+        for n, piece in enumerate(_BEFORE_SIGN.split(word))
+    ]
+
+
 def fold_words(text: str, width: int) -> list[str]:
-    """Break `text` between words into lines of at most `width` columns where it can; a word
-    longer than that stands whole on its own line."""
+    """Break `text` between words (and before a sign, see _units) into lines of at most
+    `width` columns where it can; a word longer than that stands whole on its own line."""
     lines: list[str] = []
     for part in text.split("\n"):
         current = ""
-        for word in part.split(" "):
-            joined = f"{current} {word}" if current else word
+        for before, word in _units(part):
+            joined = f"{current}{before}{word}" if current else word
             if current and width_of(joined) > width:
                 lines.append(current)
                 current = word
@@ -186,7 +201,17 @@ def _word_floors(columns: Sequence[Column], rows: Sequence[list[tuple[str, str]]
             col.header,
             col.justify,
             col.wraps,
-            max([col.min_width, *(width_of(w) for cells in rows for w in cells[i][0].split())]),
+            max(
+                [
+                    col.min_width,
+                    *(
+                        width_of(word)
+                        for cells in rows
+                        for line in cells[i][0].split("\n")
+                        for _, word in _units(line)
+                    ),
+                ]
+            ),
             col.words,
         )
         if col.words
