@@ -161,7 +161,7 @@ def check_records(path: Path) -> RecordsRead:
     text, problems = decode(path, data)
     if text is None:
         return RecordsRead(None, problems, data=data)
-    canonical = read_canonical_rows(text, HEADER + ARRAY_START)
+    canonical = read_canonical_rows(text, HEADER + ARRAY_START, whole=False)
     if canonical is not None:
         rows, hand_edited = canonical
         _keep(key, rows, hand_edited, path, data)

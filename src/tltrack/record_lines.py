@@ -12,6 +12,7 @@ full parser: None.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -27,30 +28,18 @@ from tltrack.domain import Record
 _TIME = (
     r"([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2})"
 )
-# A string as tomli-w writes it with nothing to escape: no quote, backslash or control
-# character but the tab. C1 controls (\x80-\x9f) are left to the full check, which refuses
-# them.
-_TEXT = r'"([^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]*)"'
-_LINE = re.compile(
-    r"  \{ metric = " + _TEXT + r"(?:, region = " + _TEXT + r")?, period = " + _TEXT + r", "
-    r"value = (-?(?:[0-9]+\.[0-9]+(?:e[+-][0-9]+)?|[0-9]+e[+-][0-9]+)), note = "
-    + _TEXT
-    + r", by = "
-    + _TEXT
-    + r", at = "
-    + _TIME
-    + r"(, correction = true)?(?:, revision = ([1-9][0-9]{0,6}))? \},"
-)
 
 
 def _bounded_text(most: int) -> str:
-    """A string as _TEXT, of at most `most` characters and no outer white space (the full
-    reading strips it): model.RecordEntry's limits, so a whole file is matched at once."""
+    """A string as tomli-w writes it with nothing to escape (no quote, backslash or control
+    character but the tab; C1 controls are left to the full check, which refuses them), of at
+    most `most` characters and no outer white space (the full reading strips it):
+    model.RecordEntry's limits, in the expression."""
     return rf'"((?!\s)[^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]{{0,{most}}}(?<!\s))"'
 
 
-# Every line of a file in tltrack's form at once, for the common case of a file no one edited
-# by hand. A region's name is checked apart (and once per name): see _region.
+# A line in tltrack's form, matched a line or a megabyte of lines at a time. A region's name is
+# checked apart (and once per name): see region_name.
 _LINES = re.compile(
     r"^  \{ metric = " + _bounded_text(200) + r'(?:, region = "([^"\\\x00-\x1f\x7f-\x9f]{1,100})")?'
     r", period = " + _bounded_text(20) + r", "
@@ -63,12 +52,32 @@ _LINES = re.compile(
     + r"(, correction = true)?(?:, revision = (1000000|[1-9][0-9]{0,5}))? \},$",
     re.MULTILINE,
 )
-# model.RecordEntry's bound on a figure; its limits on text are checked in _canonical.
+# model.RecordEntry's bound on a figure; its limits on text are in the expression.
 _MAX_FIGURE = 1e15
-# An import writes many figures in one second: each time is parsed once.
+# An import writes many figures in one second: each time is parsed once (see moment).
 _TIMES: dict[str, datetime] = {}
-# A region's name is checked once: a province's file names each some 100,000 times.
-_REGIONS: dict[str, bool] = {}
+
+
+def moment(text: str) -> datetime | None:
+    """A time as tltrack writes it, parsed once per text; None when it is no time (2025-02-30,
+    24:00): then the TOML parser or the store's check says what is wrong."""
+    at = _TIMES.get(text)
+    if at is None:
+        try:
+            at = _TIMES[text] = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return at
+
+
+@functools.lru_cache(maxsize=4096)  # a province's file names each region 100,000 times
+def region_name(name: str) -> bool:
+    """Whether a region's name is one a figure may carry (model.UnitName's rules)."""
+    return (
+        0 < len(name) <= 100
+        and name == name.strip()
+        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    )
 
 
 # A figure's fields in Record's order, as a plain tuple: what the cache keeps.
@@ -86,9 +95,12 @@ def read_canonical(text: str, header: str) -> tuple[list[Record], bool] | None:
     return [tuple.__new__(Record, row) for row in rows], hand_edited
 
 
-def read_canonical_rows(text: str, header: str) -> tuple[list[Row], bool] | None:
+def read_canonical_rows(
+    text: str, header: str, whole: bool = True
+) -> tuple[list[Row], bool] | None:
     """read_canonical's figures as plain tuples, for the cache: no Record is made where the
-    figures are only kept (a big file read ahead)."""
+    figures are only kept. `whole=False`: rows_of_bytes found a line not in tltrack's form
+    already, so the lines are read one by one at once."""
     if not text.startswith(header) or not text.endswith("]\n"):
         return None
     body = text[len(header) : -2]
@@ -96,9 +108,9 @@ def read_canonical_rows(text: str, header: str) -> tuple[list[Row], bool] | None
         return [], False
     if not body.endswith("\n"):
         return None
-    whole = _whole(body[:-1])
-    if whole is not None:
-        return whole, False
+    read = _whole(body[:-1]) if whole else None
+    if read is not None:
+        return read, False
     rows: list[Row] = []
     hand_edited = False
     for line in body[:-1].split("\n"):
@@ -168,24 +180,14 @@ def _read_chunk(lines: str, rows: list[Row], shared: dict[str, str]) -> bool:
     matches = _LINES.findall(lines)
     if len(matches) != lines.count("\n") + 1:
         return False  # a line does not match: one match a line at most, by ^ and $
-    append, keep = rows.append, shared.setdefault
-    times, regions = _TIMES, _REGIONS
+    append, keep, times = rows.append, shared.setdefault, _TIMES
     for metric, region, period, value_text, note, by, at_text, correction, revision in matches:
         value = float(value_text)
         if repr(value) != value_text or abs(value) > _MAX_FIGURE:
+            return False  # not as tltrack writes it (1.50, 1E3), or out of bounds
+        at = times.get(at_text) or moment(at_text)  # the dict first: this runs for every line
+        if at is None or (region and not region_name(region)):
             return False
-        at = times.get(at_text)
-        if at is None:
-            try:
-                at = times[at_text] = datetime.fromisoformat(at_text)
-            except ValueError:
-                return False
-        if region:
-            known = regions.get(region)
-            if known is None:
-                known = regions[region] = _region(region)
-            if not known:
-                return False
         append(
             (
                 keep(metric, metric),
@@ -209,48 +211,9 @@ def _written_as(record: Record, line: str) -> bool:
 
 
 def _canonical(line: str) -> Record | None:
-    match = _LINE.fullmatch(line)
-    if match is None:
-        return None
-    metric, region, period, value_text, note, by, at_text, correction, revision = match.groups()
-    value = float(value_text)
-    if repr(value) != value_text or abs(value) > _MAX_FIGURE:
-        return None  # not as tltrack writes it (1.50, 1E3), or out of bounds: the full check
-    if len(metric) > 200 or len(period) > 20 or len(note) > 2000 or len(by) > 200:
-        return None
-    if revision is not None and int(revision) > 1_000_000:
-        return None  # model.RecordEntry's bound: the full check says so with the line
-    # Read as a hand-written entry is, a string loses its outer spaces: not tltrack's form.
-    if metric.strip() != metric or period.strip() != period or note.strip() != note:
-        return None
-    if by.strip() != by or (region is not None and not _region(region)):
-        return None
-    at = _TIMES.get(at_text)
-    if at is None:
-        try:
-            at = datetime.fromisoformat(at_text)
-        except ValueError:
-            return None  # 2025-02-30, 24:00, +24:00: the TOML parser says what is wrong
-        _TIMES[at_text] = at
-    return Record(
-        metric,
-        period,
-        value,
-        at,
-        note,
-        by,
-        correction is not None,
-        int(revision) if revision else 0,
-        region,
-    )
-
-
-def _region(name: str) -> bool:
-    return (
-        0 < len(name) <= 100
-        and name == name.strip()
-        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
-    )
+    """One line in tltrack's form, by the same reading as a whole file."""
+    rows: list[Row] = []
+    return tuple.__new__(Record, rows[0]) if _read_chunk(line, rows, {}) else None
 
 
 def _parsed(line: str) -> Record | None:

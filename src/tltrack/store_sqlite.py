@@ -16,7 +16,6 @@ import os
 import re
 import sqlite3
 import stat
-import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
@@ -36,6 +35,7 @@ from tltrack.errors import (
 )
 from tltrack.fileio import create_new, lock_timeout, os_error, real_data_file
 from tltrack.periods import parse_period
+from tltrack.record_lines import moment, region_name
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
@@ -58,8 +58,6 @@ CREATE INDEX figure_series ON figure (metric, region, period_end);
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _COMPANIONS = ("-wal", "-shm", "-journal")
-# Figures recorded together share a time: each is parsed once.
-_TIMES: dict[str, datetime] = {}
 
 
 def sqlite_path(target_file: Path) -> Path:
@@ -332,15 +330,6 @@ def _period_end(period: str) -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _region_name(region: str) -> bool:
-    return (
-        0 < len(region) <= 100
-        and region == region.strip()
-        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in region)
-    )
-
-
 def checked_record(fields: Sequence[Any]) -> Record | None:
     """A row as a figure, checked as a records line is (model.RecordEntry's rules); None
     when it is not one. `fields` end with the day the row says its period ends."""
@@ -359,23 +348,17 @@ def checked_record(fields: Sequence[Any]) -> Record | None:
         return None
     if note != note.strip() or by != by.strip() or metric != metric.strip():
         return None
-    if (region is not None and not _region_name(region)) or _period_end(period) != str(end):
+    if (region is not None and not region_name(region)) or _period_end(period) != str(end):
         return None
     if not _NUMBER.fullmatch(value):
         return None
     figure = float(value)
     if not -1e15 <= figure <= 1e15:
         return None
-    moment = _TIMES.get(at)
-    if moment is None:
-        try:
-            moment = datetime.fromisoformat(at)
-        except ValueError:
-            return None
-        if moment.utcoffset() is None:
-            return None
-        _TIMES[at] = moment
-    return Record(metric, period, figure, moment, note, by, correction == 1, revision, region)
+    when = moment(at)
+    if when is None or when.utcoffset() is None:
+        return None
+    return Record(metric, period, figure, when, note, by, correction == 1, revision, region)
 
 
 def _regular(path: Path) -> os.stat_result:
