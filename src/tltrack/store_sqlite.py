@@ -322,43 +322,63 @@ def _make_schema(connection: sqlite3.Connection) -> None:
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
 
 
-@functools.lru_cache(maxsize=4096)
-def _period_end(period: str) -> str | None:
-    try:
-        return parse_period(period).end.isoformat()
-    except TltrackError:
-        return None
-
-
 def checked_record(fields: Sequence[Any]) -> Record | None:
     """A row as a figure, checked as a records line is (model.RecordEntry's rules); None
     when it is not one. `fields` end with the day the row says its period ends."""
     metric, period, value, at, note, by, correction, revision, region, end = fields
-    try:
-        # One concatenation checks the types (anything but text raises, or is not str) and
-        # gives the one string searched for control characters: this runs for every row.
-        joined = metric + period + value + at + note + by + ("" if region is None else region)
-    except TypeError:
+    # The texts a province repeats (a metric 12 times, a region 20,000) are checked once
+    # each; what varies from row to row is checked below.
+    if not (_name(metric) and _note_by(note, by) and _period_of(period, end)):
         return None
-    if type(joined) is not str or _CONTROL.search(joined):
+    if region is not None and (type(region) is not str or not region_name(region)):
         return None
     if type(revision) is not int or correction not in (0, 1) or not 0 <= revision <= 1_000_000:
         return None
-    if len(metric) > 200 or len(period) > 20 or len(note) > 2000 or len(by) > 200:
-        return None
-    if note != note.strip() or by != by.strip() or metric != metric.strip():
-        return None
-    if (region is not None and not region_name(region)) or _period_end(period) != str(end):
-        return None
-    if not _NUMBER.fullmatch(value):
+    if type(value) is not str or not _NUMBER.fullmatch(value):
         return None
     figure = float(value)
     if not -1e15 <= figure <= 1e15:
         return None
-    when = moment(at)
+    when = moment(at) if type(at) is str else None
     if when is None or when.utcoffset() is None:
         return None
     return Record(metric, period, figure, when, note, by, correction == 1, revision, region)
+
+
+# Any value may come from a database row: the cached checks take it as `Any` and check
+# its type first (only text is ever accepted, so 1 and True sharing a key is harmless).
+@functools.lru_cache(maxsize=65536)
+def _name(metric: Any) -> bool:
+    return (
+        type(metric) is str
+        and len(metric) <= 200
+        and metric == metric.strip()
+        and not _CONTROL.search(metric)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _note_by(note: Any, by: Any) -> bool:
+    return (
+        type(note) is str
+        and type(by) is str
+        and len(note) <= 2000
+        and len(by) <= 200
+        and note == note.strip()
+        and by == by.strip()
+        and not _CONTROL.search(note + by)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_of(period: Any, end: Any) -> bool:
+    """Whether `period` is one, and `end` the day the row should say it ends."""
+    if type(period) is not str or len(period) > 20 or _CONTROL.search(period):
+        return False
+    try:
+        return parse_period(period).end.isoformat() == str(end)
+    except TltrackError:
+        return False
 
 
 def _regular(path: Path) -> os.stat_result:

@@ -41,6 +41,9 @@ def series_of(records: Iterable[Record]) -> Series:
 
 
 def _by_end(records: Sequence[Record], year: int, as_of: date) -> dict[date, tuple[Period, Record]]:
+    if len(records) == 1:  # a store's newest figures (Store.latest): nothing to choose
+        period = parse_period(records[0].period, year)
+        return {period.end: (period, records[0])} if period.end <= as_of else {}
     return {end: figure for end, figure in figures_at_ends(records, year).items() if end <= as_of}
 
 
