@@ -478,6 +478,7 @@ EN: dict[str, str] = {
     "not_a_store": "{file} is not a tltrack figures database: {reason}",
     "not_tltrack_db": "another program's database",
     "store_too_new": "{file} was made by a later tltrack (schema {version}); upgrade tltrack",
+    "cannot_read_wal": "{file} cannot be read here: its folder {folder} is read-only and {wal} holds figures not yet written into it; open it once where the folder can be written",
     "bad_store_row": "a row that does not read as a figure (a type, a control character, a time without offset, or a value out of bounds)",
     "dry_run_write": "a dry run writes nothing",
     "help_cmd_migrate": "Copy a year's figures into the other store (the TOML records file or SQLite), checked figure by figure; the source is kept.",

@@ -5,17 +5,17 @@ One table of figures in recorded order, append-only as the TOML file is: a corre
 new row with its revision. WAL mode; every change is one IMMEDIATE transaction, so no other
 writer comes between the read that decides and the write (no lost update), and with
 synchronous=FULL a commit is on disk before tltrack exits 0. Each row also keeps the day its
-period ends, so a status asks the database for each series' newest figures only.
+period ends, so a status asks the database for each series' newest figures only. In a
+folder this user cannot write, the database is read as a snapshot (sqlite_files.py).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import os
 import re
 import sqlite3
-import stat
+import urllib.parse
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
@@ -24,7 +24,6 @@ from typing import Any
 
 from tltrack.domain import Record
 from tltrack.errors import (
-    CannotCreateError,
     DataError,
     LockBusyError,
     PermissionDeniedError,
@@ -33,9 +32,19 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
-from tltrack.fileio import create_new, lock_timeout, os_error, real_data_file
+from tltrack.fileio import create_new, lock_timeout, real_data_file
 from tltrack.periods import parse_period
 from tltrack.record_lines import moment, region_name
+from tltrack.sqlite_files import (
+    COMPANIONS,
+    holds_changes,
+    open_files,
+    refuse_link,
+    regular,
+    same_file,
+    snapshot_readable,
+    stamp_of,
+)
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
@@ -57,7 +66,6 @@ CREATE INDEX figure_series ON figure (metric, region, period_end);
 """
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def sqlite_path(target_file: Path) -> Path:
@@ -124,6 +132,21 @@ def _row(r: Record) -> tuple[Any, ...]:
     )
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that knows whether it reads a snapshot: the file as it was when opened,
+    without SQLite's locks (see sqlite_files.snapshot_readable)."""
+
+    snapshot_of: tuple[Path, tuple[int, int, int]] | None = None
+
+    def unchanged(self) -> bool:
+        """Whether what was read is what the file held: a snapshot is read again when a
+        writer changed the file meanwhile."""
+        if self.snapshot_of is None:
+            return True
+        path, stamp = self.snapshot_of
+        return stamp_of(path) == stamp and not holds_changes(path)
+
+
 class SqliteStore:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -133,17 +156,17 @@ class SqliteStore:
         return self.path.name
 
     def paths(self) -> list[Path]:
-        return [self.path, *(self.path.with_name(self.path.name + s) for s in _COMPANIONS)]
+        return [self.path, *(self.path.with_name(self.path.name + s) for s in COMPANIONS)]
 
     def exists(self) -> bool:
         return self.path.exists() or self.path.is_symlink()
 
-    def _connect(self, create: bool) -> sqlite3.Connection | None:
+    def _connect(self, create: bool) -> _Connection | None:
         """The database, opened for tltrack: never through a planted link, its schema made
         on first write, refused if it is another program's or a later tltrack's."""
         real = real_data_file(self.path)
-        for companion in (real.with_name(real.name + s) for s in _COMPANIONS):
-            _refuse_link(companion)
+        for companion in (real.with_name(real.name + s) for s in COMPANIONS):
+            refuse_link(companion)
         if not (real.exists() or real.is_symlink()):
             if not create:
                 return None
@@ -153,20 +176,38 @@ class SqliteStore:
                 if not real.is_file() or real.is_symlink():
                     raise  # not another writer's new database: a real failure
 
+        try:
+            return self._open(real, create, snapshot=False)
+        except TltrackError:
+            if create or not snapshot_readable(real):
+                raise
+        return self._open(real, create, snapshot=True)
+
+    def _open(self, real: Path, create: bool, snapshot: bool) -> _Connection | None:
         # No descriptor of our own is held on the file: closing one would drop the locks
         # SQLite holds on it (POSIX locks are the process's), and writers would collide.
-        checked = _regular(real)
-        before = _open_files()
+        checked = regular(real)
+        before = open_files()
         try:
-            connection = sqlite3.connect(real, timeout=lock_timeout(), isolation_level=None)
+            if snapshot:  # read as a file no one changes; `unchanged` checks it afterwards
+                uri = f"file:{urllib.parse.quote(str(real.absolute()))}?mode=ro&immutable=1"
+                connection = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, factory=_Connection
+                )
+            else:
+                connection = sqlite3.connect(
+                    real, timeout=lock_timeout(), isolation_level=None, factory=_Connection
+                )
         except sqlite3.Error as exc:
             raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+        if snapshot:  # SQLite reads no page before the first query
+            connection.snapshot_of = (real, stamp_of(real))
         try:
             # A database from a folder others can write may carry triggers or views: they
             # are refused below, and nothing in its schema may call a function meanwhile.
             connection.execute("PRAGMA trusted_schema=OFF")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-            _same_file(checked, before, real)
+            same_file(checked, before, real)
             owner = connection.execute("PRAGMA application_id").fetchone()[0]
             tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if version == 0 and owner == 0 and tables:
@@ -207,16 +248,20 @@ class SqliteStore:
         return out  # type: ignore[return-value]  # no None is left
 
     def _select(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
-        connection = self._connect(create=False)
-        if connection is None:
-            return []
-        with closing(connection):
-            try:
-                return [r for _, r in self.rows(connection.execute(query, params))]
-            except sqlite3.OperationalError as exc:
-                raise _busy_or(exc, self.name) from None
-            except sqlite3.DatabaseError as exc:
-                raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+        for _ in range(3):
+            connection = self._connect(create=False)
+            if connection is None:
+                return []
+            with closing(connection):
+                try:
+                    read = [r for _, r in self.rows(connection.execute(query, params))]
+                except sqlite3.OperationalError as exc:
+                    raise _busy_or(exc, self.name) from None
+                except sqlite3.DatabaseError as exc:
+                    raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+            if connection.unchanged():
+                return read
+        raise LockBusyError("lock_busy", file=self.name, seconds=lock_timeout())
 
     def read(self) -> list[Record]:
         return self._select(f"SELECT seq, {_COLUMNS} FROM figure ORDER BY seq")
@@ -379,63 +424,6 @@ def _period_of(period: Any, end: Any) -> bool:
         return parse_period(period).end.isoformat() == str(end)
     except TltrackError:
         return False
-
-
-def _regular(path: Path) -> os.stat_result:
-    """The database file as found, not through a link: what SQLite must open too."""
-    try:
-        info = os.lstat(path)
-    except OSError as exc:
-        raise os_error(exc, "read", path) from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
-    return info
-
-
-_FDS = Path("/proc/self/fd")
-
-
-def _open_files() -> set[tuple[str, int, int]]:
-    """The regular files this process has open: descriptor, device, inode. (A number alone
-    is reused: the one that listed the folder may be SQLite's a moment later.)"""
-    found: set[tuple[str, int, int]] = set()
-    try:
-        descriptors = list(_FDS.iterdir())
-    except OSError:
-        return found  # no /proc: the check below cannot be made here
-    for fd in descriptors:
-        try:
-            info = fd.stat()
-            name = str(fd.readlink())
-        except OSError:
-            continue
-        if stat.S_ISREG(info.st_mode) and not name.endswith(_COMPANIONS):
-            found.add((fd.name, info.st_dev, info.st_ino))
-    return found
-
-
-def _same_file(mine: os.stat_result, before: set[tuple[str, int, int]], path: Path) -> None:
-    """SQLite opens the path itself, following links: in a folder others can write, the file
-    could be swapped for a link to another database between our checks and its open. The
-    files it opened must be the one checked."""
-    for _, device, inode in _open_files() - before:
-        if (device, inode) != (mine.st_dev, mine.st_ino):
-            raise CannotCreateError("cannot_write", path=path, reason=msg("swapped_while_open"))
-
-
-def _refuse_link(path: Path) -> None:
-    """SQLite opens its -wal and -shm files itself, through a link if one is planted there:
-    refuse one before it is opened."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise os_error(exc, "read", path) from exc
-    if stat.S_ISLNK(info.st_mode):
-        raise CannotCreateError("cannot_write", path=path, reason=msg("link_refused"))
-    if not stat.S_ISREG(info.st_mode):
-        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
 
 
 def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:

@@ -1,0 +1,106 @@
+"""The files of a SQLite store on disk. SQLite opens them itself, by path: in a folder
+others can write, each is checked to be the regular file tltrack looked at, never a link
+planted there; and a folder this user cannot write is read as a snapshot (see
+snapshot_readable)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from tltrack.errors import CannotCreateError, PermissionDeniedError, msg
+from tltrack.fileio import os_error
+
+COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def regular(path: Path) -> os.stat_result:
+    """The database file as found, not through a link: what SQLite must open too."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
+    return info
+
+
+FDS = Path("/proc/self/fd")
+
+
+def open_files() -> set[tuple[str, int, int]]:
+    """The regular files this process has open: descriptor, device, inode. (A number alone
+    is reused: the one that listed the folder may be SQLite's a moment later.)"""
+    found: set[tuple[str, int, int]] = set()
+    try:
+        descriptors = list(FDS.iterdir())
+    except OSError:
+        return found  # no /proc: the check below cannot be made here
+    for fd in descriptors:
+        try:
+            info = fd.stat()
+            name = str(fd.readlink())
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and not name.endswith(COMPANIONS):
+            found.add((fd.name, info.st_dev, info.st_ino))
+    return found
+
+
+def same_file(mine: os.stat_result, before: set[tuple[str, int, int]], path: Path) -> None:
+    """SQLite opens the path itself, following links: in a folder others can write, the file
+    could be swapped for a link to another database between our checks and its open. The
+    files it opened must be the one checked."""
+    for _, device, inode in open_files() - before:
+        if (device, inode) != (mine.st_dev, mine.st_ino):
+            raise CannotCreateError("cannot_write", path=path, reason=msg("swapped_while_open"))
+
+
+def refuse_link(path: Path) -> None:
+    """SQLite opens its -wal and -shm files itself, through a link if one is planted there:
+    refuse one before it is opened."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise CannotCreateError("cannot_write", path=path, reason=msg("link_refused"))
+    if not stat.S_ISREG(info.st_mode):
+        raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
+
+
+def snapshot_readable(path: Path) -> bool:
+    """Whether the database may be read as a snapshot. SQLite reads a database in WAL mode
+    through a -shm file it must be able to create; in a folder this user cannot write (a
+    read-only share, another office's folder) it cannot, so the database is read as a file
+    no one changes. Only when no -wal file holds changes not yet in the database: a snapshot
+    would miss them, so the store is refused, saying why."""
+    if os.access(path.parent, os.W_OK):
+        return False  # the folder can be written: SQLite's own failure stands
+    if holds_changes(path):
+        raise PermissionDeniedError(
+            "cannot_read_wal", file=path.name, wal=path.name + "-wal", folder=path.parent
+        )
+    return True
+
+
+def holds_changes(path: Path) -> bool:
+    """Whether the database's -wal file holds changes (a writer at work, or one stopped)."""
+    try:
+        return os.lstat(path.with_name(path.name + "-wal")).st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # what cannot be looked at may hold changes
+
+
+def stamp_of(path: Path) -> tuple[int, int, int]:
+    """What changes when a writer changes the file: its identity, size and time."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise os_error(exc, "read", path) from exc
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
