@@ -120,11 +120,18 @@ def test_what_is_not_a_tltrack_database_is_refused(cli, data_dir: Path, monkeypa
     assert run.exit_code == 2 and "存储方式 'postgres' 无效" in run.stderr
 
 
-def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "note = 'x' || char(27) || '[2J'",
+        "period = '0000', period_end = '0000-12-31'",  # a year no date has: not exit 70
+    ],
+)
+def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir, monkeypatch, edit) -> None:
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
-        db.execute("UPDATE figure SET note = 'x' || char(27) || '[2J' WHERE seq = 1")
+        db.execute(f"UPDATE figure SET {edit} WHERE seq = 1")
     run = cli("validate", "--lang", "en")
     assert run.exit_code == 65
     assert run.stdout.startswith("2025.records.sqlite:1: a row that does not read as a figure")

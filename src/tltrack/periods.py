@@ -53,6 +53,8 @@ def parse_period(text: str, year: int | None = None) -> Period:
     if match is None:
         raise DataError("bad_period", period=text)
     period_year = int(match.group(1))
+    if period_year == 0:  # no calendar has it: a date of year 0 cannot be made
+        raise DataError("bad_period", period=text)
     month, quarter, half = match.group(2), match.group(3), match.group(4)
     if month is not None:
         months = int(month)
