@@ -120,22 +120,95 @@ def test_what_is_not_a_tltrack_database_is_refused(cli, data_dir: Path, monkeypa
     assert run.exit_code == 2 and "存储方式 'postgres' 无效" in run.stderr
 
 
+_COPY = (
+    "INSERT INTO figure (metric, region, period, period_end, value, note, by, at, correction,"
+    " revision) SELECT metric, region, {}, value, note, by, at, correction, revision FROM figure"
+)
+
+
 @pytest.mark.parametrize(
-    "edit",
+    ("edit", "row"),
     [
-        "note = 'x' || char(27) || '[2J'",
-        "period = '0000', period_end = '0000-12-31'",  # a year no date has: not exit 70
+        ("UPDATE figure SET note = 'x' || char(27) || '[2J' WHERE seq = 1", 1),
+        (_COPY.format("'0000', '0000-12-31'"), 2),  # a year no date has: not exit 70
     ],
 )
-def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir, monkeypatch, edit) -> None:
+def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir, monkeypatch, edit, row) -> None:
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
-        db.execute(f"UPDATE figure SET {edit} WHERE seq = 1")
+        db.execute(edit)
     run = cli("validate", "--lang", "en")
     assert run.exit_code == 65
-    assert run.stdout.startswith("2025.records.sqlite:1: a row that does not read as a figure")
-    assert cli("status").exit_code == 65
+    assert run.stdout.startswith(f"2025.records.sqlite:{row}: a row that does not read as a figure")
+    if row == 1:  # the series' newest figure, which a status reads (a status reads no other)
+        assert cli("status").exit_code == 65
+
+
+def test_a_figure_s_period_cannot_be_edited_away(cli, data_dir, monkeypatch) -> None:
+    """A status reads each series by the day its period ends: a row edited to end later
+    would drop out of it unseen. The database refuses the edit."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    database = data_dir / "2025.records.sqlite"
+    for edit in ("period_end = '2025-12-31'", "period = '2025', period_end = '2025-12-31'"):
+        with (
+            pytest.raises(sqlite3.IntegrityError, match="keeps the period"),
+            sqlite3.connect(database) as db,
+        ):
+            db.execute(f"UPDATE figure SET {edit}")
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE figure SET note = 'checked'")  # a note may still be mended
+    shown = json.loads(cli("status", "--format", "json", *AS_OF).stdout)
+    gdp = next(t for t in shown["targets"] if t["id"] == "gdp_growth")
+    assert (gdp["actual"], gdp["period"]) == (5.8, "2025-H1")
+
+
+def test_a_store_of_the_first_version_is_brought_up_to_date(cli, data_dir, monkeypatch) -> None:
+    """A store an earlier tltrack made is read as it is; the first write adds what the
+    newer version keeps, and every figure stays."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    database = data_dir / "2025.records.sqlite"
+    with sqlite3.connect(database) as db:  # as tltrack's schema 1 made it, word for word
+        db.executescript(_FIRST_VERSION)
+        db.execute(
+            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
+            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
+        )
+    before = database.read_bytes()
+    assert cli("status", *AS_OF).exit_code == 0
+    assert database.read_bytes() == before
+    assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert [r[0] for r in db.execute("SELECT value FROM figure ORDER BY seq")] == [
+            "5.8",
+            "5.9",
+        ]
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("UPDATE figure SET period_end = '2025-12-31'")
+    assert cli("validate").exit_code == 0
+
+
+_FIRST_VERSION = """
+CREATE TABLE figure (
+    seq INTEGER PRIMARY KEY,
+    metric TEXT NOT NULL,
+    region TEXT,
+    period TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    value TEXT NOT NULL,
+    note TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    correction INTEGER NOT NULL,
+    revision INTEGER NOT NULL
+);
+CREATE INDEX figure_series ON figure (metric, region, period_end);
+PRAGMA application_id = 1953264754;
+PRAGMA user_version = 1;
+"""
 
 
 def test_a_link_planted_beside_the_database_is_refused(cli, data_dir: Path, monkeypatch) -> None:
@@ -186,8 +259,10 @@ def test_a_database_with_a_planted_trigger_is_refused(cli, data_dir: Path, monke
     "change",
     [
         "UPDATE figure SET note = CAST('x' AS BLOB)",
-        "UPDATE figure SET metric = 5, period = 6, value = 7, at = 8, note = 9, by = 10",
-        "UPDATE figure SET period_end = '2099-12-31'",  # another period's end
+        # Rows added, as a figure's period cannot be edited (the database refuses it).
+        "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+        " correction, revision) VALUES (5, NULL, 6, '2025-06-30', 7, 9, 10, 8, 0, 0)",
+        _COPY.format("period, '2099-12-31'"),  # another period's end
         "UPDATE figure SET value = '1_000'",
         "UPDATE figure SET note = ' padded '",
         "UPDATE figure SET region = '开鲁县' || char(8203)",  # a zero-width space
@@ -199,7 +274,7 @@ def test_a_row_tltrack_would_not_write_is_refused(cli, data_dir, monkeypatch, ch
     with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
         db.execute(change)
     assert cli("validate").exit_code == 65
-    if "period_end" not in change:  # status asks only for rows ending by its date
+    if "2099" not in change:  # status asks only for rows ending by its date
         assert cli("status").exit_code == 65
 
 

@@ -46,24 +46,37 @@ from tltrack.sqlite_files import (
     stamp_of,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
-_SCHEMA = """
-CREATE TABLE figure (
-    seq INTEGER PRIMARY KEY,
-    metric TEXT NOT NULL,
-    region TEXT,
-    period TEXT NOT NULL,
-    period_end TEXT NOT NULL,
-    value TEXT NOT NULL,
-    note TEXT NOT NULL,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL,
-    correction INTEGER NOT NULL,
-    revision INTEGER NOT NULL
-);
-CREATE INDEX figure_series ON figure (metric, region, period_end);
-"""
+# Each version's statements, applied in turn: a store of an older version is brought up to
+# date by the first write of a newer tltrack (reading changes nothing).
+_VERSIONS = (
+    (
+        """CREATE TABLE figure (
+            seq INTEGER PRIMARY KEY,
+            metric TEXT NOT NULL,
+            region TEXT,
+            period TEXT NOT NULL,
+            period_end TEXT NOT NULL,
+            value TEXT NOT NULL,
+            note TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            correction INTEGER NOT NULL,
+            revision INTEGER NOT NULL
+        )""",
+        "CREATE INDEX figure_series ON figure (metric, region, period_end)",
+    ),
+    # 2: a figure's period and the day it ends are kept as recorded. A status reads each
+    # series by that day: a row edited with sqlite3 to end later would drop out of every
+    # status unseen (validate finds it; status never reads it). tltrack never updates.
+    (
+        """CREATE TRIGGER figure_period_kept BEFORE UPDATE OF period, period_end ON figure
+        BEGIN
+            SELECT RAISE(ABORT, 'tltrack keeps the period a figure was recorded for');
+        END""",
+    ),
+)
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -222,7 +235,9 @@ class SqliteStore:
             elif version > SCHEMA_VERSION:
                 raise DataError("store_too_new", file=self.name, version=version)
             else:
-                _check_schema(connection, self.name)
+                _check_schema(connection, self.name, version)
+                if create and version < SCHEMA_VERSION:
+                    _make_schema(connection)
             if create:  # only a write changes the file, and only once it is known for ours
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
@@ -328,36 +343,45 @@ class SqliteStore:
         return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
 
 
-_OBJECTS = {("table", "figure"), ("index", "figure_series")}
-_MADE = sorted(" ".join(part.split()) for part in _SCHEMA.split(";") if part.strip())
+def _objects(version: int) -> tuple[set[tuple[str, str]], list[str]]:
+    """The objects of a store of `version` and their definitions, as sqlite_master has them
+    (whitespace aside)."""
+    statements = [text for made in _VERSIONS[:version] for text in made]
+    found = set()
+    for text in statements:
+        kind, name = text.split()[1:3]
+        found.add((kind.lower(), name))
+    return found, sorted(" ".join(text.split()) for text in statements)
 
 
-def _check_schema(connection: sqlite3.Connection, name: str) -> None:
-    """Exactly the table and index tltrack makes: a trigger planted in a database someone
-    swapped in would run on tltrack's insert, a view could show other figures."""
+def _check_schema(connection: sqlite3.Connection, name: str, version: int) -> None:
+    """Exactly the objects tltrack makes: a trigger planted in a database someone swapped in
+    would run on tltrack's insert, a view could show other figures."""
     rows = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
     found = {(kind, what) for kind, what, _ in rows}
-    extra = ", ".join(sorted(f"{kind} {what}" for kind, what in found - _OBJECTS))
+    objects, definitions = _objects(version)
+    extra = ", ".join(sorted(f"{kind} {what}" for kind, what in found - objects))
     if extra:
         raise DataError("not_a_store", file=name, reason=msg("foreign_objects", found=extra))
     # The objects' own definitions too: a `figure` whose key replaces rows on conflict
     # would drop figures at every insert.
     made = sorted(" ".join(str(text).split()) for _, _, text in rows)
-    if found != _OBJECTS or made != _MADE:
+    if found != objects or made != definitions:
         raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
 
 
 def _make_schema(connection: sqlite3.Connection) -> None:
-    """The tables of a new database, once: writers that found it empty together wait for
-    the first, then find its schema made."""
+    """The objects of a new database, or those an older version lacks, once: writers that
+    found it empty or old together wait for the first, then find it made."""
     connection.execute("BEGIN IMMEDIATE")
     try:
-        if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        for made in _VERSIONS[version:]:
+            for statement in made:
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
