@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "TLTRACK_DATA_DIR"}
@@ -67,3 +69,18 @@ def test_the_demo_s_chinese_table_fits_80_columns(tmp_path: Path) -> None:
     # 较2020年下降≥13.5% folds before its sign, with nothing added between.
     assert any(line.split()[-1] == "≥13.5%" for line in table if line.strip())
     assert not any("较2020年下降 ≥13.5%" in line for line in shown)
+
+
+@pytest.mark.parametrize("as_of", ["2025-07-20", "2025-10-20", "2026-01-20"])
+def test_the_demo_s_english_table_fits_80_columns(tmp_path: Path, as_of: str) -> None:
+    """A header is never folded: under 120 columns the English table has short ones."""
+    from rich.cells import cell_len
+
+    assert run("demo", "demo", cwd=tmp_path).returncode == 0
+    shown = run(
+        "status", "--data-dir", "demo", "--lang", "en", "--as-of", as_of, cwd=tmp_path,
+        env={"COLUMNS": "80"},
+    ).stdout.splitlines()  # fmt: skip
+    table = shown[1 : shown.index("")]
+    assert max(cell_len(line) for line in table) <= 80
+    assert table[0].split() == ["Target", "Actual", "Goal", "Done", "Pace", "Gap", "Status"]

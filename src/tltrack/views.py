@@ -144,6 +144,7 @@ def record_json(record: Record) -> dict[str, Any]:
 # --- the status table, shared by status, check and record -------------------------------------
 
 _NUMERIC = ("actual", "completion", "expected", "gap", "projected")
+_SHORT = ("target", "completion", "expected", "gap")  # headers with a short form
 
 
 def status_columns(lang: Lang, compact: bool) -> list[Column]:
@@ -153,7 +154,8 @@ def status_columns(lang: Lang, compact: bool) -> list[Column]:
     for key in COLUMNS:
         if compact and key == "projected":
             continue
-        label = text(lang, "gap_short" if compact and key == "gap" else key)
+        # Under 120 columns the short headers: a header is never folded, so it sets a floor.
+        label = text(lang, f"{key}_short" if compact and key in _SHORT else key)
         # The name folds anywhere; a target or a status only between words: a figure, a
         # unit or a status word is never cut.
         wraps = key in ("name", "target", "status")
