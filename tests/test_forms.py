@@ -443,3 +443,17 @@ def test_unit_names_make_safe_file_names(unit: str, named: str) -> None:
 
     assert file_name(unit, ".xlsx") == named
     assert len(file_name(unit, ".xlsx").encode()) <= 255
+
+
+def test_a_form_cut_short_is_a_problem_not_a_crash(cli, forms: Path) -> None:
+    """A returned form whose sheet was cut in transit: the folder's import says which."""
+    from test_broken_files import SHEET, part
+
+    path = forms / "开鲁县.xlsx"
+    path.write_bytes(part(SHEET, lambda b: b[: len(b) // 2])(path.read_bytes()))
+    before = records_file(cli_data(cli)).read_bytes()
+    run = cli("import", str(forms), "--lang", "zh")
+    assert run.exit_code == 65
+    assert "无法读取 开鲁县.xlsx: 不是 .xlsx 工作簿" in run.stderr
+    assert "internal error" not in run.stderr
+    assert records_file(cli_data(cli)).read_bytes() == before

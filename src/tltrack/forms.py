@@ -149,20 +149,17 @@ def read_form(
 def _read_xlsx(
     catalog: Catalog, path: Path, period: Period | None, follow: bool
 ) -> ReturnedForm | None:
-    import zipfile
-
-    from tltrack.importer import open_xlsx, sheet_cells
+    from tltrack.importer import open_xlsx, sheet_cells, xlsx_errors
 
     book = open_xlsx(path, follow)
     try:
-        if MARKS_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
-            return None
-        marks = sheet_cells(path, book[MARKS_SHEET], len(LOCKED))
-        if not marks or not marks[0] or marks[0][0] != MARK:
-            return None
-        cells = sheet_cells(path, book[FORM_SHEET], len(HEADERS))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError("not_xlsx", file=path.name, reason=exc) from None
+        with xlsx_errors(path):
+            if MARKS_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
+                return None
+            marks = sheet_cells(path, book[MARKS_SHEET], len(LOCKED))
+            if not marks or not marks[0] or marks[0][0] != MARK:
+                return None
+            cells = sheet_cells(path, book[FORM_SHEET], len(HEADERS))
     finally:
         book.close()
     fields = {str(row[0]): row[1] for row in marks[1:6] if len(row) >= 2 and row[0]}

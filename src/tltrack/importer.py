@@ -11,14 +11,16 @@ import io
 import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from tltrack.bureau import header_unit
-from tltrack.errors import DataError, Message, msg
+from tltrack.errors import DataError, Message, TltrackError, msg
 from tltrack.fileio import read_bytes
 
 # Accepted headers for each column, in English and Chinese (compared without case or spaces).
@@ -78,18 +80,23 @@ def read_rows(
 def decode_csv(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Chinese Excel's 'CSV')."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        return _decoded(path, data, "utf-8", 3)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return _decoded(path, data, "utf-16", 0)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return _decoded(path, data, "gb18030", 0)
+
+
+def _decoded(path: Path, data: bytes, encoding: str, start: int) -> str:
+    """The text, or the line of the first byte that is not `encoding` (exit 65)."""
     try:
-        return data.decode("gb18030")
+        return data[start:].decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError("not_csv_text", file=path.name, line=line) from None
+        before = data[start : start + exc.start].decode(encoding, errors="replace")
+        raise DataError("not_csv_text", file=path.name, line=before.count("\n") + 1) from None
 
 
 def _columns(
@@ -247,13 +254,27 @@ def open_xlsx(path: Path, follow: bool = True) -> Any:
     from openpyxl import load_workbook  # only `import` of .xlsx files pays for it
 
     data = read_bytes(path, MAX_FILE_BYTES, follow)  # also the usual errors for a missing file
-    try:
+    with xlsx_errors(path):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > MAX_XLSX_UNPACKED:
             raise DataError("xlsx_bomb", file=path.name, size=unpacked, limit=MAX_XLSX_UNPACKED)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError) as exc:
+
+
+@contextmanager
+def xlsx_errors(path: Path) -> Iterator[None]:
+    """openpyxl raises whatever its parsers meet in a broken workbook (IndexError, zlib.error,
+    XML syntax errors, KeyError...): each means a file tltrack cannot read as one (exit 65).
+    Its warnings (a date cell out of range) are not for the user: the cell's value is
+    checked as any other."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    except TltrackError:
+        raise
+    except Exception as exc:
         raise DataError("not_xlsx", file=path.name, reason=exc) from None
 
 
@@ -273,13 +294,10 @@ def sheet_cells(path: Path, sheet: Any, columns: int = MAX_COLUMNS) -> list[list
 
 
 def _xlsx_rows(path: Path, follow: bool, chosen: Mapping[str, str]) -> list[SourceRow]:
-    import zipfile
-
     workbook = open_xlsx(path, follow)
     try:
-        cells = sheet_cells(path, workbook.worksheets[0], MAX_COLUMNS + 1)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError("not_xlsx", file=path.name, reason=exc) from None
+        with xlsx_errors(path):
+            cells = sheet_cells(path, workbook.worksheets[0], MAX_COLUMNS + 1)
     finally:
         workbook.close()
     if not cells:
