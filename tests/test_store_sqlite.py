@@ -382,3 +382,24 @@ def test_a_row_s_figure_is_read_only_in_ascii_digits(value: str) -> None:
     row = ("gdp", "2025-06", value, "2025-07-01T00:00:00+00:00", "", "", 0, 0, None)
     record = checked_record((*row, "2025-06-30"))
     assert (record is not None) == (value == "12.0")  # int() and float() read ١٢; TOML does not
+
+
+def test_text_that_is_not_utf8_is_a_problem_for_every_command(cli, data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    database = data_dir / "2025.records.sqlite"
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE figure SET note = CAST(X'61FF62' AS TEXT)")
+    before = database.read_bytes()
+    for command in (
+        ("record", "gdp_growth", "5.9", "--period", "2025-H1", "--correct"),
+        ("status", *AS_OF),
+        ("export",),
+    ):
+        run = cli(*command, "--lang", "en")
+        assert run.exit_code == 65, (command, run.stderr)
+        assert run.stderr == (
+            "tltrack: error: 2025.records.sqlite holds a row whose text is not UTF-8:"
+            " no figure tltrack wrote\n"
+        )
+    assert database.read_bytes() == before

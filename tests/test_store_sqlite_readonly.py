@@ -99,12 +99,12 @@ def test_a_snapshot_that_raced_a_writer_is_read_again(cli, data_dir: Path, monke
     monkeypatch.setattr(store_sqlite, "snapshot_readable", lambda path: True)
     reads = []
 
-    def writer_meanwhile(cursor):
+    def writer_meanwhile(connection, query, params):
         reads.append(1)
         if len(reads) == 1:
             run = cli("record", "key_projects_started", "430", "--period", "2025-07")
             assert run.exit_code == 0
-        return SqliteStore.rows(store, cursor)
+        return SqliteStore.rows(store, connection, query, params)
 
     monkeypatch.setattr(store, "rows", writer_meanwhile, raising=False)
     assert [r.value for r in store.read()] == [421.0, 430.0]

@@ -104,7 +104,7 @@ class SqliteChange:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks}){within}"
-                held += self.store.rows(self.connection.execute(query, [*chunk, *days]))
+                held += self.store.rows(self.connection, query, [*chunk, *days])
             held.sort(key=lambda pair: pair[0])
         return [*(r for _, r in held), *(r for r in self.added if r.metric in metrics)]
 
@@ -252,10 +252,19 @@ class SqliteStore:
             raise
         return connection
 
-    def rows(self, cursor: Any) -> list[tuple[int, Record]]:
-        """Rows as records, each checked as a records file's line is: a database anyone may
-        have edited with sqlite3 is read, not trusted."""
-        rows = cursor.fetchall()
+    def rows(
+        self, connection: sqlite3.Connection, query: str, params: Sequence[Any]
+    ) -> list[tuple[int, Record]]:
+        """The rows a query selects as records, each checked as a records file's line is: a
+        database anyone may have edited with sqlite3 is read, not trusted."""
+        try:
+            rows = connection.execute(query, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "decode" in str(exc):  # text that is not UTF-8: no figure tltrack wrote
+                raise DataError("store_not_utf8", file=self.name) from None
+            raise _busy_or(exc, self.name) from None
+        except sqlite3.DatabaseError as exc:
+            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
         out = [(row[0], checked_record(row[1:])) for row in rows]
         problems = [Problem(self.name, msg("bad_store_row"), seq) for seq, r in out if r is None]
         if problems:
@@ -268,12 +277,7 @@ class SqliteStore:
             if connection is None:
                 return []
             with closing(connection):
-                try:
-                    read = [r for _, r in self.rows(connection.execute(query, params))]
-                except sqlite3.OperationalError as exc:
-                    raise _busy_or(exc, self.name) from None
-                except sqlite3.DatabaseError as exc:
-                    raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
+                read = [r for _, r in self.rows(connection, query, params)]
             if connection.unchanged():
                 return read
         raise LockBusyError("lock_busy", file=self.name, seconds=lock_timeout())
