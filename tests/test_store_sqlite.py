@@ -403,3 +403,32 @@ def test_text_that_is_not_utf8_is_a_problem_for_every_command(cli, data_dir, mon
             " no figure tltrack wrote\n"
         )
     assert database.read_bytes() == before
+
+
+def test_an_index_that_lacks_rows_is_found_by_validate(cli, data_dir, monkeypatch) -> None:
+    """An index rebuilt partial, its schema text then written back as tltrack's: the table
+    reads whole, but a status, which reads by the index, would not see the left-out rows."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    assert cli("record", "grain_output", "201.3", "--period", "2025").exit_code == 0
+    with sqlite3.connect(data_dir / "2025.records.sqlite", isolation_level=None) as db:
+        made = db.execute("SELECT sql FROM sqlite_master WHERE name = 'figure_series'").fetchone()
+        db.execute("DROP INDEX figure_series")
+        db.execute(
+            "CREATE INDEX figure_series ON figure (metric, region, period_end)"
+            " WHERE metric != 'gdp_growth'"
+        )
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'figure_series'", made)
+        db.execute("PRAGMA writable_schema = OFF")
+        version = db.execute("PRAGMA schema_version").fetchone()[0]
+        db.execute(f"PRAGMA schema_version = {version + 1}")
+    run = cli("validate", "--lang", "en")
+    assert run.exit_code == 65
+    assert run.stdout.startswith(
+        "2025.records.sqlite: the database is damaged: SQLite's integrity check found 2"
+        " problem(s), the first: row 1 missing from index figure_series;"
+    )
+    assert cli("validate", "--lang", "zh").stdout.startswith(
+        "2025.records.sqlite: 数据库已损坏：SQLite 完整性检查发现 2 处问题；"
+    )

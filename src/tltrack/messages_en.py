@@ -481,6 +481,7 @@ EN: dict[str, str] = {
     "not_a_store": "{file} is not a tltrack figures database: {reason}",
     "not_tltrack_db": "another program's database",
     "store_too_new": "{file} was made by a later tltrack (schema {version}); upgrade tltrack",
+    "store_damaged": "the database is damaged: SQLite's integrity check found {count} problem(s), the first: {first}; restore it from a backup (tltrack export makes one)",
     "store_not_utf8": "{file} holds a row whose text is not UTF-8: no figure tltrack wrote",
     "cannot_read_wal": "{file} cannot be read here: its folder {folder} is read-only and {wal} holds figures not yet written into it; open it once where the folder can be written",
     "bad_store_row": "a row that does not read as a figure (a type, a control character, a time without offset, or a value out of bounds)",

@@ -481,6 +481,7 @@ ZH: dict[str, str] = {
     "not_a_store": "{file} 不是 tltrack 的数据库：{reason}",
     "not_tltrack_db": "是其他程序的数据库",
     "store_too_new": "{file} 由更新版本的 tltrack 创建(版本 {version})；请升级 tltrack",
+    "store_damaged": "数据库已损坏：SQLite 完整性检查发现 {count} 处问题；请从备份恢复",
     "store_not_utf8": "{file} 中有一行文字不是 UTF-8 编码，不是 tltrack 写入的数据",
     "cannot_read_wal": "无法读取 {file}：所在文件夹 {folder} 只读，而 {wal} 中还有尚未写入数据库的数据；请在可写的文件夹中打开一次",
     "bad_store_row": "该行不是有效数据(类型不符、含控制字符、时间无时区，或数值超出范围)",

@@ -315,7 +315,25 @@ class SqliteStore:
             )
         except TltrackError as exc:
             return StoreCheck(None, [Problem(self.name, exc.msg)], exists=self.exists())
+        damage = self._damage()
+        if damage:
+            problem = msg("store_damaged", count=len(damage), first=damage[0])
+            return StoreCheck(None, [Problem(self.name, problem)], exists=True)
         return StoreCheck(records, exists=self.exists(), line_of=lambda index: index + 1)
+
+    def _damage(self) -> list[str]:
+        """What SQLite's integrity check finds: a damaged page, or an index that lacks rows
+        (a status, which reads by the index, would not see them). Every row reads alike
+        from the table, so only this check finds the second."""
+        connection = self._connect(create=False)
+        if connection is None:
+            return []
+        with closing(connection):
+            try:
+                found = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(100)")]
+            except sqlite3.DatabaseError as exc:
+                found = [str(exc)]
+        return [] if found == ["ok"] else found
 
     @contextmanager
     def change(
