@@ -47,6 +47,10 @@ def test_a_store_in_a_read_only_folder_is_read(cli, data_dir: Path, monkeypatch)
     assert run.returncode == 0, run.stderr
     assert "421个" in run.stdout
     assert read_only_run(data_dir, "validate").returncode == 0
+    record = read_only_run(data_dir, "record", "key_projects_started", "430", "--lang", "zh")
+    assert record.returncode == 77
+    assert record.stderr.startswith("tltrack: error: 无法写入 2025.records.sqlite: 所在文件夹 ")
+    assert record.stderr.endswith(" 不可写\n")
     assert database.read_bytes() == before
     assert sorted(p.name for p in data_dir.iterdir()) == ["2025.records.sqlite", "2025.toml"]
 

@@ -170,6 +170,7 @@ EN: dict[str, str] = {
     "links_to_nonfile": "it links to {real}, not to a file",
     "foreign_link": "it links to {real}, and the link belongs to another user than that file's owner; tltrack does not write through it",
     "read_only": "the file is read-only",
+    "folder_not_writable": "its folder {folder} cannot be written here",
     "os_EACCES": "Permission denied",
     "os_EPERM": "Operation not permitted",
     "os_EROFS": "Read-only file system",

@@ -170,6 +170,7 @@ ZH: dict[str, str] = {
     "links_to_nonfile": "它链接到 {real}，不是文件",
     "foreign_link": "它链接到 {real}，而链接的所有者不是该文件的所有者；tltrack 不经此链接写入",
     "read_only": "文件是只读的",
+    "folder_not_writable": "所在文件夹 {folder} 不可写",
     "os_EACCES": "权限不足",
     "os_EPERM": "不允许的操作",
     "os_EROFS": "只读文件系统",

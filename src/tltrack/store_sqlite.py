@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import sqlite3
 import urllib.parse
@@ -192,6 +193,9 @@ class SqliteStore:
         try:
             return self._open(real, create, snapshot=False)
         except TltrackError:
+            if create and not os.access(real.parent, os.W_OK):  # the store is fine: exit 77
+                reason = msg("folder_not_writable", folder=real.parent)
+                raise PermissionDeniedError("cannot_write", path=self.name, reason=reason) from None
             if create or not snapshot_readable(real):
                 raise
         return self._open(real, create, snapshot=True)
