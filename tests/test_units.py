@@ -432,3 +432,21 @@ def test_by_takes_the_offices_own_words(city) -> None:
     assert owners["by"] == "owner"
     wrong = city("status", "--by", "部门")
     assert wrong.exit_code == 2 and "region (地区), owner (牵头单位)" in wrong.stderr
+
+
+def test_a_region_s_target_is_the_city_s_with_its_share_and_no_baseline() -> None:
+    from datetime import date
+
+    from tltrack.domain import Target
+
+    city = Target(
+        "beef", "肉牛全产业链产值", "产业", "cumulative", 500.0, "亿元", "at_least", True,
+        400.0, "亿元", "2024年430亿元", 2020, "increase", "市农牧局", ("市发改委",), "even",
+        date(2025, 12, 31), "力争500亿元", "注", (("开鲁县", 60.0), ("奈曼旗", 40.0)), "plan",
+    )  # fmt: skip
+    expected = city._replace(
+        target=60.0, baseline=None, baseline_unit=None, baseline_quote=None, split=()
+    )
+    assert city.for_region("开鲁县") == expected
+    assert city.for_region("开鲁县", 60.0)._asdict() == expected._asdict()
+    assert type(city.for_region("开鲁县")) is Target
