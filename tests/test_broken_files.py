@@ -96,19 +96,22 @@ def test_a_date_out_of_range_is_the_cell_s_problem(cli, data_dir: Path, tmp_path
 
 
 @pytest.mark.parametrize(
-    ("data", "line"),
+    ("data", "said"),
     [
-        (b"\xef\xbb\xbfmetric,period,value\ngdp_growth,2025-07,\xff\n", 2),  # UTF-8 BOM
-        (b"\xff\xfem\x00,\x00a", 1),  # UTF-16 BOM, an odd number of bytes
-        ("\ufeffmetric\n".encode("utf-16-le") + b"\x00\xd8a\x00", 2),  # a lone surrogate
+        (b"\xef\xbb\xbfmetric,period,value\ngdp_growth,2025-07,\xff\n", "UTF-8, but line 2"),
+        (b"\xff\xfem\x00,\x00a", "UTF-16, but line 1"),  # an odd number of bytes
+        ("\ufeffmetric\n".encode("utf-16-le") + b"\x00\xd8a\x00", "UTF-16, but line 2"),
     ],
+    ids=["utf-8", "utf-16 odd", "utf-16 lone surrogate"],
 )
-def test_bytes_that_are_not_their_mark_s_text(cli, data_dir, tmp_path, data, line) -> None:
+def test_bytes_that_are_not_their_mark_s_text(cli, data_dir, tmp_path, data, said) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes(data)
     run = cli("import", str(path), "--lang", "en")
     assert run.exit_code == 65
+    encoding = said.split(",")[0]
     assert run.stderr == (
-        f"tltrack: error: cannot read r.csv: line {line} is neither UTF-8 nor GB18030 text\n"
+        f"tltrack: error: cannot read r.csv: it starts with the mark of {encoding} text,"
+        f" but {said.split(', but ')[1]} is not {encoding}\n"
     )
     assert not records_file(data_dir).exists()

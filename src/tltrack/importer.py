@@ -80,23 +80,24 @@ def read_rows(
 def decode_csv(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Chinese Excel's 'CSV')."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decoded(path, data, "utf-8", 3)
+        return _decoded(path, data, "utf-8", 3, "not_its_encoding")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decoded(path, data, "utf-16", 0)
+        return _decoded(path, data, "utf-16", 0, "not_its_encoding")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    return _decoded(path, data, "gb18030", 0)
+    return _decoded(path, data, "gb18030", 0, "not_csv_text")
 
 
-def _decoded(path: Path, data: bytes, encoding: str, start: int) -> str:
+def _decoded(path: Path, data: bytes, encoding: str, start: int, message: str) -> str:
     """The text, or the line of the first byte that is not `encoding` (exit 65)."""
     try:
         return data[start:].decode(encoding)
     except UnicodeDecodeError as exc:
         before = data[start : start + exc.start].decode(encoding, errors="replace")
-        raise DataError("not_csv_text", file=path.name, line=before.count("\n") + 1) from None
+        line = before.count("\n") + 1
+        raise DataError(message, file=path.name, line=line, encoding=encoding.upper()) from None
 
 
 def _columns(

@@ -147,6 +147,7 @@ EN: dict[str, str] = {
     "too_many_rows": "cannot import {file}: it holds over {limit:,} rows of figures",
     "cell_too_long": "cannot import {file}: {row} has a cell of {length:,} characters; at most {limit:,}",
     "not_csv_text": "cannot read {file}: line {line} is neither UTF-8 nor GB18030 text",
+    "not_its_encoding": "cannot read {file}: it starts with the mark of {encoding} text, but line {line} is not {encoding}",
     "empty_file": "cannot import {file}: the file is empty",
     "csv_error": "cannot read {file}: line {line}: {reason}",
     "not_json": "cannot read {file}: not valid UTF-8 JSON ({reason})",

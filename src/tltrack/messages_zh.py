@@ -147,6 +147,7 @@ ZH: dict[str, str] = {
     "too_many_rows": "无法导入 {file}: 数据超过 {limit:,} 行",
     "cell_too_long": "无法导入 {file}: {row}有一个单元格长 {length:,} 个字符，最多 {limit:,}",
     "not_csv_text": "无法读取 {file}: 第 {line} 行既不是 UTF-8 也不是 GB18030 编码",
+    "not_its_encoding": "无法读取 {file}: 文件开头标明为 {encoding} 编码，但第 {line} 行不是 {encoding} 编码",
     "empty_file": "无法导入 {file}: 文件是空的",
     "csv_error": "无法读取 {file}: 第 {line} 行格式有误(引号未配对或多余)",
     "not_json": "无法读取 {file}: 不是有效的 UTF-8 JSON",
