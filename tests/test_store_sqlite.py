@@ -40,6 +40,14 @@ def both(cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     return toml
 
 
+@pytest.fixture
+def gdp_in_sqlite(cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A SQLite store holding one figure (GDP growth for 2025-H1): its database."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    return data_dir / "2025.records.sqlite"
+
+
 def status(cli) -> dict:
     report = json.loads(cli("status", "--format", "json", *AS_OF).stdout)
     for target in report["targets"]:
@@ -133,10 +141,8 @@ _COPY = (
         (_COPY.format("'0000', '0000-12-31'"), 2),  # a year no date has: not exit 70
     ],
 )
-def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir, monkeypatch, edit, row) -> None:
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
-    with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
+def test_a_row_edited_with_sqlite3_is_a_problem(cli, gdp_in_sqlite, edit, row) -> None:
+    with sqlite3.connect(gdp_in_sqlite) as db:
         db.execute(edit)
     run = cli("validate", "--lang", "en")
     assert run.exit_code == 65
@@ -145,12 +151,10 @@ def test_a_row_edited_with_sqlite3_is_a_problem(cli, data_dir, monkeypatch, edit
         assert cli("status").exit_code == 65
 
 
-def test_a_figure_s_period_cannot_be_edited_away(cli, data_dir, monkeypatch) -> None:
+def test_a_figure_s_period_cannot_be_edited_away(cli, gdp_in_sqlite) -> None:
     """A status reads each series by the day its period ends: a row edited to end later
     would drop out of it unseen. The database refuses the edit."""
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
-    database = data_dir / "2025.records.sqlite"
+    database = gdp_in_sqlite
     for edit in ("period_end = '2025-12-31'", "period = '2025', period_end = '2025-12-31'"):
         with (
             pytest.raises(sqlite3.IntegrityError, match="keeps the period"),
@@ -238,10 +242,8 @@ def test_concurrent_writers_lose_nothing(data_dir: Path, tmp_path: Path) -> None
     assert rows == [(f"2025-{m:02d}", repr(float(m * 10))) for m in range(1, 13)]
 
 
-def test_a_database_with_a_planted_trigger_is_refused(cli, data_dir: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
-    db = data_dir / "2025.records.sqlite"
+def test_a_database_with_a_planted_trigger_is_refused(cli, gdp_in_sqlite) -> None:
+    db = gdp_in_sqlite
     with sqlite3.connect(db) as other:
         other.execute("CREATE TABLE stolen (note TEXT)")
         other.execute(
@@ -268,20 +270,16 @@ def test_a_database_with_a_planted_trigger_is_refused(cli, data_dir: Path, monke
         "UPDATE figure SET region = '开鲁县' || char(8203)",  # a zero-width space
     ],
 )
-def test_a_row_tltrack_would_not_write_is_refused(cli, data_dir, monkeypatch, change) -> None:
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
-    with sqlite3.connect(data_dir / "2025.records.sqlite") as db:
+def test_a_row_tltrack_would_not_write_is_refused(cli, gdp_in_sqlite, change) -> None:
+    with sqlite3.connect(gdp_in_sqlite) as db:
         db.execute(change)
     assert cli("validate").exit_code == 65
     if "2099" not in change:  # status asks only for rows ending by its date
         assert cli("status").exit_code == 65
 
 
-def test_a_table_of_another_definition_is_refused(cli, data_dir, monkeypatch) -> None:
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
-    db = data_dir / "2025.records.sqlite"
+def test_a_table_of_another_definition_is_refused(cli, gdp_in_sqlite) -> None:
+    db = gdp_in_sqlite
     with sqlite3.connect(db) as other:
         other.execute("DROP INDEX figure_series")
         other.execute("CREATE INDEX figure_series ON figure (metric)")
@@ -316,11 +314,9 @@ def test_two_regions_of_one_period_are_not_a_conflict(cli, data_dir: Path) -> No
     assert run.exit_code == 0 and "without a correction" not in run.stdout + run.stderr
 
 
-def test_a_database_swapped_while_opened_is_refused(cli, data_dir: Path, monkeypatch) -> None:
+def test_a_database_swapped_while_opened_is_refused(cli, gdp_in_sqlite, data_dir, monkeypatch):
     """A link swapped in between tltrack's checks and SQLite's own open: SQLite opens another
     database; tltrack sees the file it opened is not the one it checked."""
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     elsewhere = data_dir.parent / "victim.sqlite"
     (data_dir / "2025.records.sqlite").rename(elsewhere)
     assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0  # anew
@@ -384,10 +380,8 @@ def test_a_row_s_figure_is_read_only_in_ascii_digits(value: str) -> None:
     assert (record is not None) == (value == "12.0")  # int() and float() read ١٢; TOML does not
 
 
-def test_text_that_is_not_utf8_is_a_problem_for_every_command(cli, data_dir, monkeypatch) -> None:
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
-    database = data_dir / "2025.records.sqlite"
+def test_text_that_is_not_utf8_is_a_problem_for_every_command(cli, gdp_in_sqlite) -> None:
+    database = gdp_in_sqlite
     with sqlite3.connect(database) as db:
         db.execute("UPDATE figure SET note = CAST(X'61FF62' AS TEXT)")
     before = database.read_bytes()
@@ -405,13 +399,11 @@ def test_text_that_is_not_utf8_is_a_problem_for_every_command(cli, data_dir, mon
     assert database.read_bytes() == before
 
 
-def test_an_index_that_lacks_rows_is_found_by_validate(cli, data_dir, monkeypatch) -> None:
+def test_an_index_that_lacks_rows_is_found_by_validate(cli, gdp_in_sqlite) -> None:
     """An index rebuilt partial, its schema text then written back as tltrack's: the table
     reads whole, but a status, which reads by the index, would not see the left-out rows."""
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     assert cli("record", "grain_output", "201.3", "--period", "2025").exit_code == 0
-    with sqlite3.connect(data_dir / "2025.records.sqlite", isolation_level=None) as db:
+    with sqlite3.connect(gdp_in_sqlite, isolation_level=None) as db:
         made = db.execute("SELECT sql FROM sqlite_master WHERE name = 'figure_series'").fetchone()
         db.execute("DROP INDEX figure_series")
         db.execute(
