@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,9 @@ def test_a_database_with_a_planted_trigger_is_refused(cli, gdp_in_sqlite) -> Non
         "UPDATE figure SET value = '1_000'",
         "UPDATE figure SET note = ' padded '",
         "UPDATE figure SET region = '开鲁县' || char(8203)",  # a zero-width space
+        # Python's time parser takes any character between day and time, and a NUL after.
+        "UPDATE figure SET at = '2025-07-01' || char(27) || '00:00:00+00:00'",
+        "UPDATE figure SET at = at || char(0)",
     ],
 )
 def test_a_row_tltrack_would_not_write_is_refused(cli, gdp_in_sqlite, change) -> None:
@@ -373,7 +377,7 @@ def test_a_copy_that_does_not_read_back_is_removed(cli, data_dir: Path, monkeypa
 
 @pytest.mark.parametrize("value", ["12.0", "\u0661\u0662.0", "1\u0660", "12.0 "])
 def test_a_row_s_figure_is_read_only_in_ascii_digits(value: str) -> None:
-    from tltrack.store_sqlite import checked_record
+    from tltrack.store_rows import checked_record
 
     row = ("gdp", "2025-06", value, "2025-07-01T00:00:00+00:00", "", "", 0, 0, None)
     record = checked_record((*row, "2025-06-30"))
@@ -424,3 +428,17 @@ def test_an_index_that_lacks_rows_is_found_by_validate(cli, gdp_in_sqlite) -> No
     assert cli("validate", "--lang", "zh").stdout.startswith(
         "2025.records.sqlite: 数据库已损坏：SQLite 完整性检查发现 2 处问题；"
     )
+
+
+def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
+    """Two writers: this one found schema 1, a later tltrack upgraded the store before this
+    one's transaction began. Its upgrade refuses, and leaves the later schema as it is."""
+    from tltrack.errors import DataError
+    from tltrack.store_sqlite import _make_schema
+
+    with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
+        db.execute("PRAGMA user_version = 3")
+        with pytest.raises(DataError, match="later tltrack"):
+            _make_schema(db, "2025.records.sqlite")
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert not db.in_transaction

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -83,17 +84,18 @@ def test_changes_left_in_a_wal_file_are_not_read_past(cli, data_dir: Path, monke
     assert (left / "2025.records.sqlite-wal").read_bytes() == wal
 
 
-def test_a_snapshot_that_raced_a_writer_is_read_again(cli, data_dir: Path, monkeypatch) -> None:
-    """A writer with the right to write may change the database while it is read as a
-    snapshot: what was read is then read again, and the writer's figure is in it."""
-    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
-    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
-    store = SqliteStore(data_dir / "2025.records.sqlite")
+@pytest.fixture
+def snapshot_store(cli, data_dir: Path, monkeypatch) -> SqliteStore:
+    """A store holding one figure (421), read only as a snapshot, as in a folder it cannot
+    write: SQLite's own open fails and the folder is not writable. Only this store object:
+    a writer through the command line is not touched."""
     from tltrack import store_sqlite
     from tltrack.errors import DataError
 
-    # This store only, as in a folder it cannot write: SQLite's own open fails, the folder
-    # is not writable (the writer below, another store, is not touched).
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    store = SqliteStore(data_dir / "2025.records.sqlite")
+
     def only_snapshots(real: Path, create: bool, snapshot: bool):
         if not snapshot:
             raise DataError("not_a_store", file=store.name, reason="unable to open database file")
@@ -101,6 +103,18 @@ def test_a_snapshot_that_raced_a_writer_is_read_again(cli, data_dir: Path, monke
 
     monkeypatch.setattr(store, "_open", only_snapshots, raising=False)
     monkeypatch.setattr(store_sqlite, "snapshot_readable", lambda path: True)
+    monkeypatch.setattr(store_sqlite.time, "sleep", lambda seconds: None)
+    return store
+
+
+@pytest.mark.parametrize("torn", [False, True], ids=["a mix", "a torn page"])
+def test_a_snapshot_that_raced_a_writer_is_read_again(cli, snapshot_store, monkeypatch, torn):
+    """A writer with the right to write may change the database while it is read as a
+    snapshot: what was read (or the error a torn page gave) is then read again, and the
+    writer's figure is in it."""
+    from tltrack.errors import DataError
+
+    store = snapshot_store
     reads = []
 
     def writer_meanwhile(connection, query, params):
@@ -108,8 +122,57 @@ def test_a_snapshot_that_raced_a_writer_is_read_again(cli, data_dir: Path, monke
         if len(reads) == 1:
             run = cli("record", "key_projects_started", "430", "--period", "2025-07")
             assert run.exit_code == 0
+            if torn:
+                raise DataError("not_a_store", file=store.name, reason="disk image is malformed")
         return SqliteStore.rows(store, connection, query, params)
 
     monkeypatch.setattr(store, "rows", writer_meanwhile, raising=False)
     assert [r.value for r in store.read()] == [421.0, 430.0]
     assert len(reads) == 2
+
+
+def test_a_snapshot_that_never_holds_still_is_said(cli, snapshot_store, monkeypatch) -> None:
+    store = snapshot_store
+    written = []
+
+    def writer_each_time(connection, query, params):
+        written.append(1)
+        month = f"2025-{6 + len(written):02d}"
+        run = cli("record", "key_projects_started", "430", "--period", month)
+        assert run.exit_code == 0, run.stderr
+        return SqliteStore.rows(store, connection, query, params)
+
+    monkeypatch.setattr(store, "rows", writer_each_time, raising=False)
+    from tltrack.errors import LockBusyError
+
+    with pytest.raises(LockBusyError) as refused:
+        store.read()
+    assert refused.value.exit_code == 75 and len(written) == 3
+    assert "changed each time it was read" in str(refused.value.msg)
+
+
+def test_a_half_made_change_in_a_journal_is_not_read_past(cli, data_dir, monkeypatch) -> None:
+    """A writer stopped halfway in rollback mode leaves a -journal: the database itself
+    then holds a half-made change, which only SQLite's own open would roll back."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    left = data_dir.parent / "left"
+    left.mkdir()
+    for name in ("2025.toml", "2025.records.sqlite"):
+        shutil.copyfile(data_dir / name, left / name)
+    (left / "2025.records.sqlite-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" * 64)
+    run = read_only_run(left, "status", "--lang", "zh")
+    assert run.returncode == 77, run.stderr
+    assert "2025.records.sqlite-journal 中还有尚未写入数据库的数据" in run.stderr
+
+
+def test_a_later_store_in_a_read_only_folder_says_so(cli, data_dir, monkeypatch) -> None:
+    """A write where the folder cannot be written: what is wrong with the store itself is
+    said first (a later tltrack's store), not only that the folder is read-only."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    with closing(sqlite3.connect(data_dir / "2025.records.sqlite")) as db:
+        db.execute("PRAGMA user_version = 3")
+    run = read_only_run(data_dir, "record", "key_projects_started", "430", "--lang", "en")
+    assert run.returncode == 65
+    assert "was made by a later tltrack (schema 3)" in run.stderr

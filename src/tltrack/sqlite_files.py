@@ -76,25 +76,32 @@ def snapshot_readable(path: Path) -> bool:
     """Whether the database may be read as a snapshot. SQLite reads a database in WAL mode
     through a -shm file it must be able to create; in a folder this user cannot write (a
     read-only share, another office's folder) it cannot, so the database is read as a file
-    no one changes. Only when no -wal file holds changes not yet in the database: a snapshot
-    would miss them, so the store is refused, saying why."""
+    no one changes. Only when no -wal or -journal file holds changes not yet in the
+    database: a snapshot would miss them (or read a half-made change), so the store is
+    refused, saying why (exit 77)."""
     if os.access(path.parent, os.W_OK):
         return False  # the folder can be written: SQLite's own failure stands
-    if holds_changes(path):
+    pending = pending_changes(path)
+    if pending is not None:
         raise PermissionDeniedError(
-            "cannot_read_wal", file=path.name, wal=path.name + "-wal", folder=path.parent
+            "cannot_read_pending", file=path.name, pending=pending.name, folder=path.parent
         )
     return True
 
 
-def holds_changes(path: Path) -> bool:
-    """Whether the database's -wal file holds changes (a writer at work, or one stopped)."""
-    try:
-        return os.lstat(path.with_name(path.name + "-wal")).st_size > 0
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True  # what cannot be looked at may hold changes
+def pending_changes(path: Path) -> Path | None:
+    """The database's -wal or -journal file when it holds changes (a writer at work, or one
+    stopped halfway); None when neither does."""
+    for suffix in ("-wal", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        try:
+            if os.lstat(companion).st_size > 0:
+                return companion
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return companion  # what cannot be looked at may hold changes
+    return None
 
 
 def stamp_of(path: Path) -> tuple[int, int, int]:

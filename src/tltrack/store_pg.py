@@ -34,7 +34,7 @@ from tltrack.errors import (
 )
 from tltrack.fileio import lock_timeout
 from tltrack.periods import parse_period
-from tltrack.store_sqlite import checked_record
+from tltrack.store_rows import checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"
 _COLUMNS = (

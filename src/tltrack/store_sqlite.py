@@ -11,17 +11,16 @@ folder this user cannot write, the database is read as a snapshot (sqlite_files.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
-import re
 import sqlite3
+import time
 import urllib.parse
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tltrack.domain import Record
 from tltrack.errors import (
@@ -35,17 +34,17 @@ from tltrack.errors import (
 )
 from tltrack.fileio import create_new, lock_timeout, real_data_file
 from tltrack.periods import parse_period
-from tltrack.record_lines import moment, region_name
 from tltrack.sqlite_files import (
     COMPANIONS,
-    holds_changes,
     open_files,
+    pending_changes,
     refuse_link,
     regular,
     same_file,
     snapshot_readable,
     stamp_of,
 )
+from tltrack.store_rows import checked_record
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
@@ -78,8 +77,8 @@ _VERSIONS = (
         END""",
     ),
 )
+T = TypeVar("T")
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def sqlite_path(target_file: Path) -> Path:
@@ -158,7 +157,7 @@ class _Connection(sqlite3.Connection):
         if self.snapshot_of is None:
             return True
         path, stamp = self.snapshot_of
-        return stamp_of(path) == stamp and not holds_changes(path)
+        return stamp_of(path) == stamp and pending_changes(path) is None
 
 
 class SqliteStore:
@@ -193,7 +192,11 @@ class SqliteStore:
         try:
             return self._open(real, create, snapshot=False)
         except TltrackError:
-            if create and not os.access(real.parent, os.W_OK):  # the store is fine: exit 77
+            if create and not os.access(real.parent, os.W_OK):
+                # What is wrong with the store itself (not ours, too new) is said first.
+                opened = self._open(real, create=False, snapshot=True)
+                if opened is not None:
+                    opened.close()
                 reason = msg("folder_not_writable", folder=real.parent)
                 raise PermissionDeniedError("cannot_write", path=self.name, reason=reason) from None
             if create or not snapshot_readable(real):
@@ -233,7 +236,7 @@ class SqliteStore:
                 if not create:
                     connection.close()
                     return None
-                _make_schema(connection)
+                _make_schema(connection, self.name)
             elif owner != APPLICATION_ID:
                 raise DataError("not_a_store", file=self.name, reason=msg("not_tltrack_db"))
             elif version > SCHEMA_VERSION:
@@ -241,7 +244,7 @@ class SqliteStore:
             else:
                 _check_schema(connection, self.name, version)
                 if create and version < SCHEMA_VERSION:
-                    _make_schema(connection)
+                    _make_schema(connection, self.name)
             if create:  # only a write changes the file, and only once it is known for ours
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
@@ -276,15 +279,28 @@ class SqliteStore:
         return out  # type: ignore[return-value]  # no None is left
 
     def _select(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
-        for _ in range(3):
+        return self._read_whole(
+            lambda connection: [r for _, r in self.rows(connection, query, params)]
+        )
+
+    def _read_whole(self, read: Callable[[_Connection], list[T]]) -> list[T]:
+        """What `read` finds in the database. A snapshot a writer changed meanwhile may have
+        read a torn page (an error) or a mix (no error): either way it is read again."""
+        for attempt in range(3):
             connection = self._connect(create=False)
             if connection is None:
                 return []
             with closing(connection):
-                read = [r for _, r in self.rows(connection, query, params)]
-            if connection.unchanged():
-                return read
-        raise LockBusyError("lock_busy", file=self.name, seconds=lock_timeout())
+                try:
+                    found = read(connection)
+                except TltrackError:
+                    if connection.unchanged():
+                        raise
+                else:
+                    if connection.unchanged():
+                        return found
+            time.sleep(0.1 * (attempt + 1))
+        raise LockBusyError("store_kept_changing", file=self.name)
 
     def read(self) -> list[Record]:
         return self._select(f"SELECT seq, {_COLUMNS} FROM figure ORDER BY seq")
@@ -329,15 +345,19 @@ class SqliteStore:
         """What SQLite's integrity check finds: a damaged page, or an index that lacks rows
         (a status, which reads by the index, would not see them). Every row reads alike
         from the table, so only this check finds the second."""
-        connection = self._connect(create=False)
-        if connection is None:
-            return []
-        with closing(connection):
+
+        def check(connection: _Connection) -> list[str]:
             try:
                 found = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(100)")]
+            except sqlite3.OperationalError as exc:
+                raise _busy_or(exc, self.name) from None
             except sqlite3.DatabaseError as exc:
                 found = [str(exc)]
-        return [] if found == ["ok"] else found
+            if found != ["ok"] and not connection.unchanged():
+                raise DataError("not_a_store", file=self.name, reason=found[0])  # read again
+            return [] if found == ["ok"] else found
+
+        return self._read_whole(check)
 
     @contextmanager
     def change(
@@ -396,84 +416,28 @@ def _check_schema(connection: sqlite3.Connection, name: str, version: int) -> No
         raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
 
 
-def _make_schema(connection: sqlite3.Connection) -> None:
+def _make_schema(connection: sqlite3.Connection, name: str) -> None:
     """The objects of a new database, or those an older version lacks, once: writers that
-    found it empty or old together wait for the first, then find it made."""
+    found it empty or old together wait for the first, then find it made. What another
+    writer made meanwhile (a later tltrack's upgrade) is checked again, never overwritten."""
     connection.execute("BEGIN IMMEDIATE")
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DataError("store_too_new", file=name, version=version)
         if version == 0:
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        else:
+            _check_schema(connection, name, version)
         for made in _VERSIONS[version:]:
             for statement in made:
                 connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version < SCHEMA_VERSION:
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
-
-
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
-
-
-def checked_record(fields: Sequence[Any]) -> Record | None:
-    """A row as a figure, checked as a records line is (model.RecordEntry's rules); None
-    when it is not one. `fields` end with the day the row says its period ends."""
-    metric, period, value, at, note, by, correction, revision, region, end = fields
-    # The texts a province repeats (a metric 12 times, a region 20,000) are checked once
-    # each; what varies from row to row is checked below.
-    if not (_name(metric) and _note_by(note, by) and _period_of(period, end)):
-        return None
-    if region is not None and (type(region) is not str or not region_name(region)):
-        return None
-    if type(revision) is not int or correction not in (0, 1) or not 0 <= revision <= 1_000_000:
-        return None
-    if type(value) is not str or not _NUMBER.fullmatch(value):
-        return None
-    figure = float(value)
-    if not -1e15 <= figure <= 1e15:
-        return None
-    when = moment(at) if type(at) is str else None
-    if when is None or when.utcoffset() is None:
-        return None
-    return Record(metric, period, figure, when, note, by, correction == 1, revision, region)
-
-
-# Any value may come from a database row: the cached checks take it as `Any` and check
-# its type first (only text is ever accepted, so 1 and True sharing a key is harmless).
-@functools.lru_cache(maxsize=65536)
-def _name(metric: Any) -> bool:
-    return (
-        type(metric) is str
-        and len(metric) <= 200
-        and metric == metric.strip()
-        and not _CONTROL.search(metric)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _note_by(note: Any, by: Any) -> bool:
-    return (
-        type(note) is str
-        and type(by) is str
-        and len(note) <= 2000
-        and len(by) <= 200
-        and note == note.strip()
-        and by == by.strip()
-        and not _CONTROL.search(note + by)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _period_of(period: Any, end: Any) -> bool:
-    """Whether `period` is one, and `end` the day the row should say it ends."""
-    if type(period) is not str or len(period) > 20 or _CONTROL.search(period):
-        return False
-    try:
-        return parse_period(period).end.isoformat() == str(end)
-    except TltrackError:
-        return False
 
 
 def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:
