@@ -273,8 +273,8 @@ def xlsx_errors(path: Path) -> Iterator[None]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
-    except TltrackError:
-        raise
+    except (TltrackError, MemoryError, RecursionError):
+        raise  # not the file's fault, or said already
     except Exception as exc:
         raise DataError("not_xlsx", file=path.name, reason=exc) from None
 
