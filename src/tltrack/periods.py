@@ -60,16 +60,16 @@ def parse_period(text: str, year: int | None = None) -> Period:
         months = int(month)
         if not 1 <= months <= 12:
             raise DataError("bad_month", period=text)
-        label = f"{period_year}-{months:02d}"
+        label = f"{period_year:04d}-{months:02d}"
     elif quarter is not None:
         months = int(quarter) * 3
-        label = f"{period_year}-Q{quarter}"
+        label = f"{period_year:04d}-Q{quarter}"
     elif half is not None:
         months = int(half) * 6
-        label = f"{period_year}-H{half}"
+        label = f"{period_year:04d}-H{half}"
     else:
         months = 12
-        label = str(period_year)
+        label = f"{period_year:04d}"  # as written: 0999, not 999
     if year is not None and period_year != year:
         raise DataError("period_other_year", period=label, year=year)
     return Period(period_year, months, label, _month_end(period_year, months))
