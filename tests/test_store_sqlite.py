@@ -442,3 +442,36 @@ def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
             _make_schema(db, "2025.records.sqlite")
         assert db.execute("PRAGMA user_version").fetchone()[0] == 3
         assert not db.in_transaction
+
+
+def test_a_writer_killed_mid_transaction_leaves_nothing(cli, gdp_in_sqlite) -> None:
+    """kill -9 while a writer holds the database with its figure appended, not committed:
+    the next writer waits for nothing, and only what was committed is there."""
+    import signal
+
+    script = (
+        "import sys, time\n"
+        "from datetime import UTC, datetime\n"
+        "from pathlib import Path\n"
+        "from tltrack.domain import Record\n"
+        "from tltrack.store_sqlite import SqliteStore\n"
+        "with SqliteStore(Path(sys.argv[1])).change() as change:\n"
+        "    change.append([Record('gdp_growth', '2025-Q3', 9.9, datetime.now(UTC), '', 'x')])\n"
+        "    print('inside', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, str(gdp_in_sqlite)], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == "inside\n"
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    assert gdp_in_sqlite.with_name("2025.records.sqlite-wal").exists()  # as the kill left it
+    run = cli("record", "grain_output", "201.3", "--period", "2025")
+    assert run.exit_code == 0, run.stderr
+    exported = json.loads(cli("export", "--format", "json").stdout)["records"]
+    assert [(r["metric"], r["value"]) for r in exported] == [
+        ("gdp_growth", 5.8),
+        ("grain_output", 201.3),
+    ]
+    assert cli("validate").exit_code == 0
