@@ -2,10 +2,12 @@
 
 Reading a big records file with tomllib and checking it with Pydantic takes seconds; loading
 the result of a previous read takes a fraction of that. The key is the file's content, never
-its size or time, so an edit is always seen, even one that keeps both. Entries live in the
-user's cache folder ($TLTRACK_CACHE_DIR, else $XDG_CACHE_HOME/tltrack, else ~/.cache/tltrack),
-not in the shared data folder; TLTRACK_CACHE_DIR=off turns the cache off. A cache that cannot
-be read or written is ignored: it only ever saves time.
+its size or time, so an edit is always seen, even one that keeps both. (A SQLite store's
+database is too large to hash at every run: its reads are kept under its files' identity,
+sizes and change times instead, which every write moves; see sqlite_files.files_state.)
+Entries live in the user's cache folder ($TLTRACK_CACHE_DIR, else $XDG_CACHE_HOME/tltrack,
+else ~/.cache/tltrack), not in the shared data folder; TLTRACK_CACHE_DIR=off turns the cache
+off. A cache that cannot be read or written is ignored: it only ever saves time.
 
 An entry is a pickle, and unpickling what another user wrote could run their code as the user
 running tltrack (root, from cron). So an entry is read only from a folder that belongs to this
@@ -112,7 +114,7 @@ def load(kind: str, key: str) -> Any | None:
         return None
 
 
-def store(kind: str, key: str, value: Any) -> None:
+def store(kind: str, key: str, value: Any, keep: int = KEEP) -> None:
     path = _entry(kind, key)
     if path is None:
         return
@@ -123,13 +125,13 @@ def store(kind: str, key: str, value: Any) -> None:
         temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         with os.fdopen(os.open(temp, flags, 0o600), "wb") as handle:
-            handle.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)  # in frames, not whole
         temp.replace(path)
-        _prune(path.parent, kind)
+        _prune(path.parent, kind, keep)
 
 
-def _prune(folder: Path, kind: str) -> None:
+def _prune(folder: Path, kind: str, keep: int) -> None:
     entries = sorted(folder.glob(f"{kind}-{FORMAT}-*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-KEEP]:
+    for old in entries[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 from tltrack.errors import CannotCreateError, PermissionDeniedError, msg
@@ -111,3 +112,32 @@ def stamp_of(path: Path) -> tuple[int, int, int]:
     except OSError as exc:
         raise os_error(exc, "read", path) from exc
     return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+# A file changed this recently may change again within one tick of the file system's clock
+# and keep its times: its state names no version yet (git's "racy" files).
+RECENT_SECONDS = 2.0
+
+
+def files_state(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever the database changes, as part of a cache key: the identity,
+    size and times of the file and of its -wal and -journal. A write always moves a file's
+    change time (ctime), which no program can set back, so an edit that keeps a file's
+    size and modification time still changes its state. None while one changed too
+    recently to tell (RECENT_SECONDS)."""
+    now = time.time()
+    state: list[int] = []
+    for suffix in ("", "-wal", "-journal"):
+        try:
+            info = path.with_name(path.name + suffix).stat()
+        except FileNotFoundError:
+            if not suffix:
+                return None  # no database: nothing worth keeping
+            state.append(-1)
+            continue
+        except OSError:
+            return None
+        if now - max(info.st_mtime, info.st_ctime) < RECENT_SECONDS:
+            return None
+        state += [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return tuple(state)

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tltrack import cache
 from tltrack.domain import Record
 from tltrack.errors import (
     DataError,
@@ -36,6 +37,7 @@ from tltrack.fileio import create_new, lock_timeout, real_data_file
 from tltrack.periods import parse_period
 from tltrack.sqlite_files import (
     COMPANIONS,
+    files_state,
     open_files,
     pending_changes,
     refuse_link,
@@ -314,8 +316,19 @@ class SqliteStore:
 
     def latest(self, as_of: date) -> list[Record]:
         """Each series' figures of the newest day a period ends by `as_of`, in recorded
-        order: all that judging a target at `as_of` reads (see assess.latest_actual)."""
-        return self._select(
+        order: all that judging a target at `as_of` reads (see assess.latest_actual).
+
+        Kept in the parse cache under the database's state (sqlite_files.files_state): a
+        status run again before the next write loads the figures it read, checked, instead
+        of asking the database and checking every row again."""
+        real = real_data_file(self.path)
+        state = files_state(real)
+        key = None if state is None else cache.digest(f"{real}|{state}|{as_of}".encode())
+        if key is not None:
+            hit = cache.load("sqlite-latest", key)
+            if isinstance(hit, list):
+                return [tuple.__new__(Record, row) for row in hit]
+        found = self._select(
             f"SELECT f.seq, {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM figure f"
             " JOIN (SELECT metric, region, MAX(period_end) AS e FROM figure"
             " WHERE period_end <= ? GROUP BY metric, region) n"
@@ -323,6 +336,9 @@ class SqliteStore:
             " ORDER BY f.seq",
             (as_of.isoformat(),),
         )
+        if key is not None and files_state(real) == state:  # no writer came between
+            cache.store("sqlite-latest", key, [tuple(r) for r in found], keep=4)
+        return found
 
     def check(self) -> Any:
         from tltrack.store import StoreCheck

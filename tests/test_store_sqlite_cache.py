@@ -1,0 +1,101 @@
+"""A SQLite store's status read again before the next write comes from the parse cache, and
+every change to the database, however made, is seen."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tltrack import sqlite_files
+from tltrack.store_sqlite import SqliteStore
+
+AS_OF = ("--as-of", "2025-07-20")
+
+
+@pytest.fixture
+def store(cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A SQLite store with two figures, old enough (as far as the cache can tell) to be
+    cached at once: the tests do not wait out the racy seconds."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    monkeypatch.setattr(sqlite_files, "RECENT_SECONDS", 0.0)
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
+    return data_dir / "2025.records.sqlite"
+
+
+def later(database: Path) -> None:
+    """Time passes: within one test every write falls in the same tick of the file system's
+    clock, which the racy seconds guard against; here the times are moved on instead."""
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists():
+            info = path.stat()
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 10**10))
+
+
+def figures(cli) -> dict[str, float | None]:
+    report = json.loads(cli("status", "--format", "json", *AS_OF).stdout)
+    return {t["id"]: t["actual"] for t in report["targets"] if t["actual"] is not None}
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("sqlite-latest-*.pickle"))
+
+
+def test_a_status_again_reads_the_cache_not_the_database(
+    cli, store: Path, private_cache: Path, monkeypatch
+) -> None:
+    first = cli("status", *AS_OF)
+    assert first.exit_code == 0 and len(entries(private_cache)) == 1
+
+    def no_query(self, query, params=()):
+        raise AssertionError("the database was asked")
+
+    monkeypatch.setattr(SqliteStore, "_select", no_query)
+    again = cli("status", *AS_OF)
+    assert (again.exit_code, again.stdout) == (0, first.stdout)
+    assert len(entries(private_cache)) == 1
+
+
+def test_a_write_is_seen_by_the_next_status(cli, store: Path) -> None:
+    assert figures(cli) == {"key_projects_started": 421.0, "gdp_growth": 5.8}
+    run = cli("record", "key_projects_started", "430", "--period", "2025-06", "--correct")
+    assert run.exit_code == 0
+    later(store)
+    assert figures(cli)["key_projects_started"] == 430.0
+
+
+def test_an_edit_that_keeps_sizes_and_times_is_seen(cli, store: Path) -> None:
+    """An edit with sqlite3 that leaves every file's size and modification time as they
+    were (the value keeps its length; the times are set back): the change time moved."""
+    assert figures(cli)["gdp_growth"] == 5.8
+    wal = store.with_name(store.name + "-wal")
+    with closing(sqlite3.connect(store)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    times = {path: path.stat() for path in (store, wal) if path.exists()}
+    sizes = {path: info.st_size for path, info in times.items()}
+    with closing(sqlite3.connect(store)) as db:
+        db.execute("UPDATE figure SET value = '5.9' WHERE metric = 'gdp_growth'")
+        db.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for path, info in times.items():
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert {path: path.stat().st_size for path in times} == sizes
+    assert {path: path.stat().st_mtime_ns for path in times} == {
+        path: info.st_mtime_ns for path, info in times.items()
+    }
+    assert figures(cli)["gdp_growth"] == 5.9
+
+
+def test_a_database_changed_a_moment_ago_is_not_cached(
+    cli, store: Path, private_cache: Path, monkeypatch
+) -> None:
+    """Within a tick of the file system's clock a second write could keep every time the
+    first left: nothing is kept until the database has been still for a while."""
+    monkeypatch.setattr(sqlite_files, "RECENT_SECONDS", 3600.0)
+    assert cli("status", *AS_OF).exit_code == 0
+    assert entries(private_cache) == []
