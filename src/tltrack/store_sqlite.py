@@ -320,7 +320,9 @@ class SqliteStore:
 
         Kept in the parse cache under the database's state (sqlite_files.files_state): a
         status run again before the next write loads the figures it read, checked, instead
-        of asking the database and checking every row again."""
+        of asking the database and checking every row again. Only from the second read of
+        one state on: keeping them costs the first read after each write a tenth of its
+        time, and a state may be read only once (a cron job's check after an import)."""
         real = real_data_file(self.path)
         state = files_state(real)
         key = None if state is None else cache.digest(f"{real}|{state}|{as_of}".encode())
@@ -337,7 +339,10 @@ class SqliteStore:
             (as_of.isoformat(),),
         )
         if key is not None and files_state(real) == state:  # no writer came between
-            cache.store("sqlite-latest", key, [tuple(r) for r in found], keep=4)
+            if cache.load("sqlite-read", key) is None:
+                cache.store("sqlite-read", key, True)
+            else:
+                cache.store("sqlite-latest", key, [tuple(r) for r in found], keep=4)
         return found
 
     def check(self) -> Any:
