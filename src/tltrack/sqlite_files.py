@@ -6,6 +6,7 @@ snapshot_readable)."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -117,27 +118,61 @@ def stamp_of(path: Path) -> tuple[int, int, int]:
 # A file changed this recently may change again within one tick of the file system's clock
 # and keep its times: its state names no version yet (git's "racy" files).
 RECENT_SECONDS = 2.0
+# File systems whose files' times this machine's kernel keeps: a network file system's
+# come from a cache (NFS keeps a file's attributes for up to a minute) or another clock.
+LOCAL_FILE_SYSTEMS = frozenset(
+    {"ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs", "jfs", "bcachefs", "tmpfs", "overlay"}
+)
 
 
 def files_state(path: Path) -> tuple[int, ...] | None:
-    """What changes whenever the database changes, as part of a cache key: the identity,
-    size and times of the file and of its -wal and -journal. A write always moves a file's
-    change time (ctime), which no program can set back, so an edit that keeps a file's
-    size and modification time still changes its state. None while one changed too
-    recently to tell (RECENT_SECONDS)."""
-    now = time.time()
-    state: list[int] = []
-    for suffix in ("", "-wal", "-journal"):
+    """The database's identity, size and times, as part of a cache key: on a local file
+    system every write moves a file's change time (ctime), which no program sets, so an
+    edit that keeps its size and modification time still changes its state. None when the
+    state may not tell every change: a -wal holding commits (SQLite makes one visible after
+    writing it, through the -shm file, which is not part of the state) or a -journal (a
+    change under way); a file changed under RECENT_SECONDS ago; a file this user cannot
+    open (a cached read must not outlast the right to read); a network file system."""
+    for suffix in ("-wal", "-journal"):
         try:
-            info = path.with_name(path.name + suffix).stat()
+            info = os.lstat(path.with_name(path.name + suffix))
         except FileNotFoundError:
-            if not suffix:
-                return None  # no database: nothing worth keeping
-            state.append(-1)
             continue
         except OSError:
             return None
-        if now - max(info.st_mtime, info.st_ctime) < RECENT_SECONDS:
+        if suffix == "-journal" or info.st_size:
             return None
-        state += [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
-    return tuple(state)
+    try:
+        # Opened, not only looked at: a network client asks the server again on open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if time.time() - max(info.st_mtime, info.st_ctime) < RECENT_SECONDS:
+        return None
+    if not local_file_system(path):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def local_file_system(path: Path, mounts: str | None = None) -> bool:
+    """Whether `path` lies on one of LOCAL_FILE_SYSTEMS, as the kernel's table of mounts
+    (/proc/self/mountinfo, or `mounts`) says; no table: not known to be."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    target, best, kind = str(path), "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if "-" not in fields[6:]:
+            continue
+        mount = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best):  # the deepest, the last mounted there
+            best, kind = mount, fields[fields.index("-", 6) + 1]
+    return kind in LOCAL_FILE_SYSTEMS

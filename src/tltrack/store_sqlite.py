@@ -80,6 +80,7 @@ _VERSIONS = (
     ),
 )
 T = TypeVar("T")
+_CACHED = 1  # the layout of a kept read: Record's fields as a plain tuple
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 
 
@@ -176,10 +177,11 @@ class SqliteStore:
     def exists(self) -> bool:
         return self.path.exists() or self.path.is_symlink()
 
-    def _connect(self, create: bool) -> _Connection | None:
+    def _connect(self, create: bool, real: Path | None = None) -> _Connection | None:
         """The database, opened for tltrack: never through a planted link, its schema made
-        on first write, refused if it is another program's or a later tltrack's."""
-        real = real_data_file(self.path)
+        on first write, refused if it is another program's or a later tltrack's. `real`:
+        the file the caller found the path leads to (else found now)."""
+        real = real_data_file(self.path) if real is None else real
         for companion in (real.with_name(real.name + s) for s in COMPANIONS):
             refuse_link(companion)
         if not (real.exists() or real.is_symlink()):
@@ -280,16 +282,20 @@ class SqliteStore:
             raise ValidationFailed(problems)
         return out  # type: ignore[return-value]  # no None is left
 
-    def _select(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
+    def _select(
+        self, query: str, params: Sequence[Any] = (), real: Path | None = None
+    ) -> list[Record]:
         return self._read_whole(
-            lambda connection: [r for _, r in self.rows(connection, query, params)]
+            lambda connection: [r for _, r in self.rows(connection, query, params)], real
         )
 
-    def _read_whole(self, read: Callable[[_Connection], list[T]]) -> list[T]:
+    def _read_whole(
+        self, read: Callable[[_Connection], list[T]], real: Path | None = None
+    ) -> list[T]:
         """What `read` finds in the database. A snapshot a writer changed meanwhile may have
         read a torn page (an error) or a mix (no error): either way it is read again."""
         for attempt in range(3):
-            connection = self._connect(create=False)
+            connection = self._connect(create=False, real=real)
             if connection is None:
                 return []
             with closing(connection):
@@ -318,14 +324,17 @@ class SqliteStore:
         """Each series' figures of the newest day a period ends by `as_of`, in recorded
         order: all that judging a target at `as_of` reads (see assess.latest_actual).
 
-        Kept in the parse cache under the database's state (sqlite_files.files_state): a
-        status run again before the next write loads the figures it read, checked, instead
-        of asking the database and checking every row again. Only from the second read of
-        one state on: keeping them costs the first read after each write a tenth of its
-        time, and a state may be read only once (a cron job's check after an import)."""
+        Kept in the parse cache under the database's state (sqlite_files.files_state),
+        from the second read of one state on: a status run a third time before the next
+        write loads the figures, checked, instead of asking the database and checking every
+        row again. Keeping them costs the read a tenth of its time, and many a state is read
+        once only (a cron job's check after an import)."""
         real = real_data_file(self.path)
         state = files_state(real)
-        key = None if state is None else cache.digest(f"{real}|{state}|{as_of}".encode())
+        # This tltrack's reading of this file's state at this date (a build that reads a
+        # store otherwise, or refuses it, has another schema or layout: another key).
+        mine = f"{_CACHED}|{SCHEMA_VERSION}|{real}|{state}|{as_of}"
+        key = None if state is None else cache.digest(mine.encode())
         if key is not None:
             hit = cache.load("sqlite-latest", key)
             if isinstance(hit, list):
@@ -337,6 +346,7 @@ class SqliteStore:
             " ON f.metric = n.metric AND f.region IS n.region AND f.period_end = n.e"
             " ORDER BY f.seq",
             (as_of.isoformat(),),
+            real,
         )
         if key is not None and files_state(real) == state:  # no writer came between
             if cache.load("sqlite-read", key) is None:
