@@ -28,12 +28,17 @@ def store(cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir / "2025.records.sqlite"
 
 
-def later(database: Path) -> None:
+def backdate(database: Path) -> None:
     """Time passes: within one test every write falls in the same tick of the file system's
     clock, which the racy seconds guard against; here the last write's time is moved
     instead (back: a time ahead of the clock is never kept)."""
     info = database.stat()
     os.utime(database, ns=(info.st_atime_ns, info.st_mtime_ns - 10**10))
+
+
+def later(database: Path) -> None:
+    """As backdate, and the database's state is one a read may be kept under."""
+    backdate(database)
     assert sqlite_files.files_state(database) is not None
 
 
@@ -129,8 +134,7 @@ def test_commits_in_a_wal_file_keep_nothing(cli, store: Path, private_cache: Pat
         other.execute("PRAGMA wal_autocheckpoint = 0")
         other.execute("UPDATE figure SET note = 'checked'")
         other.commit()
-        info = store.stat()  # the database itself old enough: the -wal is what says no
-        os.utime(store, ns=(info.st_atime_ns, info.st_mtime_ns - 10**10))
+        backdate(store)  # the database itself old enough: the -wal is what says no
         assert store.with_name(store.name + "-wal").stat().st_size > 0
         assert sqlite_files.files_state(store) is None
         nothing_kept(cli, private_cache)

@@ -106,13 +106,19 @@ def pending_changes(path: Path) -> Path | None:
     return None
 
 
-def stamp_of(path: Path) -> tuple[int, int, int]:
-    """What changes when a writer changes the file: its identity, size and time."""
+def stamp_of(path: Path) -> tuple[int, ...]:
+    """What changes when a writer changes the file (see `version_of`)."""
     try:
-        info = path.stat()
+        return version_of(path.stat())
     except OSError as exc:
         raise os_error(exc, "read", path) from exc
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def version_of(info: os.stat_result) -> tuple[int, ...]:
+    """The file and its version: identity, size, and modification and change times. A write
+    moves the change time (ctime), which no program sets, even where it keeps the size and
+    modification time."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 # A file changed this recently may change again within one tick of the file system's clock
@@ -126,22 +132,13 @@ LOCAL_FILE_SYSTEMS = frozenset(
 
 
 def files_state(path: Path) -> tuple[int, ...] | None:
-    """The database's identity, size and times, as part of a cache key: on a local file
-    system every write moves a file's change time (ctime), which no program sets, so an
-    edit that keeps its size and modification time still changes its state. None when the
-    state may not tell every change: a -wal holding commits (SQLite makes one visible after
-    writing it, through the -shm file, which is not part of the state) or a -journal (a
-    change under way); a file changed under RECENT_SECONDS ago; a file this user cannot
-    open (a cached read must not outlast the right to read); a network file system."""
-    for suffix in ("-wal", "-journal"):
-        try:
-            info = os.lstat(path.with_name(path.name + suffix))
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return None
-        if suffix == "-journal" or info.st_size:
-            return None
+    """The database's version (`version_of`), as part of a cache key; None when it may not
+    tell every change: while a -wal or -journal holds changes (SQLite makes a commit
+    visible after writing it to the -wal, through the -shm file, which is not part of the
+    state); a file changed under RECENT_SECONDS ago; a file this user cannot open (a
+    cached read must not outlast the right to read); a network file system."""
+    if pending_changes(path) is not None:
+        return None
     try:
         # Opened, not only looked at: a network client asks the server again on open.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -155,7 +152,7 @@ def files_state(path: Path) -> tuple[int, ...] | None:
         return None
     if not local_file_system(path):
         return None
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return version_of(info)
 
 
 def local_file_system(path: Path, mounts: str | None = None) -> bool:

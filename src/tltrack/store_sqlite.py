@@ -152,7 +152,7 @@ class _Connection(sqlite3.Connection):
     """A connection that knows whether it reads a snapshot: the file as it was when opened,
     without SQLite's locks (see sqlite_files.snapshot_readable)."""
 
-    snapshot_of: tuple[Path, tuple[int, int, int]] | None = None
+    snapshot_of: tuple[Path, tuple[int, ...]] | None = None
 
     def unchanged(self) -> bool:
         """Whether what was read is what the file held: a snapshot is read again when a
