@@ -44,6 +44,17 @@ def test_columns_line_up_with_chinese_text() -> None:
     assert len(starts) == 1
     coloured = render(columns, lines, 200, colour=True)
     assert "\x1b[33m滞后\x1b[0m" in coloured
+    # The rows may come from a generator, read once (a province's table is drawn that way).
+    assert render(columns, iter(lines), 200, colour=False).splitlines() == out
+
+
+def test_a_control_character_in_one_cell_is_escaped_and_the_others_kept() -> None:
+    lines = [("row", ["通辽\x1b[2J", Cell("滞后", "yellow"), "第一行\n第二行"])]
+    out = render([Column("指标"), Column("状态"), Column("备注")], lines, 80, colour=False)
+    assert "\x1b" not in out
+    assert "通辽\\x1b[2J" in out
+    assert out.splitlines()[2].split() == ["通辽\\x1b[2J", "滞后", "第一行"]
+    assert out.splitlines()[3].strip() == "第二行"
 
 
 def test_a_narrow_table_folds_the_text_column() -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from rich.cells import cell_len
 
@@ -150,50 +150,64 @@ def fold(text: str, width: int) -> list[str]:
     return lines
 
 
-def render(columns: Sequence[Column], lines: Sequence[Line], width: int, colour: bool) -> str:
-    rows = [_cells(line[1]) for line in lines if line[0] == "row"]
-    natural = [max(width_of(col.header), col.min_width) for col in columns]
-    # Each cell measured once, used twice (a cell of several lines by its widest line).
-    sizes = [
-        [_size(text) if "\n" in text else width_of(text) for text, _ in cells] for cells in rows
+def render(columns: Sequence[Column], lines: Iterable[Line], width: int, colour: bool) -> str:
+    return "".join(f"{line}\n" for line in table_lines(columns, lines, width, colour))
+
+
+def table_lines(
+    columns: Sequence[Column], lines: Iterable[Line], width: int, colour: bool
+) -> Iterator[str]:
+    """The table's lines, drawn as they are asked for. `lines` is read once (a generator
+    is fine), so a table of 200,000 rows holds its cells once, not twice."""
+    items: list[tuple[str, Any, list[str], list[int]]] = []
+    row_sizes: list[list[int]] = []
+    for line in lines:
+        if line[0] != "row":
+            items.append((line[0], line[1], [], []))
+            continue
+        texts, styles = _cells(line[1])
+        # Each cell measured once, used twice (a cell of several lines by its widest line).
+        sizes = [len(text) if text.isascii() else _wide_width(text) for text in texts]
+        if "\n" in "".join(texts):
+            sizes = [_size(text) for text in texts]
+        items.append(("row", texts, styles, sizes))
+        row_sizes.append(sizes)
+    by_column = list(zip(*row_sizes, strict=True)) if row_sizes else [()] * len(columns)
+    natural = [
+        max(width_of(col.header), col.min_width, *sizes)
+        for col, sizes in zip(columns, by_column, strict=True)
     ]
-    for row_sizes in sizes:
-        for index, size in enumerate(row_sizes):
-            if size > natural[index]:
-                natural[index] = size
     if sum(natural) + len(GAP) * (len(columns) - 1) + 2 > width:
-        columns = _word_floors(columns, rows)
+        columns = _word_floors(columns, [texts for kind, texts, _, _ in items if kind == "row"])
     widths = _fit(columns, natural, width)
     rights = [col.justify == "right" for col in columns]
     total = sum(widths) + len(GAP) * (len(widths) - 1)
-    header = [(col.header, "bold") for col in columns]
-    out = [_single_line(header, widths, rights, colour), " " + "─" * total + " "]
-    next_row = iter(zip(rows, sizes, strict=True))
-    for kind, payload in lines:
+    header = [col.header for col in columns]
+    yield _single_line(header, ["bold"] * len(header), widths, rights, colour)
+    yield " " + "─" * total + " "
+    # Only a column narrowed below its natural width, or a cell of several lines, needs the
+    # slower path.
+    narrowed = any(widths[i] < natural[i] for i in range(len(columns)))
+    for kind, payload, styles, sizes in items:
         if kind == "blank":
-            out.append(" " * (total + 2))
+            yield " " * (total + 2)
         elif kind == "title":
             title = printable(payload) if isinstance(payload, str) else ""
             padding = " " * max(1, total + 1 - width_of(title))
-            out.append(" " + styled(title, "bold", colour) + padding)
+            yield " " + styled(title, "bold", colour) + padding
+        elif not narrowed and "\n" not in "".join(payload):
+            yield _single_line(payload, styles, widths, rights, colour, sizes)
         else:
-            cells, row_sizes = next(next_row)
-            # Only a column narrowed below its natural width, or a cell of several lines,
-            # needs the slower path.
-            if all(widths[i] >= natural[i] and "\n" not in c for i, (c, _) in enumerate(cells)):
-                out.append(_single_line(cells, widths, rights, colour, row_sizes))
-            else:
-                parts = [
-                    (fold_words if columns[i].words else fold)(text, widths[i])
-                    if widths[i] < natural[i]
-                    else text.split("\n")
-                    for i, (text, _) in enumerate(cells)
-                ]
-                out.append(_join(columns, widths, parts, [s for _, s in cells], colour))
-    return "\n".join(out) + "\n"
+            parts = [
+                (fold_words if columns[i].words else fold)(text, widths[i])
+                if widths[i] < natural[i]
+                else text.split("\n")
+                for i, text in enumerate(payload)
+            ]
+            yield _join(columns, widths, parts, styles, colour)
 
 
-def _word_floors(columns: Sequence[Column], rows: Sequence[list[tuple[str, str]]]) -> list[Column]:
+def _word_floors(columns: Sequence[Column], rows: Sequence[list[str]]) -> list[Column]:
     """A column that folds between words cannot be narrower than its longest word. (Only
     worked out when the table must shrink: it looks at every word of every row.)"""
     return [
@@ -206,8 +220,8 @@ def _word_floors(columns: Sequence[Column], rows: Sequence[list[tuple[str, str]]
                     col.min_width,
                     *(
                         width_of(word)
-                        for cells in rows
-                        for line in cells[i][0].split("\n")
+                        for texts in rows
+                        for line in texts[i].split("\n")
                         for _, word in _units(line)
                     ),
                 ]
@@ -220,14 +234,14 @@ def _word_floors(columns: Sequence[Column], rows: Sequence[list[tuple[str, str]]
     ]
 
 
-def _cells(row: Row) -> list[tuple[str, str]]:
-    # Text from files is shown escaped: no control character reaches the terminal.
-    return [
-        (printable_lines(cell), "")
-        if isinstance(cell, str)
-        else (printable_lines(cell.text), cell.style)
-        for cell in row
-    ]
+def _cells(row: Row) -> tuple[list[str], list[str]]:
+    """A row's texts and styles. Text from files is shown escaped: no control character
+    reaches the terminal (checked a row at a time: a row is almost always printable)."""
+    texts = [cell if isinstance(cell, str) else cell.text for cell in row]
+    styles = ["" if isinstance(cell, str) else cell.style for cell in row]
+    if not "".join(texts).isprintable():
+        texts = [printable_lines(text) for text in texts]
+    return texts, styles
 
 
 def _size(text: str) -> int:
@@ -235,20 +249,22 @@ def _size(text: str) -> int:
 
 
 def _single_line(
-    cells: Sequence[tuple[str, str]],
+    texts: Sequence[str],
+    styles: Sequence[str],
     widths: Sequence[int],
     rights: Sequence[bool],
     colour: bool,
     sizes: Sequence[int] | None = None,
 ) -> str:
     if sizes is None:
-        sizes = [width_of(content) for content, _ in cells]
-    out = []
-    for (content, style), cell_width, right, size in zip(cells, widths, rights, sizes, strict=True):
-        pad = " " * (cell_width - size)
-        shown = styled(content, style, colour) if colour and style else content
-        out.append(pad + shown if right else shown + pad)
-    return " " + GAP.join(out) + " "
+        sizes = [width_of(text) for text in texts]
+    if colour:
+        texts = [styled(text, style, colour) for text, style in zip(texts, styles, strict=True)]
+    cells = [
+        " " * (width - size) + text if right else text + " " * (width - size)
+        for text, width, right, size in zip(texts, widths, rights, sizes, strict=True)
+    ]
+    return " " + GAP.join(cells) + " "
 
 
 def _fit(columns: Sequence[Column], natural: list[int], width: int) -> list[int]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
@@ -211,14 +212,25 @@ def _rows(view: View, out: Output) -> None:
         )
         for c in columns
     ]
-    lines: list[texttable.Line] = []
-    for index, section in enumerate(view.sections):
-        if section.title:
-            if index:
-                lines.append(("blank", None))
-            lines.append(("title", f"【{section.title}】"))
-        lines += [("row", [_table_cell(row[c.key]) for c in columns]) for row in section.rows]
-    out.out.write(texttable.render(table_columns, lines, out.width, out.colour))
+    keys = [c.key for c in columns]
+
+    def lines() -> Iterator[texttable.Line]:
+        for index, section in enumerate(view.sections):
+            if section.title:
+                if index:
+                    yield ("blank", None)
+                yield ("title", f"【{section.title}】")
+            for row in section.rows:
+                cells = [row[key] for key in keys]
+                yield ("row", [c.text if c[2:] == _PLAIN else _table_cell(c) for c in cells])
+
+    drawn = texttable.table_lines(table_columns, lines(), out.width, out.colour)
+    # Written a thousand lines at a time: the table of a province is never one string.
+    for chunk in iter(lambda: list(itertools.islice(drawn, 1000)), []):
+        out.out.write("\n".join(chunk) + "\n")
+
+
+_PLAIN = ("", None)  # a cell's style and table text when it has neither
 
 
 def _table_cell(cell: Cell) -> texttable.Cell | str:
