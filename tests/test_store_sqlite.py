@@ -272,6 +272,9 @@ def test_a_database_with_a_planted_trigger_is_refused(cli, gdp_in_sqlite) -> Non
         # Python's time parser takes any character between day and time, and a NUL after.
         "UPDATE figure SET at = '2025-07-01' || char(27) || '00:00:00+00:00'",
         "UPDATE figure SET at = at || char(0)",
+        "UPDATE figure SET at = '2025-07-01T00:00:00'",  # no offset: whose clock?
+        "UPDATE figure SET at = '2025-02-30T00:00:00+00:00'",
+        "UPDATE figure SET at = 20250701",
     ],
 )
 def test_a_row_tltrack_would_not_write_is_refused(cli, gdp_in_sqlite, change) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from tltrack.domain import Record
 from tltrack.errors import TltrackError
 from tltrack.periods import parse_period
-from tltrack.record_lines import moment, region_name
+from tltrack.record_lines import region_name
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
@@ -35,12 +36,36 @@ def checked_record(fields: Sequence[Any]) -> Record | None:
     figure = float(value)
     if not -1e15 <= figure <= 1e15:
         return None
-    # Python's time parser takes any character between the day and the time: `at` is
-    # searched for control characters as every other text is.
-    when = moment(at) if type(at) is str and not _CONTROL.search(at) else None
-    if when is None or when.utcoffset() is None:
+    when = _TIMES.get(at) or _aware_time(at)
+    if when is None:
         return None
-    return Record(metric, period, figure, when, note, by, correction == 1, revision, region)
+    # Built as a tuple: a status builds one per row it reads.
+    return _new(Record, (metric, period, figure, when, note, by, correction == 1, revision, region))
+
+
+_new = tuple.__new__
+# The figures of one import share their time: each is parsed once. Bounded, as a store whose
+# every figure has its own time would otherwise keep them all twice.
+_TIMES: dict[str, datetime] = {}
+_MAX_TIMES = 65536
+
+
+def _aware_time(at: Any) -> datetime | None:
+    """`at` as a time with its offset, or None when it is not one. Python's time parser takes
+    any character between the day and the time: `at` is searched for control characters as
+    every other text is."""
+    if type(at) is not str or _CONTROL.search(at):
+        return None
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    if when.utcoffset() is None:
+        return None
+    if len(_TIMES) >= _MAX_TIMES:
+        _TIMES.clear()
+    _TIMES[at] = when
+    return when
 
 
 # Any value may come from a database row: the cached checks take it as `Any` and check
