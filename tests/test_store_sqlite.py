@@ -437,12 +437,12 @@ def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
     """Two writers: this one found schema 1, a later tltrack upgraded the store before this
     one's transaction began. Its upgrade refuses, and leaves the later schema as it is."""
     from tltrack.errors import DataError
-    from tltrack.store_sqlite import _make_schema
+    from tltrack.sqlite_schema import make_schema
 
     with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
         db.execute("PRAGMA user_version = 3")
         with pytest.raises(DataError, match="later tltrack"):
-            _make_schema(db, "2025.records.sqlite")
+            make_schema(db, "2025.records.sqlite")
         assert db.execute("PRAGMA user_version").fetchone()[0] == 3
         assert not db.in_transaction
 

@@ -46,39 +46,9 @@ from tltrack.sqlite_files import (
     snapshot_readable,
     stamp_of,
 )
+from tltrack.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION, check_schema, make_schema
 from tltrack.store_rows import checked_record
 
-SCHEMA_VERSION = 2
-APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
-# Each version's statements, applied in turn: a store of an older version is brought up to
-# date by the first write of a newer tltrack (reading changes nothing).
-_VERSIONS = (
-    (
-        """CREATE TABLE figure (
-            seq INTEGER PRIMARY KEY,
-            metric TEXT NOT NULL,
-            region TEXT,
-            period TEXT NOT NULL,
-            period_end TEXT NOT NULL,
-            value TEXT NOT NULL,
-            note TEXT NOT NULL,
-            by TEXT NOT NULL,
-            at TEXT NOT NULL,
-            correction INTEGER NOT NULL,
-            revision INTEGER NOT NULL
-        )""",
-        "CREATE INDEX figure_series ON figure (metric, region, period_end)",
-    ),
-    # 2: a figure's period and the day it ends are kept as recorded. A status reads each
-    # series by that day: a row edited with sqlite3 to end later would drop out of every
-    # status unseen (validate finds it; status never reads it). tltrack never updates.
-    (
-        """CREATE TRIGGER figure_period_kept BEFORE UPDATE OF period, period_end ON figure
-        BEGIN
-            SELECT RAISE(ABORT, 'tltrack keeps the period a figure was recorded for');
-        END""",
-    ),
-)
 T = TypeVar("T")
 _CACHED = 1  # the layout of a kept read: Record's fields as a plain tuple
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
@@ -240,15 +210,15 @@ class SqliteStore:
                 if not create:
                     connection.close()
                     return None
-                _make_schema(connection, self.name)
+                make_schema(connection, self.name)
             elif owner != APPLICATION_ID:
                 raise DataError("not_a_store", file=self.name, reason=msg("not_tltrack_db"))
             elif version > SCHEMA_VERSION:
                 raise DataError("store_too_new", file=self.name, version=version)
             else:
-                _check_schema(connection, self.name, version)
+                check_schema(connection, self.name, version)
                 if create and version < SCHEMA_VERSION:
-                    _make_schema(connection, self.name)
+                    make_schema(connection, self.name)
             if create:  # only a write changes the file, and only once it is known for ours
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
@@ -418,57 +388,6 @@ class SqliteStore:
         from tltrack.store import RepairOutcome
 
         return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
-
-
-def _objects(version: int) -> tuple[set[tuple[str, str]], list[str]]:
-    """The objects of a store of `version` and their definitions, as sqlite_master has them
-    (whitespace aside)."""
-    statements = [text for made in _VERSIONS[:version] for text in made]
-    found = set()
-    for text in statements:
-        kind, name = text.split()[1:3]
-        found.add((kind.lower(), name))
-    return found, sorted(" ".join(text.split()) for text in statements)
-
-
-def _check_schema(connection: sqlite3.Connection, name: str, version: int) -> None:
-    """Exactly the objects tltrack makes: a trigger planted in a database someone swapped in
-    would run on tltrack's insert, a view could show other figures."""
-    rows = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    found = {(kind, what) for kind, what, _ in rows}
-    objects, definitions = _objects(version)
-    extra = ", ".join(sorted(f"{kind} {what}" for kind, what in found - objects))
-    if extra:
-        raise DataError("not_a_store", file=name, reason=msg("foreign_objects", found=extra))
-    # The objects' own definitions too: a `figure` whose key replaces rows on conflict
-    # would drop figures at every insert.
-    made = sorted(" ".join(str(text).split()) for _, _, text in rows)
-    if found != objects or made != definitions:
-        raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
-
-
-def _make_schema(connection: sqlite3.Connection, name: str) -> None:
-    """The objects of a new database, or those an older version lacks, once: writers that
-    found it empty or old together wait for the first, then find it made. What another
-    writer made meanwhile (a later tltrack's upgrade) is checked again, never overwritten."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise DataError("store_too_new", file=name, version=version)
-        if version == 0:
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        else:
-            _check_schema(connection, name, version)
-        for made in _VERSIONS[version:]:
-            for statement in made:
-                connection.execute(statement)
-        if version < SCHEMA_VERSION:
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
 
 
 def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:
