@@ -186,14 +186,19 @@ def test_a_store_of_the_first_version_is_brought_up_to_date(cli, data_dir, monke
     assert database.read_bytes() == before
     assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0
     with sqlite3.connect(database) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
         assert [r[0] for r in db.execute("SELECT value FROM figure ORDER BY seq")] == [
             "5.8",
             "5.9",
         ]
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("UPDATE figure SET period_end = '2025-12-31'")
+        # The series of the figure already there is listed once, the new figure's too.
+        assert db.execute("SELECT metric, region FROM series").fetchall() == [("gdp_growth", None)]
     assert cli("validate").exit_code == 0
+    for as_of, actual in (("2025-07-20", 5.8), ("2025-10-20", 5.9)):
+        shown = json.loads(cli("status", "--format", "json", "--as-of", as_of).stdout)
+        assert next(t["actual"] for t in shown["targets"] if t["id"] == "gdp_growth") == actual
 
 
 _FIRST_VERSION = """
@@ -440,10 +445,10 @@ def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
     from tltrack.sqlite_schema import make_schema
 
     with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
-        db.execute("PRAGMA user_version = 3")
+        db.execute("PRAGMA user_version = 4")
         with pytest.raises(DataError, match="later tltrack"):
             make_schema(db, "2025.records.sqlite")
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 4
         assert not db.in_transaction
 
 

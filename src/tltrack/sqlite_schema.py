@@ -7,8 +7,11 @@ import sqlite3
 
 from tltrack.errors import DataError, msg
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
+# A figure's series, listed unless it is (`IS`: the city's region is NULL).
+_LIST_SERIES = """INSERT INTO series SELECT NEW.metric, NEW.region WHERE NOT EXISTS
+    (SELECT 1 FROM series WHERE metric = NEW.metric AND region IS NEW.region);"""
 # Each version's statements, applied in turn: a store of an older version is brought up to
 # date by the first write of a newer tltrack (reading changes nothing).
 _VERSIONS = (
@@ -37,7 +40,29 @@ _VERSIONS = (
             SELECT RAISE(ABORT, 'tltrack keeps the period a figure was recorded for');
         END""",
     ),
+    # 3: every series (a metric, and a region or the city) is listed once, so a status
+    # seeks each series' newest figures through the index instead of scanning every
+    # figure's entry: its time follows the series, not the figures. The triggers list a
+    # series whatever writes its figure, sqlite3 included; no series is taken off the list.
+    (
+        "CREATE TABLE series (metric TEXT NOT NULL, region TEXT)",
+        "CREATE INDEX series_key ON series (metric, region)",
+        f"""CREATE TRIGGER figure_series_listed AFTER INSERT ON figure
+        BEGIN {_LIST_SERIES} END""",
+        f"""CREATE TRIGGER figure_series_moved AFTER UPDATE OF metric, region ON figure
+        BEGIN {_LIST_SERIES} END""",
+        """CREATE TRIGGER series_kept BEFORE DELETE ON series
+        BEGIN
+            SELECT RAISE(ABORT, 'tltrack keeps every series a figure was recorded for');
+        END""",
+        """CREATE TRIGGER series_kept_as_listed BEFORE UPDATE ON series
+        BEGIN
+            SELECT RAISE(ABORT, 'tltrack keeps every series a figure was recorded for');
+        END""",
+    ),
 )
+# What an upgrade does besides making objects: the series of the figures already there.
+_FILLS = {3: "INSERT INTO series SELECT DISTINCT metric, region FROM figure ORDER BY 1, 2"}
 
 
 def _objects(version: int) -> tuple[set[tuple[str, str]], list[str]]:
@@ -80,9 +105,11 @@ def make_schema(connection: sqlite3.Connection, name: str) -> None:
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         else:
             check_schema(connection, name, version)
-        for made in _VERSIONS[version:]:
+        for number, made in enumerate(_VERSIONS[version:], start=version + 1):
             for statement in made:
                 connection.execute(statement)
+            if version and number in _FILLS:  # a new store has nothing to fill in
+                connection.execute(_FILLS[number])
         if version < SCHEMA_VERSION:
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:

@@ -52,6 +52,21 @@ from tltrack.store_rows import checked_record
 T = TypeVar("T")
 _CACHED = 1  # the layout of a kept read: Record's fields as a plain tuple
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
+_OF_FIGURE = ", ".join(f"f.{column}" for column in _COLUMNS.split(", "))
+# Each series' figures of the newest day its periods end by a date: one seek in the index
+# per listed series (schema 3; CROSS JOIN keeps the series outside), ...
+_NEWEST = (
+    f"SELECT f.seq, {_OF_FIGURE} FROM series s CROSS JOIN figure f"
+    " ON f.metric = s.metric AND f.region IS s.region AND f.period_end = (SELECT MAX(period_end)"
+    " FROM figure WHERE metric = s.metric AND region IS s.region AND period_end <= ?)"
+    " ORDER BY f.seq"
+)
+# ... or, in a store without the list, found by scanning every figure's entry in the index.
+_NEWEST_BY_SCAN = (
+    f"SELECT f.seq, {_OF_FIGURE} FROM figure f JOIN (SELECT metric, region,"
+    " MAX(period_end) AS e FROM figure WHERE period_end <= ? GROUP BY metric, region) n"
+    " ON f.metric = n.metric AND f.region IS n.region AND f.period_end = n.e ORDER BY f.seq"
+)
 
 
 def sqlite_path(target_file: Path) -> Path:
@@ -123,6 +138,7 @@ class _Connection(sqlite3.Connection):
     without SQLite's locks (see sqlite_files.snapshot_readable)."""
 
     snapshot_of: tuple[Path, tuple[int, ...]] | None = None
+    version = SCHEMA_VERSION  # the schema the database has (an older one is read as it is)
 
     def unchanged(self) -> bool:
         """Whether what was read is what the file held: a snapshot is read again when a
@@ -219,6 +235,7 @@ class SqliteStore:
                 check_schema(connection, self.name, version)
                 if create and version < SCHEMA_VERSION:
                     make_schema(connection, self.name)
+            connection.version = SCHEMA_VERSION if create else version
             if create:  # only a write changes the file, and only once it is known for ours
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
@@ -309,15 +326,14 @@ class SqliteStore:
             hit = cache.load("sqlite-latest", key)
             if isinstance(hit, list):
                 return [tuple.__new__(Record, row) for row in hit]
-        found = self._select(
-            f"SELECT f.seq, {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM figure f"
-            " JOIN (SELECT metric, region, MAX(period_end) AS e FROM figure"
-            " WHERE period_end <= ? GROUP BY metric, region) n"
-            " ON f.metric = n.metric AND f.region IS n.region AND f.period_end = n.e"
-            " ORDER BY f.seq",
-            (as_of.isoformat(),),
-            real,
-        )
+
+        def newest(connection: _Connection) -> list[Record]:
+            query = _NEWEST if connection.version >= 3 else _NEWEST_BY_SCAN
+            rows = self.rows(connection, query, (as_of.isoformat(),))
+            # A series listed twice (by hand: tltrack lists each once) finds its rows twice.
+            return [r for i, (seq, r) in enumerate(rows) if not i or rows[i - 1][0] != seq]
+
+        found = self._read_whole(newest, real)
         if key is not None and files_state(real) == state:  # no writer came between
             if cache.load("sqlite-read", key) is None:
                 cache.store("sqlite-read", key, True)
@@ -340,6 +356,10 @@ class SqliteStore:
         if damage:
             problem = msg("store_damaged", count=len(damage), first=damage[0])
             return StoreCheck(None, [Problem(self.name, problem)], exists=True)
+        unlisted = self._read_whole(self._unlisted)
+        if unlisted:
+            problems = [Problem(self.name, msg("series_unlisted"), seq) for seq in unlisted]
+            return StoreCheck(None, problems, exists=True)
         return StoreCheck(records, exists=self.exists(), line_of=lambda index: index + 1)
 
     def _damage(self) -> list[str]:
@@ -359,6 +379,22 @@ class SqliteStore:
             return [] if found == ["ok"] else found
 
         return self._read_whole(check)
+
+    def _unlisted(self, connection: _Connection) -> list[int]:
+        """The figures whose series is not listed (schema 3): a status, which reads the
+        listed series only, would not see them. Only a hand edit past the triggers does it."""
+        if connection.version < 3:
+            return []
+        query = (
+            "SELECT seq FROM figure f WHERE NOT EXISTS (SELECT 1 FROM series s"
+            " WHERE s.metric = f.metric AND s.region IS f.region) ORDER BY seq LIMIT 100"
+        )
+        try:
+            return [row[0] for row in connection.execute(query)]
+        except sqlite3.OperationalError as exc:
+            raise _busy_or(exc, self.name) from None
+        except sqlite3.DatabaseError as exc:
+            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
 
     @contextmanager
     def change(
