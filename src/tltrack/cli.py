@@ -452,9 +452,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     # One command, then the process ends. The cyclic collector's passes over hundreds of
     # thousands of figures (which hold no cycles) cost a third of a province's status and free
-    # nothing: it runs rarely instead, and never looks at what the imports made.
+    # nothing: it runs once a million more objects are held (a province's status holds fewer:
+    # a pass every 100,000 still cost it a tenth), and never looks at what the imports made.
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(1_000_000, 1000, 1000)
     # A terminal or pipe that is not UTF-8 (PYTHONIOENCODING=gbk, LC_ALL=C): what it cannot
     # show is replaced, never a crash.
     for stream in (sys.stdout, sys.stderr):
