@@ -4,7 +4,8 @@ twelve monthly figures for every series (the city's and each region's), 5% corre
     python bench/province.py /tmp/province --targets 20000 --regions 9
 
 20,000 targets x (1 + 9) series x 12 months = 2.4 million figures. The figures are written
-through the store's own change(), as `record` and `import` write them.
+through the store's own change(), as `record` and `import` write them. `--regions 0` makes
+targets of the city's figures only (200,000 of them: the same figures, ten times the rows).
 """
 
 from __future__ import annotations
@@ -32,11 +33,10 @@ def write_catalog(folder: Path, targets: int, regions: list[str]) -> Path:
             f'name = "指标{i:06d}"',
             f'category = "类别{i % 12:02d}"',
             'kind = "cumulative"',
-            f"target = {1000 * len(regions)}",
+            f"target = {1000 * max(1, len(regions))}",
             'unit = "个"',
             'quote = "示例"',
-            "[target.split]",
-            *(f'"{r}" = 1000' for r in regions),
+            *(["[target.split]", *(f'"{r}" = 1000' for r in regions)] if regions else []),
             "",
         ]
     path = folder / "2025.toml"
@@ -52,7 +52,7 @@ def figures(targets: int, regions: list[str]) -> list[Record]:
         for i in range(targets):
             metric = f"t{i:06d}"
             base = (70 + i % 40) * month
-            out.append(Record(metric, period, float(base * len(regions)), at, "", "bench"))
+            out.append(Record(metric, period, float(base * max(1, len(regions))), at, "", "bench"))
             for n, region in enumerate(regions):
                 value = float(base + n)
                 out.append(Record(metric, period, value, at, "", "bench", region=region))
