@@ -176,10 +176,15 @@ def test_a_store_of_the_first_version_is_brought_up_to_date(cli, data_dir, monke
     database = data_dir / "2025.records.sqlite"
     with sqlite3.connect(database) as db:  # as tltrack's schema 1 made it, word for word
         db.executescript(_FIRST_VERSION)
-        db.execute(
+        db.executemany(
             "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
-            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
-            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
+            " correction, revision) VALUES (?, ?, ?, ?, ?, '', 'x', '2025-07-08T10:14:09+08:00',"
+            " 0, 0)",
+            [
+                ("gdp_growth", None, "2025-H1", "2025-06-30", "5.8"),
+                ("key_projects_started", None, "2025-06", "2025-06-30", "421"),
+                ("key_projects_started", "开鲁县", "2025-06", "2025-06-30", "58"),
+            ],
         )
     before = database.read_bytes()
     assert cli("status", *AS_OF).exit_code == 0
@@ -187,18 +192,22 @@ def test_a_store_of_the_first_version_is_brought_up_to_date(cli, data_dir, monke
     assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 3
-        assert [r[0] for r in db.execute("SELECT value FROM figure ORDER BY seq")] == [
-            "5.8",
-            "5.9",
-        ]
+        values = [r[0] for r in db.execute("SELECT value FROM figure ORDER BY seq")]
+        assert values == ["5.8", "421", "58", "5.9"]
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("UPDATE figure SET period_end = '2025-12-31'")
-        # The series of the figure already there is listed once, the new figure's too.
-        assert db.execute("SELECT metric, region FROM series").fetchall() == [("gdp_growth", None)]
+        # The series of the figures already there are listed by the upgrade, each once,
+        # those not written since too (a status reads the listed series only).
+        assert db.execute("SELECT metric, region FROM series ORDER BY 1, 2").fetchall() == [
+            ("gdp_growth", None),
+            ("key_projects_started", None),
+            ("key_projects_started", "开鲁县"),
+        ]
     assert cli("validate").exit_code == 0
-    for as_of, actual in (("2025-07-20", 5.8), ("2025-10-20", 5.9)):
+    for as_of, gdp in (("2025-07-20", 5.8), ("2025-10-20", 5.9)):
         shown = json.loads(cli("status", "--format", "json", "--as-of", as_of).stdout)
-        assert next(t["actual"] for t in shown["targets"] if t["id"] == "gdp_growth") == actual
+        actual = {t["id"]: t["actual"] for t in shown["targets"]}
+        assert (actual["gdp_growth"], actual["key_projects_started"]) == (gdp, 421)
 
 
 _FIRST_VERSION = """

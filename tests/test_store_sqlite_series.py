@@ -102,7 +102,7 @@ def test_a_figure_taken_off_the_list_is_found_by_validate(cli, database) -> None
 
 def test_a_series_listed_twice_is_read_once(cli, database) -> None:
     with sqlite3.connect(database) as db:
-        db.execute("INSERT INTO series VALUES ('gdp_growth', NULL)")
+        db.executemany("INSERT INTO series VALUES ('gdp_growth', NULL)", [()] * 1000)
     assert len(SqliteStore(database).latest(date(2025, 7, 20))) == 1
     assert actuals(cli, "gdp_growth") == [(5.8, "2025-H1")]
 
@@ -120,24 +120,40 @@ FIGURES = st.lists(
 
 
 @settings(max_examples=60, deadline=None)
-@given(FIGURES, st.sampled_from(["2025-02-01", "2025-06-30", "2025-07-20", "2025-12-31"]))
-def test_seeking_the_listed_series_finds_what_a_scan_finds(figures, as_of) -> None:
+@given(
+    FIGURES,
+    FIGURES,
+    st.sampled_from([1, 2, 3]),
+    st.sampled_from(["2025-02-01", "2025-06-30", "2025-07-20", "2025-12-31"]),
+)
+def test_seeking_the_listed_series_finds_what_a_scan_finds(before, after, version, as_of) -> None:
     """The seek (schema 3) and the scan (a store read before its upgrade) choose the same
-    rows, whatever the series, periods and corrections."""
+    rows, whatever the series, periods and corrections: in a store of `version` holding
+    `before`, upgraded (its series listed), then given `after`."""
     with sqlite3.connect(":memory:", isolation_level=None) as db:
+        for made in sqlite_schema._VERSIONS[:version]:
+            for statement in made:
+                db.execute(statement)
+        db.execute(f"PRAGMA application_id = {sqlite_schema.APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {version}")
+        insert(db, before)
         sqlite_schema.make_schema(db, "memory")
-        at = datetime(2025, 7, 1, tzinfo=UTC)
-        rows = [
-            store_sqlite._row(
-                Record(metric, period, float(n), at, "", "x", revision > 0, revision, region)
-            )
-            for n, (metric, region, period, revision) in enumerate(figures)
-        ]
-        db.executemany(
-            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
-            " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        insert(db, after)
         seek = [row[0] for row in db.execute(store_sqlite._NEWEST, (as_of,))]
         scan = [row[0] for row in db.execute(store_sqlite._NEWEST_BY_SCAN, (as_of,))]
     assert seek == scan
+
+
+def insert(db: sqlite3.Connection, figures: list) -> None:
+    at = datetime(2025, 7, 1, tzinfo=UTC)
+    rows = [
+        store_sqlite._row(
+            Record(metric, period, float(n), at, "", "x", revision > 0, revision, region)
+        )
+        for n, (metric, region, period, revision) in enumerate(figures)
+    ]
+    db.executemany(
+        "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+        " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )

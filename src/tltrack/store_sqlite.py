@@ -54,9 +54,11 @@ _CACHED = 1  # the layout of a kept read: Record's fields as a plain tuple
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
 _OF_FIGURE = ", ".join(f"f.{column}" for column in _COLUMNS.split(", "))
 # Each series' figures of the newest day its periods end by a date: one seek in the index
-# per listed series (schema 3; CROSS JOIN keeps the series outside), ...
+# per listed series (schema 3; CROSS JOIN keeps the series outside; DISTINCT, as a file
+# from elsewhere may list a series a thousand times to make each read as many), ...
 _NEWEST = (
-    f"SELECT f.seq, {_OF_FIGURE} FROM series s CROSS JOIN figure f"
+    f"SELECT f.seq, {_OF_FIGURE} FROM (SELECT DISTINCT metric, region FROM series) s"
+    " CROSS JOIN figure f"
     " ON f.metric = s.metric AND f.region IS s.region AND f.period_end = (SELECT MAX(period_end)"
     " FROM figure WHERE metric = s.metric AND region IS s.region AND period_end <= ?)"
     " ORDER BY f.seq"
@@ -329,9 +331,7 @@ class SqliteStore:
 
         def newest(connection: _Connection) -> list[Record]:
             query = _NEWEST if connection.version >= 3 else _NEWEST_BY_SCAN
-            rows = self.rows(connection, query, (as_of.isoformat(),))
-            # A series listed twice (by hand: tltrack lists each once) finds its rows twice.
-            return [r for i, (seq, r) in enumerate(rows) if not i or rows[i - 1][0] != seq]
+            return [r for _, r in self.rows(connection, query, (as_of.isoformat(),))]
 
         found = self._read_whole(newest, real)
         if key is not None and files_state(real) == state:  # no writer came between
