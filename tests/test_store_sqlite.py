@@ -308,6 +308,73 @@ def test_a_table_of_another_definition_is_refused(cli, gdp_in_sqlite) -> None:
     assert run.exit_code == 65 and "是其他程序的数据库" in run.stderr
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u3000", "\u2028"])
+def test_a_definition_spaced_with_what_sqlite_reads_as_a_name_is_refused(
+    cli, gdp_in_sqlite, space
+) -> None:
+    """SQLite reads a no-break space as part of a name: `seq INTEGER PRIMARY KEY` with one
+    is a plain column whose seq may be NULL, and a trigger `UPDATE OF metric, region`
+    with one no longer fires. Neither is tltrack's definition."""
+    with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
+        db.execute("PRAGMA writable_schema=ON")
+        db.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, 'INTEGER PRIMARY KEY',"
+            " 'INTEGER' || ? || 'PRIMARY KEY') WHERE name = 'figure'",
+            (space,),
+        )
+    with closing(sqlite3.connect(gdp_in_sqlite)) as db:
+        assert next(c[5] for c in db.execute("PRAGMA table_info(figure)")) == 0  # seq: no key
+    before = gdp_in_sqlite.read_bytes()
+    for command in (
+        ("status",),
+        ("validate",),
+        ("record", "gdp_growth", "5.9", "--period", "2025-Q3"),
+    ):
+        run = cli(*command, "--lang", "en")
+        assert run.exit_code == 65, run
+        assert "is not a tltrack figures database" in run.stderr + run.stdout
+    assert gdp_in_sqlite.read_bytes() == before
+
+
+def test_an_upgrade_between_two_reads_of_the_schema_is_no_stranger(
+    cli, data_dir, monkeypatch
+) -> None:
+    """Another tltrack upgrades the store after this one read its version and before it
+    read its objects: one snapshot holds both, so the store is still known for tltrack's."""
+    from tltrack import store_sqlite
+    from tltrack.sqlite_schema import upgrade
+
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    database = data_dir / "2025.records.sqlite"
+    with closing(sqlite3.connect(database, isolation_level=None)) as db:
+        db.executescript(_FIRST_VERSION)
+        db.execute(
+            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
+            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
+        )
+        db.execute("PRAGMA journal_mode=WAL")
+    checked = store_sqlite.same_file
+    upgrades = []
+
+    def another_writer_meanwhile(*args):  # runs between the reads of version and objects
+        if not upgrades:
+            with closing(sqlite3.connect(database, isolation_level=None)) as other:
+                other.execute("BEGIN IMMEDIATE")
+                upgrade(other, "2025.records.sqlite")
+                other.execute("COMMIT")
+            upgrades.append(True)
+        return checked(*args)
+
+    monkeypatch.setattr(store_sqlite, "same_file", another_writer_meanwhile)
+    shown = cli("status", "--format", "json", *AS_OF)
+    assert upgrades and shown.exit_code == 0, shown.stderr
+    assert (
+        next(t for t in json.loads(shown.stdout)["targets"] if t["id"] == "gdp_growth")["actual"]
+        == 5.8
+    )
+
+
 def test_a_read_leaves_another_programs_database_as_it_was(cli, data_dir, monkeypatch) -> None:
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     db = data_dir / "2025.records.sqlite"
@@ -448,17 +515,41 @@ def test_an_index_that_lacks_rows_is_found_by_validate(cli, gdp_in_sqlite) -> No
 
 
 def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
-    """Two writers: this one found schema 1, a later tltrack upgraded the store before this
-    one's transaction began. Its upgrade refuses, and leaves the later schema as it is."""
+    """Two writers: this one found an older schema, a later tltrack upgraded the store
+    before this one's transaction began. Its upgrade refuses, and leaves the later schema
+    as it is."""
     from tltrack.errors import DataError
-    from tltrack.sqlite_schema import make_schema
+    from tltrack.sqlite_schema import upgrade
 
     with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
         db.execute("PRAGMA user_version = 4")
+        db.execute("BEGIN IMMEDIATE")
         with pytest.raises(DataError, match="later tltrack"):
-            make_schema(db, "2025.records.sqlite")
+            upgrade(db, "2025.records.sqlite")
+        db.execute("ROLLBACK")
         assert db.execute("PRAGMA user_version").fetchone()[0] == 4
-        assert not db.in_transaction
+
+
+def test_a_refused_write_leaves_an_older_store_as_it_was(cli, data_dir, monkeypatch) -> None:
+    """The upgrade is part of the write's transaction: a figure refused (here, one already
+    recorded without --correct) leaves the file byte for byte, its schema too."""
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    database = data_dir / "2025.records.sqlite"
+    with sqlite3.connect(database) as db:
+        db.executescript(_FIRST_VERSION)
+        db.execute(
+            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
+            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
+        )
+    with closing(sqlite3.connect(database, isolation_level=None)) as db:
+        assert db.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)  # as tltrack's are
+    before = database.read_bytes()
+    run = cli("record", "gdp_growth", "5.9", "--period", "2025-H1", "--lang", "en")
+    assert run.exit_code == 65 and "--correct" in run.stderr
+    assert database.read_bytes() == before
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
 
 
 def test_a_writer_killed_mid_transaction_leaves_nothing(cli, gdp_in_sqlite) -> None:

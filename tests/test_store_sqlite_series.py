@@ -137,7 +137,9 @@ def test_seeking_the_listed_series_finds_what_a_scan_finds(before, after, versio
         db.execute(f"PRAGMA application_id = {sqlite_schema.APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {version}")
         insert(db, before)
-        sqlite_schema.make_schema(db, "memory")
+        db.execute("BEGIN IMMEDIATE")
+        sqlite_schema.upgrade(db, "memory")
+        db.execute("COMMIT")
         insert(db, after)
         seek = [row[0] for row in db.execute(store_sqlite._NEWEST, (as_of,))]
         scan = [row[0] for row in db.execute(store_sqlite._NEWEST_BY_SCAN, (as_of,))]

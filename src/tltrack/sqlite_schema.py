@@ -3,6 +3,7 @@ exactly them, and the upgrade of an older store by the first write of a newer tl
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from tltrack.errors import DataError, msg
@@ -65,6 +66,16 @@ _VERSIONS = (
 _FILLS = {3: "INSERT INTO series SELECT DISTINCT metric, region FROM figure ORDER BY 1, 2"}
 
 
+# What SQLite's parser takes for space between words, and no other character: Python's
+# split() also splits at a no-break space, which SQLite reads as part of a name (`INTEGER
+# PRIMARY KEY` with one is a plain column's type, and its seq may be NULL).
+_SQL_SPACE = re.compile("[ \t\n\f\r]+")
+
+
+def _spaced(definition: str) -> str:
+    return _SQL_SPACE.sub(" ", definition).strip(" ")
+
+
 def _objects(version: int) -> tuple[set[tuple[str, str]], list[str]]:
     """The objects of a store of `version` and their definitions, as sqlite_master has them
     (whitespace aside)."""
@@ -73,7 +84,7 @@ def _objects(version: int) -> tuple[set[tuple[str, str]], list[str]]:
     for text in statements:
         kind, name = text.split()[1:3]
         found.add((kind.lower(), name))
-    return found, sorted(" ".join(text.split()) for text in statements)
+    return found, sorted(_spaced(text) for text in statements)
 
 
 def check_schema(connection: sqlite3.Connection, name: str, version: int) -> None:
@@ -87,32 +98,29 @@ def check_schema(connection: sqlite3.Connection, name: str, version: int) -> Non
         raise DataError("not_a_store", file=name, reason=msg("foreign_objects", found=extra))
     # The objects' own definitions too: a `figure` whose key replaces rows on conflict
     # would drop figures at every insert.
-    made = sorted(" ".join(str(text).split()) for _, _, text in rows)
+    made = sorted(_spaced(str(text)) for _, _, text in rows)
     if found != objects or made != definitions:
         raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
 
 
-def make_schema(connection: sqlite3.Connection, name: str) -> None:
-    """The objects of a new database, or those an older version lacks, once: writers that
-    found it empty or old together wait for the first, then find it made. What another
-    writer made meanwhile (a later tltrack's upgrade) is checked again, never overwritten."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise DataError("store_too_new", file=name, version=version)
-        if version == 0:
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        else:
-            check_schema(connection, name, version)
-        for number, made in enumerate(_VERSIONS[version:], start=version + 1):
-            for statement in made:
-                connection.execute(statement)
-            if version and number in _FILLS:  # a new store has nothing to fill in
-                connection.execute(_FILLS[number])
-        if version < SCHEMA_VERSION:
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
+def upgrade(connection: sqlite3.Connection, name: str) -> None:
+    """The objects of a new database, or those an older version lacks, made inside the
+    write's own transaction (BEGIN IMMEDIATE): a write then refused leaves the store as it
+    was, its schema too. Writers that found it empty or old together wait for the first,
+    then find it made; what another writer made meanwhile (a later tltrack's upgrade) is
+    checked again, never overwritten."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise DataError("store_too_new", file=name, version=version)
+    if version == SCHEMA_VERSION:
+        return
+    if version == 0:
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    else:
+        check_schema(connection, name, version)
+    for number, made in enumerate(_VERSIONS[version:], start=version + 1):
+        for statement in made:
+            connection.execute(statement)
+        if version and number in _FILLS:  # a new store has nothing to fill in
+            connection.execute(_FILLS[number])
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -46,7 +46,7 @@ from tltrack.sqlite_files import (
     snapshot_readable,
     stamp_of,
 )
-from tltrack.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION, check_schema, make_schema
+from tltrack.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION, check_schema, upgrade
 from tltrack.store_rows import checked_record
 
 T = TypeVar("T")
@@ -218,6 +218,9 @@ class SqliteStore:
             # A database from a folder others can write may carry triggers or views: they
             # are refused below, and nothing in its schema may call a function meanwhile.
             connection.execute("PRAGMA trusted_schema=OFF")
+            # One snapshot for the version and the objects it names: a writer upgrading the
+            # store between the two reads would make it look like another program's.
+            connection.execute("BEGIN")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             same_file(checked, before, real)
             owner = connection.execute("PRAGMA application_id").fetchone()[0]
@@ -228,15 +231,14 @@ class SqliteStore:
                 if not create:
                     connection.close()
                     return None
-                make_schema(connection, self.name)
             elif owner != APPLICATION_ID:
                 raise DataError("not_a_store", file=self.name, reason=msg("not_tltrack_db"))
             elif version > SCHEMA_VERSION:
                 raise DataError("store_too_new", file=self.name, version=version)
             else:
                 check_schema(connection, self.name, version)
-                if create and version < SCHEMA_VERSION:
-                    make_schema(connection, self.name)
+            connection.execute("COMMIT")
+            # A write brings an older schema up to date in its own transaction (change).
             connection.version = SCHEMA_VERSION if create else version
             if create:  # only a write changes the file, and only once it is known for ours
                 connection.execute("PRAGMA journal_mode=WAL")
@@ -411,6 +413,8 @@ class SqliteStore:
                 raise _busy_or(exc, self.name) from None
             change = SqliteChange(self, connection)
             try:
+                if not dry_run:
+                    self._upgraded(connection)
                 yield change
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -419,6 +423,14 @@ class SqliteStore:
                 connection.execute("ROLLBACK" if dry_run else "COMMIT")
             except sqlite3.OperationalError as exc:
                 raise _busy_or(exc, self.name) from None
+
+    def _upgraded(self, connection: sqlite3.Connection) -> None:
+        try:
+            upgrade(connection, self.name)
+        except sqlite3.OperationalError as exc:
+            raise _busy_or(exc, self.name) from None
+        except sqlite3.DatabaseError as exc:
+            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
 
     def repair(self, now: datetime) -> Any:
         from tltrack.store import RepairOutcome
