@@ -346,14 +346,7 @@ def test_an_upgrade_between_two_reads_of_the_schema_is_no_stranger(
 
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     database = data_dir / "2025.records.sqlite"
-    with closing(sqlite3.connect(database, isolation_level=None)) as db:
-        db.executescript(_FIRST_VERSION)
-        db.execute(
-            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
-            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
-            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
-        )
-        db.execute("PRAGMA journal_mode=WAL")
+    old_store(database)
     checked = store_sqlite.same_file
     upgrades = []
 
@@ -535,21 +528,74 @@ def test_a_refused_write_leaves_an_older_store_as_it_was(cli, data_dir, monkeypa
     recorded without --correct) leaves the file byte for byte, its schema too."""
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     database = data_dir / "2025.records.sqlite"
-    with sqlite3.connect(database) as db:
-        db.executescript(_FIRST_VERSION)
-        db.execute(
-            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
-            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
-            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
-        )
-    with closing(sqlite3.connect(database, isolation_level=None)) as db:
-        assert db.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)  # as tltrack's are
+    old_store(database)
     before = database.read_bytes()
     run = cli("record", "gdp_growth", "5.9", "--period", "2025-H1", "--lang", "en")
     assert run.exit_code == 65 and "--correct" in run.stderr
     assert database.read_bytes() == before
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def old_store(database: Path) -> None:
+    """A store as tltrack's schema 1 made it, holding GDP growth for 2025-H1, in WAL mode."""
+    with closing(sqlite3.connect(database, isolation_level=None)) as db:
+        db.executescript(_FIRST_VERSION)
+        db.execute(
+            "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
+            " correction, revision) VALUES ('gdp_growth', NULL, '2025-H1', '2025-06-30', '5.8',"
+            " '', 'x', '2025-07-08T10:14:09+08:00', 0, 0)"
+        )
+        assert db.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)  # as tltrack's are
+
+
+def test_a_file_another_program_fills_before_the_first_write_is_not_stamped(
+    cli, data_dir, monkeypatch
+) -> None:
+    """The first write found the file empty; another program made a table in it before the
+    write's transaction began. The write refuses it rather than make it tltrack's."""
+    from tltrack.store_sqlite import SqliteStore
+
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    database = data_dir / "2025.records.sqlite"
+    connect = SqliteStore._connect
+
+    def another_program_meanwhile(self, create, real=None):
+        connection = connect(self, create, real)
+        if create:
+            with closing(sqlite3.connect(database, isolation_level=None)) as other:
+                other.execute("CREATE TABLE accounts (id INTEGER)")
+        return connection
+
+    monkeypatch.setattr(SqliteStore, "_connect", another_program_meanwhile)
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "en")
+    assert run.exit_code == 65 and "table accounts" in run.stderr
+    with closing(sqlite3.connect(database)) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("accounts",)]
+
+
+def test_a_full_disk_during_the_upgrade_is_an_io_error(cli, data_dir, monkeypatch) -> None:
+    from tltrack import sqlite_schema, store_sqlite
+
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    database = data_dir / "2025.records.sqlite"
+    old_store(database)
+    before = database.read_bytes()
+    upgrade = sqlite_schema.upgrade
+
+    def on_a_full_disk(connection, name):  # no page beyond those the store has
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+        upgrade(connection, name)
+
+    monkeypatch.setattr(store_sqlite, "upgrade", on_a_full_disk)
+    run = cli("record", "gdp_growth", "5.9", "--period", "2025-Q3", "--lang", "en")
+    assert (run.exit_code, run.stderr) == (
+        74,
+        "tltrack: error: cannot write 2025.records.sqlite: No space left on device\n",
+    )
+    assert database.read_bytes() == before
 
 
 def test_a_writer_killed_mid_transaction_leaves_nothing(cli, gdp_in_sqlite) -> None:

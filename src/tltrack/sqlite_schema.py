@@ -114,10 +114,13 @@ def upgrade(connection: sqlite3.Connection, name: str) -> None:
         raise DataError("store_too_new", file=name, version=version)
     if version == SCHEMA_VERSION:
         return
+    # Still empty, or still the version the reader checked: a program that filled the file
+    # meanwhile is refused here, not stamped as tltrack's.
+    check_schema(connection, name, version)
     if version == 0:
+        if connection.execute("PRAGMA application_id").fetchone()[0] != 0:
+            raise DataError("not_a_store", file=name, reason=msg("not_tltrack_db"))
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    else:
-        check_schema(connection, name, version)
     for number, made in enumerate(_VERSIONS[version:], start=version + 1):
         for statement in made:
             connection.execute(statement)

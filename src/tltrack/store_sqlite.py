@@ -29,6 +29,7 @@ from tltrack.errors import (
     LockBusyError,
     PermissionDeniedError,
     Problem,
+    StorageIOError,
     TltrackError,
     ValidationFailed,
     msg,
@@ -443,4 +444,8 @@ def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:
         return LockBusyError("lock_busy", file=name, seconds=lock_timeout())
     if "readonly" in str(exc) or "read-only" in str(exc):
         return PermissionDeniedError("cannot_write", path=name, reason=msg("read_only"))
+    if "disk is full" in str(exc):  # SQLITE_FULL: the disk, not the store, is at fault
+        return StorageIOError("cannot_write", path=name, reason=msg("os_ENOSPC"))
+    if "disk I/O error" in str(exc):
+        return StorageIOError("cannot_write", path=name, reason=msg("os_EIO"))
     return DataError("not_a_store", file=name, reason=str(exc))
