@@ -488,7 +488,7 @@ EN: dict[str, str] = {
     "cannot_read_pending": "{file} cannot be read here: its folder {folder} is read-only and {pending} holds changes not yet written into it; open it once where the folder can be written",
     "store_kept_changing": "{file} changed each time it was read (a writer at work): run again",
     "bad_store_row": "a row that does not read as a figure (a type, a control character, a time without offset, or a value out of bounds)",
-    "series_unlisted": "a row whose series is missing from the database's list of series: status would not read it (edited with sqlite3?)",
+    "series_unlisted": "a row whose series is missing from the database's list of series: tltrack status would not read it (edited with sqlite3?)",
     "dry_run_write": "a dry run writes nothing",
     "help_cmd_migrate": "Copy a year's figures into the other store (the TOML records file or SQLite), checked figure by figure; the source is kept.",
     "help_migrate_to": "The store to copy into: sqlite or toml.",

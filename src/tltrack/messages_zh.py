@@ -488,7 +488,7 @@ ZH: dict[str, str] = {
     "cannot_read_pending": "无法读取 {file}：所在文件夹 {folder} 只读，而 {pending} 中还有尚未写入数据库的数据；请在可写的文件夹中打开一次",
     "store_kept_changing": "{file} 每次读取时都在被修改(有其他程序正在写入)：请稍后再运行",
     "bad_store_row": "该行不是有效数据(类型不符、含控制字符、时间无时区，或数值超出范围)",
-    "series_unlisted": "该行所属的序列不在数据库的序列清单中，status 读不到它(是否用 sqlite3 改动过?)",
+    "series_unlisted": "该行所属的序列不在数据库的序列清单中，tltrack status 读不到它(是否用 sqlite3 改动过？)",
     "dry_run_write": "试运行不写入任何数据",
     "help_cmd_migrate": "把一年的数据复制到另一种存储(TOML 记录文件或 SQLite)，逐条核对；原存储保留。",
     "help_migrate_to": "复制到哪种存储：sqlite 或 toml。",
