@@ -102,16 +102,12 @@ class SqliteChange:
     def append(self, new: Sequence[Record]) -> None:
         if self.connection is None:
             raise DataError("dry_run_write")
-        try:
+        with sqlite_errors(self.store.name):
             self.connection.executemany(
                 "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
                 " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_row(r) for r in new],
             )
-        except sqlite3.OperationalError as exc:
-            raise _busy_or(exc, self.store.name) from None
-        except sqlite3.DatabaseError as exc:
-            raise DataError("not_a_store", file=self.store.name, reason=str(exc)) from None
         self.added += new
 
 
@@ -392,12 +388,8 @@ class SqliteStore:
             "SELECT seq FROM figure f WHERE NOT EXISTS (SELECT 1 FROM series s"
             " WHERE s.metric = f.metric AND s.region IS f.region) ORDER BY seq LIMIT 100"
         )
-        try:
+        with sqlite_errors(self.name):
             return [row[0] for row in connection.execute(query)]
-        except sqlite3.OperationalError as exc:
-            raise _busy_or(exc, self.name) from None
-        except sqlite3.DatabaseError as exc:
-            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
 
     @contextmanager
     def change(
@@ -415,7 +407,8 @@ class SqliteStore:
             change = SqliteChange(self, connection)
             try:
                 if not dry_run:
-                    self._upgraded(connection)
+                    with sqlite_errors(self.name):
+                        upgrade(connection, self.name)
                 yield change
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -425,18 +418,22 @@ class SqliteStore:
             except sqlite3.OperationalError as exc:
                 raise _busy_or(exc, self.name) from None
 
-    def _upgraded(self, connection: sqlite3.Connection) -> None:
-        try:
-            upgrade(connection, self.name)
-        except sqlite3.OperationalError as exc:
-            raise _busy_or(exc, self.name) from None
-        except sqlite3.DatabaseError as exc:
-            raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
-
     def repair(self, now: datetime) -> Any:
         from tltrack.store import RepairOutcome
 
         return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
+
+
+@contextmanager
+def sqlite_errors(name: str) -> Iterator[None]:
+    """SQLite's errors as tltrack's: a busy, read-only or full database as such, anything
+    else a file that is not a store tltrack can read."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        raise _busy_or(exc, name) from None
+    except sqlite3.DatabaseError as exc:
+        raise DataError("not_a_store", file=name, reason=str(exc)) from None
 
 
 def _busy_or(exc: sqlite3.OperationalError, name: str) -> TltrackError:

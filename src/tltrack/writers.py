@@ -212,7 +212,6 @@ def _rows(view: View, out: Output) -> None:
         )
         for c in columns
     ]
-    keys = [c.key for c in columns]
 
     def lines() -> Iterator[texttable.Line]:
         for index, section in enumerate(view.sections):
@@ -221,16 +220,12 @@ def _rows(view: View, out: Output) -> None:
                     yield ("blank", None)
                 yield ("title", f"【{section.title}】")
             for row in section.rows:
-                cells = [row[key] for key in keys]
-                yield ("row", [c.text if c[2:] == _PLAIN else _table_cell(c) for c in cells])
+                yield ("row", [_table_cell(row[c.key]) for c in columns])
 
     drawn = texttable.table_lines(table_columns, lines(), out.width, out.colour)
     # Written a thousand lines at a time: the table of a province is never one string.
     for chunk in iter(lambda: list(itertools.islice(drawn, 1000)), []):
         out.out.write("\n".join(chunk) + "\n")
-
-
-_PLAIN = ("", None)  # a cell's style and table text when it has neither
 
 
 def _table_cell(cell: Cell) -> texttable.Cell | str:
