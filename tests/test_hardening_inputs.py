@@ -24,7 +24,7 @@ import pytest
 from conftest import records_file
 from test_data_safety import _run_as_nobody
 from tltrack import importer, recording, texttable, tracker
-from tltrack.safetext import markdown_text, printable, spreadsheet_cell
+from tltrack.text.safe import markdown_text, printable, spreadsheet_cell
 
 AS_OF = ("--as-of", "2025-07-20")
 

@@ -9,9 +9,9 @@ import string
 import pytest
 
 from test_cli_misc import COMMANDS
-from tltrack.i18n import detect_lang
-from tltrack.messages_en import EN
-from tltrack.messages_zh import ZH
+from tltrack.text.lang import detect_lang
+from tltrack.text.messages_en import EN
+from tltrack.text.messages_zh import ZH
 
 
 @pytest.mark.parametrize(

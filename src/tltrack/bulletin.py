@@ -20,10 +20,10 @@ from tltrack.bulletin_units import (
     markdown_sections,
 )
 from tltrack.formatting import by_category, headers, row_cells, signed, summary_text, value_text
-from tltrack.i18n import Lang, text
 from tltrack.periods import Period
-from tltrack.safetext import markdown_text
 from tltrack.statuses import Status
+from tltrack.text.lang import Lang, text
+from tltrack.text.safe import markdown_text
 from tltrack.tracker import (
     StatusReport,
     Workspace,

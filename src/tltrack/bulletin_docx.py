@@ -14,8 +14,8 @@ from typing import Any
 from tltrack.bulletin import TOP_LAGGING, Bulletin, kind_of, table_headers, table_row
 from tltrack.bulletin_text import date_words, lag_line
 from tltrack.bulletin_units import owner_rows, ranking_header, ranking_rows
-from tltrack.i18n import Lang, text
-from tltrack.safetext import printable
+from tltrack.text.lang import Lang, text
+from tltrack.text.safe import printable
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, SUBHEADING_FONT = (
     "方正小标宋简体",

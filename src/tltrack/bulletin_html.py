@@ -22,10 +22,10 @@ from tltrack.bulletin import (
 from tltrack.bulletin_text import date_words, lag_line
 from tltrack.bulletin_units import count_sentence, html_sections
 from tltrack.formatting import target_text, value_text
-from tltrack.i18n import Lang, status_label, text
 from tltrack.periods import Period, expected_share
-from tltrack.safetext import printable
 from tltrack.statuses import STATUSES, Status
+from tltrack.text.lang import Lang, status_label, text
+from tltrack.text.safe import printable
 from tltrack.values import number
 
 _CSS = """

@@ -8,9 +8,9 @@ from datetime import date
 
 from tltrack.assess import Assessment
 from tltrack.formatting import gap_phrase, value_text
-from tltrack.i18n import Lang, status_label, text
 from tltrack.periods import Period, default_period
 from tltrack.statuses import Status
+from tltrack.text.lang import Lang, status_label, text
 from tltrack.values import number
 
 MONTHS_EN = (

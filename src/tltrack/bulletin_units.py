@@ -12,9 +12,9 @@ from datetime import date
 
 from tltrack.domain import Record
 from tltrack.formatting import missing_line, percent, rollup_notes, signed, value_text
-from tltrack.i18n import Lang, status_label, text
-from tltrack.safetext import markdown_text, printable
 from tltrack.statuses import STATUSES, Status
+from tltrack.text.lang import Lang, status_label, text
+from tltrack.text.safe import markdown_text, printable
 from tltrack.tracker import MissingReport, StatusReport, UnitsReport, Workspace, by_units
 from tltrack.tracker import missing_figures as find_missing
 from tltrack.units import owners_of

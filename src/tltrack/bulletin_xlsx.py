@@ -25,9 +25,9 @@ from tltrack.bulletin_units import (
     ranking_header,
     ranking_rows,
 )
-from tltrack.i18n import Lang, status_label, text
-from tltrack.safetext import spreadsheet_cell
 from tltrack.statuses import STATUSES
+from tltrack.text.lang import Lang, status_label, text
+from tltrack.text.safe import spreadsheet_cell
 from tltrack.texttable import width_of
 
 PERCENT = "0.0%"

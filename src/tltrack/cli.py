@@ -43,7 +43,7 @@ from tltrack.cli_options import (
     write_view,
 )
 from tltrack.errors import ExitCode
-from tltrack.i18n import text
+from tltrack.text.lang import text
 
 app = typer.Typer(
     cls=TltrackGroup,

@@ -34,7 +34,7 @@ from tltrack.cli_options import (
     write_view,
 )
 from tltrack.errors import UsageError
-from tltrack.i18n import text
+from tltrack.text.lang import text
 
 
 class FormFormat(enum.StrEnum):

@@ -13,7 +13,7 @@ from tltrack.cli_errors import TltrackCommand, TltrackGroup
 from tltrack.cli_options import DataDirOption, LangOption, chosen_lang, examples, helptext
 from tltrack.domain import Target
 from tltrack.errors import UsageError
-from tltrack.i18n import text
+from tltrack.text.lang import text
 
 db_app = typer.Typer(cls=TltrackGroup, help=helptext("help_cmd_db"), rich_markup_mode=None)
 app.add_typer(db_app, name="db")

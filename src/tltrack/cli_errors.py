@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from tltrack.errors import ExitCode, Message, Problem, TltrackError
-from tltrack.i18n import Lang, text
+from tltrack.text.lang import Lang, text
 
 # The base of the command-line errors typer raises (click's ClickException, which typer
 # vendors); found through a public class so it does not depend on where typer keeps it.
@@ -132,7 +132,7 @@ class TltrackGroup(TyperGroup):
 def _fail(argv: Sequence[str], said: Callable[[Lang], str], code: int) -> int:
     """One line on stderr, in the language the command asked for; `tltrack: error:` in every
     language, so scripts can find it."""
-    from tltrack.safetext import printable
+    from tltrack.text.safe import printable
 
     sys.stderr.write(f"tltrack: error: {printable(said(lang_of(argv)))}\n")
     sys.stderr.flush()
@@ -206,7 +206,7 @@ def _click_words(lang: Lang, said: str) -> str:
 
 def lang_of(argv: Sequence[str]) -> Lang:
     """--lang from the command line, which may not have been parsed when an error struck."""
-    from tltrack.i18n import LANGS, detect_lang
+    from tltrack.text.lang import LANGS, detect_lang
 
     for index, arg in enumerate(argv):
         value = arg.partition("=")[2] if arg.startswith("--lang=") else None

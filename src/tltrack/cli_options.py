@@ -14,8 +14,8 @@ import typer
 
 from tltrack.cli_errors import lang_of, say_problem
 from tltrack.errors import UsageError
-from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
+from tltrack.text.lang import Lang, status_label, text
 
 # Help is written when the commands are defined, so its language is chosen once, at start.
 _HELP_LANG = lang_of(sys.argv[1:])
@@ -137,7 +137,7 @@ MetricArgument = Annotated[
 
 
 def chosen_lang(choice: LangChoice | None) -> Lang:
-    from tltrack.i18n import detect_lang
+    from tltrack.text.lang import detect_lang
 
     return detect_lang() if choice is None else choice.value
 

@@ -22,7 +22,7 @@ from tltrack.cli_options import (
     output_for,
     write_view,
 )
-from tltrack.i18n import text
+from tltrack.text.lang import text
 
 
 class StoreKind(enum.StrEnum):

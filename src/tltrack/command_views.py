@@ -15,8 +15,8 @@ from tltrack.formatting import (
     value_text,
     with_unit,
 )
-from tltrack.i18n import Lang, text
 from tltrack.recording import Change, ImportResult, RecordOutcome
+from tltrack.text.lang import Lang, text
 from tltrack.tracker import (
     CheckResult,
     MissingReport,

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tltrack.messages import Joined as Joined
-from tltrack.messages import Lang
-from tltrack.messages import Message as Message
-from tltrack.messages import msg as msg
+from tltrack.text.messages import Joined as Joined
+from tltrack.text.messages import Lang, say
+from tltrack.text.messages import Message as Message
+from tltrack.text.messages import msg as msg
 
 
 class ExitCode:
@@ -106,8 +106,6 @@ class Problem:
     field: str | None = None
 
     def say(self, lang: Lang = "en") -> str:
-        from tltrack.messages import say
-
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.target_id:

@@ -26,7 +26,7 @@ from tltrack.forms import (
     units_of,
 )
 from tltrack.periods import Period
-from tltrack.safetext import spreadsheet_cell
+from tltrack.text.safe import spreadsheet_cell
 from tltrack.units import By, Series
 
 if TYPE_CHECKING:

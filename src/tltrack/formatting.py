@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from tltrack.assess import Assessment
 from tltrack.domain import Target
-from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
+from tltrack.text.lang import Lang, status_label, text
 from tltrack.values import number
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from tltrack.formatting import (
     summary_text,
     with_unit,
 )
-from tltrack.i18n import Lang, status_label, text
 from tltrack.plan import GoalProgress, PlanReport
 from tltrack.statuses import STATUSES, Status
+from tltrack.text.lang import Lang, status_label, text
 from tltrack.values import number
 from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, bar, json_number
 

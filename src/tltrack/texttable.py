@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 
 from rich.cells import cell_len
 
-from tltrack.safetext import printable, printable_lines
+from tltrack.text.safe import printable, printable_lines
 
 ANSI = {
     "bold": "1",

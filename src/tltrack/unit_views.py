@@ -9,8 +9,8 @@ from typing import Any
 
 from tltrack.command_views import missing_json
 from tltrack.formatting import percent, signed, value_text
-from tltrack.i18n import Lang, status_label, text
 from tltrack.statuses import STATUSES, Status
+from tltrack.text.lang import Lang, status_label, text
 from tltrack.tracker import CheckResult, MissingReport, UnitsReport
 from tltrack.units import Group, Ranking
 from tltrack.values import number

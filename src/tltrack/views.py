@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 from tltrack.assess import Assessment
 from tltrack.domain import Record
 from tltrack.formatting import COLUMNS, by_category, rollup_notes, row_cells, stale_note
-from tltrack.i18n import Lang, text
 from tltrack.statuses import Status
+from tltrack.text.lang import Lang, text
 from tltrack.values import number
 
 Plain = str | float | int | bool | None

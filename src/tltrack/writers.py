@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from tltrack import texttable
-from tltrack.i18n import Lang
-from tltrack.safetext import markdown_text, printable, printable_lines, spreadsheet_cell
+from tltrack.text.lang import Lang
+from tltrack.text.safe import markdown_text, printable, printable_lines, spreadsheet_cell
 from tltrack.values import number
 from tltrack.views import FOR_PEOPLE, Cell, Plain, View
 

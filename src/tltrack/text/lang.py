@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from tltrack.messages import Lang as Lang
-from tltrack.messages import say
+from tltrack.text.messages import Lang as Lang
+from tltrack.text.messages import say
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from tltrack.messages_en import EN
-from tltrack.messages_zh import ZH
+from tltrack.text.messages_en import EN
+from tltrack.text.messages_zh import ZH
 
 Lang = Literal["zh", "en"]
 
