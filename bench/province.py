@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from tltrack.domain import Record  # noqa: E402
+from tltrack.domain.figures import Record  # noqa: E402
 from tltrack.store_sqlite import SqliteStore, sqlite_path  # noqa: E402
 
 

@@ -30,7 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from tltrack.domain import Record  # noqa: E402
+from tltrack.domain.figures import Record  # noqa: E402
 from tltrack.ledger import render  # noqa: E402
 
 FLOOR = [sys.executable, "-c", "import typer, rich.table, pydantic"]

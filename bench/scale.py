@@ -70,7 +70,7 @@ def corrected(records: Path, n: int, share: float) -> int:
     writes them; returns how many."""
     from datetime import UTC, datetime
 
-    from tltrack.domain import Record
+    from tltrack.domain.figures import Record
     from tltrack.ledger import render_line
 
     step = round(1 / share)

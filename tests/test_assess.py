@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tltrack.assess import assess, latest_actual
-from tltrack.domain import Record, Target, Thresholds
+from tltrack.domain.assess import assess, latest_actual
+from tltrack.domain.figures import Record
+from tltrack.domain.targets import Target, Thresholds
 
 YEAR = 2025
 MID_JULY = date(2025, 7, 15)

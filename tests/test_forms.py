@@ -439,7 +439,7 @@ def test_a_csv_form_with_a_changed_target_is_refused(cli, tmp_path: Path) -> Non
     ],
 )
 def test_unit_names_make_safe_file_names(unit: str, named: str) -> None:
-    from tltrack.forms import file_name
+    from tltrack.domain.forms import file_name
 
     assert file_name(unit, ".xlsx") == named
     assert len(file_name(unit, ".xlsx").encode()) <= 255

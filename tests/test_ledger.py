@@ -132,7 +132,7 @@ def test_records_text_is_deterministic(cli, data_dir: Path) -> None:
 def test_a_partial_read_then_all_records_counts_each_figure_once(cli, data_dir: Path) -> None:
     from datetime import UTC, datetime
 
-    from tltrack.domain import Record
+    from tltrack.domain.figures import Record
     from tltrack.ledger import open_for_change
 
     cli("record", "gdp_growth", "5.8", "--period", "2025-H1")

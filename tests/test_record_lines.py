@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tltrack import ledger, read_ahead, record_lines
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
 from tltrack.model import read_records_file
 from tltrack.record_lines import read_canonical, rows_of_bytes
 

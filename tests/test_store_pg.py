@@ -159,7 +159,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli,
     script = (
         "import sys, time\n"
         "from datetime import UTC, datetime\n"
-        "from tltrack.domain import Record\n"
+        "from tltrack.domain.figures import Record\n"
         "from tltrack.store_pg import PgStore\n"
         "store = PgStore(sys.argv[1], 2025)\n"
         "with store.change() as change:\n"

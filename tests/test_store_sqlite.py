@@ -607,7 +607,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(cli, gdp_in_sqlite) -> N
         "import sys, time\n"
         "from datetime import UTC, datetime\n"
         "from pathlib import Path\n"
-        "from tltrack.domain import Record\n"
+        "from tltrack.domain.figures import Record\n"
         "from tltrack.store_sqlite import SqliteStore\n"
         "with SqliteStore(Path(sys.argv[1])).change() as change:\n"
         "    change.append([Record('gdp_growth', '2025-Q3', 9.9, datetime.now(UTC), '', 'x')])\n"

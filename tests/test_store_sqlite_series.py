@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tltrack import sqlite_schema, store_sqlite
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
 from tltrack.store_sqlite import SqliteStore
 
 AS_OF = ("--as-of", "2025-07-20")

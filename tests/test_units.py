@@ -437,7 +437,7 @@ def test_by_takes_the_offices_own_words(city) -> None:
 def test_a_region_s_target_is_the_city_s_with_its_share_and_no_baseline() -> None:
     from datetime import date
 
-    from tltrack.domain import Target
+    from tltrack.domain.targets import Target
 
     city = Target(
         "beef", "肉牛全产业链产值", "产业", "cumulative", 500.0, "亿元", "at_least", True,

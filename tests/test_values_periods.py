@@ -9,9 +9,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tltrack.domain.periods import default_period, expected_share, parse_period
+from tltrack.domain.values import parse_milestone, parse_number
 from tltrack.errors import DataError
-from tltrack.periods import default_period, expected_share, parse_period
-from tltrack.values import parse_milestone, parse_number
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from tltrack.assess import Assessment, figures_by_end
 from tltrack.bulletin_text import date_words, lag_line, lead_paragraph, reporting_period
 from tltrack.bulletin_units import (
     UnitSections,
@@ -19,9 +18,10 @@ from tltrack.bulletin_units import (
     count_sentence,
     markdown_sections,
 )
+from tltrack.domain.assess import Assessment, figures_by_end
+from tltrack.domain.periods import Period
+from tltrack.domain.statuses import Status
 from tltrack.formatting import by_category, headers, row_cells, signed, summary_text, value_text
-from tltrack.periods import Period
-from tltrack.statuses import Status
 from tltrack.text.lang import Lang, text
 from tltrack.text.safe import markdown_text
 from tltrack.tracker import (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from tltrack.assess import Assessment
 from tltrack.bulletin import (
     STATUS_COLOURS,
     TOP_LAGGING,
@@ -21,12 +20,13 @@ from tltrack.bulletin import (
 )
 from tltrack.bulletin_text import date_words, lag_line
 from tltrack.bulletin_units import count_sentence, html_sections
+from tltrack.domain.assess import Assessment
+from tltrack.domain.periods import Period, expected_share
+from tltrack.domain.statuses import STATUSES, Status
+from tltrack.domain.values import number
 from tltrack.formatting import target_text, value_text
-from tltrack.periods import Period, expected_share
-from tltrack.statuses import STATUSES, Status
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import printable
-from tltrack.values import number
 
 _CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --paper: #ffffff; }

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from tltrack.assess import Assessment
+from tltrack.domain.assess import Assessment
+from tltrack.domain.periods import Period, default_period
+from tltrack.domain.statuses import Status
+from tltrack.domain.values import number
 from tltrack.formatting import gap_phrase, value_text
-from tltrack.periods import Period, default_period
-from tltrack.statuses import Status
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.values import number
 
 MONTHS_EN = (
     "January",

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
+from tltrack.domain.responsibility import owners_of
+from tltrack.domain.statuses import STATUSES, Status
 from tltrack.formatting import missing_line, percent, rollup_notes, signed, value_text
-from tltrack.statuses import STATUSES, Status
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import markdown_text, printable
 from tltrack.tracker import MissingReport, StatusReport, UnitsReport, Workspace, by_units
 from tltrack.tracker import missing_figures as find_missing
-from tltrack.units import owners_of
 
 # 三色预警: the light each status shows.
 LIGHT: dict[Status, str] = {
@@ -41,7 +41,7 @@ class UnitSections:
 
 
 def build_sections(workspace: Workspace, as_of: date, records: Sequence[Record]) -> UnitSections:
-    from tltrack.periods import default_period
+    from tltrack.domain.periods import default_period
 
     catalog = workspace.catalog
     owners = by_units(workspace, as_of, "owner", records) if owners_of(catalog.targets) else None

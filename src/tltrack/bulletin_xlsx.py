@@ -25,7 +25,7 @@ from tltrack.bulletin_units import (
     ranking_header,
     ranking_rows,
 )
-from tltrack.statuses import STATUSES
+from tltrack.domain.statuses import STATUSES
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import spreadsheet_cell
 from tltrack.texttable import width_of

@@ -25,13 +25,14 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from tltrack import __version__, domain
+from tltrack import __version__
+from tltrack.domain.figures import Record
+from tltrack.domain.targets import Meta, Target, Thresholds
 
 # Part of every key: a new version of tltrack, or a new field of a cached tuple, never reads
 # an older entry.
 _SCHEMA = ";".join(
-    f"{cls.__name__}:{','.join(cls._fields)}"
-    for cls in (domain.Record, domain.Target, domain.Meta, domain.Thresholds)
+    f"{cls.__name__}:{','.join(cls._fields)}" for cls in (Record, Target, Meta, Thresholds)
 )
 # The layout of the entries themselves: 2, target files' targets kept as plain tuples.
 _LAYOUT = 2
@@ -42,10 +43,7 @@ _ALLOWED = {
     ("datetime", "date"),
     ("datetime", "timezone"),
     ("datetime", "timedelta"),
-    ("tltrack.domain", "Record"),
-    ("tltrack.domain", "Target"),
-    ("tltrack.domain", "Meta"),
-    ("tltrack.domain", "Thresholds"),
+    *((cls.__module__, cls.__name__) for cls in (Record, Target, Meta, Thresholds)),
 }
 
 

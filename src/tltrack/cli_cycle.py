@@ -77,7 +77,7 @@ def template(
     from datetime import date
 
     from tltrack import form_files, tracker, unit_views
-    from tltrack.periods import default_period, parse_period
+    from tltrack.domain.periods import default_period, parse_period
 
     if by is None:
         raise UsageError("needs_by")
@@ -91,7 +91,7 @@ def template(
         else default_period(workspace.year, date.today())
     )
     grouped = tracker.records_by_metric(workspace.records())
-    from tltrack.units import series_of
+    from tltrack.domain.rollup import series_of
 
     series = {metric: series_of(items) for metric, items in grouped.items()}
     written = form_files.write_forms(

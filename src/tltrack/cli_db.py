@@ -11,7 +11,7 @@ import typer
 from tltrack.cli import app
 from tltrack.cli_errors import TltrackCommand, TltrackGroup
 from tltrack.cli_options import DataDirOption, LangOption, chosen_lang, examples, helptext
-from tltrack.domain import Target
+from tltrack.domain.targets import Target
 from tltrack.errors import UsageError
 from tltrack.text.lang import text
 

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 import typer
 
 from tltrack.cli_errors import lang_of, say_problem
+from tltrack.domain.statuses import STATUSES, Status
 from tltrack.errors import UsageError
-from tltrack.statuses import STATUSES, Status
 from tltrack.text.lang import Lang, status_label, text
 
 # Help is written when the commands are defined, so its language is chosen once, at start.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tltrack.domain import Target
+from tltrack.domain.targets import Target
+from tltrack.domain.values import number
 from tltrack.formatting import (
     missing_line,
     rollup_notes,
@@ -25,7 +26,6 @@ from tltrack.tracker import (
     TargetDetail,
 )
 from tltrack.validation import ValidationResult
-from tltrack.values import number
 from tltrack.views import (
     FOR_PEOPLE,
     STATUS_STYLE,

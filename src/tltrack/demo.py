@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tltrack.catalog import load_catalog
-from tltrack.domain import Record, Target
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import expected_share
+from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.fileio import os_error, write_atomic
 from tltrack.ledger import records_path, render
-from tltrack.periods import expected_share
 from tltrack.setup import SHIPPED_YEAR, shipped_catalog_dir
 
 SAMPLE_NOTE = "示例数据"

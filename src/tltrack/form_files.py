@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tltrack.bulletin_text import period_name
-from tltrack.catalog import Catalog
-from tltrack.forms import (
+from tltrack.domain.catalog import Catalog
+from tltrack.domain.forms import (
     BY_WORD,
     FORM_SHEET,
     GUIDE_SHEET,
@@ -25,9 +25,10 @@ from tltrack.forms import (
     file_name,
     units_of,
 )
-from tltrack.periods import Period
+from tltrack.domain.periods import Period
+from tltrack.domain.ranking import By
+from tltrack.domain.rollup import Series
 from tltrack.text.safe import spreadsheet_cell
-from tltrack.units import By, Series
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook

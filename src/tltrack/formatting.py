@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tltrack.assess import Assessment
-from tltrack.domain import Target
-from tltrack.statuses import STATUSES, Status
+from tltrack.domain.assess import Assessment
+from tltrack.domain.statuses import STATUSES, Status
+from tltrack.domain.targets import Target
+from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.values import number
 
 if TYPE_CHECKING:
     from tltrack.tracker import MissingReport

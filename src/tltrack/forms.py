@@ -12,112 +12,30 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tltrack.catalog import Catalog
-from tltrack.domain import Target
+from tltrack.domain.catalog import Catalog
+from tltrack.domain.forms import (
+    FORM_SHEET,
+    HEADERS,
+    LOCKED,
+    MARK,
+    MARKS_SHEET,
+    PERIOD_HEADER,
+    UNIT_HEADER,
+    Form,
+    by_kind,
+    carried,
+    form_figure,
+    units_of,
+)
+from tltrack.domain.periods import Period, parse_period
+from tltrack.domain.targets import Target
+from tltrack.domain.values import number
 from tltrack.errors import DataError, Message, msg
 from tltrack.importer import MAX_CELL_CHARS, SourceRow, _text, decode_csv
-from tltrack.periods import Period, parse_period
-from tltrack.units import By, Series, assess_city, assess_region, owners_of
-from tltrack.values import number
-
-FORM_SHEET = "填报"
-GUIDE_SHEET = "填报说明"
-MARKS_SHEET = "表单信息"
-MARK = "tltrack-form"
-HEADERS = ("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注")
-LOCKED = HEADERS[:6]  # what the office fills in; the unit fills the rest
-UNIT_HEADER = {"owner": "牵头单位", "region": "地区"}
-PERIOD_HEADER = "期间"
-BY_WORD = {"owner": "牵头单位", "region": "旗县市区"}
-
-
-class FormLine(NamedTuple):
-    target: Target
-    goal: float | None  # the unit's own target: the split share for a region
-    latest: float | None
-    latest_period: str | None
-
-    def locked(self) -> tuple[str, ...]:
-        """The locked cells as text: as the form's record of them holds them, and as they
-        are compared when the form comes back."""
-        t = self.target
-        return (
-            t.id,
-            t.name,
-            t.unit,
-            _plain(self.goal),
-            _plain(self.latest),
-            self.latest_period or "",
-        )
-
-
-class Form(NamedTuple):
-    by: By
-    unit: str
-    period: Period
-    year: int
-    lines: list[FormLine]
-
-
-def _plain(value: float | None) -> str:
-    return "" if value is None else number(value, 6)
-
-
-def units_of(catalog: Catalog, by: By) -> list[str]:
-    return owners_of(catalog.targets) if by == "owner" else list(catalog.meta.regions)
-
-
-def carried(catalog: Catalog, by: By, unit: str) -> list[Target]:
-    """The targets a unit reports: those it leads, or those split to the region."""
-    if by == "owner":
-        return [t for t in catalog.targets if t.owner == unit]
-    return [t for t in catalog.targets if unit in t.regions]
-
-
-def build_forms(
-    catalog: Catalog, series: dict[str, Series], by: By, period: Period, units: Sequence[str]
-) -> list[Form]:
-    """Each unit's form: its targets, its own target, and its newest figure before `period`."""
-    before = period.end - timedelta(days=1)
-    limits = catalog.meta.thresholds
-    forms = []
-    for unit in units:
-        lines = []
-        for t in carried(catalog, by, unit):
-            mine = series.get(t.id, Series([], {}))
-            if by == "owner":
-                judged = assess_city(t, mine, catalog.year, before, limits)
-                goal = t.target
-            else:
-                judged = assess_region(t, unit, mine, catalog.year, before, limits)
-                goal = dict(t.split)[unit]
-            shown = str(judged.period) if judged.period is not None else None
-            lines.append(FormLine(t, goal, judged.value, shown))
-        forms.append(Form(by, unit, period, catalog.year, lines))
-    return forms
-
-
-_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_RESERVED = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
-MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; a Chinese character takes three
-
-
-def file_name(unit: str, suffix: str) -> str:
-    """A unit's name as a file name: nothing that leaves the folder, that Windows refuses
-    (CON, NUL, COM1) or that import skips (~$, a leading dot); short enough for any disk."""
-    cleaned = _UNSAFE_IN_NAME.sub("_", unit).strip().lstrip(".")
-    if not cleaned or _RESERVED.fullmatch(cleaned) or cleaned.startswith("~$"):
-        cleaned = "_" + cleaned
-    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
-        cleaned = cleaned[:-1]
-    return cleaned + suffix
-
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -239,10 +157,6 @@ def _recognise(
     return Form(kind, unit_name, form_period, catalog.year, [])
 
 
-def by_kind(by: str) -> By:
-    return "owner" if by == "owner" else "region"
-
-
 def _cell(value: Any) -> str:
     """A locked cell as text to compare: a number as the form wrote it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -317,7 +231,7 @@ def _rows(
 def _catalog_cells(target: Target, form: Form) -> tuple[str, ...]:
     """The locked cells a CSV form must still hold: what the target file says of them."""
     goal = target.target if form.by == "owner" else dict(target.split)[form.unit]
-    return (target.id, target.name, target.unit, _plain(goal))
+    return (target.id, target.name, target.unit, form_figure(goal))
 
 
 def _changed(texts: Sequence[str], expected: tuple[str, ...] | None) -> str | None:

@@ -28,7 +28,7 @@ import tomli_w
 
 from tltrack import cache
 from tltrack.catalog import TomlLines, parse_toml, pydantic_problems
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
 from tltrack.errors import DataError, Problem, ValidationFailed
 from tltrack.fileio import (
     decode,

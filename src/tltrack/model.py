@@ -1,6 +1,6 @@
 """Pydantic models that check the hand-written target files and the machine-written records.
 
-They are used when a file is read afresh, and produce the plain objects of domain.py."""
+They are used when a file is read afresh, and produce the plain objects of domain/."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from pydantic import (
     model_validator,
 )
 
-from tltrack import domain
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
+from tltrack.domain.plan import Goal
+from tltrack.domain.targets import Meta, Target, Thresholds
 from tltrack.errors import Invalid, Message
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -122,10 +123,10 @@ class MetaSpec(_Strict):
     sample: bool = False
     store: Literal["toml", "sqlite", "postgresql"] = "toml"
 
-    def to_meta(self) -> domain.Meta:
-        thresholds = domain.Thresholds(**dict(self.thresholds))
+    def to_meta(self) -> Meta:
+        thresholds = Thresholds(**dict(self.thresholds))
         regions = tuple(self.regions)
-        return domain.Meta(
+        return Meta(
             self.year, self.title, self.source, thresholds, regions, self.sample, self.store
         )
 
@@ -151,7 +152,7 @@ def model_of(
 
 
 class Rule(NamedTuple):
-    """What a file's field must be beyond its type in domain.py."""
+    """What a file's field must be beyond its type in the domain's named tuple."""
 
     type: Any = None  # a narrower type (with validators) than the domain's
     constraints: dict[str, Any] | None = None
@@ -159,7 +160,7 @@ class Rule(NamedTuple):
 
 
 class _TargetChecks(_Strict):
-    """The checks across a target's fields; its fields come from domain.Target."""
+    """The checks across a target's fields; its fields come from Target."""
 
     @field_validator("pace", check_fields=False)
     @classmethod
@@ -194,7 +195,7 @@ class _TargetChecks(_Strict):
 
 TargetSpec = model_of(
     "TargetSpec",
-    domain.Target,
+    Target,
     {
         "id": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
         "name": Rule(Name, {"min_length": 1, "max_length": 100}),
@@ -224,11 +225,11 @@ TargetFile = create_model(
 )
 
 
-def read_target_file(raw: dict[str, Any]) -> tuple[domain.Meta, tuple[domain.Target, ...]]:
+def read_target_file(raw: dict[str, Any]) -> tuple[Meta, tuple[Target, ...]]:
     """The meta and targets of a parsed target file; ValidationError lists every problem."""
     parsed: Any = TargetFile.model_validate(raw)
     targets = tuple(
-        domain.Target(
+        Target(
             **{
                 **spec.__dict__,  # its fields (dict(spec) walks them one by one: slower)
                 "co_owners": tuple(spec.co_owners),
@@ -319,34 +320,31 @@ class _GoalChecks(_Strict):
         return self
 
 
-def _goal_spec() -> Any:
-    from tltrack.plan import Goal  # plan.py reads this module only when a plan is read
+GoalSpec = model_of(
+    "GoalSpec",
+    Goal,
+    {
+        "id": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
+        "name": Rule(Name, {"min_length": 1, "max_length": 100}),
+        "target": Rule(Figure),
+        "base": Rule(Figure | None),
+        "unit": Rule(Line, {"max_length": 20}),
+        "quote": Rule(Block, {"min_length": 1, "max_length": 2000}, required=True),
+        "note": Rule(Block | None, {"max_length": 4000}),
+    },
+    _GoalChecks,
+)
 
-    return model_of(
-        "GoalSpec",
-        Goal,
-        {
-            "id": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
-            "name": Rule(Name, {"min_length": 1, "max_length": 100}),
-            "target": Rule(Figure),
-            "base": Rule(Figure | None),
-            "unit": Rule(Line, {"max_length": 20}),
-            "quote": Rule(Block, {"min_length": 1, "max_length": 2000}, required=True),
-            "note": Rule(Block | None, {"max_length": 4000}),
-        },
-        _GoalChecks,
-    )
+PlanFile = create_model(
+    "PlanFile",
+    __base__=_Strict,
+    plan=(PlanSpec, ...),
+    goal=(list[GoalSpec], Field(min_length=1, max_length=10000)),  # type: ignore[valid-type]
+)
 
 
 def read_plan_file(raw: dict[str, Any]) -> tuple[PlanSpec, list[Any]]:
     """The [plan] table and the goals of a parsed plan.toml; ValidationError lists every
     problem."""
-    goal_spec = _goal_spec()
-    plan_file = create_model(
-        "PlanFile",
-        __base__=_Strict,
-        plan=(PlanSpec, ...),
-        goal=(list[goal_spec], Field(min_length=1, max_length=10000)),  # type: ignore[valid-type]
-    )
-    parsed: Any = plan_file.model_validate(raw)
+    parsed: Any = PlanFile.model_validate(raw)
     return parsed.plan, list(parsed.goal)

@@ -14,9 +14,9 @@ from typing import Any
 
 import tomli_w
 
-from tltrack.assess import counting, figures_by_period
 from tltrack.catalog import load_catalog, year_file
-from tltrack.domain import Target
+from tltrack.domain.assess import counting, figures_by_period
+from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.fileio import create_new
 from tltrack.store import open_store

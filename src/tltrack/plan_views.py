@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tltrack.domain.plan import GoalProgress, PlanReport
+from tltrack.domain.statuses import STATUSES, Status
+from tltrack.domain.values import number
 from tltrack.formatting import (
     PARTIAL_MARK,
     STALE_MARK,
@@ -12,10 +15,7 @@ from tltrack.formatting import (
     summary_text,
     with_unit,
 )
-from tltrack.plan import GoalProgress, PlanReport
-from tltrack.statuses import STATUSES, Status
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.values import number
 from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, bar, json_number
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import tomli
 
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
 
 # Digits are [0-9], never \d: Python's \d takes any script's digits (१, ١), which int() and
 # float() read but TOML refuses.

@@ -12,10 +12,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from tltrack.assess import Assessment, counting, figures_by_period
 from tltrack.bureau import figure_text, not_available
 from tltrack.bureau import period_text as period_cell
-from tltrack.domain import Record, Target
+from tltrack.domain.assess import Assessment, counting, figures_by_period
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import Period, default_period, parse_period
+from tltrack.domain.responsibility import region_of
+from tltrack.domain.rollup import Series, assess_city, assess_region
+from tltrack.domain.targets import Target
+from tltrack.domain.values import parse_milestone, parse_number, says_not_done
 from tltrack.errors import (
     DataError,
     Message,
@@ -24,10 +29,7 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
-from tltrack.periods import Period, default_period, parse_period
 from tltrack.tracker import Workspace
-from tltrack.units import Series, assess_city, assess_region, region_of
-from tltrack.values import parse_milestone, parse_number, says_not_done
 
 if TYPE_CHECKING:
     from tltrack import importer

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from tltrack.catalog import TARGET_FILE_RE, target_files
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
 from tltrack.errors import (
     CannotCreateError,
     Message,

@@ -20,7 +20,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from tltrack.domain import Record, Target
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import parse_period
+from tltrack.domain.targets import Target
 from tltrack.errors import (
     DataError,
     LockBusyError,
@@ -33,7 +35,6 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.fileio import lock_timeout
-from tltrack.periods import parse_period
 from tltrack.store_rows import checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"

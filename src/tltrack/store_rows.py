@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import parse_period
 from tltrack.errors import TltrackError
-from tltrack.periods import parse_period
 from tltrack.record_lines import region_name
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tltrack import cache
-from tltrack.domain import Record
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import parse_period
 from tltrack.errors import (
     DataError,
     LockBusyError,
@@ -35,7 +36,6 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.fileio import create_new, lock_timeout, real_data_file
-from tltrack.periods import parse_period
 from tltrack.sqlite_files import (
     COMPANIONS,
     files_state,

@@ -10,37 +10,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from tltrack.assess import Assessment, assess, counting, figures_by_period, status_counts
-from tltrack.catalog import (
-    TARGET_FILE_RE,
-    Catalog,
-    load_catalog,
-    target_files,
-    year_file,
-)
-from tltrack.domain import Record, Target
+from tltrack.catalog import TARGET_FILE_RE, load_catalog, target_files, year_file
+from tltrack.domain.assess import Assessment, assess, counting, figures_by_period, status_counts
+from tltrack.domain.catalog import Catalog
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import Period, default_period, parse_period
+from tltrack.domain.ranking import BY_CHOICES, By, Group, Ranking, rank_regions, ranked_groups
+from tltrack.domain.responsibility import Missing, check_name, missing, owners_of, region_of
+from tltrack.domain.rollup import assess_city, assess_region, series_of
+from tltrack.domain.statuses import Status
+from tltrack.domain.targets import Target
 from tltrack.errors import NoInputError, TltrackError, UsageError
 from tltrack.ledger import records_path
-from tltrack.periods import Period, default_period, parse_period
 from tltrack.read_ahead import reading_ahead
-from tltrack.statuses import Status
 from tltrack.store import STORE_ENV, RecordStore, open_store
-from tltrack.units import (
-    BY_CHOICES,
-    By,
-    Group,
-    Missing,
-    Ranking,
-    assess_city,
-    assess_region,
-    check_name,
-    missing,
-    owners_of,
-    rank_regions,
-    ranked_groups,
-    region_of,
-    series_of,
-)
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from tltrack.command_views import missing_json
+from tltrack.domain.ranking import Group, Ranking
+from tltrack.domain.statuses import STATUSES, Status
+from tltrack.domain.values import number
 from tltrack.formatting import percent, signed, value_text
-from tltrack.statuses import STATUSES, Status
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.tracker import CheckResult, MissingReport, UnitsReport
-from tltrack.units import Group, Ranking
-from tltrack.values import number
 from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, json_number
 
 # The three lights (三色预警) a compact table counts in place of every status.

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from tltrack.assess import Assessment
-from tltrack.domain import Record
+from tltrack.domain.assess import Assessment
+from tltrack.domain.figures import Record
+from tltrack.domain.statuses import Status
+from tltrack.domain.values import number
 from tltrack.formatting import COLUMNS, by_category, rollup_notes, row_cells, stale_note
-from tltrack.statuses import Status
 from tltrack.text.lang import Lang, text
-from tltrack.values import number
 
 Plain = str | float | int | bool | None
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from tltrack import texttable
+from tltrack.domain.values import number
 from tltrack.text.lang import Lang
 from tltrack.text.safe import markdown_text, printable, printable_lines, spreadsheet_cell
-from tltrack.values import number
 from tltrack.views import FOR_PEOPLE, Cell, Plain, View
 
 Format = Literal["table", "json", "csv", "markdown"]

@@ -7,7 +7,7 @@ model.py, which produce these.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["growth", "cumulative", "level", "milestone"]
@@ -101,20 +101,3 @@ class Target(NamedTuple):
         if skip_empty:
             out = {key: value for key, value in out.items() if value not in (None, [], {})}
         return out
-
-
-class Record(NamedTuple):
-    """One recorded figure. Records are only ever appended; the newest per period counts."""
-
-    metric: str
-    period: str
-    value: float
-    at: datetime
-    note: str = ""
-    by: str = ""
-    correction: bool = False  # supersedes an earlier, different value for the same period
-    # A correction's revision is one above the figure it supersedes; for a period the highest
-    # revision counts, and the clock (`at`) never decides. 0: a first figure, or an older
-    # correction that did not write one (its revision follows from its place in the file).
-    revision: int = 0
-    region: str | None = None  # a region's own figure (旗县市区); None: the city's

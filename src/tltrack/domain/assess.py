@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from tltrack.domain import Record, Target, Thresholds
-from tltrack.periods import Period, expected_share, parse_period
-from tltrack.statuses import STATUSES, Status
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import Period, expected_share, parse_period
+from tltrack.domain.statuses import STATUSES, Status
+from tltrack.domain.targets import Target, Thresholds
 
 # Figures come from decimal text; compare with a little slack so 6.1 - 7.1 counts as -1.0.
 _EPS = 1e-9

@@ -1,0 +1,135 @@
+"""A fill-in form (填报表): its layout, what it holds for one lead office or region, and its
+file name. The one definition shared by the forms written (documents/) and those read back
+(sources/)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import NamedTuple
+
+from tltrack.domain.catalog import Catalog
+from tltrack.domain.periods import Period
+from tltrack.domain.ranking import By
+from tltrack.domain.responsibility import owners_of
+from tltrack.domain.rollup import Series, assess_city, assess_region
+from tltrack.domain.targets import Target
+from tltrack.domain.values import number
+
+FORM_SHEET = "填报"
+
+
+GUIDE_SHEET = "填报说明"
+
+
+MARKS_SHEET = "表单信息"
+
+
+MARK = "tltrack-form"
+
+
+HEADERS = ("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注")
+
+
+LOCKED = HEADERS[:6]  # what the office fills in; the unit fills the rest
+
+
+UNIT_HEADER = {"owner": "牵头单位", "region": "地区"}
+
+
+PERIOD_HEADER = "期间"
+
+
+BY_WORD = {"owner": "牵头单位", "region": "旗县市区"}
+
+
+class FormLine(NamedTuple):
+    target: Target
+    goal: float | None  # the unit's own target: the split share for a region
+    latest: float | None
+    latest_period: str | None
+
+    def locked(self) -> tuple[str, ...]:
+        """The locked cells as text: as the form's record of them holds them, and as they
+        are compared when the form comes back."""
+        t = self.target
+        return (
+            t.id,
+            t.name,
+            t.unit,
+            form_figure(self.goal),
+            form_figure(self.latest),
+            self.latest_period or "",
+        )
+
+
+class Form(NamedTuple):
+    by: By
+    unit: str
+    period: Period
+    year: int
+    lines: list[FormLine]
+
+
+def form_figure(value: float | None) -> str:
+    """A figure in a form's cell and in its record of the locked cells: 6 places, no exponent."""
+    return "" if value is None else number(value, 6)
+
+
+def units_of(catalog: Catalog, by: By) -> list[str]:
+    return owners_of(catalog.targets) if by == "owner" else list(catalog.meta.regions)
+
+
+def carried(catalog: Catalog, by: By, unit: str) -> list[Target]:
+    """The targets a unit reports: those it leads, or those split to the region."""
+    if by == "owner":
+        return [t for t in catalog.targets if t.owner == unit]
+    return [t for t in catalog.targets if unit in t.regions]
+
+
+def build_forms(
+    catalog: Catalog, series: dict[str, Series], by: By, period: Period, units: Sequence[str]
+) -> list[Form]:
+    """Each unit's form: its targets, its own target, and its newest figure before `period`."""
+    before = period.end - timedelta(days=1)
+    limits = catalog.meta.thresholds
+    forms = []
+    for unit in units:
+        lines = []
+        for t in carried(catalog, by, unit):
+            mine = series.get(t.id, Series([], {}))
+            if by == "owner":
+                judged = assess_city(t, mine, catalog.year, before, limits)
+                goal = t.target
+            else:
+                judged = assess_region(t, unit, mine, catalog.year, before, limits)
+                goal = dict(t.split)[unit]
+            shown = str(judged.period) if judged.period is not None else None
+            lines.append(FormLine(t, goal, judged.value, shown))
+        forms.append(Form(by, unit, period, catalog.year, lines))
+    return forms
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+_RESERVED = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
+
+
+MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; a Chinese character takes three
+
+
+def file_name(unit: str, suffix: str) -> str:
+    """A unit's name as a file name: nothing that leaves the folder, that Windows refuses
+    (CON, NUL, COM1) or that import skips (~$, a leading dot); short enough for any disk."""
+    cleaned = _UNSAFE_IN_NAME.sub("_", unit).strip().lstrip(".")
+    if not cleaned or _RESERVED.fullmatch(cleaned) or cleaned.startswith("~$"):
+        cleaned = "_" + cleaned
+    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned + suffix
+
+
+def by_kind(by: str) -> By:
+    return "owner" if by == "owner" else "region"
