@@ -102,7 +102,7 @@ def write_shipped(folder: Path) -> Path:
     data = folder / "targets"
     data.mkdir(parents=True)
     shutil.copyfile(HERE.parent / "targets" / "2025.toml", data / "2025.toml")
-    from tltrack.catalog import load_catalog
+    from tltrack.files.target_file import load_catalog
 
     catalog = load_catalog(data / "2025.toml")
     records = []

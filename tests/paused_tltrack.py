@@ -15,7 +15,8 @@ import sys
 import time
 from typing import Any
 
-from tltrack import cli, fileio, ledger
+from tltrack import cli, ledger
+from tltrack.files import disk as fileio
 
 STEPS = ("after_read", "mid_write", "before_replace")
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED_TARGETS
-from tltrack.catalog import check_catalog
 from tltrack.errors import TltrackError
+from tltrack.files.target_file import check_catalog
 
 Prepare = Callable[[Path, Path], None]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHIPPED_TARGETS, SOURCE_ARTICLE, Run
-from tltrack.catalog import load_catalog
+from tltrack.files.target_file import load_catalog
 
 CATALOG = load_catalog(SHIPPED_TARGETS / "2025.toml")
 BY_ID = CATALOG.by_id

@@ -24,8 +24,9 @@ from typing import Any
 import pytest
 
 from conftest import records_file
-from tltrack import fileio, recording, tracker
+from tltrack import recording, tracker
 from tltrack.errors import TltrackError
+from tltrack.files import disk as fileio
 from tltrack.ledger import lock_path
 
 # Cumulative targets: any positive figure is valid for them.

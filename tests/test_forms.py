@@ -318,7 +318,7 @@ def test_a_control_character_in_a_note_is_refused_not_written(cli, forms: Path) 
 
 def test_a_link_swapped_in_after_listing_is_not_read(tmp_path: Path) -> None:
     from tltrack.errors import DataError
-    from tltrack.fileio import read_bytes
+    from tltrack.files.disk import read_bytes
 
     secret = tmp_path / "secret"
     secret.write_text("root:$6$hash\n", encoding="utf-8")

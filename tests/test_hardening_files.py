@@ -23,7 +23,8 @@ import pytest
 
 from conftest import REPO, SHIPPED_TARGETS, records_file
 from test_data_safety import entries, figure
-from tltrack import cache, recording, tracker
+from tltrack import recording, tracker
+from tltrack.files import cache
 from tltrack.ledger import lock_path, render
 
 AS_OF = ("--as-of", "2025-07-20")

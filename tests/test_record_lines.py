@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from tltrack import ledger, read_ahead, record_lines
 from tltrack.domain.figures import Record
-from tltrack.model import read_records_file
+from tltrack.files.schema import read_records_file
 from tltrack.record_lines import read_canonical, rows_of_bytes
 
 AT = datetime(2025, 7, 8, 2, 14, 9, tzinfo=UTC)

@@ -230,7 +230,7 @@ def report(
 ) -> None:
     """The monthly bulletin (月度调度通报): a summary, what lags most, and every category."""
     from tltrack import bulletin, tracker
-    from tltrack.fileio import write_atomic
+    from tltrack.files.disk import write_atomic
 
     chosen = fmt.value if fmt else None
     if output is not None:

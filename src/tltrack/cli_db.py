@@ -23,7 +23,7 @@ def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]
     """The database the folder's figures go to, and each year's targets."""
     import os
 
-    from tltrack.catalog import load_catalog, target_files
+    from tltrack.files.target_file import load_catalog, target_files
     from tltrack.store import STORE_ENV
     from tltrack.tracker import find_data_dir
 

@@ -10,12 +10,12 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tltrack.catalog import load_catalog
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import expected_share
 from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
-from tltrack.fileio import os_error, write_atomic
+from tltrack.files.disk import os_error, write_atomic
+from tltrack.files.target_file import load_catalog
 from tltrack.ledger import records_path, render
 from tltrack.setup import SHIPPED_YEAR, shipped_catalog_dir
 

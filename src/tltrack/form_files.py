@@ -167,7 +167,7 @@ def write_forms(
     returned form as likely as an old blank one, so none is replaced unless `replace`: then
     nothing is written at all."""
     from tltrack.errors import CannotCreateError, UsageError, msg
-    from tltrack.fileio import os_error, write_atomic
+    from tltrack.files.disk import os_error, write_atomic
 
     units = units_of(catalog, by)
     if not units:

@@ -98,7 +98,7 @@ def _read_xlsx(
 def _read_csv(
     catalog: Catalog, path: Path, period: Period | None, follow: bool
 ) -> ReturnedForm | None:
-    from tltrack.fileio import read_bytes
+    from tltrack.files.disk import read_bytes
     from tltrack.importer import MAX_FILE_BYTES
 
     text = decode_csv(path, read_bytes(path, MAX_FILE_BYTES, follow))

@@ -21,7 +21,7 @@ from typing import Any
 
 from tltrack.bureau import header_unit
 from tltrack.errors import DataError, Message, TltrackError, msg
-from tltrack.fileio import read_bytes
+from tltrack.files.disk import read_bytes
 
 # Accepted headers for each column, in English and Chinese (compared without case or spaces).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {

@@ -26,11 +26,10 @@ from typing import TYPE_CHECKING, Any
 import tomli
 import tomli_w
 
-from tltrack import cache
-from tltrack.catalog import TomlLines, parse_toml, pydantic_problems
 from tltrack.domain.figures import Record
 from tltrack.errors import DataError, Problem, ValidationFailed
-from tltrack.fileio import (
+from tltrack.files import cache
+from tltrack.files.disk import (
     decode,
     exclusive_lock,
     lock_timeout,
@@ -39,6 +38,7 @@ from tltrack.fileio import (
     remove_stale_temps,
     write_atomic,
 )
+from tltrack.files.toml_text import TomlLines, parse_toml, pydantic_problems
 from tltrack.record_lines import read_canonical, read_canonical_rows, rows_of_bytes
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def check_records(path: Path) -> RecordsRead:
     if raw is None:
         return RecordsRead(None, problems, data=data)
     # Pydantic is loaded only when a file must be read afresh.
-    from tltrack.model import read_records_file
+    from tltrack.files.schema import read_records_file
 
     try:
         records = read_records_file(raw)

@@ -14,11 +14,11 @@ from typing import Any
 
 import tomli_w
 
-from tltrack.catalog import load_catalog, year_file
 from tltrack.domain.assess import counting, figures_by_period
 from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
-from tltrack.fileio import create_new
+from tltrack.files.disk import create_new
+from tltrack.files.target_file import load_catalog, year_file
 from tltrack.store import open_store
 from tltrack.tracker import records_by_metric
 
@@ -56,7 +56,7 @@ def start_next_year(folder: Path, source_year: int, year: int) -> tuple[Path, in
 def _in_plan(folder: Path, year: int) -> bool:
     """Whether the year is one of plan.toml's: a goal's link goes on only while its plan
     runs. A plan.toml that does not read keeps the links (validate says what is wrong)."""
-    from tltrack.plan import PLAN_FILE, check_plan
+    from tltrack.files.plan_file import PLAN_FILE, check_plan
 
     path = folder / PLAN_FILE
     if not path.is_file():

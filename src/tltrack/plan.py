@@ -14,39 +14,11 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
-from tltrack.catalog import MAX_TARGET_FILE_BYTES, read_entries
 from tltrack.domain.catalog import Catalog
-from tltrack.domain.plan import Goal, Plan, PlanReport, YearFigure, judge_goal
+from tltrack.domain.plan import Plan, PlanReport, YearFigure, judge_goal
 from tltrack.domain.targets import Thresholds
-from tltrack.errors import NoInputError, Problem, ValidationFailed, msg
-from tltrack.fileio import decode, read_bytes
-
-PLAN_FILE = "plan.toml"
-
-
-def check_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
-    """Read plan.toml and collect all its problems instead of stopping at the first."""
-    text, problems = decode(path, read_bytes(path, MAX_TARGET_FILE_BYTES))
-    if text is None:
-        return None, problems
-    from tltrack.model import read_plan_file
-
-    parsed, _, problems = read_entries(path, text, "goal", read_plan_file)
-    if parsed is None or problems:
-        return None, problems
-    meta, specs = parsed
-    goals = tuple(Goal(**dict(spec)) for spec in specs)
-    return Plan(meta.title, meta.base_year, meta.end_year, meta.source, goals, path), []
-
-
-def load_plan(folder: Path) -> Plan:
-    path = folder / PLAN_FILE
-    if not path.exists() and not path.is_symlink():
-        raise NoInputError("no_plan_file", folder=folder)
-    plan, problems = check_plan(path)
-    if plan is None:
-        raise ValidationFailed(problems)
-    return plan
+from tltrack.errors import Problem, ValidationFailed, msg
+from tltrack.files.plan_file import PLAN_FILE, load_plan
 
 
 def link_problems(plan: Plan, catalog: Catalog) -> list[Problem]:

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tltrack import cache
-from tltrack.fileio import read_bytes
+from tltrack.files import cache
+from tltrack.files.disk import read_bytes
 from tltrack.ledger import check_records
 
 # A records file this big is read by a child process while the target file is read.

@@ -226,7 +226,7 @@ def _parsed(line: str) -> Record | None:
         return None
     from pydantic import ValidationError
 
-    from tltrack.model import read_records_file
+    from tltrack.files.schema import read_records_file
 
     try:
         entries = read_records_file(raw)

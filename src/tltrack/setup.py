@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tltrack.errors import CannotCreateError, NoInputError
-from tltrack.fileio import os_error, write_atomic
+from tltrack.files.disk import os_error, write_atomic
 
 SHIPPED_YEAR = 2025
 SOURCE_NAME = "tongliao-2025-work-report.txt"

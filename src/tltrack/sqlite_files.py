@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from tltrack.errors import CannotCreateError, PermissionDeniedError, msg
-from tltrack.fileio import os_error
+from tltrack.files.disk import os_error
 
 COMPANIONS = ("-wal", "-shm", "-journal")
 

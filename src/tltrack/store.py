@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from tltrack.catalog import TARGET_FILE_RE, target_files
 from tltrack.domain.figures import Record
 from tltrack.errors import (
     CannotCreateError,
@@ -28,6 +27,7 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
+from tltrack.files.target_file import TARGET_FILE_RE, target_files
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ class TomlStore:
             yield ledger
 
     def repair(self, now: datetime) -> RepairOutcome:
-        from tltrack.fileio import create_new
+        from tltrack.files.disk import create_new
         from tltrack.ledger import open_for_change, render
 
         with open_for_change(self.path, accept_hand_edits=True) as ledger:

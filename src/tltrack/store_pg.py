@@ -34,7 +34,7 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
-from tltrack.fileio import lock_timeout
+from tltrack.files.disk import lock_timeout
 from tltrack.store_rows import checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"

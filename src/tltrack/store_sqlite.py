@@ -22,7 +22,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tltrack import cache
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import parse_period
 from tltrack.errors import (
@@ -35,7 +34,8 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
-from tltrack.fileio import create_new, lock_timeout, real_data_file
+from tltrack.files import cache
+from tltrack.files.disk import create_new, lock_timeout, real_data_file
 from tltrack.sqlite_files import (
     COMPANIONS,
     files_state,

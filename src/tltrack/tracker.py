@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from tltrack.catalog import TARGET_FILE_RE, load_catalog, target_files, year_file
 from tltrack.domain.assess import Assessment, assess, counting, figures_by_period, status_counts
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import Record
@@ -21,6 +20,7 @@ from tltrack.domain.rollup import assess_city, assess_region, series_of
 from tltrack.domain.statuses import Status
 from tltrack.domain.targets import Target
 from tltrack.errors import NoInputError, TltrackError, UsageError
+from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
 from tltrack.ledger import records_path
 from tltrack.read_ahead import reading_ahead
 from tltrack.store import STORE_ENV, RecordStore, open_store

@@ -6,14 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tltrack.catalog import check_catalog, target_files
 from tltrack.domain.assess import counting, figures_by_period
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import parse_period
 from tltrack.domain.plan import Plan
 from tltrack.errors import DataError, Joined, Message, NoInputError, Problem, msg
-from tltrack.plan import PLAN_FILE, check_plan, link_problems
+from tltrack.files.plan_file import PLAN_FILE, check_plan
+from tltrack.files.target_file import check_catalog, target_files
+from tltrack.plan import link_problems
 from tltrack.store import open_store
 from tltrack.tracker import find_data_dir
 
