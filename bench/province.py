@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from tltrack.domain.figures import Record  # noqa: E402
-from tltrack.store_sqlite import SqliteStore, sqlite_path  # noqa: E402
+from tltrack.stores.sqlite.store import SqliteStore, sqlite_path  # noqa: E402
 
 
 def write_catalog(folder: Path, targets: int, regions: list[str]) -> Path:

@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from tltrack.domain.figures import Record  # noqa: E402
-from tltrack.ledger import render  # noqa: E402
+from tltrack.stores.toml.lines import render  # noqa: E402
 
 FLOOR = [sys.executable, "-c", "import typer, rich.table, pydantic"]
 TLTRACK = [sys.executable, "-m", "tltrack"]

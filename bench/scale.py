@@ -71,7 +71,7 @@ def corrected(records: Path, n: int, share: float) -> int:
     from datetime import UTC, datetime
 
     from tltrack.domain.figures import Record
-    from tltrack.ledger import render_line
+    from tltrack.stores.toml.lines import render_line
 
     step = round(1 / share)
     at = datetime(2026, 1, 10, tzinfo=UTC)
@@ -222,7 +222,7 @@ _LOAD = """
 import sys
 sys.path.insert(0, sys.argv[3])
 import psycopg, province
-from tltrack.store_pg import PgStore
+from tltrack.stores.postgresql.store import PgStore
 url, targets = sys.argv[1], int(sys.argv[2])
 store = PgStore(url, 2025)
 columns = ("year, metric, region, period, period_end, value, note, recorded_by, at,"

@@ -15,8 +15,9 @@ import sys
 import time
 from typing import Any
 
-from tltrack import cli, ledger
+from tltrack import cli
 from tltrack.files import disk as fileio
+from tltrack.stores.toml import store as toml_store
 
 STEPS = ("after_read", "mid_write", "before_replace")
 
@@ -29,13 +30,13 @@ def _pause(step: str, seconds: float) -> None:
 def install(step: str, seconds: float) -> None:
     """Patch the step's function so that it pauses there."""
     if step == "after_read":
-        make_ledger = ledger.Ledger.__init__
+        make_ledger = toml_store.RecordsFileChange.__init__
 
-        def after_read(self: ledger.Ledger, *args: Any) -> None:
+        def after_read(self: toml_store.RecordsFileChange, *args: Any) -> None:
             make_ledger(self, *args)
             _pause(step, seconds)
 
-        ledger.Ledger.__init__ = after_read  # type: ignore[method-assign]
+        toml_store.RecordsFileChange.__init__ = after_read  # type: ignore[method-assign]
     elif step == "mid_write":
         write_all = fileio._write_all
         calls = []

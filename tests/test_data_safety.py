@@ -27,7 +27,7 @@ from conftest import records_file
 from tltrack import recording, tracker
 from tltrack.errors import TltrackError
 from tltrack.files import disk as fileio
-from tltrack.ledger import lock_path
+from tltrack.stores.toml.store import lock_path
 
 # Cumulative targets: any positive figure is valid for them.
 METRICS = [
@@ -113,16 +113,16 @@ def _unlocked_writer(data_dir: str, worker: int, barrier: Any) -> None:
     the interleaving the lock exists to prevent, made certain instead of left to chance."""
     from contextlib import nullcontext
 
-    from tltrack import ledger
+    from tltrack.stores.toml import store as toml_store
 
-    ledger.exclusive_lock = lambda *args: nullcontext()  # type: ignore[assignment,misc]
-    make_ledger = ledger.Ledger.__init__
+    toml_store.exclusive_lock = lambda *args: nullcontext()  # type: ignore[assignment,misc]
+    make_ledger = toml_store.RecordsFileChange.__init__
 
-    def read_then_wait(self: ledger.Ledger, *args: Any) -> None:
+    def read_then_wait(self: toml_store.RecordsFileChange, *args: Any) -> None:
         make_ledger(self, *args)
         barrier.wait(timeout=60)
 
-    ledger.Ledger.__init__ = read_then_wait  # type: ignore[method-assign]
+    toml_store.RecordsFileChange.__init__ = read_then_wait  # type: ignore[method-assign]
     workspace = tracker.open_workspace(Path(data_dir), None)
     metric, period = figure(worker)
     recording.record(workspace, metric, str(worker + 1), period, by=f"w{worker}")
@@ -354,15 +354,15 @@ def test_nan_never_reaches_the_file(
     data_dir: Path, with_one_figure: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Even if a bug let NaN past the value parser, the parse-back check stops it."""
-    from tltrack import ledger
+    from tltrack.stores.toml import store as toml_store
 
     before = with_one_figure.read_bytes()
-    real_render_line = ledger.render_line
+    real_render_line = toml_store.render_line
 
     def render_with_nan(record: Any) -> str:
         return real_render_line(record).replace("value = 262.0", "value = nan")
 
-    monkeypatch.setattr(ledger, "render_line", render_with_nan)
+    monkeypatch.setattr(toml_store, "render_line", render_with_nan)
     workspace = tracker.open_workspace(data_dir, None)
     with pytest.raises(TltrackError, match="would not read back the same"):
         recording.record(workspace, "key_projects_started", "262", "2025-06")

@@ -25,7 +25,8 @@ from conftest import REPO, SHIPPED_TARGETS, records_file
 from test_data_safety import entries, figure
 from tltrack import recording, tracker
 from tltrack.files import cache
-from tltrack.ledger import lock_path, render
+from tltrack.stores.toml.lines import render
+from tltrack.stores.toml.store import lock_path
 
 AS_OF = ("--as-of", "2025-07-20")
 NOBODY = 65534
@@ -190,7 +191,7 @@ def test_repair_backups_are_unguessable_and_never_through_a_link(
 def test_a_failed_repair_leaves_no_backup(
     cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tltrack import ledger
+    from tltrack.stores.toml import store as toml_store
 
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     edited = _hand_edit(records_file(data_dir))
@@ -198,7 +199,7 @@ def test_a_failed_repair_leaves_no_backup(
     def full_disk(self: Any, records: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ledger.Ledger, "save", full_disk)
+    monkeypatch.setattr(toml_store.RecordsFileChange, "save", full_disk)
     with pytest.raises(OSError, match="No space"):
         tracker.repair(tracker.open_workspace(data_dir, None))
     assert list(data_dir.glob("*.hand-edited")) == []
@@ -412,7 +413,7 @@ def _line(metric: str, period: str, value: float, at: str, extra: str = "") -> s
 
 
 def _records(path: Path, *lines: str) -> None:
-    from tltrack.ledger import ARRAY_END, ARRAY_START, HEADER
+    from tltrack.stores.toml.lines import ARRAY_END, ARRAY_START, HEADER
 
     path.write_text(HEADER + ARRAY_START + "".join(lines) + ARRAY_END, encoding="utf-8")
 

@@ -12,7 +12,9 @@ import pytest
 
 from conftest import records_file
 from tltrack import recording, tracker
-from tltrack.ledger import lock_path, read_records, render
+from tltrack.stores.toml.lines import render
+from tltrack.stores.toml.reading import read_records
+from tltrack.stores.toml.store import lock_path
 
 
 def test_a_hand_edited_records_file_is_not_rewritten(cli, data_dir: Path) -> None:
@@ -133,7 +135,7 @@ def test_a_partial_read_then_all_records_counts_each_figure_once(cli, data_dir: 
     from datetime import UTC, datetime
 
     from tltrack.domain.figures import Record
-    from tltrack.ledger import open_for_change
+    from tltrack.stores.toml.store import open_for_change
 
     cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
     cli("record", "housing_sales", "70", "--period", "2025-06")

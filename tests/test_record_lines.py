@@ -18,10 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tltrack import ledger, read_ahead, record_lines
 from tltrack.domain.figures import Record
 from tltrack.files.schema import read_records_file
-from tltrack.record_lines import read_canonical, rows_of_bytes
+from tltrack.stores.toml import lines as record_lines
+from tltrack.stores.toml import read_ahead
+from tltrack.stores.toml import reading as toml_reading
+from tltrack.stores.toml.lines import read_canonical, rows_of_bytes
 
 AT = datetime(2025, 7, 8, 2, 14, 9, tzinfo=UTC)
 FIGURES = [
@@ -35,15 +37,15 @@ FIGURES = [
 
 def full_parse(text: str) -> tuple[list[Record], bool]:
     records = read_records_file(tomllib.loads(text))
-    return records, text != ledger.render(records)
+    return records, text != record_lines.render(records)
 
 
 def test_what_tltrack_writes_reads_the_same_both_ways() -> None:
-    text = ledger.render(FIGURES)
-    assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) == (FIGURES, False)
+    text = record_lines.render(FIGURES)
+    assert read_canonical(text, record_lines.HEADER + record_lines.ARRAY_START) == (FIGURES, False)
     assert full_parse(text) == (FIGURES, False)
-    empty = ledger.render([])
-    assert read_canonical(empty, ledger.HEADER + ledger.ARRAY_START) == ([], False)
+    empty = record_lines.render([])
+    assert read_canonical(empty, record_lines.HEADER + record_lines.ARRAY_START) == ([], False)
 
 
 @pytest.mark.parametrize(
@@ -58,10 +60,12 @@ def test_what_tltrack_writes_reads_the_same_both_ways() -> None:
     ],
 )
 def test_a_line_edited_by_hand_is_read_and_called_edited(old: str, new: str) -> None:
-    text = ledger.render(FIGURES)
+    text = record_lines.render(FIGURES)
     assert text.count(old) == 1
     edited = text.replace(old, new)
-    assert read_canonical(edited, ledger.HEADER + ledger.ARRAY_START) == full_parse(edited)
+    assert read_canonical(edited, record_lines.HEADER + record_lines.ARRAY_START) == full_parse(
+        edited
+    )
     assert full_parse(edited)[1] is True
 
 
@@ -84,8 +88,8 @@ def test_a_line_edited_by_hand_is_read_and_called_edited(old: str, new: str) -> 
     ],
 )
 def test_what_does_not_check_is_left_to_the_full_reading(line: str) -> None:
-    text = ledger.HEADER + ledger.ARRAY_START + line + "\n" + ledger.ARRAY_END
-    assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) is None
+    text = record_lines.HEADER + record_lines.ARRAY_START + line + "\n" + record_lines.ARRAY_END
+    assert read_canonical(text, record_lines.HEADER + record_lines.ARRAY_START) is None
 
 
 # Text that tries the edges of tltrack's form: outer and inner white space of every kind
@@ -119,41 +123,48 @@ def test_a_whole_file_reads_as_the_toml_parser_reads_it(
     correction: bool,
 ) -> None:
     record = Record(metric, period, value, AT, note, by, correction, revision, region)
-    text = ledger.render([FIGURES[0], record, FIGURES[4]])
+    text = record_lines.render([FIGURES[0], record, FIGURES[4]])
     try:
         expected: tuple[list[Record], bool] | None = full_parse(text)
     except ValidationError:
         expected = None
-    assert read_canonical(text, ledger.HEADER + ledger.ARRAY_START) == expected
+    assert read_canonical(text, record_lines.HEADER + record_lines.ARRAY_START) == expected
     # Read from the bytes, a file in tltrack's form gives the same figures, unedited.
-    rows = rows_of_bytes(text.encode(), ledger.HEADER + ledger.ARRAY_START)
+    rows = rows_of_bytes(text.encode(), record_lines.HEADER + record_lines.ARRAY_START)
     assert rows is None or (expected is not None and (rows, False) == expected)
 
 
 def test_a_file_read_in_pieces_misses_no_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(record_lines, "_CHUNK", 150)  # a piece or two a line
-    lines = [ledger.render_line(r) for r in FIGURES]
-    header = ledger.HEADER + ledger.ARRAY_START
-    text = header + "".join(lines) + ledger.ARRAY_END
+    lines = [record_lines.render_line(r) for r in FIGURES]
+    header = record_lines.HEADER + record_lines.ARRAY_START
+    text = header + "".join(lines) + record_lines.ARRAY_END
     assert read_canonical(text, header) == (FIGURES, False)
     for place in range(len(lines) + 1):  # an empty line anywhere is an edit, even the last
-        blank = header + "".join(lines[:place]) + "\n" + "".join(lines[place:]) + ledger.ARRAY_END
+        blank = (
+            header + "".join(lines[:place]) + "\n" + "".join(lines[place:]) + record_lines.ARRAY_END
+        )
         assert read_canonical(blank, header) is None
     # Read from the bytes (lines with nothing escaped), the same, and the same refusals.
-    plain = [ledger.render_line(r) for r in (FIGURES[0], FIGURES[3], FIGURES[4])]
-    text = header + "".join(plain) + ledger.ARRAY_END
+    plain = [record_lines.render_line(r) for r in (FIGURES[0], FIGURES[3], FIGURES[4])]
+    text = header + "".join(plain) + record_lines.ARRAY_END
     assert rows_of_bytes(text.encode(), header) == [FIGURES[0], FIGURES[3], FIGURES[4]]
     for place in range(len(plain) + 1):
-        blank = header + "".join(plain[:place]) + "\n" + "".join(plain[place:]) + ledger.ARRAY_END
+        blank = (
+            header + "".join(plain[:place]) + "\n" + "".join(plain[place:]) + record_lines.ARRAY_END
+        )
         assert rows_of_bytes(blank.encode(), header) is None
     assert rows_of_bytes(text.encode().replace("更正".encode(), b"\xff\xfe"), header) is None
 
 
 def test_a_bad_line_is_still_reported_with_its_line(cli, data_dir: Path) -> None:
     path = data_dir / "2025.records.toml"
-    good = ledger.render_line(FIGURES[0])
+    good = record_lines.render_line(FIGURES[0])
     bad = good.replace("421.0", "1e16")
-    path.write_text(ledger.HEADER + ledger.ARRAY_START + good + bad + ledger.ARRAY_END, "utf-8")
+    path.write_text(
+        record_lines.HEADER + record_lines.ARRAY_START + good + bad + record_lines.ARRAY_END,
+        "utf-8",
+    )
     run = cli("validate", "--lang", "en")
     assert run.exit_code == 65
     assert "2025.records.toml:7: target 'key_projects_started 2025-06': field 'value'" in run.stdout
@@ -164,13 +175,13 @@ def lines_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     read: list[int] = []
     # Records, rows for the cache, rows read from the bytes.
     for name in ("read_canonical", "read_canonical_rows", "rows_of_bytes"):
-        real = getattr(ledger, name)
+        real = getattr(toml_reading, name)
 
         def counted(text: str | bytes, header: str, real: Any = real) -> Any:
             read.append(text.count("\n  {" if isinstance(text, str) else b"\n  {"))
             return real(text, header)
 
-        monkeypatch.setattr(ledger, name, counted)
+        monkeypatch.setattr(toml_reading, name, counted)
     return read
 
 
@@ -220,7 +231,7 @@ def test_a_read_ahead_stops_with_the_command(
     data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = data_dir / "2025.records.toml"
-    path.write_text(ledger.render(FIGURES), encoding="utf-8")
+    path.write_text(record_lines.render(FIGURES), encoding="utf-8")
     monkeypatch.setattr(read_ahead, "READ_AHEAD_BYTES", 1)
     monkeypatch.setattr(read_ahead, "check_records", lambda _: time.sleep(60))  # a slow read
     started = time.monotonic()
@@ -295,7 +306,7 @@ def test_history_reads_only_its_metrics_lines(
     for metric in ("key_projects_started", "housing_sales", "gdp_growth"):
         assert cli("record", metric, "5", "--period", "2025-Q1").exit_code == 0
     read = lines_read(monkeypatch)
-    monkeypatch.setattr(ledger, "_cached_rows", lambda key: None)  # no whole-file entry
+    monkeypatch.setattr(toml_reading, "_cached_rows", lambda key: None)  # no whole-file entry
     history = json.loads(cli("history", "housing_sales", "--format", "json").stdout)
     assert [p["value"] for p in history["periods"]] == [5.0]
     assert read == []  # found by its lines, not by reading the file
@@ -304,21 +315,29 @@ def test_history_reads_only_its_metrics_lines(
 @pytest.mark.parametrize(
     ("line", "said"),
     [
-        (ledger.render_line(FIGURES[0]).replace("2025-07-08 02", "2025-02-30 02"), "date"),
-        (ledger.render_line(FIGURES[0]).replace("02:14:09", "24:14:09"), "toml"),
-        (ledger.render_line(FIGURES[4]).replace("revision = 3", "revision = 9999999"), "1000000"),
-        (ledger.render_line(FIGURES[0]).replace("},\n", "}\n"), "array"),
+        (record_lines.render_line(FIGURES[0]).replace("2025-07-08 02", "2025-02-30 02"), "date"),
+        (record_lines.render_line(FIGURES[0]).replace("02:14:09", "24:14:09"), "toml"),
+        (
+            record_lines.render_line(FIGURES[4]).replace("revision = 3", "revision = 9999999"),
+            "1000000",
+        ),
+        (record_lines.render_line(FIGURES[0]).replace("},\n", "}\n"), "array"),
         # Digits of another script: int() reads them, TOML does not.
-        (ledger.render_line(FIGURES[4]).replace("revision = 3", "revision = 1\u0660"), "toml"),
-        (ledger.render_line(FIGURES[0]).replace("421.0", "4\u0662\u0661.0"), "toml"),
+        (
+            record_lines.render_line(FIGURES[4]).replace("revision = 3", "revision = 1\u0660"),
+            "toml",
+        ),
+        (record_lines.render_line(FIGURES[0]).replace("421.0", "4\u0662\u0661.0"), "toml"),
     ],
 )
 def test_a_line_the_full_reading_refuses_is_a_problem_not_a_crash(
     cli, data_dir: Path, line: str, said: str
 ) -> None:
     path = data_dir / "2025.records.toml"
-    text = ledger.HEADER + ledger.ARRAY_START + line + ledger.render_line(FIGURES[1])
-    path.write_text(text + ledger.ARRAY_END, encoding="utf-8")
+    text = (
+        record_lines.HEADER + record_lines.ARRAY_START + line + record_lines.render_line(FIGURES[1])
+    )
+    path.write_text(text + record_lines.ARRAY_END, encoding="utf-8")
     for command in ("validate", "status"):
         run = cli(command, "--lang", "en")
         assert run.exit_code == 65, (command, run.stderr)

@@ -160,7 +160,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli,
         "import sys, time\n"
         "from datetime import UTC, datetime\n"
         "from tltrack.domain.figures import Record\n"
-        "from tltrack.store_pg import PgStore\n"
+        "from tltrack.stores.postgresql.store import PgStore\n"
         "store = PgStore(sys.argv[1], 2025)\n"
         "with store.change() as change:\n"
         "    change.append([Record('gdp_growth', '2025-H1', 5.8, datetime.now(UTC), '', 'x')])\n"
@@ -192,7 +192,7 @@ def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
 
 
 def test_an_older_schema_is_migrated(pg: Server, cli, data_dir, monkeypatch) -> None:
-    from tltrack.store_pg import MIGRATIONS
+    from tltrack.stores.postgresql.store import MIGRATIONS
 
     name = f"t{os.getpid()}_{next(_numbers)}"
     pg.sql(f"CREATE DATABASE {name}")

@@ -341,8 +341,8 @@ def test_an_upgrade_between_two_reads_of_the_schema_is_no_stranger(
 ) -> None:
     """Another tltrack upgrades the store after this one read its version and before it
     read its objects: one snapshot holds both, so the store is still known for tltrack's."""
-    from tltrack import store_sqlite
-    from tltrack.sqlite_schema import upgrade
+    from tltrack.stores.sqlite import store as store_sqlite
+    from tltrack.stores.sqlite.schema import upgrade
 
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     database = data_dir / "2025.records.sqlite"
@@ -402,7 +402,7 @@ def test_a_database_swapped_while_opened_is_refused(cli, gdp_in_sqlite, data_dir
     (data_dir / "2025.records.sqlite").rename(elsewhere)
     assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0  # anew
     before = elsewhere.read_bytes()
-    from tltrack import store_sqlite
+    from tltrack.stores.sqlite import store as store_sqlite
 
     real_connect = store_sqlite.sqlite3.connect
     monkeypatch.setattr(
@@ -438,7 +438,7 @@ def test_a_copy_that_does_not_read_back_is_removed(cli, data_dir: Path, monkeypa
     cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
     cli("record", "housing_sales", "30", "--period", "2025-06")
     original = records_file(data_dir).read_bytes()
-    from tltrack.store_sqlite import SqliteStore
+    from tltrack.stores.sqlite.store import SqliteStore
 
     real_read = SqliteStore.read
     calls = iter(range(10))
@@ -454,7 +454,7 @@ def test_a_copy_that_does_not_read_back_is_removed(cli, data_dir: Path, monkeypa
 
 @pytest.mark.parametrize("value", ["12.0", "\u0661\u0662.0", "1\u0660", "12.0 "])
 def test_a_row_s_figure_is_read_only_in_ascii_digits(value: str) -> None:
-    from tltrack.store_rows import checked_record
+    from tltrack.stores.rows import checked_record
 
     row = ("gdp", "2025-06", value, "2025-07-01T00:00:00+00:00", "", "", 0, 0, None)
     record = checked_record((*row, "2025-06-30"))
@@ -512,7 +512,7 @@ def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
     before this one's transaction began. Its upgrade refuses, and leaves the later schema
     as it is."""
     from tltrack.errors import DataError
-    from tltrack.sqlite_schema import upgrade
+    from tltrack.stores.sqlite.schema import upgrade
 
     with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
         db.execute("PRAGMA user_version = 4")
@@ -554,7 +554,7 @@ def test_a_file_another_program_fills_before_the_first_write_is_not_stamped(
 ) -> None:
     """The first write found the file empty; another program made a table in it before the
     write's transaction began. The write refuses it rather than make it tltrack's."""
-    from tltrack.store_sqlite import SqliteStore
+    from tltrack.stores.sqlite.store import SqliteStore
 
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     database = data_dir / "2025.records.sqlite"
@@ -576,7 +576,8 @@ def test_a_file_another_program_fills_before_the_first_write_is_not_stamped(
 
 
 def test_a_full_disk_during_the_upgrade_is_an_io_error(cli, data_dir, monkeypatch) -> None:
-    from tltrack import sqlite_schema, store_sqlite
+    from tltrack.stores.sqlite import schema as sqlite_schema
+    from tltrack.stores.sqlite import store as store_sqlite
 
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     database = data_dir / "2025.records.sqlite"
@@ -608,7 +609,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(cli, gdp_in_sqlite) -> N
         "from datetime import UTC, datetime\n"
         "from pathlib import Path\n"
         "from tltrack.domain.figures import Record\n"
-        "from tltrack.store_sqlite import SqliteStore\n"
+        "from tltrack.stores.sqlite.store import SqliteStore\n"
         "with SqliteStore(Path(sys.argv[1])).change() as change:\n"
         "    change.append([Record('gdp_growth', '2025-Q3', 9.9, datetime.now(UTC), '', 'x')])\n"
         "    print('inside', flush=True)\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tltrack import sqlite_files
-from tltrack.store_sqlite import SqliteStore
+from tltrack.stores.sqlite import files as sqlite_files
+from tltrack.stores.sqlite.store import SqliteStore
 
 AS_OF = ("--as-of", "2025-07-20")
 

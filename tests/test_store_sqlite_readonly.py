@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tltrack.store_sqlite import SqliteStore
+from tltrack.stores.sqlite.store import SqliteStore
 
 
 def read_only_run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -89,8 +89,8 @@ def snapshot_store(cli, data_dir: Path, monkeypatch) -> SqliteStore:
     """A store holding one figure (421), read only as a snapshot, as in a folder it cannot
     write: SQLite's own open fails and the folder is not writable. Only this store object:
     a writer through the command line is not touched."""
-    from tltrack import store_sqlite
     from tltrack.errors import DataError
+    from tltrack.stores.sqlite import store as store_sqlite
 
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tltrack import sqlite_schema, store_sqlite
 from tltrack.domain.figures import Record
-from tltrack.store_sqlite import SqliteStore
+from tltrack.stores.sqlite import schema as sqlite_schema
+from tltrack.stores.sqlite import store as store_sqlite
+from tltrack.stores.sqlite.store import SqliteStore
 
 AS_OF = ("--as-of", "2025-07-20")
 

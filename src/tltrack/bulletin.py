@@ -176,7 +176,8 @@ def last_year_figures(
 ) -> dict[str, float]:
     """Last year's figure of each total for the months its figure now covers (2024-06 for a
     2025-06 figure), read from `<year-1>.records.toml` beside the target file, if there."""
-    from tltrack.ledger import read_records, records_path
+    from tltrack.stores.toml.reading import read_records
+    from tltrack.stores.toml.store import records_path
 
     path = records_path(workspace.catalog.path.with_name(f"{workspace.year - 1}.toml"))
     if not path.exists():

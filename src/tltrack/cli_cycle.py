@@ -252,7 +252,7 @@ def report(
     options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
     workspace = tracker.open_workspace(data_dir, year, reads_all=True)
     if output is not None:
-        from tltrack.store import check_output
+        from tltrack.stores.migration import check_output
 
         check_output(workspace.catalog.path, output)
     built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)

@@ -24,7 +24,7 @@ def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]
     import os
 
     from tltrack.files.target_file import load_catalog, target_files
-    from tltrack.store import STORE_ENV
+    from tltrack.stores.choice import STORE_ENV
     from tltrack.tracker import find_data_dir
 
     folder = find_data_dir(data_dir)
@@ -46,7 +46,7 @@ def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]
     epilog=examples("TLTRACK_STORE=postgresql://admin@db.example/tltrack tltrack db init"),
 )
 def db_init(data_dir: DataDirOption = None, lang: LangOption = None) -> None:
-    from tltrack.store_pg import init_schema
+    from tltrack.stores.postgresql.store import init_schema
 
     url, years = _url(data_dir)
     before, now = init_schema(url, years)
@@ -72,7 +72,7 @@ def db_grant(
     data_dir: DataDirOption = None,
     lang: LangOption = None,
 ) -> None:
-    from tltrack.store_pg import grant
+    from tltrack.stores.postgresql.store import grant
 
     if sum((region is not None, owner is not None, everything)) != 1:
         raise UsageError("db_grant_one")

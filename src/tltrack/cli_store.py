@@ -42,10 +42,11 @@ def migrate(
     lang: LangOption = None,
 ) -> None:
     """Copy a year's figures into the other store, checked figure by figure."""
-    from tltrack import store, tracker
+    from tltrack import tracker
+    from tltrack.stores.migration import migrate
 
     workspace = tracker.open_workspace(data_dir, year)
-    done = store.migrate(workspace.catalog.path, to.value)
+    done = migrate(workspace.catalog.path, to.value)
     said = text(
         chosen_lang(lang),
         "migrated",

@@ -19,7 +19,7 @@ from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.files.disk import create_new
 from tltrack.files.target_file import load_catalog, year_file
-from tltrack.store import open_store
+from tltrack.stores.choice import open_store
 from tltrack.tracker import records_by_metric
 
 TO_FILL = "待填"  # a quote still to be taken from the new report: validate lists it

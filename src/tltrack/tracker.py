@@ -21,9 +21,10 @@ from tltrack.domain.statuses import Status
 from tltrack.domain.targets import Target
 from tltrack.errors import NoInputError, TltrackError, UsageError
 from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
-from tltrack.ledger import records_path
-from tltrack.read_ahead import reading_ahead
-from tltrack.store import STORE_ENV, RecordStore, open_store
+from tltrack.stores.base import RecordStore
+from tltrack.stores.choice import STORE_ENV, open_store
+from tltrack.stores.toml.read_ahead import reading_ahead
+from tltrack.stores.toml.store import records_path
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
 

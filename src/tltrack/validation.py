@@ -15,7 +15,7 @@ from tltrack.errors import DataError, Joined, Message, NoInputError, Problem, ms
 from tltrack.files.plan_file import PLAN_FILE, check_plan
 from tltrack.files.target_file import check_catalog, target_files
 from tltrack.plan import link_problems
-from tltrack.store import open_store
+from tltrack.stores.choice import open_store
 from tltrack.tracker import find_data_dir
 
 

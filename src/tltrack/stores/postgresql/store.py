@@ -35,7 +35,8 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files.disk import lock_timeout
-from tltrack.store_rows import checked_record
+from tltrack.stores.base import RepairOutcome, StoreCheck
+from tltrack.stores.rows import checked_record
 
 URL_ENV = "TLTRACK_DATABASE_URL"
 _COLUMNS = (
@@ -315,9 +316,7 @@ class PgStore:
             big=True,
         )
 
-    def check(self) -> Any:
-        from tltrack.store import StoreCheck
-
+    def check(self) -> StoreCheck:
         try:
             records = self.read()
         except ValidationFailed as exc:
@@ -352,9 +351,7 @@ class PgStore:
         except psycopg.Error as exc:
             raise _refused(exc, self.name) from None
 
-    def repair(self, now: datetime) -> Any:
-        from tltrack.store import RepairOutcome
-
+    def repair(self, now: datetime) -> RepairOutcome:
         return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
 
 

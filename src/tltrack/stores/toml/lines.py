@@ -1,6 +1,7 @@
-"""Reading a records file in tltrack's own form without a TOML parser.
+"""The lines of a records file: each figure written as one line in tltrack's own form, and a
+file in that form read back without a TOML parser.
 
-Every figure tltrack writes is one line in a fixed form (ledger.render_line). A line that
+Every figure tltrack writes is one line in a fixed form (render_line). A line that
 matches that form exactly, field by field, is read with one regular expression; a line that
 does not (an escaped quote in a note, a hand edit) is read by the TOML parser and checked like
 any hand-written entry. A file is hand-edited when a line is not what tltrack would write, which
@@ -16,12 +17,71 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import tomli
+import tomli_w
 
 from tltrack.domain.figures import Record
+
+HEADER = (
+    "# Figures recorded with tltrack. This file is written by tltrack: add or correct figures\n"
+    "# with 'tltrack record' (a correction needs --correct); do not edit it by hand.\n"
+    "# One figure a line; for a period, the highest revision counts, then the later line.\n\n"
+)
+ARRAY_START = "record = [\n"
+ARRAY_END = "]\n"
+
+
+def render(records: Sequence[Record]) -> str:
+    """The exact text tltrack writes for `records`: deterministic and diff-friendly."""
+    return HEADER + ARRAY_START + "".join(render_line(r) for r in records) + ARRAY_END
+
+
+def render_line(record: Record) -> str:
+    fields = ", ".join(f"{key} = {_toml_value(value)}" for key, value in _entry(record).items())
+    return f"  {{ {fields} }},\n"
+
+
+# Text with nothing to escape, which tomli-w writes as it is between quotes.
+_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]*')
+
+
+def _toml_value(value: Any) -> str:
+    # What tomli-w writes, without its machinery for the common values (an import writes
+    # 60,000 of them): a number or a time as str() gives it, text with nothing to escape.
+    if isinstance(value, str):
+        if _PLAIN_TEXT.fullmatch(value):
+            return f'"{value}"'
+    elif isinstance(value, bool):
+        return "true" if value else "false"
+    elif isinstance(value, float | int | datetime):
+        return str(value)
+    # tomli-w does the escaping; it only writes whole documents, so write one key and cut it.
+    return tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
+
+
+def _entry(record: Record) -> dict[str, Any]:
+    entry: dict[str, Any] = {"metric": record.metric}
+    if record.region is not None:
+        entry["region"] = record.region
+    entry |= {
+        "period": record.period,
+        "value": record.value,
+        "note": record.note,
+        "by": record.by,
+        "at": record.at,
+    }
+    if record.correction:
+        entry["correction"] = True
+    if record.revision:
+        entry["revision"] = record.revision
+    return entry
+
+
+# --- reading --------------------------------------------------------------------------------------
 
 # Digits are [0-9], never \d: Python's \d takes any script's digits (१, ١), which int() and
 # float() read but TOML refuses.
@@ -205,8 +265,6 @@ def _read_chunk(lines: str, rows: list[Row], shared: dict[str, str]) -> bool:
 
 
 def _written_as(record: Record, line: str) -> bool:
-    from tltrack.ledger import render_line
-
     return render_line(record) == line + "\n"
 
 
@@ -224,6 +282,7 @@ def _parsed(line: str) -> Record | None:
         raw: dict[str, Any] = tomli.loads(f"record = [\n{line}\n]\n")
     except tomli.TOMLDecodeError:
         return None
+    # Pydantic only for a line not in tltrack's form: a start without it is faster.
     from pydantic import ValidationError
 
     from tltrack.files.schema import read_records_file

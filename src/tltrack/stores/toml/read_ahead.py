@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tltrack.files import cache
 from tltrack.files.disk import read_bytes
-from tltrack.ledger import check_records
+from tltrack.stores.toml.reading import check_records
 
 # A records file this big is read by a child process while the target file is read.
 READ_AHEAD_BYTES = 8 << 20  # about 60,000 figures

@@ -11,106 +11,43 @@ Each figure is one line, an inline table in the `record` array, so that git's li
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import os
-import re
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tomli
-import tomli_w
 
 from tltrack.domain.figures import Record
-from tltrack.errors import DataError, Problem, ValidationFailed
+from tltrack.errors import Problem, ValidationFailed
 from tltrack.files import cache
 from tltrack.files.disk import (
     decode,
-    exclusive_lock,
-    lock_timeout,
     read_bytes,
-    real_data_file,
-    remove_stale_temps,
-    write_atomic,
 )
 from tltrack.files.toml_text import TomlLines, parse_toml, pydantic_problems
-from tltrack.record_lines import read_canonical, read_canonical_rows, rows_of_bytes
+from tltrack.stores.toml.lines import (
+    ARRAY_END,
+    ARRAY_START,
+    HEADER,
+    _toml_value,
+    read_canonical,
+    read_canonical_rows,
+    render,
+    rows_of_bytes,
+)
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-HEADER = (
-    "# Figures recorded with tltrack. This file is written by tltrack: add or correct figures\n"
-    "# with 'tltrack record' (a correction needs --correct); do not edit it by hand.\n"
-    "# One figure a line; for a period, the highest revision counts, then the later line.\n\n"
-)
-ARRAY_START = "record = [\n"
-ARRAY_END = "]\n"
-
-
-def records_path(target_file: Path) -> Path:
-    return target_file.with_name(f"{target_file.stem}.records.toml")
-
-
-def lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
-
 
 def _validation_error() -> type[ValidationError]:
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # Pydantic only when a file is read afresh: a faster start
 
     return ValidationError
-
-
-def render(records: Sequence[Record]) -> str:
-    """The exact text tltrack writes for `records`: deterministic and diff-friendly."""
-    return HEADER + ARRAY_START + "".join(render_line(r) for r in records) + ARRAY_END
-
-
-def render_line(record: Record) -> str:
-    fields = ", ".join(f"{key} = {_toml_value(value)}" for key, value in _entry(record).items())
-    return f"  {{ {fields} }},\n"
-
-
-# Text with nothing to escape, which tomli-w writes as it is between quotes.
-_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]*')
-
-
-def _toml_value(value: Any) -> str:
-    # What tomli-w writes, without its machinery for the common values (an import writes
-    # 60,000 of them): a number or a time as str() gives it, text with nothing to escape.
-    if isinstance(value, str):
-        if _PLAIN_TEXT.fullmatch(value):
-            return f'"{value}"'
-    elif isinstance(value, bool):
-        return "true" if value else "false"
-    elif isinstance(value, float | int | datetime):
-        return str(value)
-    # tomli-w does the escaping; it only writes whole documents, so write one key and cut it.
-    return tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
-
-
-def _entry(record: Record) -> dict[str, Any]:
-    entry: dict[str, Any] = {"metric": record.metric}
-    if record.region is not None:
-        entry["region"] = record.region
-    entry |= {
-        "period": record.period,
-        "value": record.value,
-        "note": record.note,
-        "by": record.by,
-        "at": record.at,
-    }
-    if record.correction:
-        entry["correction"] = True
-    if record.revision:
-        entry["revision"] = record.revision
-    return entry
 
 
 @dataclass(frozen=True)
@@ -169,8 +106,7 @@ def check_records(path: Path) -> RecordsRead:
     raw, problems = parse_toml(path, text)
     if raw is None:
         return RecordsRead(None, problems, data=data)
-    # Pydantic is loaded only when a file must be read afresh.
-    from tltrack.files.schema import read_records_file
+    from tltrack.files.schema import read_records_file  # Pydantic only when a file is read afresh
 
     try:
         records = read_records_file(raw)
@@ -341,97 +277,3 @@ def read_records(path: Path) -> list[Record]:
     if read.records is None:
         raise ValidationFailed(read.problems)
     return read.records
-
-
-class Ledger:
-    """An open, locked records file: read its records, then `append` to it or `save` it."""
-
-    def __init__(self, path: Path, read: RecordsRead) -> None:
-        self.path = path
-        self.read = read
-        self.data = read.data
-        self.key = read.key  # the cache's key for `data`
-        self.added: list[Record] = []
-
-    @property
-    def records(self) -> list[Record]:
-        if self.read.partial:  # read only in part: read it all now, with what was added
-            self.read = check_records(self.path)
-            self.added = []
-        return [*(self.read.records or []), *self.added]
-
-    def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
-        # The metrics' lines are read anyway: every period of them is no dearer.
-        return [*self.read.of(metrics), *(r for r in self.added if r.metric in metrics)]
-
-    def append(self, new: Sequence[Record]) -> None:
-        """Add figures at the end: the new lines go in before the closing bracket, and only
-        they are rendered and checked; the figures already in the file are not touched."""
-        lines = "".join(render_line(r) for r in new)
-        self._check_reads_back(ARRAY_START + lines + ARRAY_END, new)
-        tail = ARRAY_END.encode()
-        if not self.data:
-            data = (HEADER + ARRAY_START + lines + ARRAY_END).encode("utf-8")
-        elif self.data.endswith(tail) and not self.data.startswith(b"\xef\xbb\xbf"):
-            data = self.data[: -len(tail)] + lines.encode("utf-8") + tail
-        else:  # not quite tltrack's form (a byte-order mark): write it whole
-            self.save([*self.records, *new])
-            return
-        write_atomic(self.path, data)
-        # Remember the new bytes as the old ones plus these lines, so the next read is quick.
-        key = cache.digest(data)
-        if self.data:
-            _store_appended(key, self.key, new)
-        else:
-            cache.store("records", key, ("full", [tuple(r) for r in new], False))
-            cache.store("records-form", key, False)
-        _remember(self.path, data, key, False)
-        self.added += new
-        self.data, self.key = data, key
-
-    def save(self, records: Sequence[Record]) -> None:
-        """Write the whole file in tltrack's form."""
-        text = render(records)
-        self._check_reads_back(text, records)
-        data = text.encode("utf-8")
-        write_atomic(self.path, data)
-        key = cache.digest(data)
-        cache.store("records", key, ("full", [tuple(r) for r in records], False))
-        cache.store("records-form", key, False)
-        _remember(self.path, data, key, False)
-        self.read = RecordsRead(list(records), data=data, key=key)
-        self.added = []
-        self.data, self.key = data, key
-
-    def _check_reads_back(self, text: str, records: Sequence[Record]) -> None:
-        # Parse back what is about to be written: nothing tltrack cannot read reaches the disk
-        # (tomli-w itself writes nan and inf without complaint). Lines in tltrack's own form
-        # read back by the line reader; anything else by the TOML parser.
-        whole = text if text.startswith(HEADER) else HEADER + text
-        if read_canonical(whole, HEADER + ARRAY_START) == (list(records), False):
-            return
-        read_back = _plain_records(text)
-        if read_back is None or read_back != list(records):
-            raise DataError("would_not_read_back", file=self.path.name)
-
-
-@contextmanager
-def open_for_change(
-    path: Path,
-    accept_hand_edits: bool = False,
-    metrics: Collection[str] | None = None,
-    dry_run: bool = False,
-) -> Iterator[Ledger]:
-    """Lock the records file, read it (only `metrics`' figures when given), and hand it over
-    for one change. Every path to one file (through links too) takes the same lock, beside
-    the real file. A dry run reads without the lock, so it needs no write access."""
-    real = real_data_file(path)
-    with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), lock_timeout()):
-        if not dry_run:
-            remove_stale_temps(real)
-        read = check_records(real) if metrics is None else check_records_of(real, metrics)
-        if read.parsed is None and read.rows is None:
-            raise ValidationFailed(read.problems)
-        if read.hand_edited and not accept_hand_edits:
-            raise DataError("edited_by_hand", file=path.name)
-        yield Ledger(real, read)

@@ -36,7 +36,9 @@ from tltrack.errors import (
 )
 from tltrack.files import cache
 from tltrack.files.disk import create_new, lock_timeout, real_data_file
-from tltrack.sqlite_files import (
+from tltrack.stores.base import RepairOutcome, StoreCheck
+from tltrack.stores.rows import checked_record
+from tltrack.stores.sqlite.files import (
     COMPANIONS,
     files_state,
     open_files,
@@ -47,8 +49,7 @@ from tltrack.sqlite_files import (
     snapshot_readable,
     stamp_of,
 )
-from tltrack.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION, check_schema, upgrade
-from tltrack.store_rows import checked_record
+from tltrack.stores.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION, check_schema, upgrade
 
 T = TypeVar("T")
 _CACHED = 1  # the layout of a kept read: Record's fields as a plain tuple
@@ -340,9 +341,7 @@ class SqliteStore:
                 cache.store("sqlite-latest", key, [tuple(r) for r in found], keep=4)
         return found
 
-    def check(self) -> Any:
-        from tltrack.store import StoreCheck
-
+    def check(self) -> StoreCheck:
         try:
             records = self.read()
         except ValidationFailed as exc:
@@ -418,9 +417,7 @@ class SqliteStore:
             except sqlite3.OperationalError as exc:
                 raise _busy_or(exc, self.name) from None
 
-    def repair(self, now: datetime) -> Any:
-        from tltrack.store import RepairOutcome
-
+    def repair(self, now: datetime) -> RepairOutcome:
         return RepairOutcome(None, len(self.read()))  # nothing is written by hand here
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import parse_period
 from tltrack.errors import TltrackError
-from tltrack.record_lines import region_name
+from tltrack.stores.toml.lines import region_name
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")

@@ -1,0 +1,1 @@
+"""The SQLite store: `<year>.records.sqlite`, for folders too large for one TOML file."""

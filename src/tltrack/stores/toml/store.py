@@ -1,0 +1,209 @@
+"""The TOML store: `<year>.records.toml` beside the target file, one figure a line, changed
+under a lock and replaced atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from tltrack.domain.figures import Record
+from tltrack.errors import (
+    DataError,
+    ValidationFailed,
+    msg,
+)
+from tltrack.files import cache
+from tltrack.files.disk import (
+    create_new,
+    exclusive_lock,
+    lock_timeout,
+    real_data_file,
+    remove_stale_temps,
+    write_atomic,
+)
+from tltrack.stores.base import RepairOutcome, StoreChange, StoreCheck
+from tltrack.stores.toml.lines import (
+    ARRAY_END,
+    ARRAY_START,
+    HEADER,
+    read_canonical,
+    render,
+    render_line,
+)
+from tltrack.stores.toml.reading import (
+    RecordLines,
+    RecordsRead,
+    _plain_records,
+    _remember,
+    _store_appended,
+    check_records,
+    check_records_of,
+    read_records,
+)
+
+
+class TomlStore:
+    """Figures in `<year>.records.toml`, one line each (see the lines module)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def read(self) -> list[Record]:
+        return read_records(self.path)
+
+    def latest(self, as_of: date) -> list[Record]:
+        return self.read()  # one file is read whole anyway
+
+    def read_of(self, metrics: Collection[str]) -> list[Record]:
+        read = check_records_of(self.path, metrics)  # their lines only, where it can
+        if read.parsed is None and read.rows is None:
+            raise ValidationFailed(read.problems)
+        return read.of(metrics)
+
+    def check(self) -> StoreCheck:
+        read = check_records(self.path)
+        exists = self.path.exists()
+        if read.records is None or not exists:
+            return StoreCheck(read.records, list(read.problems), exists=exists)
+        notes = []
+        if read.hand_edited:
+            notes.append(msg("hand_edited_note", file=self.name))
+        lines = RecordLines(self.path.read_text(encoding="utf-8-sig"))
+        return StoreCheck(read.records, [], notes, True, lambda index: lines.entry_line(index))
+
+    @contextmanager
+    def change(
+        self, metrics: Collection[str] | None = None, dry_run: bool = False
+    ) -> Iterator[StoreChange]:
+        with open_for_change(self.path, metrics=metrics, dry_run=dry_run) as change:
+            yield change
+
+    def repair(self, now: datetime) -> RepairOutcome:
+        with open_for_change(self.path, accept_hand_edits=True) as change:
+            original = change.data
+            if not original or original.decode("utf-8-sig") == render(change.records):
+                return RepairOutcome(None, len(change.records))
+            # A name nobody can guess and plant a link at, created only if it does not exist.
+            stamp = now.strftime("%Y%m%dT%H%M%SZ")
+            real = change.path
+            backup = real.with_name(f"{real.name}.{stamp}.{os.urandom(4).hex()}.hand-edited")
+            create_new(backup, original, like=real)
+            try:
+                change.save(change.records)
+            except BaseException:
+                backup.unlink(missing_ok=True)  # the original is still in place
+                raise
+        return RepairOutcome(backup, len(change.records))
+
+    def paths(self) -> list[Path]:
+        return [self.path, lock_path(self.path)]
+
+
+def records_path(target_file: Path) -> Path:
+    return target_file.with_name(f"{target_file.stem}.records.toml")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+class RecordsFileChange:
+    """An open, locked records file: read its records, then `append` to it or `save` it."""
+
+    def __init__(self, path: Path, read: RecordsRead) -> None:
+        self.path = path
+        self.read = read
+        self.data = read.data
+        self.key = read.key  # the cache's key for `data`
+        self.added: list[Record] = []
+
+    @property
+    def records(self) -> list[Record]:
+        if self.read.partial:  # read only in part: read it all now, with what was added
+            self.read = check_records(self.path)
+            self.added = []
+        return [*(self.read.records or []), *self.added]
+
+    def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
+        # The metrics' lines are read anyway: every period of them is no dearer.
+        return [*self.read.of(metrics), *(r for r in self.added if r.metric in metrics)]
+
+    def append(self, new: Sequence[Record]) -> None:
+        """Add figures at the end: the new lines go in before the closing bracket, and only
+        they are rendered and checked; the figures already in the file are not touched."""
+        lines = "".join(render_line(r) for r in new)
+        self._check_reads_back(ARRAY_START + lines + ARRAY_END, new)
+        tail = ARRAY_END.encode()
+        if not self.data:
+            data = (HEADER + ARRAY_START + lines + ARRAY_END).encode("utf-8")
+        elif self.data.endswith(tail) and not self.data.startswith(b"\xef\xbb\xbf"):
+            data = self.data[: -len(tail)] + lines.encode("utf-8") + tail
+        else:  # not quite tltrack's form (a byte-order mark): write it whole
+            self.save([*self.records, *new])
+            return
+        write_atomic(self.path, data)
+        # Remember the new bytes as the old ones plus these lines, so the next read is quick.
+        key = cache.digest(data)
+        if self.data:
+            _store_appended(key, self.key, new)
+        else:
+            cache.store("records", key, ("full", [tuple(r) for r in new], False))
+            cache.store("records-form", key, False)
+        _remember(self.path, data, key, False)
+        self.added += new
+        self.data, self.key = data, key
+
+    def save(self, records: Sequence[Record]) -> None:
+        """Write the whole file in tltrack's form."""
+        text = render(records)
+        self._check_reads_back(text, records)
+        data = text.encode("utf-8")
+        write_atomic(self.path, data)
+        key = cache.digest(data)
+        cache.store("records", key, ("full", [tuple(r) for r in records], False))
+        cache.store("records-form", key, False)
+        _remember(self.path, data, key, False)
+        self.read = RecordsRead(list(records), data=data, key=key)
+        self.added = []
+        self.data, self.key = data, key
+
+    def _check_reads_back(self, text: str, records: Sequence[Record]) -> None:
+        # Parse back what is about to be written: nothing tltrack cannot read reaches the disk
+        # (tomli-w itself writes nan and inf without complaint). Lines in tltrack's own form
+        # read back by the line reader; anything else by the TOML parser.
+        whole = text if text.startswith(HEADER) else HEADER + text
+        if read_canonical(whole, HEADER + ARRAY_START) == (list(records), False):
+            return
+        read_back = _plain_records(text)
+        if read_back is None or read_back != list(records):
+            raise DataError("would_not_read_back", file=self.path.name)
+
+
+@contextmanager
+def open_for_change(
+    path: Path,
+    accept_hand_edits: bool = False,
+    metrics: Collection[str] | None = None,
+    dry_run: bool = False,
+) -> Iterator[RecordsFileChange]:
+    """Lock the records file, read it (only `metrics`' figures when given), and hand it over
+    for one change. Every path to one file (through links too) takes the same lock, beside
+    the real file. A dry run reads without the lock, so it needs no write access."""
+    real = real_data_file(path)
+    with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), lock_timeout()):
+        if not dry_run:
+            remove_stale_temps(real)
+        read = check_records(real) if metrics is None else check_records_of(real, metrics)
+        if read.parsed is None and read.rows is None:
+            raise ValidationFailed(read.problems)
+        if read.hand_edited and not accept_hand_edits:
+            raise DataError("edited_by_hand", file=path.name)
+        yield RecordsFileChange(real, read)
