@@ -361,7 +361,7 @@ def test_a_cell_far_to_the_right_costs_nothing(cli, forms: Path) -> None:
         book["表单信息"].cell(row + 20, 16384, "x")  # column XFD
         book["填报"].cell(row + 20, 16384, "x")
     book.save(forms / "开鲁县.xlsx")
-    from tltrack.importer import open_xlsx, sheet_cells
+    from tltrack.sources.xlsx_file import open_xlsx, sheet_cells
 
     workbook = open_xlsx(forms / "开鲁县.xlsx")
     assert {len(row) for row in sheet_cells(forms / "开鲁县.xlsx", workbook["填报"], 10)} == {10}
@@ -457,3 +457,27 @@ def test_a_form_cut_short_is_a_problem_not_a_crash(cli, forms: Path) -> None:
     assert "无法读取 开鲁县.xlsx: 不是 .xlsx 工作簿" in run.stderr
     assert "internal error" not in run.stderr
     assert records_file(cli_data(cli)).read_bytes() == before
+
+
+def test_an_import_opens_each_file_once(
+    cli, forms: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A returned form and a file of figures are each opened once: the reader of the file's
+    format tells a form by its marks from what it has read, not by reading it again."""
+    from tltrack.files import disk
+
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    figures = forms / "figures.csv"
+    figures.write_text("metric,period,value\nfixed_investment,2025-07,200\n", encoding="utf-8")
+    opened: list[str] = []
+    real_open = os.open
+
+    def counted(path: object, *args: object, **kwargs: object) -> int:
+        opened.append(Path(str(path)).name)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(disk.os, "open", counted)
+    run = cli("import", str(forms))
+    assert run.exit_code == 0, run.stderr
+    sent = sorted(p.name for p in forms.iterdir())
+    assert sorted(name for name in opened if name in sent) == sent  # each once, none twice

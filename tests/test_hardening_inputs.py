@@ -23,7 +23,9 @@ import pytest
 
 from conftest import records_file
 from test_data_safety import _run_as_nobody
-from tltrack import importer, recording, texttable, tracker
+from tltrack import recording, texttable, tracker
+from tltrack.sources import reader as source_reader
+from tltrack.sources import rows as source_rows
 from tltrack.text.safe import markdown_text, printable, spreadsheet_cell
 
 AS_OF = ("--as-of", "2025-07-20")
@@ -232,7 +234,7 @@ def test_an_xlsx_declaring_a_million_rows(cli, data_dir: Path, tmp_path: Path) -
 def test_an_xlsx_with_more_rows_than_it_declares(
     cli, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "MAX_ROWS", 50)
+    monkeypatch.setattr(source_rows, "MAX_ROWS", 50)
     file = tmp_path / "lying.xlsx"
     rows = "".join(_row(n, "gdp_growth", "2025-06", "5.8") for n in range(2, 200))
     _xlsx(file, _sheet(HEADER_ROW + rows, "A1:C2"))
@@ -256,7 +258,7 @@ def test_json_nested_a_million_deep(cli, data_dir: Path, tmp_path: Path) -> None
 def test_a_file_too_large_to_import(
     cli, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(source_reader, "MAX_FILE_BYTES", 1000)
     file = tmp_path / "big.csv"
     file.write_text("metric,period,value\n" + "gdp_growth,2025-06,5.8\n" * 100)
     assert "it holds 2,320 bytes; at most 1,000 are read" in _import(cli, data_dir, file).stderr

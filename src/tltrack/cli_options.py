@@ -214,7 +214,7 @@ def parse_statuses(values: list[str] | None) -> list[Status]:
 
 def parse_column_map(given: Sequence[str]) -> dict[str, str]:
     """--map 完成情况=value: a column no alias knows, named for the field it holds."""
-    from tltrack.importer import COLUMN_NAMES
+    from tltrack.sources.rows import COLUMN_NAMES
 
     chosen = {}
     for item in given:

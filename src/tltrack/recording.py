@@ -10,10 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
-from tltrack.bureau import figure_text, not_available
-from tltrack.bureau import period_text as period_cell
 from tltrack.domain.assess import Assessment, counting, figures_by_period
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import Period, default_period, parse_period
@@ -24,15 +22,16 @@ from tltrack.domain.values import parse_milestone, parse_number, says_not_done
 from tltrack.errors import (
     DataError,
     Message,
-    NoInputError,
     TltrackError,
     ValidationFailed,
     msg,
 )
+from tltrack.sources.cells import figure_text, not_available
+from tltrack.sources.cells import period_text as period_cell
+from tltrack.sources.forms import returned_form
+from tltrack.sources.reader import import_files, read_source
+from tltrack.sources.rows import SourceRow
 from tltrack.tracker import Workspace
-
-if TYPE_CHECKING:
-    from tltrack import importer
 
 
 def parse_value(target: Target, text: str) -> float:
@@ -231,34 +230,6 @@ class ImportResult(NamedTuple):
         return sum(1 for c in self.changes if c.outcome == outcome)
 
 
-# The files a folder given to `import` holds: figure files and returned forms. Excel's lock
-# files (~$name.xlsx) and hidden files are not forms.
-IMPORT_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt", ".json")
-
-
-def import_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
-    """The files named, with each folder replaced by the figure files directly in it, in
-    name order, each with whether a link may be followed to it: a file named is read as
-    named; a link inside a folder is not followed, not even one swapped in after listing."""
-    files: list[tuple[Path, bool]] = []
-    for path in paths:
-        if not path.is_dir():
-            files.append((path, True))
-            continue
-        inside = sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix.lower() in IMPORT_SUFFIXES
-            and not p.name.startswith((".", "~$"))
-            and not p.is_symlink()
-            and p.is_file()
-        )
-        if not inside:
-            raise NoInputError("no_files_in", folder=path)
-        files += [(p, False) for p in inside]
-    return list(dict.fromkeys(files))
-
-
 class _Row(NamedTuple):
     order: tuple[int, int]  # the file's place among the files, then the row's number
     record: Record
@@ -284,9 +255,6 @@ def import_figures(
     refused). `other_year` opens another year's workspace: a row of a year whose target file
     the folder holds goes there (a late 2025-12 figure in a file of 2026's), all or nothing
     with the rest."""
-    from tltrack import forms
-    from tltrack.importer import read_rows
-
     listed = import_files(paths)
     files = [path for path, _ in listed]
     period = None if period_text is None else parse_period(period_text, workspace.year)
@@ -300,8 +268,11 @@ def import_figures(
     first_row: dict[tuple[str, str | None, Period], tuple[Message, float]] = {}
     for place, (path, follow) in enumerate(listed):
         try:
-            form = forms.read_form(workspace.catalog, path, period, follow)
-            rows = form.rows if form is not None else read_rows(path, follow, columns)
+            source = read_source(path, follow, columns)
+            form = None
+            if source.form is not None:
+                form = returned_form(workspace.catalog, path, source.form, period)
+            rows = form.rows if form is not None else source.rows
             if not rows and form is None:
                 raise DataError("holds_no_figures", file=path.name)
         except DataError as exc:
@@ -388,7 +359,7 @@ def import_figures(
 
 def _home(
     workspace: Workspace,
-    row: importer.SourceRow,
+    row: SourceRow,
     other_year: Callable[[int], Workspace | None] | None,
     years: dict[int, tuple[Workspace, list[_Row]]],
 ) -> Workspace:
@@ -410,7 +381,7 @@ def _home(
 
 def _row_record(
     workspace: Workspace,
-    row: importer.SourceRow,
+    row: SourceRow,
     by: str,
     moment: datetime,
     expected: Period | None,

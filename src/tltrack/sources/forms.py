@@ -1,16 +1,9 @@
-"""Fill-in forms (填报表): one per lead unit or region for a period, and reading them back.
-
-A form lists the unit's targets with its own target and latest figure; the unit fills in
-本期数值 (and 备注) only. The workbook records whom and which period it is for, and what its
-locked cells held, so `import` knows a returned form by its own marks and refuses one for
-another period, a row for a target the unit does not carry, or a locked cell changed.
-A CSV form (GB18030, for offices without Excel) carries the unit and period as columns.
-"""
+"""Returned fill-in forms (填报表) read back: their marks checked against the target file (the
+unit, the period, the year), and each row's figure taken where the unit may report it and
+the locked cells are as sent."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,9 +14,6 @@ from tltrack.domain.forms import (
     FORM_SHEET,
     HEADERS,
     LOCKED,
-    MARK,
-    MARKS_SHEET,
-    PERIOD_HEADER,
     UNIT_HEADER,
     Form,
     by_kind,
@@ -35,9 +25,7 @@ from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.errors import DataError, Message, msg
-from tltrack.importer import MAX_CELL_CHARS, SourceRow, _text, decode_csv
-
-# --- reading ----------------------------------------------------------------------------------
+from tltrack.sources.rows import MAX_CELL_CHARS, FormTable, SourceRow, Where, cell_text
 
 
 class ReturnedForm(NamedTuple):
@@ -49,79 +37,23 @@ class ReturnedForm(NamedTuple):
     explained: list[Message]
 
 
-def read_form(
-    catalog: Catalog, path: Path, period: Period | None, follow: bool = True
-) -> ReturnedForm | None:
-    """A returned form's figures, or None when the file is not a form (a plain figures file).
-    A form for another year or period, or for a unit the target file does not name, is
-    refused whole; a row that changed a locked cell or names another unit's target is a
-    problem of that row."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(catalog, path, period, follow)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(catalog, path, period, follow)
-    return None
-
-
-def _read_xlsx(
-    catalog: Catalog, path: Path, period: Period | None, follow: bool
-) -> ReturnedForm | None:
-    from tltrack.importer import open_xlsx, sheet_cells, xlsx_errors
-
-    book = open_xlsx(path, follow)
-    try:
-        with xlsx_errors(path):
-            if MARKS_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
-                return None
-            marks = sheet_cells(path, book[MARKS_SHEET], len(LOCKED))
-            if not marks or not marks[0] or marks[0][0] != MARK:
-                return None
-            cells = sheet_cells(path, book[FORM_SHEET], len(HEADERS))
-    finally:
-        book.close()
-    fields = {str(row[0]): row[1] for row in marks[1:6] if len(row) >= 2 and row[0]}
-    snapshot = {
-        str(row[0]): tuple(_cell(c) for c in row[:6]) for row in marks[7:] if row and row[0]
-    }
-    by = str(fields.get("类型", ""))
-    if by not in UNIT_HEADER:
+def returned_form(
+    catalog: Catalog, path: Path, table: FormTable, period: Period | None
+) -> ReturnedForm:
+    """A returned form's figures, checked against the target file. A form for another year or
+    period, or for a unit the target file does not name, is refused whole; a row that changed
+    a locked cell or names another unit's target is a problem of that row."""
+    if table.by not in UNIT_HEADER:
         raise DataError("form_marks", file=path.name)
-    form = _recognise(catalog, path, period, by, fields.get("填报单位"), fields.get("期间"),
-                      fields.get("年度"))  # fmt: skip
-    if not cells or [_cell(c) for c in cells[0][:8]] != list(HEADERS):
+    form = _recognise(catalog, path, period, table.by, table.unit, table.period, table.year)
+    if table.header is None or [_cell(c) for c in table.header[:8]] != list(HEADERS):
         raise DataError("form_header", file=path.name, sheet=FORM_SHEET)
-    body = [(("row_sheet", n), row) for n, row in enumerate(cells[1:], start=2)]
-    return _rows(catalog, path, form, body, snapshot)
-
-
-def _read_csv(
-    catalog: Catalog, path: Path, period: Period | None, follow: bool
-) -> ReturnedForm | None:
-    from tltrack.files.disk import read_bytes
-    from tltrack.importer import MAX_FILE_BYTES
-
-    text = decode_csv(path, read_bytes(path, MAX_FILE_BYTES, follow))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        table = list(reader)
-    except csv.Error as exc:
-        raise DataError("csv_error", file=path.name, line=reader.line_num, reason=exc) from None
-    if not table or [c.strip() for c in table[0][:8]] != list(HEADERS):
-        return None
-    header = [c.strip() for c in table[0]]
-    by = next((b for b, word in UNIT_HEADER.items() if word in header[8:]), None)
-    if by is None or PERIOD_HEADER not in header[8:]:
-        raise DataError("form_marks", file=path.name)
-    unit_at, period_at = header.index(UNIT_HEADER[by]), header.index(PERIOD_HEADER)
-    units = {row[unit_at].strip() for row in table[1:] if len(row) > unit_at and any(row)}
-    periods = {row[period_at].strip() for row in table[1:] if len(row) > period_at and any(row)}
-    if len(units) > 1 or len(periods) > 1:
-        raise DataError("form_mixed", file=path.name)
-    unit = next(iter(units), "")
-    form = _recognise(catalog, path, period, by, unit, next(iter(periods), ""), None)
-    body = [(("row_line", n), row[:8]) for n, row in enumerate(table[1:], start=2)]
-    return _rows(catalog, path, form, body, None)
+    snapshot = None
+    if table.snapshot is not None:
+        snapshot = {
+            metric: tuple(_cell(c) for c in cells) for metric, cells in table.snapshot.items()
+        }
+    return _rows(catalog, path, form, table.body, snapshot)
 
 
 def _recognise(
@@ -161,17 +93,17 @@ def _cell(value: Any) -> str:
     """A locked cell as text to compare: a number as the form wrote it."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         if isinstance(value, int) and value.bit_length() > 64:
-            return _text(value)
+            return cell_text(value)
         if math.isfinite(value):
             return number(float(value), 6)
-    return _text(value)
+    return cell_text(value)
 
 
 def _rows(
     catalog: Catalog,
     path: Path,
     form: Form,
-    body: list[tuple[tuple[str, int], list[Any]]],
+    body: list[tuple[Where, list[Any]]],
     snapshot: dict[str, tuple[str, ...]] | None,
 ) -> ReturnedForm:
     mine = {t.id: t for t in carried(catalog, form.by, form.unit)}
@@ -182,7 +114,7 @@ def _rows(
     for where, cells in body:
         cells = [*cells, *[None] * (8 - len(cells))][:8]
         texts = [_cell(c) for c in cells]
-        texts[6:] = [_text(c) for c in cells[6:]]  # the figure as typed, never rounded
+        texts[6:] = [cell_text(c) for c in cells[6:]]  # the figure as typed, never rounded
         if not any(texts):
             continue  # a blank row
         number_in_file += 1

@@ -1,0 +1,77 @@
+"""A CSV file of figures, or a returned CSV form: UTF-8 with or without a byte-order mark,
+UTF-16 'Unicode text', else GB18030 as Chinese Excel saves it; commas, or tabs where the
+header has more of them. Read once: a form is known by its header."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tltrack.domain.forms import HEADERS, PERIOD_HEADER, UNIT_HEADER
+from tltrack.errors import DataError
+from tltrack.sources.rows import FormTable, SourceFile, Where, figure_rows
+
+
+def decode_csv(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Chinese Excel's 'CSV')."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decoded(path, data, "utf-8", 3, "not_its_encoding")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decoded(path, data, "utf-16", 0, "not_its_encoding")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decoded(path, data, "gb18030", 0, "not_csv_text")
+
+
+def _decoded(path: Path, data: bytes, encoding: str, start: int, message: str) -> str:
+    """The text, or the line of the first byte that is not `encoding` (exit 65)."""
+    try:
+        return data[start:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[start : start + exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        raise DataError(message, file=path.name, line=line, encoding=encoding.upper()) from None
+
+
+def read_csv(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
+    """The file's rows of figures, or its form when its header is a form's."""
+    text = decode_csv(path, data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        table = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise DataError("csv_error", file=path.name, line=reader.line_num, reason=exc) from None
+    if not table:
+        raise DataError("empty_file", file=path.name)
+    header = table[0][1]
+    if [cell.strip() for cell in header[: len(HEADERS)]] == list(HEADERS):
+        return SourceFile(path, [], _form(path, [row for _, row in table]))
+    body: list[tuple[Where, list[Any]]] = [(("row_line", line), row) for line, row in table[1:]]
+    return SourceFile(path, figure_rows(path, header, body, chosen))
+
+
+def _form(path: Path, table: list[list[str]]) -> FormTable:
+    """A CSV form (for offices without Excel) carries its unit and period as columns, the same
+    in every row."""
+    header = [cell.strip() for cell in table[0]]
+    extra = header[len(HEADERS) :]
+    by = next((b for b, word in UNIT_HEADER.items() if word in extra), None)
+    if by is None or PERIOD_HEADER not in extra:
+        raise DataError("form_marks", file=path.name)
+    unit_at, period_at = header.index(UNIT_HEADER[by]), header.index(PERIOD_HEADER)
+    units = {row[unit_at].strip() for row in table[1:] if len(row) > unit_at and any(row)}
+    periods = {row[period_at].strip() for row in table[1:] if len(row) > period_at and any(row)}
+    if len(units) > 1 or len(periods) > 1:
+        raise DataError("form_mixed", file=path.name)
+    body: list[tuple[Where, list[Any]]] = [
+        (("row_line", n), list(row[: len(HEADERS)])) for n, row in enumerate(table[1:], start=2)
+    ]
+    unit, period = next(iter(units), ""), next(iter(periods), "")
+    return FormTable(by, unit, period, None, None, header, body)

@@ -1,0 +1,110 @@
+"""An .xlsx workbook of figures (its first sheet), or a returned form, known by its marks
+sheet. The workbook is read with openpyxl, read-only, once, within bounds."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import warnings
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tltrack.domain.forms import FORM_SHEET, HEADERS, LOCKED, MARK, MARKS_SHEET
+from tltrack.errors import DataError, TltrackError
+from tltrack.files.disk import read_bytes
+from tltrack.sources.rows import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_XLSX_UNPACKED,
+    FormTable,
+    SourceFile,
+    Where,
+    figure_rows,
+)
+
+
+def open_xlsx(path: Path, follow: bool = True) -> Any:
+    """An .xlsx workbook opened read-only, its unpacked size checked first (a zip bomb is
+    refused). The caller closes it."""
+    from openpyxl import load_workbook  # only an .xlsx file read pays for openpyxl
+
+    data = read_bytes(path, MAX_FILE_BYTES, follow)  # also the usual errors for a missing file
+    with xlsx_errors(path):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise DataError("xlsx_bomb", file=path.name, size=unpacked, limit=MAX_XLSX_UNPACKED)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+
+@contextmanager
+def xlsx_errors(path: Path) -> Iterator[None]:
+    """openpyxl raises whatever its parsers meet in a broken workbook (IndexError, zlib.error,
+    XML syntax errors, KeyError...): each means a file tltrack cannot read as one (exit 65).
+    Its warnings (a date cell out of range) are not for the user: the cell's value is
+    checked as any other."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    except (TltrackError, MemoryError, RecursionError):
+        raise  # not the file's fault, or said already
+    except Exception as exc:
+        raise DataError("not_xlsx", file=path.name, reason=exc) from None
+
+
+def sheet_cells(path: Path, sheet: Any, columns: int = MAX_COLUMNS) -> list[list[Any]]:
+    """Every row of a read-only sheet, past a stale dimension too, at most MAX_ROWS + 1, each
+    of its first `columns` cells only: a cell far to the right (XFD) must not make every row
+    16,384 cells wide."""
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if declared > MAX_ROWS + 1:
+        raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True, max_col=columns)
+    cells = [list(row) for row in itertools.islice(rows, MAX_ROWS + 2)]
+    if len(cells) > MAX_ROWS + 1:
+        raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+    return cells
+
+
+def read_xlsx(path: Path, follow: bool, chosen: Mapping[str, str]) -> SourceFile:
+    """The first sheet's rows of figures, or the form when the workbook carries a form's marks
+    (a sheet `表单信息` that starts with tltrack's mark): the workbook is opened once."""
+    workbook = open_xlsx(path, follow)
+    try:
+        with xlsx_errors(path):
+            if MARKS_SHEET in workbook.sheetnames and FORM_SHEET in workbook.sheetnames:
+                marks = sheet_cells(path, workbook[MARKS_SHEET], len(LOCKED))
+                if marks and marks[0] and marks[0][0] == MARK:
+                    table = sheet_cells(path, workbook[FORM_SHEET], len(HEADERS))
+                    return SourceFile(path, [], _form(marks, table))
+            cells = sheet_cells(path, workbook.worksheets[0], MAX_COLUMNS + 1)
+    finally:
+        workbook.close()
+    if not cells:
+        raise DataError("sheet_empty", file=path.name)
+    header = cells[0]
+    body: list[tuple[Where, Sequence[Any]]] = [
+        (("row_sheet", i), row) for i, row in enumerate(cells[1:], start=2)
+    ]
+    return SourceFile(path, figure_rows(path, list(header), body, chosen))
+
+
+def _form(marks: list[list[Any]], table: list[list[Any]]) -> FormTable:
+    """The marks sheet: a few fields (类型, 填报单位, 期间, 年度), then the locked cells of each
+    row as the form was sent; the form sheet: a header and the rows."""
+    fields = {str(row[0]): row[1] for row in marks[1:6] if len(row) >= 2 and row[0]}
+    snapshot = {str(row[0]): row[: len(LOCKED)] for row in marks[7:] if row and row[0]}
+    by = str(fields.get("类型", ""))
+    body: list[tuple[Where, list[Any]]] = [
+        (("row_sheet", n), row) for n, row in enumerate(table[1:], start=2)
+    ]
+    header = table[0] if table else None
+    return FormTable(
+        by, fields.get("填报单位"), fields.get("期间"), fields.get("年度"), snapshot, header, body
+    )
