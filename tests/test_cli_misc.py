@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from tltrack import __version__, tracker
+from tltrack import __version__
+from tltrack.app import status as app_status
+from tltrack.workspace.folder import find_data_dir
 
 COMMANDS = [
     "status",
@@ -100,9 +102,9 @@ def test_the_nearest_targets_folder_is_found(
     monkeypatch.delenv("TLTRACK_DATA_DIR", raising=False)
     deep = data_dir.parent / "a" / "b"
     deep.mkdir(parents=True)
-    assert tracker.find_data_dir(None, deep) == data_dir
+    assert find_data_dir(None, deep) == data_dir
     with pytest.raises(Exception, match=r"no target file \(such as 2025\.toml\) or targets/"):
-        tracker.find_data_dir(None, Path("/"))
+        find_data_dir(None, Path("/"))
 
 
 def test_a_missing_data_folder_is_exit_66(cli, tmp_path: Path) -> None:
@@ -131,7 +133,7 @@ def test_an_internal_error_is_exit_70_without_a_traceback(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(tracker, "status", explode)
+    monkeypatch.setattr(app_status, "status", explode)
     result = cli("status", "--lang", "en")
     assert result.exit_code == 70
     assert result.stderr == (

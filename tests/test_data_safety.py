@@ -24,10 +24,11 @@ from typing import Any
 import pytest
 
 from conftest import records_file
-from tltrack import recording, tracker
+from tltrack.app.recording import record
 from tltrack.errors import TltrackError
 from tltrack.files import disk as fileio
 from tltrack.stores.toml.store import lock_path
+from tltrack.workspace.folder import open_workspace
 
 # Cumulative targets: any positive figure is valid for them.
 METRICS = [
@@ -80,11 +81,11 @@ def lock_is_free(path: Path) -> bool:
 
 def _writer(data_dir: str, worker: int, count: int, barrier: Any) -> None:
     os.environ["TLTRACK_LOCK_TIMEOUT"] = "120"
-    workspace = tracker.open_workspace(Path(data_dir), None)
+    workspace = open_workspace(Path(data_dir), None)
     barrier.wait()
     for i in range(count):
         metric, period = figure(worker * count + i)
-        recording.record(workspace, metric, str(worker * 1000 + i), period, by=f"w{worker}")
+        record(workspace, metric, str(worker * 1000 + i), period, by=f"w{worker}")
 
 
 def _run(target: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
@@ -123,9 +124,9 @@ def _unlocked_writer(data_dir: str, worker: int, barrier: Any) -> None:
         barrier.wait(timeout=60)
 
     toml_store.RecordsFileChange.__init__ = read_then_wait  # type: ignore[method-assign]
-    workspace = tracker.open_workspace(Path(data_dir), None)
+    workspace = open_workspace(Path(data_dir), None)
     metric, period = figure(worker)
-    recording.record(workspace, metric, str(worker + 1), period, by=f"w{worker}")
+    record(workspace, metric, str(worker + 1), period, by=f"w{worker}")
 
 
 def test_without_the_lock_a_writer_loses_the_other_ones_figure(data_dir: Path) -> None:
@@ -221,7 +222,7 @@ class FaultyOs:
 def test_a_fault_at_any_file_system_call_leaves_no_trace(
     data_dir: Path, with_one_figure: Path, monkeypatch: pytest.MonkeyPatch, error: int
 ) -> None:
-    workspace = tracker.open_workspace(data_dir, None)
+    workspace = open_workspace(data_dir, None)
     before = with_one_figure.read_bytes()
     failures = 0
     for fail_at in range(1, 80):
@@ -229,7 +230,7 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
         faulty = FaultyOs(fail_at, error)
         monkeypatch.setattr(fileio, "os", faulty)
         try:
-            recording.record(workspace, "key_projects_started", "262", "2025-06")
+            record(workspace, "key_projects_started", "262", "2025-06")
         except TltrackError as exc:
             failures += 1
             assert exc.exit_code == 74, (fail_at, exc.message)
@@ -312,8 +313,8 @@ def _run_as_nobody(args: list[str], data_dir: Path) -> int:
 
 
 def _seed(folder: Path) -> Path:
-    workspace = tracker.open_workspace(folder, None)
-    recording.record(workspace, "gdp_growth", "5.8", "2025-H1", by="root")
+    workspace = open_workspace(folder, None)
+    record(workspace, "gdp_growth", "5.8", "2025-H1", by="root")
     path = records_file(folder)
     path.chmod(0o644)
     lock_path(path).chmod(0o666)
@@ -363,9 +364,9 @@ def test_nan_never_reaches_the_file(
         return real_render_line(record).replace("value = 262.0", "value = nan")
 
     monkeypatch.setattr(toml_store, "render_line", render_with_nan)
-    workspace = tracker.open_workspace(data_dir, None)
+    workspace = open_workspace(data_dir, None)
     with pytest.raises(TltrackError, match="would not read back the same"):
-        recording.record(workspace, "key_projects_started", "262", "2025-06")
+        record(workspace, "key_projects_started", "262", "2025-06")
     assert with_one_figure.read_bytes() == before
 
 

@@ -23,10 +23,12 @@ import pytest
 
 from conftest import REPO, SHIPPED_TARGETS, records_file
 from test_data_safety import entries, figure
-from tltrack import recording, tracker
+from tltrack.app.recording import record
+from tltrack.app.stores import repair
 from tltrack.files import cache
 from tltrack.stores.toml.lines import render
 from tltrack.stores.toml.store import lock_path
+from tltrack.workspace.folder import open_workspace
 
 AS_OF = ("--as-of", "2025-07-20")
 NOBODY = 65534
@@ -201,7 +203,7 @@ def test_a_failed_repair_leaves_no_backup(
 
     monkeypatch.setattr(toml_store.RecordsFileChange, "save", full_disk)
     with pytest.raises(OSError, match="No space"):
-        tracker.repair(tracker.open_workspace(data_dir, None))
+        repair(open_workspace(data_dir, None))
     assert list(data_dir.glob("*.hand-edited")) == []
     assert records_file(data_dir).read_bytes() == edited
 
@@ -211,11 +213,11 @@ def test_a_failed_repair_leaves_no_backup(
 
 def _writer(data_dir: str, worker: int, barrier: Any) -> None:
     os.environ["TLTRACK_LOCK_TIMEOUT"] = "120"
-    workspace = tracker.open_workspace(Path(data_dir), None)
+    workspace = open_workspace(Path(data_dir), None)
     barrier.wait()
     for i in range(12):
         metric, period = figure(worker * 12 + i)
-        recording.record(workspace, metric, str(worker * 100 + i), period, by=f"w{worker}")
+        record(workspace, metric, str(worker * 100 + i), period, by=f"w{worker}")
 
 
 def test_writers_through_a_link_and_the_real_path_share_one_lock(tmp_path: Path) -> None:
@@ -312,8 +314,8 @@ def _record_as(uid: int, gid: int, groups: list[int], folder: str, value: str) -
     os.setgid(gid)
     os.setuid(uid)
     os.umask(0o022)  # a typical login: without the folder rule, group members could not write
-    workspace = tracker.open_workspace(Path(folder), None)
-    recording.record(workspace, "key_projects_started", value, "2025-06", correct=True)
+    workspace = open_workspace(Path(folder), None)
+    record(workspace, "key_projects_started", value, "2025-06", correct=True)
 
 
 def _fork_record(uid: int, gid: int, groups: list[int], folder: Path, value: str) -> int:
@@ -328,8 +330,8 @@ def test_a_shared_folder_stays_writable_for_the_group(tmp_path: Path) -> None:
     folder, staff = _staff_folder(tmp_path)
     try:
         os.umask(0o022)
-        workspace = tracker.open_workspace(folder, None)
-        recording.record(workspace, "gdp_growth", "5.8", "2025-H1")  # root starts the file
+        workspace = open_workspace(folder, None)
+        record(workspace, "gdp_growth", "5.8", "2025-H1")  # root starts the file
         path, lock = records_file(folder), lock_path(records_file(folder))
         for made in (path, lock):
             info = made.stat()
@@ -340,7 +342,7 @@ def test_a_shared_folder_stays_writable_for_the_group(tmp_path: Path) -> None:
         info = path.stat()
         assert (info.st_gid, stat.S_IMODE(info.st_mode)) == (staff, 0o664)
         # Root records after the member: the member still owns the file, and can go on.
-        recording.record(workspace, "housing_sales", "30", "2025-04")
+        record(workspace, "housing_sales", "30", "2025-04")
         info = path.stat()
         assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (NOBODY, staff, 0o664)
         assert _fork_record(NOBODY, NOBODY, [staff], folder, "270") == 0

@@ -23,10 +23,13 @@ import pytest
 
 from conftest import records_file
 from test_data_safety import _run_as_nobody
-from tltrack import recording, texttable, tracker
+from tltrack import texttable
+from tltrack.app.importing import import_figures
+from tltrack.app.recording import record
 from tltrack.sources import reader as source_reader
 from tltrack.sources import rows as source_rows
 from tltrack.text.safe import markdown_text, printable, spreadsheet_cell
+from tltrack.workspace.folder import open_workspace
 
 AS_OF = ("--as-of", "2025-07-20")
 
@@ -304,7 +307,7 @@ def test_a_closed_pipe_is_not_an_error(cli, data_dir: Path) -> None:
 
 
 def test_a_dry_run_needs_no_write_access(shared_folder: Path) -> None:
-    recording.record(tracker.open_workspace(shared_folder, None), "gdp_growth", "5.8", "2025-H1")
+    record(open_workspace(shared_folder, None), "gdp_growth", "5.8", "2025-H1")
     file = shared_folder.parent / "f.csv"
     file.write_text("metric,period,value\nkey_projects_started,2025-06,262\n")
     file.chmod(0o644)
@@ -313,9 +316,7 @@ def test_a_dry_run_needs_no_write_access(shared_folder: Path) -> None:
     # Once as root first, so the forked child finds every module it needs already loaded.
     assert (
         _run_as_nobody.__module__
-        and recording.import_figures(
-            tracker.open_workspace(shared_folder, None), [file], dry_run=True
-        ).dry_run
+        and import_figures(open_workspace(shared_folder, None), [file], dry_run=True).dry_run
     )
     import rich.console
     import rich.table  # noqa: F401 (loaded for the child)

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import records_file
-from tltrack import recording, tracker
+from tltrack.app.recording import record
 from tltrack.stores.toml.lines import render
 from tltrack.stores.toml.reading import read_records
 from tltrack.stores.toml.store import lock_path
+from tltrack.workspace.folder import open_workspace
 
 
 def test_a_hand_edited_records_file_is_not_rewritten(cli, data_dir: Path) -> None:
@@ -97,13 +98,11 @@ def test_the_write_keeps_a_symlink_and_the_file_mode(cli, data_dir: Path, tmp_pa
 
 
 def _record_many(data_dir: str, worker: int, count: int) -> None:
-    workspace = tracker.open_workspace(Path(data_dir), None)
+    workspace = open_workspace(Path(data_dir), None)
     for i in range(count):
         month = f"2025-{(i % 12) + 1:02d}"
         metric = ["key_projects_started", "housing_sales", "new_5g_base_stations"][i // 12]
-        recording.record(
-            workspace, metric, str(worker * 100 + i), month, by=f"w{worker}", correct=True
-        )
+        record(workspace, metric, str(worker * 100 + i), month, by=f"w{worker}", correct=True)
 
 
 def test_concurrent_writers_lose_nothing(data_dir: Path) -> None:

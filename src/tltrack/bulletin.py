@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from tltrack.app.check import worst_first
+from tltrack.app.status import StatusReport, assess_all
+from tltrack.app.status import status as filtered_status
 from tltrack.bulletin_text import date_words, lag_line, lead_paragraph, reporting_period
 from tltrack.bulletin_units import (
     UnitSections,
@@ -19,19 +22,13 @@ from tltrack.bulletin_units import (
     markdown_sections,
 )
 from tltrack.domain.assess import Assessment, figures_by_end
+from tltrack.domain.figures import records_by_metric
 from tltrack.domain.periods import Period
 from tltrack.domain.statuses import Status
 from tltrack.formatting import by_category, headers, row_cells, signed, summary_text, value_text
 from tltrack.text.lang import Lang, text
 from tltrack.text.safe import markdown_text
-from tltrack.tracker import (
-    StatusReport,
-    Workspace,
-    assess_all,
-    records_by_metric,
-    worst_first,
-)
-from tltrack.tracker import status as filtered_status
+from tltrack.workspace.folder import Workspace
 
 TOP_LAGGING = 10
 STATUS_COLOURS: dict[str, str] = {

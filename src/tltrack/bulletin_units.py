@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tltrack.app.missing import MissingReport
+from tltrack.app.missing import missing_figures as find_missing
+from tltrack.app.status import StatusReport, UnitsReport, by_units
 from tltrack.domain.figures import Record
 from tltrack.domain.responsibility import owners_of
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.formatting import missing_line, percent, rollup_notes, signed, value_text
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import markdown_text, printable
-from tltrack.tracker import MissingReport, StatusReport, UnitsReport, Workspace, by_units
-from tltrack.tracker import missing_figures as find_missing
+from tltrack.workspace.folder import Workspace
 
 # 三色预警: the light each status shows.
 LIGHT: dict[Status, str] = {

@@ -111,12 +111,14 @@ def status(
     lang: LangOption = None,
 ) -> None:
     """Show every target's progress: actual, completion, 时序进度, gap and status."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views
+    from tltrack.app import status as app_status
+    from tltrack.workspace import folder as data_folder
 
     out = output_for(lang)
     if plan:
         from tltrack import plan_views
-        from tltrack.plan import plan_status
+        from tltrack.app.plan import plan_status
 
         refuse_with_plan(year, category, owner, region, by, status_filter)
         progress = plan_status(data_dir, parse_as_of(as_of))
@@ -124,14 +126,14 @@ def status(
             plan_views.plan_status(progress, out.lang, compact_for(out, fmt)), fmt, out, encoding
         )
         return
-    workspace = tracker.open_workspace(data_dir, year, reads_all=True)
+    workspace = data_folder.open_workspace(data_dir, year, reads_all=True)
     if by is not None:
         from tltrack import unit_views
 
-        units = tracker.by_units(workspace, parse_as_of(as_of), by_value(by) or "region")
+        units = app_status.by_units(workspace, parse_as_of(as_of), by_value(by) or "region")
         write_view(unit_views.units(units, out.lang, compact_for(out, fmt)), fmt, out, encoding)
         return
-    report = tracker.status(
+    report = app_status.status(
         workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter), region
     )
     view = command_views.status(report, out.lang, compact_for(out, fmt))
@@ -180,10 +182,14 @@ def record(
     lang: LangOption = None,
 ) -> None:
     """Record a year-to-date figure for a target, then show its status line."""
-    from tltrack import command_views, recording, tracker
+    from tltrack import command_views
+    from tltrack.app import recording as app_recording
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year, period)  # the period's year decides
-    result = recording.record(workspace, metric, value, period, note, by, correct, region=region)
+    workspace = data_folder.open_workspace(data_dir, year, period)  # the period's year decides
+    result = app_recording.record(
+        workspace, metric, value, period, note, by, correct, region=region
+    )
     out = output_for(lang)
     write_view(command_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)
 
@@ -230,14 +236,16 @@ def import_file(
     unit/单位, region/地区. If any row is bad, nothing is written and every bad row is listed
     (exit 65).
     """
-    from tltrack import command_views, recording, tracker
+    from tltrack import command_views
+    from tltrack.app import importing as app_importing
     from tltrack.errors import ValidationFailed
+    from tltrack.workspace import folder as data_folder
 
     chosen = parse_column_map(column_map or [])
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = data_folder.open_workspace(data_dir, year)
     out = output_for(lang)
     try:
-        result = recording.import_figures(
+        result = app_importing.import_figures(
             workspace,
             files,
             correct,
@@ -245,7 +253,7 @@ def import_file(
             by,
             period_text=period,
             columns=chosen,
-            other_year=lambda other: tracker.other_year(workspace, other),
+            other_year=lambda other: data_folder.other_year(workspace, other),
         )
     except ValidationFailed as exc:
         shown = text(out.lang, "n_files", count=len(files))
@@ -287,11 +295,13 @@ def check(
     lang: LangOption = None,
 ) -> None:
     """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
-    from tltrack import command_views, tracker, unit_views
+    from tltrack import command_views, unit_views
+    from tltrack.app import check as app_check
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year, reads_all=True)
+    workspace = data_folder.open_workspace(data_dir, year, reads_all=True)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
-    result = tracker.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
+    result = app_check.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
     out = output_for(lang)
     compact = compact_for(out, fmt)
     if result.units is not None:
@@ -324,11 +334,13 @@ def history(
     lang: LangOption = None,
 ) -> None:
     """Every period's figure of a target, with its pace, a trend line and its corrections."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views
+    from tltrack.app import history as app_history
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = data_folder.open_workspace(data_dir, year)
     out = output_for(lang)
-    target, figures = tracker.history(workspace, metric, region)
+    target, figures = app_history.history(workspace, metric, region)
     view = command_views.history(target, figures, out.lang, compact_for(out, fmt), region)
     write_view(view, fmt, out)
 
@@ -351,11 +363,13 @@ def list_targets(
     lang: LangOption = None,
 ) -> None:
     """List the targets of the year: id, name, category, kind, target and 2024 baseline."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views
+    from tltrack.app import status as app_status
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = data_folder.open_workspace(data_dir, year)
     out = output_for(lang)
-    chosen = tracker.targets(workspace, category, owner)
+    chosen = app_status.targets(workspace, category, owner)
     write_view(command_views.targets(chosen, out.lang, compact_for(out, fmt)), fmt, out)
 
 
@@ -377,10 +391,12 @@ def show(
     lang: LangOption = None,
 ) -> None:
     """Show one target: its details, the report's words, its status and every figure recorded."""
-    from tltrack import command_views, tracker
+    from tltrack import command_views
+    from tltrack.app import history as app_history
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year)
-    detail = tracker.show(workspace, metric, parse_as_of(as_of), region)
+    workspace = data_folder.open_workspace(data_dir, year)
+    detail = app_history.show(workspace, metric, parse_as_of(as_of), region)
     out = output_for(lang)
     write_view(command_views.detail(detail, out.lang, compact_for(out, fmt)), fmt, out)
 
@@ -401,7 +417,8 @@ def validate(
     """Check every target file and records file; list all problems with file and line (exit 65)."""
     import dataclasses
 
-    from tltrack import command_views, validation
+    from tltrack import command_views
+    from tltrack.app import validation
     from tltrack.cli_errors import with_hints
 
     result = validation.validate(data_dir)
@@ -426,9 +443,10 @@ def repair(
     lang: LangOption = None,
 ) -> None:
     """Rewrite a hand-edited records file in tltrack's form, keeping every figure and a backup."""
-    from tltrack import tracker
+    from tltrack.app import stores as app_stores
+    from tltrack.workspace import folder as data_folder
 
-    result = tracker.repair(tracker.open_workspace(data_dir, year))
+    result = app_stores.repair(data_folder.open_workspace(data_dir, year))
     name = result.store
     if result.backup is None:
         line = text(chosen_lang(lang), "nothing_to_repair", file=name, count=result.figures)

@@ -76,21 +76,23 @@ def template(
     """Write one fill-in form per lead unit or region, for a period."""
     from datetime import date
 
-    from tltrack import form_files, tracker, unit_views
+    from tltrack import form_files, unit_views
+    from tltrack.domain import figures
     from tltrack.domain.periods import default_period, parse_period
+    from tltrack.workspace import folder as data_folder
 
     if by is None:
         raise UsageError("needs_by")
     if output is None or not output.strip():
         raise UsageError("needs_output_folder")
     folder = Path(output)
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = data_folder.open_workspace(data_dir, year)
     chosen = (
         parse_period(period, workspace.year)
         if period is not None
         else default_period(workspace.year, date.today())
     )
-    grouped = tracker.records_by_metric(workspace.records())
+    grouped = figures.records_by_metric(workspace.records())
     from tltrack.domain.rollup import series_of
 
     series = {metric: series_of(items) for metric, items in grouped.items()}
@@ -127,10 +129,12 @@ def missing(
     lang: LangOption = None,
 ) -> None:
     """Which lead unit or region has not reported which target for a period (未报送)."""
-    from tltrack import tracker, unit_views
+    from tltrack import unit_views
+    from tltrack.app import missing as app_missing
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year)
-    report = tracker.missing_figures(workspace, period, by_value(by))
+    workspace = data_folder.open_workspace(data_dir, year)
+    report = app_missing.missing_figures(workspace, period, by_value(by))
     out = output_for(lang)
     write_view(unit_views.missing(report, out.lang), fmt, out)
 
@@ -147,7 +151,7 @@ def demo(
     lang: LangOption = None,
 ) -> None:
     """A folder to try every command on: the 2025 targets and a year of 示例数据."""
-    from tltrack import demo as sample
+    from tltrack.workspace import demo as sample
 
     _, targets, figures = sample.demo(folder)
     language = chosen_lang(lang)
@@ -229,8 +233,9 @@ def report(
     lang: LangOption = None,
 ) -> None:
     """The monthly bulletin (月度调度通报): a summary, what lags most, and every category."""
-    from tltrack import bulletin, tracker
+    from tltrack import bulletin
     from tltrack.files.disk import write_atomic
+    from tltrack.workspace import folder as data_folder
 
     chosen = fmt.value if fmt else None
     if output is not None:
@@ -246,13 +251,13 @@ def report(
     if issue is not None and issue < 1:
         raise UsageError("issue_positive", issue=issue)
     if issuer is not None:
-        from tltrack.recording import check_text
+        from tltrack.app.recording import check_text
 
         check_text("--issuer", issuer)
     options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
-    workspace = tracker.open_workspace(data_dir, year, reads_all=True)
+    workspace = data_folder.open_workspace(data_dir, year, reads_all=True)
     if output is not None:
-        from tltrack.stores.migration import check_output
+        from tltrack.workspace.folder import check_output
 
         check_output(workspace.catalog.path, output)
     built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)
@@ -296,10 +301,10 @@ def init(
     lang: LangOption = None,
 ) -> None:
     """Start a new data folder: a commented target-file template, or the shipped catalog."""
-    from tltrack import setup
+    from tltrack.workspace import new_folder as setup
 
     if from_year is not None:
-        from tltrack.next_year import start_next_year
+        from tltrack.workspace.next_year import start_next_year
 
         written, count, baselines = start_next_year(folder, from_year, year or from_year + 1)
         said = text(

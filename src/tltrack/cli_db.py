@@ -25,7 +25,7 @@ def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]
 
     from tltrack.files.target_file import load_catalog, target_files
     from tltrack.stores.choice import STORE_ENV
-    from tltrack.tracker import find_data_dir
+    from tltrack.workspace.folder import find_data_dir
 
     folder = find_data_dir(data_dir)
     catalogs = [load_catalog(path) for path in target_files(folder)]

@@ -117,9 +117,9 @@ ByOption = Annotated[
 def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
     """Shell completion of target ids and names from the data folder; never fails."""
     try:
-        from tltrack import tracker
+        from tltrack.workspace import folder as data_folder
 
-        catalog = tracker.open_workspace(None, None).catalog
+        catalog = data_folder.open_workspace(None, None).catalog
     except Exception:
         return []
     by_id = [(t.id, t.name) for t in catalog.targets if t.id.startswith(incomplete)]

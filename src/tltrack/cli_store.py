@@ -42,10 +42,10 @@ def migrate(
     lang: LangOption = None,
 ) -> None:
     """Copy a year's figures into the other store, checked figure by figure."""
-    from tltrack import tracker
-    from tltrack.stores.migration import migrate
+    from tltrack.app.stores import migrate
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = data_folder.open_workspace(data_dir, year)
     done = migrate(workspace.catalog.path, to.value)
     said = text(
         chosen_lang(lang),
@@ -73,10 +73,10 @@ def export(
     lang: LangOption = None,
 ) -> None:
     """Every figure of a year's store, superseded ones too, for backups and git."""
-    from tltrack import tracker
     from tltrack.views import Cell, Column, Section, View
+    from tltrack.workspace import folder as data_folder
 
-    workspace = tracker.open_workspace(data_dir, year)
+    workspace = data_folder.open_workspace(data_dir, year)
     figures = workspace.records()
     out = output_for(lang)
     keys = ("metric", "region", "period", "value", "note", "by", "at", "correction", "revision")

@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tltrack.app.check import CheckResult
+from tltrack.app.history import PeriodFigure, TargetDetail
+from tltrack.app.importing import ImportResult
+from tltrack.app.missing import MissingReport
+from tltrack.app.recording import Change, RecordOutcome
+from tltrack.app.status import StatusReport
+from tltrack.app.validation import ValidationResult
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.formatting import (
@@ -16,16 +23,7 @@ from tltrack.formatting import (
     value_text,
     with_unit,
 )
-from tltrack.recording import Change, ImportResult, RecordOutcome
 from tltrack.text.lang import Lang, text
-from tltrack.tracker import (
-    CheckResult,
-    MissingReport,
-    PeriodFigure,
-    StatusReport,
-    TargetDetail,
-)
-from tltrack.validation import ValidationResult
 from tltrack.views import (
     FOR_PEOPLE,
     STATUS_STYLE,

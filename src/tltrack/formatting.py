@@ -12,7 +12,7 @@ from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
 
 if TYPE_CHECKING:
-    from tltrack.tracker import MissingReport
+    from tltrack.app.missing import MissingReport
 
 STALE_MARK = "*"
 PARTIAL_MARK = "△"  # a city total summed from the regions that reported so far

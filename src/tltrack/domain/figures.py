@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -21,3 +22,10 @@ class Record(NamedTuple):
     # correction that did not write one (its revision follows from its place in the file).
     revision: int = 0
     region: str | None = None  # a region's own figure (旗县市区); None: the city's
+
+
+def records_by_metric(records: Iterable[Record]) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = {}
+    for record in records:
+        grouped.setdefault(record.metric, []).append(record)
+    return grouped

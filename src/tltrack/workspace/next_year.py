@@ -15,12 +15,13 @@ from typing import Any
 import tomli_w
 
 from tltrack.domain.assess import counting, figures_by_period
+from tltrack.domain.figures import records_by_metric
 from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.files.disk import create_new
+from tltrack.files.plan_file import PLAN_FILE, check_plan
 from tltrack.files.target_file import load_catalog, year_file
 from tltrack.stores.choice import open_store
-from tltrack.tracker import records_by_metric
 
 TO_FILL = "待填"  # a quote still to be taken from the new report: validate lists it
 
@@ -56,8 +57,6 @@ def start_next_year(folder: Path, source_year: int, year: int) -> tuple[Path, in
 def _in_plan(folder: Path, year: int) -> bool:
     """Whether the year is one of plan.toml's: a goal's link goes on only while its plan
     runs. A plan.toml that does not read keeps the links (validate says what is wrong)."""
-    from tltrack.files.plan_file import PLAN_FILE, check_plan
-
     path = folder / PLAN_FILE
     if not path.is_file():
         return True

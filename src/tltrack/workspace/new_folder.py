@@ -1,4 +1,5 @@
-"""Starting a data folder: `tltrack init`."""
+"""`tltrack init`: a new data folder, with a commented template of a target file or the
+shipped catalog, and the git settings its records file needs."""
 
 from __future__ import annotations
 
@@ -140,8 +141,8 @@ class InitResult:
 
 def shipped_catalog_dir() -> Path:
     """Where the shipped catalog is: inside the installed package, or in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "catalogs", here.parent.parent / "targets"):
+    package = Path(__file__).resolve().parents[1]  # tltrack/, which the wheel gives catalogs/
+    for folder in (package / "catalogs", package.parent.parent / "targets"):
         if (folder / f"{SHIPPED_YEAR}.toml").is_file():
             return folder
     raise NoInputError("shipped_missing")

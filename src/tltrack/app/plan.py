@@ -14,11 +14,13 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+from tltrack.app.status import status
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.plan import Plan, PlanReport, YearFigure, judge_goal
 from tltrack.domain.targets import Thresholds
 from tltrack.errors import Problem, ValidationFailed, msg
 from tltrack.files.plan_file import PLAN_FILE, load_plan
+from tltrack.workspace.folder import find_data_dir, open_workspace
 
 
 def link_problems(plan: Plan, catalog: Catalog) -> list[Problem]:
@@ -50,9 +52,7 @@ def link_problems(plan: Plan, catalog: Catalog) -> list[Problem]:
 
 def plan_status(data_dir: Path | None, as_of: date) -> PlanReport:
     """Each goal of the folder's plan.toml judged by its year files' figures at `as_of`."""
-    from tltrack import tracker  # the plan reads the year files through the tracker
-
-    folder = tracker.find_data_dir(data_dir)
+    folder = find_data_dir(data_dir)
     plan = load_plan(folder)
     limits = Thresholds()
     figures: dict[str, list[YearFigure]] = {g.id: [] for g in plan.goals}
@@ -61,7 +61,7 @@ def plan_status(data_dir: Path | None, as_of: date) -> PlanReport:
         path = folder / f"{year}.toml"
         if year > as_of.year or not (path.exists() or path.is_symlink()):
             continue
-        workspace = tracker.open_workspace(folder, year)
+        workspace = open_workspace(folder, year)
         problems = link_problems(plan, workspace.catalog)
         if problems:
             raise ValidationFailed(problems)
@@ -69,7 +69,7 @@ def plan_status(data_dir: Path | None, as_of: date) -> PlanReport:
         linked.update(t.plan for t in workspace.catalog.targets if t.plan is not None)
         if not any(t.plan for t in workspace.catalog.targets):
             continue
-        for a in tracker.status(workspace, as_of).assessments:
+        for a in status(workspace, as_of).assessments:
             if a.target.plan is not None and a.actual is not None:
                 figures[a.target.plan].append(YearFigure(year, a.target, a.actual, a.origin))
     goals = []

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tltrack.app.plan import link_problems
 from tltrack.domain.assess import counting, figures_by_period
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import Record
@@ -14,9 +15,8 @@ from tltrack.domain.plan import Plan
 from tltrack.errors import DataError, Joined, Message, NoInputError, Problem, msg
 from tltrack.files.plan_file import PLAN_FILE, check_plan
 from tltrack.files.target_file import check_catalog, target_files
-from tltrack.plan import link_problems
 from tltrack.stores.choice import open_store
-from tltrack.tracker import find_data_dir
+from tltrack.workspace.folder import find_data_dir
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.files.disk import os_error, write_atomic
 from tltrack.files.target_file import load_catalog
-from tltrack.setup import SHIPPED_YEAR, shipped_catalog_dir
 from tltrack.stores.toml.lines import render
 from tltrack.stores.toml.store import records_path
+from tltrack.workspace.new_folder import SHIPPED_YEAR, shipped_catalog_dir
 
 SAMPLE_NOTE = "示例数据"
 COUNTED = {"个", "户", "条", "家", "项", "座", "处", "所", "人", "套", "台", "辆", "栋", "场", "件"}

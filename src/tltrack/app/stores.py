@@ -1,19 +1,30 @@
-"""`tltrack migrate`: a year's figures copied from one store into the other, checked figure
-by figure."""
+"""A store as a whole: `repair` puts a hand-edited records file back into tltrack's form,
+`migrate` copies a year's figures into the other store of the folder."""
 
 from __future__ import annotations
 
-import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from tltrack.domain.figures import Record
-from tltrack.errors import (
-    CannotCreateError,
-    UsageError,
-)
-from tltrack.files.target_file import TARGET_FILE_RE, target_files
-from tltrack.stores.choice import STORE_ENV, STORES, every_store, store_of_kind
+from tltrack.errors import CannotCreateError, UsageError
+from tltrack.stores.choice import STORE_ENV, STORES, store_of_kind
+from tltrack.workspace.folder import Workspace
+
+
+class RepairResult(NamedTuple):
+    store: str
+    backup: Path | None  # the hand-edited original, kept; None when nothing needed repair
+    figures: int
+
+
+def repair(workspace: Workspace, now: datetime | None = None) -> RepairResult:
+    """Rewrite a hand-edited records file in tltrack's own form, keeping every figure it
+    holds and a copy of the edited original beside it."""
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    outcome = workspace.store.repair(moment)
+    return RepairResult(workspace.store.name, outcome.backup, outcome.figures)
 
 
 class Migration(NamedTuple):
@@ -43,33 +54,6 @@ def migrate(target_file: Path, kind: str) -> Migration:
             path.unlink(missing_ok=True)
         raise CannotCreateError("migrate_mismatch", file=target.name)
     return Migration(source.name, target.name, len(figures))
-
-
-def check_output(target_file: Path, output: Path) -> None:
-    """A document written with -o must never replace a data file of the folder: a target
-    file, a records file or a lock, by its name or as another path to the same file."""
-    folder = target_file.parent
-    data_files = [
-        p
-        for target in target_files(folder)
-        for store in every_store(target)
-        for p in (target, *store.paths())
-    ]
-    name = output.name
-    in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
-    named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
-        (".records.toml", ".records.toml.lock", ".records.sqlite", "-wal", "-shm", "-journal")
-    )
-    same = any(_same_file(output, p) for p in data_files)
-    if same or (in_folder and named_like_data):
-        raise CannotCreateError("not_a_document", path=output, folder=folder)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return False
 
 
 def _exact(record: Record) -> tuple[object, ...]:

@@ -1,0 +1,207 @@
+"""`record`: one figure typed on the command line, for the city or one region (DESIGN §7),
+and the rules every new figure meets: its value read in the target's unit, its text
+checked, and a figure already recorded for its period repeated (a no-op) or corrected."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Literal, NamedTuple
+
+from tltrack.domain.assess import Assessment, counting, figures_by_period
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import default_period, parse_period
+from tltrack.domain.responsibility import region_of
+from tltrack.domain.rollup import Series, assess_city, assess_region
+from tltrack.domain.targets import Target
+from tltrack.domain.values import parse_milestone, parse_number, says_not_done
+from tltrack.errors import (
+    DataError,
+    Message,
+    msg,
+)
+from tltrack.workspace.folder import Workspace
+
+
+def parse_value(target: Target, text: str) -> float:
+    """The figure typed for `target`, read in its unit; refused with a reason otherwise."""
+    if target.kind == "milestone":
+        return parse_milestone(text)
+    value = parse_number(text, target.unit)
+    if value < 0 and target.kind == "cumulative":
+        raise DataError("bad_value", value=text, reason=msg("why_negative_total"))
+    if target.change == "decrease" and value >= 100:
+        raise DataError("bad_value", value=text, reason=msg("why_decrease_100"))
+    return value
+
+
+def kept_progress(record: Record, existing: Sequence[Record], year: int) -> Record:
+    """未完成 keeps a milestone's progress: the percentage of its newest figure before this
+    one, not a fall to zero (a 60%-built reservoir is still 60% built)."""
+    end = parse_period(record.period, year).end
+    earlier = [
+        (parse_period(r.period, year).end, r.value)
+        for r in existing
+        if r.metric == record.metric and r.region == record.region
+    ]
+    before = [value for at, value in sorted(earlier) if at <= end and value < 100]
+    return record._replace(value=before[-1]) if before else record
+
+
+def default_recorder() -> str:
+    try:
+        return os.environ.get("TLTRACK_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return ""
+
+
+Outcome = Literal["added", "unchanged", "corrected"]
+
+
+class Change(NamedTuple):
+    """What recording one figure does to the records file."""
+
+    outcome: Outcome
+    record: Record  # the figure that now counts for its period
+    previous: Record | None  # the figure it replaces or repeats, if any
+    source: Message | None = None  # where an imported figure came from: "row 3 (line 4)"
+
+
+def _plan(
+    existing: Sequence[Record],
+    new: Sequence[tuple[Record, Message | None]],
+    year: int,
+    correct: bool,
+) -> tuple[list[Change], list[tuple[int, Message]]]:
+    """Decide each new figure against the file: a repeat is a no-op, another value for a
+    period already recorded is a correction and needs `correct`; refusals come back as
+    messages. A region's figures and the city's are separate series."""
+    series: dict[tuple[str, str | None], list[Record]] = {}
+    for record in existing:
+        series.setdefault((record.metric, record.region), []).append(record)
+    current = {
+        (metric, region, period): counting(figures)
+        for (metric, region), items in series.items()
+        for period, figures in figures_by_period(items, year).items()
+    }
+    changes: list[Change] = []
+    refusals: list[tuple[int, Message]] = []  # the position in `new`, and why
+    for position, (record, source) in enumerate(new):
+        key = (record.metric, record.region, parse_period(record.period, year))
+        held = current.get(key)
+        previous = held.record if held is not None else None
+        if previous is not None and previous.value == record.value:
+            changes.append(Change("unchanged", previous, previous, source))
+        elif previous is not None and not correct:
+            refusal = msg(
+                "already_has",
+                metric=_series_name(record),
+                value=previous.value,
+                period=record.period,
+                date=f"{previous.at:%Y-%m-%d}",
+                by=previous.by or msg("unknown_person"),
+            )
+            refusals.append((position, refusal))
+        else:
+            # A correction names its place: one revision above the figure it supersedes.
+            revision = held.revision + 1 if held is not None else 0
+            kept = record._replace(correction=previous is not None, revision=revision)
+            outcome: Outcome = "corrected" if previous is not None else "added"
+            changes.append(Change(outcome, kept, previous, source))
+    return changes, refusals
+
+
+def _series_name(record: Record) -> str:
+    return record.metric if record.region is None else f"{record.metric} ({record.region})"
+
+
+def _written(changes: Iterable[Change]) -> list[Record]:
+    return [c.record for c in changes if c.outcome != "unchanged"]
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).replace(microsecond=0)
+
+
+class RecordOutcome(NamedTuple):
+    change: Change
+    assessment: Assessment
+    stale_after_days: int
+
+
+def record(
+    workspace: Workspace,
+    metric: str,
+    value_text: str,
+    period_text: str | None = None,
+    note: str = "",
+    by: str | None = None,
+    correct: bool = False,
+    now: datetime | None = None,
+    as_of: date | None = None,
+    region: str | None = None,
+) -> RecordOutcome:
+    """Append a figure. The same figure again is a no-op; another figure needs `correct`."""
+    target = workspace.catalog.find(metric)
+    place = region_of(workspace.catalog.meta.regions, target, region)
+    value = parse_value(target, value_text)
+    moment = _now(now)
+    today = as_of or moment.astimezone().date()
+    period = (
+        parse_period(period_text, workspace.year)
+        if period_text is not None
+        else default_period(workspace.year, today)
+    )
+    check_text("--note", note)
+    recorder = default_recorder() if by is None else by
+    check_text("--by", recorder)
+    new = Record(
+        metric=target.id,
+        period=period.label,
+        value=value,
+        note=note,
+        by=recorder,
+        at=moment,
+        region=place,
+    )
+    with workspace.store.change(metrics={target.id}) as change:
+        if target.kind == "milestone" and says_not_done(value_text):
+            new = kept_progress(new, change.of({target.id}), workspace.year)
+        changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
+        if refusals:
+            raise DataError(refusals[0][1])
+        if _written(changes):
+            change.append(_written(changes))
+        mine = change.of({target.id})
+    # The status line judges the figure while its year runs (recorded late, after the year,
+    # a June figure is still shown against June's pace, not as waiting for the year's).
+    when = min(max(today, period.end), date(workspace.year, 12, 31))
+    thresholds = workspace.catalog.meta.thresholds
+    series = Series(
+        [r for r in mine if r.region is None],
+        {place: [r for r in mine if r.region == place]} if place else {},
+    )
+    if place is None:
+        assessment = assess_city(target, series, workspace.year, when, thresholds)
+    else:
+        assessment = assess_region(target, place, series, workspace.year, when, thresholds)
+    return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0, DEL and C1 (\x85, \x9b), Unicode's control characters but the tab: the records file's
+# reader refuses them all, so a note holding one must never be written.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def check_text(name: object, text: str) -> None:
+    """Notes and names go into a TOML file read by people: one line of real text."""
+    if len(text) > 2000:
+        raise DataError("too_long", what=name, length=len(text))
+    if _SURROGATE.search(text):
+        raise DataError("lone_surrogate", what=name)
+    if _CONTROL.search(text):
+        raise DataError("control_characters", what=name)

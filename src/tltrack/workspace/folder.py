@@ -1,0 +1,118 @@
+"""A data folder: found (--data-dir, $TLTRACK_DATA_DIR or the nearest targets/), one year of
+it opened (its target file and the store of its figures), and the files no document may
+replace."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from tltrack.domain.catalog import Catalog
+from tltrack.domain.figures import Record
+from tltrack.domain.periods import parse_period
+from tltrack.errors import CannotCreateError, NoInputError, TltrackError
+from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
+from tltrack.stores.base import RecordStore
+from tltrack.stores.choice import STORE_ENV, every_store, open_store
+from tltrack.stores.toml.read_ahead import reading_ahead
+from tltrack.stores.toml.store import records_path
+
+DATA_DIR_ENV = "TLTRACK_DATA_DIR"
+
+
+def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
+    """--data-dir, else $TLTRACK_DATA_DIR, else the nearest targets/ in cwd or its parents."""
+    if given is None and os.environ.get(DATA_DIR_ENV):
+        given = Path(os.environ[DATA_DIR_ENV])
+    if given is not None:
+        if not given.is_dir():
+            raise NoInputError("no_data_folder", folder=given)
+        return given
+    start = (cwd or Path.cwd()).resolve()
+    if any(TARGET_FILE_RE.fullmatch(p.name) for p in start.iterdir() if p.is_file()):
+        return start  # a data folder is known by its <year>.toml: `init DIR; cd DIR` works
+    for folder in (start, *start.parents):
+        candidate = folder / "targets"
+        if candidate.is_dir():
+            return candidate
+    raise NoInputError("no_targets_folder", folder=start)
+
+
+class Workspace(NamedTuple):
+    """One year's target file and the store of its figures."""
+
+    catalog: Catalog
+    store: RecordStore
+
+    @property
+    def year(self) -> int:
+        return self.catalog.year
+
+    def records(self) -> list[Record]:
+        return self.store.read()
+
+
+def open_workspace(
+    data_dir: Path | None,
+    year: int | None,
+    period_text: str | None = None,
+    reads_all: bool = False,
+) -> Workspace:
+    """A year's target file and figures: `year`, else the year of `period_text` where the
+    folder has its file (a late 2025-12 figure goes to 2025 when 2026 is the newest), else
+    the newest. `reads_all`: the command will read every figure (status, check, report), so
+    a big records file is read ahead."""
+    folder = find_data_dir(data_dir)
+    if year is None and period_text is not None:
+        try:
+            period_year = parse_period(period_text).year
+        except TltrackError:
+            period_year = None  # a bad period is said by the command that reads it
+        if period_year is not None and (folder / f"{period_year}.toml").is_file():
+            year = period_year
+    path = year_file(folder, year)
+    if reads_all and os.environ.get(STORE_ENV, "").strip() in ("", "toml"):
+        with reading_ahead(records_path(path)) as ahead:
+            catalog = load_catalog(path)
+            if catalog.meta.store != "toml":
+                ahead.cancel()  # a file left beside another store: not the figures
+    else:
+        catalog = load_catalog(path)
+    return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
+
+
+def other_year(workspace: Workspace, year: int) -> Workspace | None:
+    """The workspace of another year of the same folder, if the folder has its target file."""
+    path = workspace.catalog.path.with_name(f"{year}.toml")
+    if year == workspace.year or not path.is_file():
+        return None
+    catalog = load_catalog(path)
+    return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
+
+
+def check_output(target_file: Path, output: Path) -> None:
+    """A document written with -o must never replace a data file of the folder: a target
+    file, a records file or a lock, by its name or as another path to the same file."""
+    folder = target_file.parent
+    data_files = [
+        p
+        for target in target_files(folder)
+        for store in every_store(target)
+        for p in (target, *store.paths())
+    ]
+    name = output.name
+    in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
+    named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
+        (".records.toml", ".records.toml.lock", ".records.sqlite", "-wal", "-shm", "-journal")
+    )
+    same = any(_same_file(output, p) for p in data_files)
+    if same or (in_folder and named_like_data):
+        raise CannotCreateError("not_a_document", path=output, folder=folder)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
