@@ -23,12 +23,12 @@ import pytest
 
 from conftest import records_file
 from test_data_safety import _run_as_nobody
-from tltrack import texttable
 from tltrack.app.importing import import_figures
 from tltrack.app.recording import record
 from tltrack.sources import reader as source_reader
 from tltrack.sources import rows as source_rows
 from tltrack.text.safe import markdown_text, printable, spreadsheet_cell
+from tltrack.views import texttable
 from tltrack.workspace.folder import open_workspace
 
 AS_OF = ("--as-of", "2025-07-20")

@@ -168,7 +168,7 @@ def test_a_figure_too_big_for_a_cell_leaves_it_empty(tmp_path: Path) -> None:
 
     import xlsxwriter
 
-    from tltrack.bulletin_xlsx import Sheet
+    from tltrack.documents.workbook import Sheet
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from tltrack.texttable import Cell, Column, fold, render, width_of
+from tltrack.views.texttable import Cell, Column, fold, render, width_of
 
 ALPHABET = st.sampled_from(
     list("abc 123.%-")

@@ -111,14 +111,14 @@ def status(
     lang: LangOption = None,
 ) -> None:
     """Show every target's progress: actual, completion, 时序进度, gap and status."""
-    from tltrack import command_views
     from tltrack.app import status as app_status
+    from tltrack.views import status as status_views
     from tltrack.workspace import folder as data_folder
 
     out = output_for(lang)
     if plan:
-        from tltrack import plan_views
         from tltrack.app.plan import plan_status
+        from tltrack.views import plan as plan_views
 
         refuse_with_plan(year, category, owner, region, by, status_filter)
         progress = plan_status(data_dir, parse_as_of(as_of))
@@ -128,7 +128,7 @@ def status(
         return
     workspace = data_folder.open_workspace(data_dir, year, reads_all=True)
     if by is not None:
-        from tltrack import unit_views
+        from tltrack.views import groups as unit_views
 
         units = app_status.by_units(workspace, parse_as_of(as_of), by_value(by) or "region")
         write_view(unit_views.units(units, out.lang, compact_for(out, fmt)), fmt, out, encoding)
@@ -136,7 +136,7 @@ def status(
     report = app_status.status(
         workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter), region
     )
-    view = command_views.status(report, out.lang, compact_for(out, fmt))
+    view = status_views.status(report, out.lang, compact_for(out, fmt))
     write_view(view, fmt, out, encoding)
 
 
@@ -182,8 +182,8 @@ def record(
     lang: LangOption = None,
 ) -> None:
     """Record a year-to-date figure for a target, then show its status line."""
-    from tltrack import command_views
     from tltrack.app import recording as app_recording
+    from tltrack.views import status as status_views
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year, period)  # the period's year decides
@@ -191,7 +191,7 @@ def record(
         workspace, metric, value, period, note, by, correct, region=region
     )
     out = output_for(lang)
-    write_view(command_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)
+    write_view(status_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -236,9 +236,9 @@ def import_file(
     unit/单位, region/地区. If any row is bad, nothing is written and every bad row is listed
     (exit 65).
     """
-    from tltrack import command_views
     from tltrack.app import importing as app_importing
     from tltrack.errors import ValidationFailed
+    from tltrack.views import files as file_views
     from tltrack.workspace import folder as data_folder
 
     chosen = parse_column_map(column_map or [])
@@ -263,7 +263,7 @@ def import_file(
         raise typer.Exit(ExitCode.DATAERR) from None
     names = {t.id: t.name for t in workspace.catalog.targets}
     listed = verbose or fmt != OutputFormat.table
-    write_view(command_views.imported(result, out.lang, names, listed), fmt, out)
+    write_view(file_views.imported(result, out.lang, names, listed), fmt, out)
 
 
 @app.command(
@@ -295,8 +295,9 @@ def check(
     lang: LangOption = None,
 ) -> None:
     """For cron and CI: list what lags and exit 1 when anything is at the --fail-on level."""
-    from tltrack import command_views, unit_views
     from tltrack.app import check as app_check
+    from tltrack.views import groups as unit_views
+    from tltrack.views import status as status_views
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year, reads_all=True)
@@ -307,7 +308,7 @@ def check(
     if result.units is not None:
         write_view(unit_views.check_by(result, out.lang, compact), fmt, out)
     else:
-        write_view(command_views.check(result, out.lang, compact), fmt, out)
+        write_view(status_views.check(result, out.lang, compact), fmt, out)
     if result.failed:
         raise typer.Exit(ExitCode.CHECK_FAILED)
 
@@ -334,14 +335,14 @@ def history(
     lang: LangOption = None,
 ) -> None:
     """Every period's figure of a target, with its pace, a trend line and its corrections."""
-    from tltrack import command_views
     from tltrack.app import history as app_history
+    from tltrack.views import targets as target_views
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year)
     out = output_for(lang)
     target, figures = app_history.history(workspace, metric, region)
-    view = command_views.history(target, figures, out.lang, compact_for(out, fmt), region)
+    view = target_views.history(target, figures, out.lang, compact_for(out, fmt), region)
     write_view(view, fmt, out)
 
 
@@ -363,14 +364,14 @@ def list_targets(
     lang: LangOption = None,
 ) -> None:
     """List the targets of the year: id, name, category, kind, target and 2024 baseline."""
-    from tltrack import command_views
     from tltrack.app import status as app_status
+    from tltrack.views import targets as target_views
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year)
     out = output_for(lang)
     chosen = app_status.targets(workspace, category, owner)
-    write_view(command_views.targets(chosen, out.lang, compact_for(out, fmt)), fmt, out)
+    write_view(target_views.targets(chosen, out.lang, compact_for(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -391,14 +392,14 @@ def show(
     lang: LangOption = None,
 ) -> None:
     """Show one target: its details, the report's words, its status and every figure recorded."""
-    from tltrack import command_views
     from tltrack.app import history as app_history
+    from tltrack.views import targets as target_views
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year)
     detail = app_history.show(workspace, metric, parse_as_of(as_of), region)
     out = output_for(lang)
-    write_view(command_views.detail(detail, out.lang, compact_for(out, fmt)), fmt, out)
+    write_view(target_views.detail(detail, out.lang, compact_for(out, fmt)), fmt, out)
 
 
 @app.command(
@@ -417,14 +418,14 @@ def validate(
     """Check every target file and records file; list all problems with file and line (exit 65)."""
     import dataclasses
 
-    from tltrack import command_views
     from tltrack.app import validation
     from tltrack.cli_errors import with_hints
+    from tltrack.views import files as file_views
 
     result = validation.validate(data_dir)
     result = dataclasses.replace(result, notes=[with_hints(note) for note in result.notes])
     out = output_for(lang)
-    write_view(command_views.validation(result, out.lang), fmt, out)
+    write_view(file_views.validation(result, out.lang), fmt, out)
     if result.problems:
         raise typer.Exit(ExitCode.DATAERR)
 

@@ -76,9 +76,10 @@ def template(
     """Write one fill-in form per lead unit or region, for a period."""
     from datetime import date
 
-    from tltrack import form_files, unit_views
+    from tltrack.documents import forms as form_files
     from tltrack.domain import figures
     from tltrack.domain.periods import default_period, parse_period
+    from tltrack.views import groups as unit_views
     from tltrack.workspace import folder as data_folder
 
     if by is None:
@@ -129,8 +130,8 @@ def missing(
     lang: LangOption = None,
 ) -> None:
     """Which lead unit or region has not reported which target for a period (未报送)."""
-    from tltrack import unit_views
     from tltrack.app import missing as app_missing
+    from tltrack.views import groups as unit_views
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year)
@@ -233,7 +234,7 @@ def report(
     lang: LangOption = None,
 ) -> None:
     """The monthly bulletin (月度调度通报): a summary, what lags most, and every category."""
-    from tltrack import bulletin
+    from tltrack.documents import bulletin, render
     from tltrack.files.disk import write_atomic
     from tltrack.workspace import folder as data_folder
 
@@ -261,7 +262,7 @@ def report(
 
         check_output(workspace.catalog.path, output)
     built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)
-    data = bulletin.document(built, chosen, chosen_lang(lang))
+    data = render.document(built, chosen, chosen_lang(lang))
     language = chosen_lang(lang)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -143,7 +143,7 @@ def chosen_lang(choice: LangChoice | None) -> Lang:
 
 
 def output_for(choice: LangChoice | None) -> Any:
-    from tltrack.writers import Output
+    from tltrack.views.writers import Output
 
     return Output.terminal(chosen_lang(choice))
 
@@ -154,7 +154,7 @@ def compact_for(out: Any, fmt: OutputFormat) -> bool:
 
 
 def write_view(view: Any, fmt: OutputFormat, out: Any, encoding: Encoding | None = None) -> None:
-    from tltrack.writers import write
+    from tltrack.views.writers import write
 
     write(view, fmt.value, out, None if encoding in (None, Encoding.utf8) else str(encoding))
 

@@ -73,7 +73,7 @@ def export(
     lang: LangOption = None,
 ) -> None:
     """Every figure of a year's store, superseded ones too, for backups and git."""
-    from tltrack.views import Cell, Column, Section, View
+    from tltrack.views.view import Cell, Column, Section, View
     from tltrack.workspace import folder as data_folder
 
     workspace = data_folder.open_workspace(data_dir, year)

@@ -10,8 +10,8 @@ from tltrack.domain.assess import Assessment
 from tltrack.domain.periods import Period, default_period
 from tltrack.domain.statuses import Status
 from tltrack.domain.values import number
-from tltrack.formatting import gap_phrase, value_text
 from tltrack.text.lang import Lang, status_label, text
+from tltrack.views.cells import gap_phrase, value_text
 
 MONTHS_EN = (
     "January",

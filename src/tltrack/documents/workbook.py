@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from tltrack.bulletin import STATUS_COLOURS, TOP_LAGGING, Bulletin, full_title
-from tltrack.bulletin_text import lag_line
-from tltrack.bulletin_units import (
+import xlsxwriter
+
+from tltrack.documents.bulletin import STATUS_COLOURS, TOP_LAGGING, Bulletin, full_title
+from tltrack.documents.sections import (
     LIGHT_COLOUR,
     UnitSections,
     count_sentence,
@@ -25,10 +26,11 @@ from tltrack.bulletin_units import (
     ranking_header,
     ranking_rows,
 )
+from tltrack.documents.words import lag_line
 from tltrack.domain.statuses import STATUSES
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import spreadsheet_cell
-from tltrack.texttable import width_of
+from tltrack.views.texttable import width_of
 
 PERCENT = "0.0%"
 FIGURE = "General"  # 500 stays 500 and 2.4 stays 2.4 (a "0.##" format would show "500.")
@@ -74,7 +76,6 @@ class Sheet:
 
 
 def xlsx_bytes(b: Bulletin, lang: Lang) -> bytes:
-    import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, _OPTIONS)

@@ -1,8 +1,9 @@
-"""The monthly bulletin (月度调度通报): what it holds, built once, and its Markdown form.
+"""The monthly bulletin (月度调度通报): what it holds, built once from the status of the city
+(or of one region or lead unit), its units' sections and last year's figures.
 
-The other forms render the same Bulletin: bulletin_html (one self-contained HTML file, and
-the PDF printed from it), bulletin_xlsx (a workbook people can compute with) and bulletin_docx
-(a Word 通报).
+Every format renders the same Bulletin: markdown, page (one self-contained HTML file and
+the PDF printed from it), workbook (a workbook people can compute with) and word (a Word
+通报); render picks one.
 """
 
 from __future__ import annotations
@@ -14,20 +15,17 @@ from datetime import date
 from tltrack.app.check import worst_first
 from tltrack.app.status import StatusReport, assess_all
 from tltrack.app.status import status as filtered_status
-from tltrack.bulletin_text import date_words, lag_line, lead_paragraph, reporting_period
-from tltrack.bulletin_units import (
+from tltrack.documents.sections import (
     UnitSections,
     build_sections,
-    count_sentence,
-    markdown_sections,
 )
+from tltrack.documents.words import date_words, lead_paragraph, reporting_period
 from tltrack.domain.assess import Assessment, figures_by_end
 from tltrack.domain.figures import records_by_metric
 from tltrack.domain.periods import Period
 from tltrack.domain.statuses import Status
-from tltrack.formatting import by_category, headers, row_cells, signed, summary_text, value_text
 from tltrack.text.lang import Lang, text
-from tltrack.text.safe import markdown_text
+from tltrack.views.cells import by_category, headers, row_cells, signed, value_text
 from tltrack.workspace.folder import Workspace
 
 TOP_LAGGING = 10
@@ -203,70 +201,3 @@ def kind_of(b: Bulletin, lang: Lang) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-
-
-def markdown(b: Bulletin, lang: Lang) -> str:
-    r = b.report
-    out = [f"# {markdown_text(full_title(b, lang))}", ""]
-    if b.options.issue is not None:
-        out += [text(lang, "issue_no", issue=b.options.issue), ""]
-    if b.options.issuer:
-        out += [markdown_text(b.options.issuer), ""]
-    out += [
-        b.as_of_words(lang),
-        "",
-        f"## {text(lang, 'headline')}",
-        "",
-        markdown_text(b.lead(lang)),
-        "",
-        summary_text(lang, r.summary),
-        "",
-        count_sentence(lang, r.summary),
-        "",
-        f"### {text(lang, 'most_behind')}",
-        "",
-    ]
-    if b.lagging:
-        lagging = b.lagging[:TOP_LAGGING]
-        out += [f"{i}. {markdown_text(lag_line(lang, a))}" for i, a in enumerate(lagging, 1)]
-    else:
-        out.append(text(lang, "none_behind"))
-    stale = b.stale
-    if stale:
-        names = ", ".join(f"{a.target.name} ({a.period})" for a in stale)
-        out += ["", markdown_text(text(lang, "stale_list", days=r.stale_after_days, names=names))]
-    out += markdown_sections(lang, r, b.sections)
-    for category, items in b.categories():
-        out += [
-            "",
-            f"## {markdown_text(category)}",
-            "",
-            _md_table(table_headers(b, lang), [table_row(b, lang, a) for a in items]),
-        ]
-    if stale:
-        out += ["", text(lang, "stale_note", mark="\\*", days=r.stale_after_days)]
-    return "\n".join(out) + "\n"
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def document(b: Bulletin, fmt: str, lang: Lang) -> bytes:
-    """The bulletin's bytes in a document format: markdown, html, pdf, xlsx or docx."""
-    if fmt == "markdown":
-        return markdown(b, lang).encode("utf-8")
-    if fmt in ("html", "pdf"):
-        from tltrack.bulletin_html import html_document, pdf_bytes
-
-        page = html_document(b, lang)
-        return pdf_bytes(page) if fmt == "pdf" else page.encode("utf-8")
-    if fmt == "xlsx":
-        from tltrack.bulletin_xlsx import xlsx_bytes
-
-        return xlsx_bytes(b, lang)
-    from tltrack.bulletin_docx import docx_bytes
-
-    return docx_bytes(b, lang)

@@ -8,9 +8,14 @@ prints on A4: repeated table headers, no row split across pages, charts scaled t
 from __future__ import annotations
 
 import html
+import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
-from tltrack.bulletin import (
+from tltrack.documents.bulletin import (
     STATUS_COLOURS,
     TOP_LAGGING,
     Bulletin,
@@ -18,15 +23,16 @@ from tltrack.bulletin import (
     table_headers,
     table_row,
 )
-from tltrack.bulletin_text import date_words, lag_line
-from tltrack.bulletin_units import count_sentence, html_sections
+from tltrack.documents.sections import count_sentence, html_sections
+from tltrack.documents.words import date_words, lag_line
 from tltrack.domain.assess import Assessment
 from tltrack.domain.periods import Period, expected_share
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.values import number
-from tltrack.formatting import target_text, value_text
+from tltrack.errors import StorageIOError, UnavailableError
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import printable
+from tltrack.views.cells import target_text, value_text
 
 _CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --paper: #ffffff; }
@@ -281,13 +287,6 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 def pdf_bytes(document: str) -> bytes:
     """The HTML bulletin printed to an A4 PDF by headless Chromium: the text stays text
     (selectable, searchable Chinese), the page set by the document's own @page rule."""
-    import os
-    import shutil
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from tltrack.errors import StorageIOError, UnavailableError
 
     browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
     if browser is None:

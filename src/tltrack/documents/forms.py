@@ -6,9 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tltrack.bulletin_text import period_name
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tltrack.documents.words import period_name
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.forms import (
     BY_WORD,
@@ -28,10 +32,9 @@ from tltrack.domain.forms import (
 from tltrack.domain.periods import Period
 from tltrack.domain.ranking import By
 from tltrack.domain.rollup import Series
+from tltrack.errors import CannotCreateError, UsageError, msg
+from tltrack.files.disk import os_error, write_atomic
 from tltrack.text.safe import spreadsheet_cell
-
-if TYPE_CHECKING:
-    from openpyxl.workbook import Workbook
 
 
 def _safe(cells: tuple[str, ...]) -> list[str]:
@@ -51,9 +54,6 @@ def csv_bytes(form: Form) -> bytes:
 
 
 def xlsx_bytes(form: Form) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet: Any = book.active  # openpyxl's stubs leave most of a sheet's parts optional
@@ -112,7 +112,6 @@ def xlsx_bytes(form: Form) -> bytes:
 
 
 def _guide(book: Workbook, form: Form) -> None:
-    from openpyxl.styles import Alignment, Font
 
     guide = book.create_sheet(GUIDE_SHEET)
     who = BY_WORD[form.by]
@@ -166,8 +165,6 @@ def write_forms(
     """One form per unit in `folder`, named after the unit. A file already there is a
     returned form as likely as an old blank one, so none is replaced unless `replace`: then
     nothing is written at all."""
-    from tltrack.errors import CannotCreateError, UsageError, msg
-    from tltrack.files.disk import os_error, write_atomic
 
     units = units_of(catalog, by)
     if not units:

@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
-from tltrack import texttable
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang
 from tltrack.text.safe import markdown_text, printable, printable_lines, spreadsheet_cell
-from tltrack.views import FOR_PEOPLE, Cell, Plain, View
+from tltrack.views import texttable
+from tltrack.views.view import FOR_PEOPLE, Cell, Plain, View
 
 Format = Literal["table", "json", "csv", "markdown"]
 # Below this many columns the status table folds the period under the figure.

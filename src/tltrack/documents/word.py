@@ -11,9 +11,18 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from tltrack.bulletin import TOP_LAGGING, Bulletin, kind_of, table_headers, table_row
-from tltrack.bulletin_text import date_words, lag_line
-from tltrack.bulletin_units import owner_rows, ranking_header, ranking_rows
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+from lxml import etree  # type: ignore[import-untyped]  # python-docx's XML library
+
+from tltrack.documents.bulletin import TOP_LAGGING, Bulletin, kind_of, table_headers, table_row
+from tltrack.documents.sections import owner_rows, ranking_header, ranking_rows
+from tltrack.documents.words import date_words, lag_line
 from tltrack.text.lang import Lang, text
 from tltrack.text.safe import printable
 
@@ -29,10 +38,6 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_TAB_ALIGNMENT
-    from docx.shared import Mm
 
     document = Document()
     section = document.sections[0]
@@ -99,9 +104,6 @@ def _heading(document: Any, lang: Lang, numeral: str, title: str) -> None:
 
 def _page_numbers(section: Any) -> None:
     """— 1 — centred at the foot of every page, as a 公文 numbers its pages."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -129,8 +131,6 @@ def _paragraph(
     indent: bool = False,
     colour: str | None = None,
 ) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
 
     paragraph = document.add_paragraph()
     run = paragraph.add_run(printable(content))
@@ -161,9 +161,6 @@ def _table(
     rows: list[list[str]],
     widths: tuple[int, ...] | None = None,
 ) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
 
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -197,8 +194,6 @@ def _cell_text(cell: Any, content: str, font: str) -> None:
 
 def _font(run: Any, name: str, size: float) -> None:
     """A font for Chinese text: Word takes the East Asian font from w:eastAsia, not w:ascii."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     run.font.size = Pt(size)
     run.font.name = "Times New Roman"
@@ -207,7 +202,6 @@ def _font(run: Any, name: str, size: float) -> None:
 
 
 def _style_defaults(document: Any) -> None:
-    from docx.oxml.ns import qn
 
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
@@ -216,8 +210,6 @@ def _style_defaults(document: Any) -> None:
 
 def _red_rule(paragraph: Any) -> None:
     """The red line under the issuing office and date (版头分隔线)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -229,9 +221,6 @@ def _red_rule(paragraph: Any) -> None:
 
 def _font_fallbacks(document: Any) -> None:
     """Tell Word which font stands in for each where it is not installed (w:altName)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
 
     part = document.part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE)
     table = parse_xml(part.blob)
@@ -242,6 +231,5 @@ def _font_fallbacks(document: Any) -> None:
                 '<w:charset w:val="86"/><w:family w:val="modern"/></w:font>'
             )
         )
-    from lxml import etree  # type: ignore[import-untyped]  # python-docx's XML library
 
     part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)

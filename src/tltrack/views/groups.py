@@ -10,13 +10,13 @@ from typing import Any
 from tltrack.app.check import CheckResult
 from tltrack.app.missing import MissingReport
 from tltrack.app.status import UnitsReport
-from tltrack.command_views import missing_json
 from tltrack.domain.ranking import Group, Ranking
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.values import number
-from tltrack.formatting import percent, signed, value_text
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, json_number
+from tltrack.views.cells import percent, signed, value_text
+from tltrack.views.status import missing_json
+from tltrack.views.view import STATUS_STYLE, Cell, Column, Row, Section, View, json_number
 
 # The three lights (三色预警) a compact table counts in place of every status.
 LIGHTS: dict[str, tuple[Status, ...]] = {

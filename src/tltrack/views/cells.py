@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from tltrack.app.missing import MissingReport
 from tltrack.domain.assess import Assessment
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
-
-if TYPE_CHECKING:
-    from tltrack.app.missing import MissingReport
 
 STALE_MARK = "*"
 PARTIAL_MARK = "△"  # a city total summed from the regions that reported so far

@@ -17,8 +17,8 @@ from tltrack.domain.assess import Assessment
 from tltrack.domain.figures import Record
 from tltrack.domain.statuses import Status
 from tltrack.domain.values import number
-from tltrack.formatting import COLUMNS, by_category, rollup_notes, row_cells, stale_note
 from tltrack.text.lang import Lang, text
+from tltrack.views.cells import COLUMNS, by_category, rollup_notes, row_cells, stale_note
 
 Plain = str | float | int | bool | None
 

@@ -7,16 +7,9 @@ from typing import Any
 from tltrack.domain.plan import GoalProgress, PlanReport
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.values import number
-from tltrack.formatting import (
-    PARTIAL_MARK,
-    STALE_MARK,
-    percent,
-    signed,
-    summary_text,
-    with_unit,
-)
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.views import STATUS_STYLE, Cell, Column, Row, Section, View, bar, json_number
+from tltrack.views.cells import PARTIAL_MARK, STALE_MARK, percent, signed, summary_text, with_unit
+from tltrack.views.view import STATUS_STYLE, Cell, Column, Row, Section, View, bar, json_number
 
 
 def plan_status(report: PlanReport, lang: Lang, compact: bool) -> View:

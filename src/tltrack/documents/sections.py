@@ -14,11 +14,12 @@ from tltrack.app.missing import MissingReport
 from tltrack.app.missing import missing_figures as find_missing
 from tltrack.app.status import StatusReport, UnitsReport, by_units
 from tltrack.domain.figures import Record
+from tltrack.domain.periods import default_period
 from tltrack.domain.responsibility import owners_of
 from tltrack.domain.statuses import STATUSES, Status
-from tltrack.formatting import missing_line, percent, rollup_notes, signed, value_text
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import markdown_text, printable
+from tltrack.views.cells import missing_line, percent, rollup_notes, signed, value_text
 from tltrack.workspace.folder import Workspace
 
 # 三色预警: the light each status shows.
@@ -43,7 +44,6 @@ class UnitSections:
 
 
 def build_sections(workspace: Workspace, as_of: date, records: Sequence[Record]) -> UnitSections:
-    from tltrack.domain.periods import default_period
 
     catalog = workspace.catalog
     owners = by_units(workspace, as_of, "owner", records) if owners_of(catalog.targets) else None
