@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tltrack.cli import app
+from tltrack.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_TARGETS = REPO / "targets"

@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from tltrack import cli
+from tltrack.cli.main import main as run_tltrack
 from tltrack.files import disk as fileio
 from tltrack.stores.toml import store as toml_store
 
@@ -67,4 +67,4 @@ def install(step: str, seconds: float) -> None:
 if __name__ == "__main__":
     install(sys.argv[1], float(sys.argv[2]))
     sys.argv = ["tltrack", *sys.argv[3:]]
-    cli.main()
+    run_tltrack()

@@ -297,7 +297,7 @@ def _as_nobody(args: list[str], data_dir: str, result: Any) -> None:
     os.environ["TLTRACK_LANG"] = "en"
     from typer.main import get_command
 
-    from tltrack.cli import app
+    from tltrack.cli.main import app
 
     result.value = get_command(app).main(args=args, standalone_mode=False)
 

@@ -1,3 +1,3 @@
-from tltrack.cli import main
+from tltrack.cli.main import main
 
 main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tltrack.documents.words import period_name
-from tltrack.domain.catalog import Catalog
+from tltrack.domain.figures import records_by_metric
 from tltrack.domain.forms import (
     BY_WORD,
     FORM_SHEET,
@@ -29,12 +30,13 @@ from tltrack.domain.forms import (
     file_name,
     units_of,
 )
-from tltrack.domain.periods import Period
+from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.ranking import By
-from tltrack.domain.rollup import Series
+from tltrack.domain.rollup import series_of
 from tltrack.errors import CannotCreateError, UsageError, msg
 from tltrack.files.disk import os_error, write_atomic
 from tltrack.text.safe import spreadsheet_cell
+from tltrack.workspace.folder import Workspace
 
 
 def _safe(cells: tuple[str, ...]) -> list[str]:
@@ -154,18 +156,26 @@ def _marks(book: Workbook, form: Form) -> None:
 
 
 def write_forms(
-    catalog: Catalog,
-    series: dict[str, Series],
+    workspace: Workspace,
     by: By,
-    period: Period,
+    period_text: str | None,
     folder: Path,
     fmt: str,
     replace: bool = False,
 ) -> list[tuple[Path, int]]:
-    """One form per unit in `folder`, named after the unit. A file already there is a
-    returned form as likely as an old blank one, so none is replaced unless `replace`: then
-    nothing is written at all."""
-
+    """One form per unit in `folder` for a period (default: the last complete month), named
+    after the unit, with each target's newest figure before the period. A file already there
+    is a returned form as likely as an old blank one, so none is replaced unless `replace`:
+    then nothing is written at all."""
+    catalog = workspace.catalog
+    period = (
+        parse_period(period_text, workspace.year)
+        if period_text is not None
+        else default_period(workspace.year, date.today())
+    )
+    series = {
+        metric: series_of(items) for metric, items in records_by_metric(workspace.records()).items()
+    }
     units = units_of(catalog, by)
     if not units:
         raise UsageError(f"no_{by}s")

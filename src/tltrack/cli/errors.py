@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,8 +18,9 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from tltrack.errors import ExitCode, Message, Problem, TltrackError
-from tltrack.text.lang import Lang, text
+from tltrack.errors import ExitCode, Message, Problem, TltrackError, ValidationFailed
+from tltrack.text.lang import LANGS, Lang, detect_lang, text
+from tltrack.text.safe import printable
 
 # The base of the command-line errors typer raises (click's ClickException, which typer
 # vendors); found through a public class so it does not depend on where typer keeps it.
@@ -57,7 +59,6 @@ def help_in(lang: Lang, page: str) -> str:
     """A help page with click's own words in `lang` too."""
     if lang != "zh":
         return page
-    import re
 
     for english, chinese in _HELP_WORDS_ZH:
         # The words may be folded onto two lines of the page.
@@ -132,7 +133,6 @@ class TltrackGroup(TyperGroup):
 def _fail(argv: Sequence[str], said: Callable[[Lang], str], code: int) -> int:
     """One line on stderr, in the language the command asked for; `tltrack: error:` in every
     language, so scripts can find it."""
-    from tltrack.text.safe import printable
 
     sys.stderr.write(f"tltrack: error: {printable(said(lang_of(argv)))}\n")
     sys.stderr.flush()
@@ -163,7 +163,6 @@ def with_hints(message: Message) -> Message:
 
 def say_error(exc: TltrackError, lang: Lang) -> str:
     """An error in `lang`: the first of several problems says how many more there are."""
-    from tltrack.errors import ValidationFailed
 
     if isinstance(exc, ValidationFailed) and exc.problems:
         said = say_problem(exc.problems[0], lang)
@@ -197,7 +196,6 @@ _CLICK_WORDS_ZH = [
 def _click_words(lang: Lang, said: str) -> str:
     if lang != "zh":
         return said
-    import re
 
     for pattern, replacement in _CLICK_WORDS_ZH:
         said = re.sub(pattern, replacement, said)
@@ -206,7 +204,6 @@ def _click_words(lang: Lang, said: str) -> str:
 
 def lang_of(argv: Sequence[str]) -> Lang:
     """--lang from the command line, which may not have been parsed when an error struck."""
-    from tltrack.text.lang import LANGS, detect_lang
 
     for index, arg in enumerate(argv):
         value = arg.partition("=")[2] if arg.startswith("--lang=") else None

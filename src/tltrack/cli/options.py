@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from tltrack.cli_errors import lang_of, say_problem
+from tltrack.cli.errors import lang_of, say_problem
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.errors import UsageError
-from tltrack.text.lang import Lang, status_label, text
+from tltrack.text.lang import Lang, detect_lang, status_label, text
 
 # Help is written when the commands are defined, so its language is chosen once, at start.
 _HELP_LANG = lang_of(sys.argv[1:])
@@ -117,9 +117,10 @@ ByOption = Annotated[
 def _complete_metric(incomplete: str) -> list[tuple[str, str]]:
     """Shell completion of target ids and names from the data folder; never fails."""
     try:
-        from tltrack.workspace import folder as data_folder
+        # loaded only when the shell asks to complete a name
+        from tltrack.workspace.folder import open_workspace
 
-        catalog = data_folder.open_workspace(None, None).catalog
+        catalog = open_workspace(None, None).catalog
     except Exception:
         return []
     by_id = [(t.id, t.name) for t in catalog.targets if t.id.startswith(incomplete)]
@@ -137,12 +138,11 @@ MetricArgument = Annotated[
 
 
 def chosen_lang(choice: LangChoice | None) -> Lang:
-    from tltrack.text.lang import detect_lang
-
     return detect_lang() if choice is None else choice.value
 
 
 def output_for(choice: LangChoice | None) -> Any:
+    # loaded when the command runs, not at start: a quick --help
     from tltrack.views.writers import Output
 
     return Output.terminal(chosen_lang(choice))
@@ -154,6 +154,7 @@ def compact_for(out: Any, fmt: OutputFormat) -> bool:
 
 
 def write_view(view: Any, fmt: OutputFormat, out: Any, encoding: Encoding | None = None) -> None:
+    # loaded when the command runs, not at start: a quick --help
     from tltrack.views.writers import write
 
     write(view, fmt.value, out, None if encoding in (None, Encoding.utf8) else str(encoding))
@@ -214,6 +215,7 @@ def parse_statuses(values: list[str] | None) -> list[Status]:
 
 def parse_column_map(given: Sequence[str]) -> dict[str, str]:
     """--map 完成情况=value: a column no alias knows, named for the field it holds."""
+    # loaded only for --map, not at start
     from tltrack.sources.rows import COLUMN_NAMES
 
     chosen = {}

@@ -1,62 +1,23 @@
-"""The commands about where figures are kept: `migrate` between the TOML file and SQLite,
-and `export` of every figure a store holds. Registered on the one app of cli.py."""
+"""`tltrack export`: every figure of a year's store, for backups and git."""
 
 from __future__ import annotations
 
-import enum
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
-from tltrack.cli import app
-from tltrack.cli_errors import TltrackCommand
-from tltrack.cli_options import (
+from tltrack.cli.app import app
+from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
     LangOption,
     OutputFormat,
     YearOption,
-    chosen_lang,
     examples,
     helptext,
     output_for,
     write_view,
 )
 from tltrack.text.lang import text
-
-
-class StoreKind(enum.StrEnum):
-    sqlite = "sqlite"
-    toml = "toml"
-
-
-@app.command(
-    cls=TltrackCommand,
-    help=helptext("help_cmd_migrate"),
-    epilog=examples("tltrack migrate --to sqlite", "tltrack migrate --to toml --year 2025"),
-)
-def migrate(
-    to: Annotated[StoreKind, typer.Option("--to", help=helptext("help_migrate_to"))],
-    data_dir: DataDirOption = None,
-    year: YearOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Copy a year's figures into the other store, checked figure by figure."""
-    from tltrack.app.stores import migrate
-    from tltrack.workspace import folder as data_folder
-
-    workspace = data_folder.open_workspace(data_dir, year)
-    done = migrate(workspace.catalog.path, to.value)
-    said = text(
-        chosen_lang(lang),
-        "migrated",
-        count=done.figures,
-        source=done.source,
-        target=done.target,
-        kind=to.value,
-        file=workspace.catalog.path.name,
-    )
-    typer.echo(said, err=True)
 
 
 @app.command(
@@ -73,10 +34,11 @@ def export(
     lang: LangOption = None,
 ) -> None:
     """Every figure of a year's store, superseded ones too, for backups and git."""
+    # loaded when the command runs, not at start: a quick --help
     from tltrack.views.view import Cell, Column, Section, View
-    from tltrack.workspace import folder as data_folder
+    from tltrack.workspace.folder import open_workspace
 
-    workspace = data_folder.open_workspace(data_dir, year)
+    workspace = open_workspace(data_dir, year)
     figures = workspace.records()
     out = output_for(lang)
     keys = ("metric", "region", "period", "value", "note", "by", "at", "correction", "revision")

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from tltrack.cli import app
-from tltrack.cli_errors import TltrackCommand, TltrackGroup
-from tltrack.cli_options import DataDirOption, LangOption, chosen_lang, examples, helptext
+from tltrack.cli.app import app
+from tltrack.cli.errors import TltrackCommand, TltrackGroup
+from tltrack.cli.options import DataDirOption, LangOption, chosen_lang, examples, helptext
 from tltrack.domain.targets import Target
 from tltrack.errors import UsageError
 from tltrack.text.lang import text
@@ -21,6 +21,7 @@ app.add_typer(db_app, name="db")
 
 def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]]]]:
     """The database the folder's figures go to, and each year's targets."""
+    # loaded when the command runs, not at start: a quick --help
     import os
 
     from tltrack.files.target_file import load_catalog, target_files
@@ -46,6 +47,7 @@ def _url(data_dir: Path | None) -> tuple[str, list[tuple[int, tuple[Target, ...]
     epilog=examples("TLTRACK_STORE=postgresql://admin@db.example/tltrack tltrack db init"),
 )
 def db_init(data_dir: DataDirOption = None, lang: LangOption = None) -> None:
+    # loaded when the command runs, not at start: a quick --help
     from tltrack.stores.postgresql.store import init_schema
 
     url, years = _url(data_dir)
@@ -72,6 +74,7 @@ def db_grant(
     data_dir: DataDirOption = None,
     lang: LangOption = None,
 ) -> None:
+    # loaded when the command runs, not at start: a quick --help
     from tltrack.stores.postgresql.store import grant
 
     if sum((region is not None, owner is not None, everything)) != 1:

@@ -1,0 +1,49 @@
+"""`tltrack history`: every period's figure of a target."""
+
+from __future__ import annotations
+
+from tltrack.cli.app import app
+from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.options import (
+    DataDirOption,
+    FormatOption,
+    LangOption,
+    MetricArgument,
+    OutputFormat,
+    RegionOption,
+    YearOption,
+    compact_for,
+    examples,
+    helptext,
+    output_for,
+    write_view,
+)
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_history"),
+    epilog=examples(
+        "tltrack history key_projects_started",
+        "tltrack history 地区生产总值增长 --format csv",
+    ),
+)
+def history(
+    metric: MetricArgument,
+    region: RegionOption = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Every period's figure of a target, with its pace, a trend line and its corrections."""
+    # loaded when the command runs, not at start: a quick --help
+    from tltrack.app import history as app_history
+    from tltrack.views import targets as target_views
+    from tltrack.workspace.folder import open_workspace
+
+    workspace = open_workspace(data_dir, year)
+    out = output_for(lang)
+    target, figures = app_history.history(workspace, metric, region)
+    view = target_views.history(target, figures, out.lang, compact_for(out, fmt), region)
+    write_view(view, fmt, out)

@@ -1,0 +1,55 @@
+"""`tltrack migrate`: a year's figures copied into the other store."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from tltrack.cli.app import app
+from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.options import (
+    DataDirOption,
+    LangOption,
+    YearOption,
+    chosen_lang,
+    examples,
+    helptext,
+)
+from tltrack.text.lang import text
+
+
+class StoreKind(enum.StrEnum):
+    sqlite = "sqlite"
+    toml = "toml"
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_migrate"),
+    epilog=examples("tltrack migrate --to sqlite", "tltrack migrate --to toml --year 2025"),
+)
+def migrate(
+    to: Annotated[StoreKind, typer.Option("--to", help=helptext("help_migrate_to"))],
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Copy a year's figures into the other store, checked figure by figure."""
+    # loaded when the command runs, not at start: a quick --help
+    from tltrack.app.stores import migrate
+    from tltrack.workspace.folder import open_workspace
+
+    workspace = open_workspace(data_dir, year)
+    done = migrate(workspace.catalog.path, to.value)
+    said = text(
+        chosen_lang(lang),
+        "migrated",
+        count=done.figures,
+        source=done.source,
+        target=done.target,
+        kind=to.value,
+        file=workspace.catalog.path.name,
+    )
+    typer.echo(said, err=True)

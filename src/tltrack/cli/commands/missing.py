@@ -1,0 +1,59 @@
+"""`tltrack missing`: who has not reported which target (未报送)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tltrack.cli.app import app
+from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.options import (
+    ByChoice,
+    DataDirOption,
+    FormatOption,
+    LangOption,
+    OutputFormat,
+    YearOption,
+    by_value,
+    examples,
+    helptext,
+    output_for,
+    write_view,
+)
+
+
+@app.command(
+    cls=TltrackCommand,
+    help=helptext("help_cmd_missing"),
+    epilog=examples(
+        "tltrack missing --period 2025-06",
+        "tltrack missing --period 2025-06 --by region --format json",
+    ),
+)
+def missing(
+    period: Annotated[
+        str | None,
+        typer.Option(help=helptext("help_missing_period"), show_default=False),
+    ] = None,
+    by: Annotated[
+        ByChoice | None,
+        typer.Option(
+            "--by", help=helptext("help_missing_by"), show_default=False, metavar="owner|region"
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Which lead unit or region has not reported which target for a period (未报送)."""
+    # loaded when the command runs, not at start: a quick --help
+    from tltrack.app.missing import missing_figures
+    from tltrack.views import groups as unit_views
+    from tltrack.workspace.folder import open_workspace
+
+    workspace = open_workspace(data_dir, year)
+    report = missing_figures(workspace, period, by_value(by))
+    out = output_for(lang)
+    write_view(unit_views.missing(report, out.lang), fmt, out)
