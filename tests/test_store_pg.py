@@ -269,3 +269,26 @@ def test_no_server_is_one_line(cli, data_dir: Path, monkeypatch) -> None:
     assert run.exit_code == 69
     assert run.stderr.startswith("tltrack: error: 无法连接 PostgreSQL 数据库：")
     assert len(run.stderr.splitlines()) == 1
+
+
+def test_postgresql_named_by_a_word_in_any_case(pg, cli, data_dir, monkeypatch) -> None:
+    """`TLTRACK_STORE=PostgreSQL` with the address in TLTRACK_DATABASE_URL is the same store
+    for `db init`, a write, a status and last year's figures (上年同期)."""
+    name = f"t{os.getpid()}_{next(_numbers)}"
+    pg.sql(f"CREATE DATABASE {name}")
+    write_catalog(data_dir)
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2024.toml").write_text(text.replace("2025", "2024"), encoding="utf-8")
+    monkeypatch.setenv("TLTRACK_STORE", " PostgreSQL ")
+    monkeypatch.setenv("TLTRACK_DATABASE_URL", pg.url("admin", name))
+    run = cli("db", "init")
+    assert run.exit_code == 0, run.stderr
+    assert cli("record", "key_projects_started", "390", "--period", "2024-06").exit_code == 0
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    assert not any(data_dir.glob("*.records.*"))
+    status = json.loads(cli("status", "--format", "json", "--as-of", "2025-07-20").stdout)
+    started = next(t for t in status["targets"] if t["id"] == "key_projects_started")
+    assert started["actual"] == 421.0
+    md = cli("report", "--as-of", "2025-07-20").stdout
+    row = next(line for line in md.splitlines() if line.startswith("| 开复工重点项目 |"))
+    assert row.endswith("| 390个 | +7.9% |")

@@ -630,3 +630,47 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(cli, gdp_in_sqlite) -> N
         ("grain_output", 201.3),
     ]
     assert cli("validate").exit_code == 0
+
+
+def _with_last_year(data_dir: Path) -> None:
+    write_catalog(data_dir)
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2024.toml").write_text(text.replace("2025", "2024"), encoding="utf-8")
+
+
+def _last_year_cell(cli) -> str:
+    md = cli("report", "--as-of", "2025-07-20").stdout
+    header = next(line for line in md.splitlines() if line.startswith("| 指标 |"))
+    row = next(line for line in md.splitlines() if line.startswith("| 开复工重点项目 |"))
+    cells = dict(zip(header.split(" | "), row.split(" | "), strict=True))
+    return cells.get("上年同期", "(no column)")
+
+
+def test_last_years_figures_are_read_from_its_store(cli, data_dir: Path, monkeypatch) -> None:
+    """上年同期 comes from the store last year's figures are kept in: after `migrate --to sqlite`
+    and a correction there, the corrected figure, not the TOML file left behind; and with no
+    TOML file at all, still there."""
+    _with_last_year(data_dir)
+    assert cli("record", "key_projects_started", "390", "--period", "2024-06").exit_code == 0
+    assert cli("migrate", "--to", "sqlite", "--year", "2024").exit_code == 0
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    run = cli("record", "key_projects_started", "400", "--period", "2024-06", "--correct")
+    assert run.exit_code == 0, run.stderr
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    assert _last_year_cell(cli) == "400个"
+    (data_dir / "2024.records.toml").unlink()
+    assert _last_year_cell(cli) == "400个"
+
+
+def test_the_store_is_one_word_in_any_case(cli, data_dir: Path, monkeypatch) -> None:
+    """TLTRACK_STORE and [meta] store are read alike everywhere: ' SQLite ' is the SQLite store
+    for a write, a status and the year before's figures."""
+    _with_last_year(data_dir)
+    monkeypatch.setenv("TLTRACK_STORE", " SQLite ")
+    assert cli("record", "key_projects_started", "390", "--period", "2024-06").exit_code == 0
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    assert not (data_dir / "2025.records.toml").exists()
+    assert (data_dir / "2025.records.sqlite").is_file()
+    assert _last_year_cell(cli) == "390个"
+    run = cli("db", "init")
+    assert run.exit_code == 2 and "PostgreSQL" in run.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tltrack.domain.figures import Record
-from tltrack.errors import CannotCreateError, UsageError
-from tltrack.stores.choice import STORE_ENV, STORES, store_of_kind
+from tltrack.errors import CannotCreateError
+from tltrack.stores.choice import STORES, folder_store
 from tltrack.workspace.folder import Workspace
 
 
@@ -36,10 +36,8 @@ class Migration(NamedTuple):
 def migrate(target_file: Path, kind: str) -> Migration:
     """Copy every figure of a year from its other store into the `kind` store, which must
     hold none yet, and read them back to compare figure by figure; the source is kept."""
-    if kind not in STORES:
-        raise UsageError("unknown_store", store=kind, env=STORE_ENV, known=", ".join(STORES))
-    target = store_of_kind(target_file, kind)
-    source = store_of_kind(target_file, next(k for k in STORES if k != kind))
+    target = folder_store(target_file, kind)
+    source = folder_store(target_file, next(k for k in STORES if k != kind))
     figures = source.read()
     with target.change() as change:
         held = target.read()

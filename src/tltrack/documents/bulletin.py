@@ -26,7 +26,7 @@ from tltrack.domain.periods import Period
 from tltrack.domain.statuses import Status
 from tltrack.text.lang import Lang, text
 from tltrack.views.cells import by_category, headers, row_cells, signed, value_text
-from tltrack.workspace.folder import Workspace
+from tltrack.workspace.folder import Workspace, last_year_store
 
 TOP_LAGGING = 10
 STATUS_COLOURS: dict[str, str] = {
@@ -170,21 +170,21 @@ def last_year_figures(
     workspace: Workspace, assessments: Sequence[Assessment], region: str | None
 ) -> dict[str, float]:
     """Last year's figure of each total for the months its figure now covers (2024-06 for a
-    2025-06 figure), read from `<year-1>.records.toml` beside the target file, if there."""
-    from tltrack.stores.toml.reading import read_records
-    from tltrack.stores.toml.store import records_path
-
-    path = records_path(workspace.catalog.path.with_name(f"{workspace.year - 1}.toml"))
-    if not path.exists():
+    2025-06 figure), read from last year's store, whichever it is."""
+    totals = {
+        a.target.id: a.period.months
+        for a in assessments
+        if a.target.kind == "cumulative" and a.period is not None
+    }
+    if not totals:
         return {}
-    grouped = records_by_metric(r for r in read_records(path) if r.region == region)
+    figures = last_year_store(workspace).read_of(set(totals))
+    grouped = records_by_metric(r for r in figures if r.region == region)
     found = {}
-    for a in assessments:
-        if a.target.kind != "cumulative" or a.period is None:
-            continue
-        for period, record in figures_by_end(grouped.get(a.target.id, []), workspace.year - 1):
-            if period.months == a.period.months:
-                found[a.target.id] = record.value
+    for metric, months in totals.items():
+        for period, record in figures_by_end(grouped.get(metric, []), workspace.year - 1):
+            if period.months == months:
+                found[metric] = record.value
     return found
 
 

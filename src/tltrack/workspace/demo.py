@@ -16,8 +16,7 @@ from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.files.disk import os_error, write_atomic
 from tltrack.files.target_file import load_catalog
-from tltrack.stores.toml.lines import render
-from tltrack.stores.toml.store import records_path
+from tltrack.stores.choice import open_store
 from tltrack.workspace.new_folder import SHIPPED_YEAR, shipped_catalog_dir
 
 SAMPLE_NOTE = "示例数据"
@@ -46,7 +45,8 @@ def demo(folder: Path) -> tuple[Path, int, int]:
     write_atomic(target_file, marked.encode("utf-8"))
     catalog = load_catalog(target_file)
     records = [r for t in catalog.targets for r in _figures(t, catalog.year)]
-    write_atomic(records_path(target_file), render(records).encode("utf-8"))
+    with open_store(target_file, catalog.meta.store).change() as change:
+        change.append(records)
     return target_file, len(catalog.targets), len(records)
 
 

@@ -4,6 +4,7 @@ replace."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -14,9 +15,7 @@ from tltrack.domain.periods import parse_period
 from tltrack.errors import CannotCreateError, NoInputError, TltrackError
 from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
 from tltrack.stores.base import RecordStore
-from tltrack.stores.choice import STORE_ENV, every_store, open_store
-from tltrack.stores.toml.read_ahead import reading_ahead
-from tltrack.stores.toml.store import records_path
+from tltrack.stores.choice import every_store, open_store, reading_ahead
 
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
 
@@ -72,11 +71,10 @@ def open_workspace(
         if period_year is not None and (folder / f"{period_year}.toml").is_file():
             year = period_year
     path = year_file(folder, year)
-    if reads_all and os.environ.get(STORE_ENV, "").strip() in ("", "toml"):
-        with reading_ahead(records_path(path)) as ahead:
+    if reads_all:
+        with reading_ahead(path) as keep_if:
             catalog = load_catalog(path)
-            if catalog.meta.store != "toml":
-                ahead.cancel()  # a file left beside another store: not the figures
+            keep_if(catalog.meta.store)
     else:
         catalog = load_catalog(path)
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
@@ -89,6 +87,18 @@ def other_year(workspace: Workspace, year: int) -> Workspace | None:
         return None
     catalog = load_catalog(path)
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
+
+
+def last_year_store(workspace: Workspace) -> RecordStore:
+    """The store of the year before, where last year's figures are (上年同期): the store its own
+    target file chooses, where the folder has one that reads, else this year's choice."""
+    path = workspace.catalog.path.with_name(f"{workspace.year - 1}.toml")
+    configured = workspace.catalog.meta.store
+    if path.is_file():
+        # Last year's file is validate's to judge: this year's bulletin goes on without it.
+        with contextlib.suppress(TltrackError):
+            configured = load_catalog(path).meta.store
+    return open_store(path, configured)
 
 
 def check_output(target_file: Path, output: Path) -> None:

@@ -14,7 +14,6 @@ Only a role granted by `db grant` may take that lock (an advisory lock any role 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -38,7 +37,6 @@ from tltrack.files.disk import lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreCheck
 from tltrack.stores.rows import checked_record
 
-URL_ENV = "TLTRACK_DATABASE_URL"
 _COLUMNS = (
     "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region,"
     " period_end::text"
@@ -150,7 +148,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def _psycopg() -> Any:
     try:
-        import psycopg
+        import psycopg  # an optional dependency: tltrack[postgresql]
     except ImportError:
         raise UnavailableError("needs_psycopg") from None
     return psycopg
@@ -159,7 +157,7 @@ def _psycopg() -> Any:
 def connect(url: str) -> Any:
     psycopg = _psycopg()
     try:
-        connection = psycopg.connect(url or os.environ.get(URL_ENV, ""), connect_timeout=10)
+        connection = psycopg.connect(url, connect_timeout=10)
     except psycopg.Error as exc:
         raise UnavailableError("db_unreachable", reason=_first_line(exc)) from None
     return connection
