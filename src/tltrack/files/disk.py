@@ -402,22 +402,22 @@ def _open_lock(lock_path: Path) -> int:
 def _try_lock(fd: int) -> None:
     """Take the lock or raise BlockingIOError (PermissionError on Windows) at once."""
     if sys.platform == "win32":
-        import msvcrt
+        import msvcrt  # Windows' own lock: importable there only
 
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
     else:
-        import fcntl
+        import fcntl  # POSIX's own lock: not on Windows
 
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _unlock(fd: int) -> None:
     if sys.platform == "win32":
-        import msvcrt
+        import msvcrt  # Windows' own lock: importable there only
 
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
     else:
-        import fcntl
+        import fcntl  # POSIX's own lock: not on Windows
 
         fcntl.flock(fd, fcntl.LOCK_UN)

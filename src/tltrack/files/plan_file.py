@@ -17,7 +17,7 @@ def check_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     text, problems = decode(path, read_bytes(path, MAX_TARGET_FILE_BYTES))
     if text is None:
         return None, problems
-    from tltrack.files.schema import read_plan_file
+    from tltrack.files.schema import read_plan_file  # Pydantic only when a file is read afresh
 
     parsed, _, problems = read_entries(path, text, "goal", read_plan_file)
     if parsed is None or problems:
