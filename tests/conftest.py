@@ -71,10 +71,40 @@ def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     runner = CliRunner()
 
     def run(*args: str) -> Run:
+        before = _records_files(data_dir)
         result = runner.invoke(app, list(args), catch_exceptions=False)
+        if result.exit_code == 0:
+            for path, content in _records_files(data_dir).items():
+                if before.get(path) != content:
+                    read_back_cold(path)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def _records_files(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in folder.glob("*.records.toml") if path.is_file()}
+
+
+def read_back_cold(path: Path) -> None:
+    """What a command wrote, read as another machine would after a pull: with no parse cache,
+    by the reader tltrack uses cold. It reads, in tltrack's own form, and holds the figures
+    the warm reader (this test's cache) holds."""
+    from tltrack.stores.toml.reading import check_records
+
+    warm = check_records(path)
+    before = os.environ.get("TLTRACK_CACHE_DIR")
+    os.environ["TLTRACK_CACHE_DIR"] = "off"
+    try:
+        cold = check_records(path)
+    finally:
+        if before is None:
+            del os.environ["TLTRACK_CACHE_DIR"]
+        else:
+            os.environ["TLTRACK_CACHE_DIR"] = before
+    assert cold.problems == [], f"{path.name} does not read cold: {cold.problems[0]}"
+    assert not cold.hand_edited, f"{path.name} reads cold as edited by hand"
+    assert cold.records == warm.records, f"{path.name} reads otherwise cold than warm"
 
 
 def records_file(data_dir: Path) -> Path:

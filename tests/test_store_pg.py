@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from pg_server import NEED_ENV, Server, server
+from test_figure_rule import _SOME_FIGURES, _exact, _period_end
 from units_catalog import write_catalog
 
 psycopg = pytest.importorskip("psycopg")
@@ -184,7 +186,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli,
 def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
     again = cli("db", "init", "--lang", "en")
     assert again.exit_code == 0
-    assert again.stderr.startswith("the database's tltrack schema is at version 3 (it was 3)")
+    assert again.stderr.startswith("the database's tltrack schema is at version 4 (it was 4)")
     pg.sql("UPDATE tltrack.schema_version SET version = 99", db.name)
     newer = cli("db", "init", "--lang", "en")
     assert newer.exit_code == 65 and "later tltrack (schema 99)" in newer.stderr
@@ -192,7 +194,7 @@ def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
 
 
 def test_an_older_schema_is_migrated(pg: Server, cli, data_dir, monkeypatch) -> None:
-    from tltrack.stores.postgresql.store import MIGRATIONS
+    from tltrack.stores.postgresql.schema import MIGRATIONS
 
     name = f"t{os.getpid()}_{next(_numbers)}"
     pg.sql(f"CREATE DATABASE {name}")
@@ -204,7 +206,7 @@ def test_an_older_schema_is_migrated(pg: Server, cli, data_dir, monkeypatch) -> 
     monkeypatch.setenv("TLTRACK_STORE", pg.url("admin", name))
     assert cli("status").exit_code == 66  # the old schema wants db init first
     run = cli("db", "init", "--lang", "en")
-    assert run.stderr.startswith("the database's tltrack schema is at version 3 (it was 1)")
+    assert run.stderr.startswith("the database's tltrack schema is at version 4 (it was 1)")
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
 
 
@@ -292,3 +294,62 @@ def test_postgresql_named_by_a_word_in_any_case(pg, cli, data_dir, monkeypatch) 
     md = cli("report", "--as-of", "2025-07-20").stdout
     row = next(line for line in md.splitlines() if line.startswith("| 开复工重点项目 |"))
     assert row.endswith("| 390个 | +7.9% |")
+
+
+@pytest.fixture(scope="module")
+def figures_db(pg: Server) -> str:
+    """A database with tltrack's schema and the year 2025, written to as its owner."""
+    from tltrack.stores.postgresql.store import init_schema
+
+    name = f"t{os.getpid()}_{next(_numbers)}"
+    pg.sql(f"CREATE DATABASE {name}")
+    url = pg.url("admin", name)
+    init_schema(url, [(2025, ())])
+    return url
+
+
+_ROW = (
+    "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value, note,"
+    " recorded_by, at, correction, revision) VALUES (2025, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(records=_SOME_FIGURES)
+def test_the_database_keeps_exactly_what_the_rule_allows(figures_db: str, records) -> None:
+    """The PostgreSQL store writes what the rule allows and reads it back exactly; and the
+    database's own checks, which any role's INSERT meets, refuse each figure the rule
+    refuses, so no row can make the year unreadable for every office."""
+    from tltrack.domain.figures import figure_problem
+    from tltrack.errors import DataError
+    from tltrack.stores.postgresql.store import PgStore
+
+    store = PgStore(figures_db, 2025)
+    held = len(store.read())
+    allowed = all(figure_problem(r) is None for r in records)
+    try:
+        with store.change() as change:
+            change.append(records)
+    except DataError:
+        assert not allowed
+    else:
+        assert allowed
+        assert _exact(store.read()[held:]) == _exact(records)
+    with psycopg.connect(figures_db) as connection:
+        for r in records:
+            row = (r.metric, r.region, r.period, _period_end(r.period), repr(r.value), r.note,
+                   r.by, r.at.isoformat(), r.correction, r.revision)  # fmt: skip
+            try:
+                with connection.transaction():
+                    connection.execute(_ROW, row)
+                    stored = True
+                    raise _RolledBack
+            except _RolledBack:
+                pass
+            except (psycopg.errors.DataError, psycopg.errors.IntegrityError, UnicodeEncodeError):
+                stored = False
+            assert stored == (figure_problem(r) is None), (r, figure_problem(r))
+
+
+class _RolledBack(Exception):
+    """Ends a transaction that only asked whether the database takes a row."""

@@ -15,12 +15,11 @@ from tltrack.app.recording import (
     _plan,
     _series_name,
     _written,
-    check_text,
     default_recorder,
     kept_progress,
     parse_value,
 )
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, check_figures
 from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.responsibility import region_of
 from tltrack.domain.values import says_not_done
@@ -37,10 +36,6 @@ from tltrack.sources.forms import returned_form
 from tltrack.sources.reader import import_files, read_source
 from tltrack.sources.rows import SourceRow
 from tltrack.workspace.folder import Workspace
-
-# What an import's row says, named in the user's language if refused (made once: an import
-# checks two texts a row).
-_NOTE, _BY = msg("what_note"), msg("what_by")
 
 
 class ImportResult(NamedTuple):
@@ -231,15 +226,14 @@ def _row_record(
     ):
         raise DataError("other_owner", metric=target.name, unit=unit_name, owner=target.owner)
     value = parse_value(target, figure_text(fields["value"]))
-    note, who = fields.get("note", ""), fields.get("by", "") or by
-    check_text(_NOTE, note)
-    check_text(_BY, who)
-    return Record(
+    new = Record(
         metric=target.id,
         period=period.label,
         value=value,
-        note=note,
-        by=who,
+        note=fields.get("note", "").strip(),
+        by=(fields.get("by", "") or by).strip(),
         at=moment,
         region=region,
     )
+    check_figures([new])  # the one rule of a figure: said as this row's problem
+    return new

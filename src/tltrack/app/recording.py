@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Literal, NamedTuple
 
 from tltrack.domain.assess import Assessment, counting, figures_by_period
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, check_figures, line_problem
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.responsibility import region_of
 from tltrack.domain.rollup import Series, assess_city, assess_region
@@ -155,18 +154,18 @@ def record(
         if period_text is not None
         else default_period(workspace.year, today)
     )
-    check_text("--note", note)
     recorder = default_recorder() if by is None else by
-    check_text("--by", recorder)
+    # Surrounding spaces are not what people meant (张三 , 完成　): a figure never keeps them.
     new = Record(
         metric=target.id,
         period=period.label,
         value=value,
-        note=note,
-        by=recorder,
+        note=note.strip(),
+        by=recorder.strip(),
         at=moment,
         region=place,
     )
+    check_figures([new])  # the one rule of a figure, before any store is locked
     with workspace.store.change(metrics={target.id}) as change:
         if target.kind == "milestone" and says_not_done(value_text):
             new = kept_progress(new, change.of({target.id}), workspace.year)
@@ -191,17 +190,8 @@ def record(
     return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# C0, DEL and C1 (\x85, \x9b), Unicode's control characters but the tab: the records file's
-# reader refuses them all, so a note holding one must never be written.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
 def check_text(name: object, text: str) -> None:
-    """Notes and names go into a TOML file read by people: one line of real text."""
-    if len(text) > 2000:
-        raise DataError("too_long", what=name, length=len(text))
-    if _SURROGATE.search(text):
-        raise DataError("lone_surrogate", what=name)
-    if _CONTROL.search(text):
-        raise DataError("control_characters", what=name)
+    """A text people give for a document (--issuer): one line of real text."""
+    problem = line_problem(name, text, 2000)
+    if problem is not None:
+        raise DataError(problem)

@@ -1,10 +1,42 @@
-"""A recorded figure (Record): what every store keeps, one per figure."""
+"""A recorded figure (Record), and the one rule for what a figure may hold.
+
+The rule is checked before any store writes a figure and by every store's reader, so what one
+writes, every other reads: the TOML records file's line reader is made from these bounds, the
+database rows' check calls these functions, and the PostgreSQL constraints are written from
+them (the tests hold each reader against this rule).
+"""
 
 from __future__ import annotations
 
+import functools
+import math
+import re
+import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
-from typing import NamedTuple
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from tltrack.domain.periods import parse_period
+from tltrack.errors import DataError, Message, msg
+
+# The longest text each field may hold, in characters.
+TEXT_BOUNDS = {"metric": 200, "period": 20, "note": 2000, "by": 200, "region": 100}
+# Above this, a figure in the report's units (亿元, 万亩, %) is certainly a typo.
+MAX_FIGURE = 1e15
+MAX_REVISION = 1_000_000
+# The control characters no text of a figure holds (C0 but the tab, DEL, C1): they would
+# break a line of the records file, or a terminal. As ranges, and as a regular expression's
+# class.
+CONTROL_RANGES = ((0x00, 0x08), (0x0A, 0x1F), (0x7F, 0x9F))
+CONTROLS = "".join(f"\\x{first:02x}-\\x{last:02x}" for first, last in CONTROL_RANGES)
+# What Python's str.strip() takes away (str.isspace): no text begins or ends with one. People
+# type "张三 " and "完成　"; the input is trimmed, and a stored text must already be.
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_CONTROL = re.compile(f"[{CONTROLS}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Record(NamedTuple):
@@ -29,3 +61,90 @@ def records_by_metric(records: Iterable[Record]) -> dict[str, list[Record]]:
     for record in records:
         grouped.setdefault(record.metric, []).append(record)
     return grouped
+
+
+def line_problem(what: object, value: Any, limit: int) -> Message | None:
+    """Why `value` cannot be one line of text people read (a figure's note, a bulletin's
+    issuer): not text, longer than `limit`, or holding a lone surrogate or a control
+    character. `what` names it in the message."""
+    if type(value) is not str:
+        return msg("figure_not_text", what=what)
+    if len(value) > limit:
+        return msg("too_long", what=what, length=len(value), limit=limit)
+    if _SURROGATE.search(value):
+        return msg("lone_surrogate", what=what)
+    if _CONTROL.search(value):
+        return msg("control_characters", what=what)
+    return None
+
+
+@functools.lru_cache(maxsize=65536)  # a province's rows repeat a few texts many times
+def text_problem(field: str, value: Any) -> Message | None:
+    """Why `value` cannot be the text of `field` (metric, period, note, by, region): None
+    when it can. Any value may come from a file or a database row, so its type is checked."""
+    what = msg(f"what_{field}")
+    problem = line_problem(what, value, TEXT_BOUNDS[field])
+    if problem is not None:
+        return problem
+    if not value and field in ("metric", "period", "region"):
+        return msg("figure_empty", what=what)
+    if value != value.strip():
+        return msg("figure_spaces", what=what)
+    if field == "region" and any(unicodedata.category(c) == "Cf" for c in value):
+        return msg("figure_invisible", what=what)  # typed after --region: nothing unseen
+    if field == "period" and not _canonical_period(value):
+        return msg("bad_period", period=value)
+    return None
+
+
+def _canonical_period(text: str) -> bool:
+    """A period as tltrack writes it: 2025, 2025-Q2, 2025-H1, 2025-06 (see periods.py)."""
+    try:
+        return parse_period(text).label == text
+    except DataError:
+        return False
+
+
+def value_problem(value: Any) -> Message | None:
+    """Why `value` cannot be a figure: not a float, not finite, or beyond ±MAX_FIGURE."""
+    if type(value) is not float or not math.isfinite(value) or abs(value) > MAX_FIGURE:
+        return msg("figure_value", value=value, limit=MAX_FIGURE)
+    return None
+
+
+def time_problem(at: Any) -> Message | None:
+    """Why `at` cannot be when a figure was recorded: a time with a UTC offset of whole
+    minutes within ±15:59 (PostgreSQL keeps no more), which every store writes and reads back
+    as it was."""
+    offset = at.utcoffset() if type(at) is datetime else None
+    if offset is None or offset % timedelta(minutes=1) or abs(offset) >= timedelta(hours=16):
+        return msg("figure_time", at=at)
+    return None
+
+
+def figure_problem(record: Record) -> Message | None:
+    """Why `record` cannot be stored: the first of its fields that breaks the rule."""
+    for field in ("metric", "period", "note", "by"):
+        problem = text_problem(field, getattr(record, field))
+        if problem is not None:
+            return problem
+    if record.region is not None:
+        problem = text_problem("region", record.region)
+        if problem is not None:
+            return problem
+    problem = value_problem(record.value) or time_problem(record.at)
+    if problem is not None:
+        return problem
+    if type(record.correction) is not bool or type(record.revision) is not int:
+        return msg("figure_revision", revision=record.revision, limit=MAX_REVISION)
+    if not 0 <= record.revision <= MAX_REVISION:
+        return msg("figure_revision", revision=record.revision, limit=MAX_REVISION)
+    return None
+
+
+def check_figures(records: Iterable[Record]) -> None:
+    """Refuse (exit 65) a figure that breaks the rule: what no store may write."""
+    for record in records:
+        problem = figure_problem(record)
+        if problem is not None:
+            raise DataError(problem)

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 
+from tltrack.domain.figures import MAX_FIGURE
 from tltrack.errors import DataError, Message, msg
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -21,8 +22,6 @@ _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿壹贰�
 _SEPARATORS = set(",，、_' ")
 _DONE_WORDS = {"done", "complete", "completed", "yes", "完成", "已完成", "是"}
 _NOT_DONE_WORDS = {"not done", "no", "未完成", "否"}
-# Above this, a figure in the report's units (亿元, 万亩, %) is certainly a typo.
-MAX_ABS_VALUE = 1e15
 
 
 def _fold_width(text: str) -> str:
@@ -55,8 +54,8 @@ def parse_number(text: str, unit: str = "") -> float:
     if _NUMBER_RE.fullmatch(folded) is None:
         raise DataError("bad_value", value=shown, reason=_why_not_a_number(folded, unit))
     value = float(folded)
-    if math.isinf(value) or abs(value) > MAX_ABS_VALUE:
-        too_big = msg("why_out_of_range", limit=MAX_ABS_VALUE)
+    if math.isinf(value) or abs(value) > MAX_FIGURE:
+        too_big = msg("why_out_of_range", limit=MAX_FIGURE)
         raise DataError("bad_value", value=shown, reason=too_big)
     return value
 

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import MAX_FIGURE, MAX_REVISION, Record, text_problem, time_problem
 from tltrack.domain.plan import Goal
 from tltrack.domain.targets import Meta, Target, Thresholds
 from tltrack.errors import Invalid, Message
@@ -30,7 +30,7 @@ from tltrack.errors import Invalid, Message
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 # A figure in a target's unit; beyond this no count or sum of a government's is real. (Bounds
 # of their own would be overridden by a field's own, so thresholds use FiniteFloat.)
-Figure = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+Figure = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_FIGURE, le=MAX_FIGURE)]
 
 
 # Unicode's control characters (category Cc) are exactly these; a search is far quicker
@@ -246,9 +246,23 @@ class _RecordChecks(_Strict):
     @classmethod
     def _with_offset(cls, value: datetime) -> datetime:
         # Times without an offset cannot be compared with the others: say so, with the line.
-        if value.tzinfo is None or value.utcoffset() is None:
+        if time_problem(value) is not None:
             raise Invalid("needs_offset")
         return value
+
+
+def _figure_text(field: str) -> Any:
+    """A text field of a figure, checked by the one rule of a figure (domain.figures) once a
+    hand-edited line's surrounding spaces are trimmed: the file then reads, as edited by hand,
+    until `tltrack repair` writes it as tltrack would."""
+
+    def check(value: str) -> str:
+        problem = text_problem(field, value)
+        if problem is not None:
+            raise Invalid(problem.id, **problem.params)
+        return value
+
+    return Annotated[str, AfterValidator(check)]
 
 
 # A line of a records file as read, checked before it becomes a Record.
@@ -256,13 +270,13 @@ RecordEntry = model_of(
     "RecordEntry",
     Record,
     {
-        "metric": Rule(Line, {"max_length": 200}),
-        "period": Rule(Line, {"max_length": 20}),
+        "metric": Rule(_figure_text("metric")),
+        "period": Rule(_figure_text("period")),
         "value": Rule(Figure),
-        "note": Rule(Line, {"max_length": 2000}),
-        "by": Rule(Line, {"max_length": 200}),
-        "revision": Rule(constraints={"ge": 0, "le": 1_000_000}),
-        "region": Rule(UnitName | None),
+        "note": Rule(_figure_text("note")),
+        "by": Rule(_figure_text("by")),
+        "revision": Rule(constraints={"ge": 0, "le": MAX_REVISION}),
+        "region": Rule(_figure_text("region") | None),
     },
     _RecordChecks,
 )

@@ -1,6 +1,6 @@
-"""A database row read as a figure (the SQLite and PostgreSQL stores): checked as a line of
-the records file is (model.RecordEntry's rules), since anyone may have edited the database
-with its own tools. This runs for every row a status reads."""
+"""A database row read as a figure (the SQLite and PostgreSQL stores): checked by the one rule
+of a figure (domain.figures), since anyone may have edited the database with its own tools.
+This runs for every row a status reads, so each text a province repeats is checked once."""
 
 from __future__ import annotations
 
@@ -10,31 +10,38 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import (
+    CONTROLS,
+    MAX_REVISION,
+    Record,
+    text_problem,
+    time_problem,
+    value_problem,
+)
 from tltrack.domain.periods import parse_period
 from tltrack.errors import TltrackError
-from tltrack.stores.toml.lines import region_name
 
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[{CONTROLS}]")
+# A figure as its shortest exact text (repr), which is how the stores keep it.
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
 
 
 def checked_record(fields: Sequence[Any]) -> Record | None:
-    """A row as a figure, checked as a records line is (model.RecordEntry's rules); None
-    when it is not one. `fields` end with the day the row says its period ends."""
+    """A row as a figure, checked as every figure is; None when it is not one. `fields` end
+    with the day the row says its period ends, which must be its period's."""
     metric, period, value, at, note, by, correction, revision, region, end = fields
-    # The texts a province repeats (a metric 12 times, a region 20,000) are checked once
-    # each; what varies from row to row is checked below.
-    if not (_name(metric) and _note_by(note, by) and _period_of(period, end)):
+    if not (_text("metric", metric) and _text("note", note) and _text("by", by)):
         return None
-    if region is not None and (type(region) is not str or not region_name(region)):
+    if not _period_of(period, end):
         return None
-    if type(revision) is not int or correction not in (0, 1) or not 0 <= revision <= 1_000_000:
+    if region is not None and not _text("region", region):
+        return None
+    if type(revision) is not int or correction not in (0, 1) or not 0 <= revision <= MAX_REVISION:
         return None
     if type(value) is not str or not _NUMBER.fullmatch(value):
         return None
     figure = float(value)
-    if not -1e15 <= figure <= 1e15:
+    if value_problem(figure) is not None:
         return None
     when = _TIMES.get(at) or _aware_time(at)
     if when is None:
@@ -51,16 +58,16 @@ _MAX_TIMES = 65536
 
 
 def _aware_time(at: Any) -> datetime | None:
-    """`at` as a time with its offset, or None when it is not one. Python's time parser takes
-    any character between the day and the time: `at` is searched for control characters as
-    every other text is."""
+    """`at` as a time a figure may carry, or None. Python's time parser takes any character
+    between the day and the time: `at` is searched for control characters as every other
+    text is."""
     if type(at) is not str or _CONTROL.search(at):
         return None
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
         return None
-    if when.utcoffset() is None:
+    if time_problem(when) is not None:
         return None
     if len(_TIMES) >= _MAX_TIMES:
         _TIMES.clear()
@@ -68,35 +75,16 @@ def _aware_time(at: Any) -> datetime | None:
     return when
 
 
-# Any value may come from a database row: the cached checks take it as `Any` and check
-# its type first (only text is ever accepted, so 1 and True sharing a key is harmless).
-@functools.lru_cache(maxsize=65536)
-def _name(metric: Any) -> bool:
-    return (
-        type(metric) is str
-        and len(metric) <= 200
-        and metric == metric.strip()
-        and not _CONTROL.search(metric)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _note_by(note: Any, by: Any) -> bool:
-    return (
-        type(note) is str
-        and type(by) is str
-        and len(note) <= 2000
-        and len(by) <= 200
-        and note == note.strip()
-        and by == by.strip()
-        and not _CONTROL.search(note + by)
-    )
+# Any value may come from a database row: the checks take it as `Any` and check its type first
+# (only text is ever accepted, so 1 and True sharing a cache key is harmless).
+def _text(field: str, value: Any) -> bool:
+    return text_problem(field, value) is None
 
 
 @functools.lru_cache(maxsize=4096)
 def _period_of(period: Any, end: Any) -> bool:
-    """Whether `period` is one, and `end` the day the row should say it ends."""
-    if type(period) is not str or len(period) > 20 or _CONTROL.search(period):
+    """Whether `period` is one as tltrack writes it, and `end` the day it ends."""
+    if text_problem("period", period) is not None:
         return False
     try:
         return parse_period(period).end.isoformat() == str(end)

@@ -13,13 +13,12 @@ Only a role granted by `db grant` may take that lock (an advisory lock any role 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, check_figures
 from tltrack.domain.periods import parse_period
 from tltrack.domain.targets import Target
 from tltrack.errors import (
@@ -35,115 +34,13 @@ from tltrack.errors import (
 )
 from tltrack.files.disk import lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreCheck
+from tltrack.stores.postgresql.schema import MIGRATIONS, SCHEMA_VERSION
 from tltrack.stores.rows import checked_record
 
 _COLUMNS = (
     "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region,"
     " period_end::text"
 )
-# Each step brings the schema from its index to the next version; `db init` runs the ones a
-# database lacks, in one transaction.
-MIGRATIONS = [
-    """
-    CREATE TABLE tltrack.schema_version (version integer NOT NULL);
-    INSERT INTO tltrack.schema_version VALUES (0);
-    CREATE TABLE tltrack.figure (
-        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        year integer NOT NULL,
-        metric text NOT NULL,
-        region text,
-        period text NOT NULL,
-        period_end date NOT NULL,
-        value text NOT NULL,
-        note text NOT NULL,
-        recorded_by text NOT NULL,
-        at text NOT NULL,
-        correction boolean NOT NULL,
-        revision integer NOT NULL,
-        db_role name NOT NULL DEFAULT current_user
-    );
-    CREATE INDEX figure_series ON tltrack.figure (year, metric, region, period_end);
-    CREATE TABLE tltrack.target_owner (
-        year integer NOT NULL,
-        metric text NOT NULL,
-        owner text NOT NULL,
-        PRIMARY KEY (year, metric)
-    );
-    CREATE TABLE tltrack.role_grant (
-        role name PRIMARY KEY,
-        everything boolean NOT NULL DEFAULT false,
-        region text,
-        owner text,
-        CHECK (everything OR (region IS NULL) <> (owner IS NULL))
-    );
-    ALTER TABLE tltrack.figure ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY figure_read ON tltrack.figure FOR SELECT USING (true);
-    CREATE POLICY figure_write ON tltrack.figure FOR INSERT WITH CHECK (
-        db_role = current_user AND EXISTS (
-            SELECT 1 FROM tltrack.role_grant g WHERE g.role = current_user AND (
-                g.everything
-                OR g.region = figure.region
-                OR EXISTS (
-                    SELECT 1 FROM tltrack.target_owner t
-                    WHERE t.year = figure.year AND t.metric = figure.metric
-                    AND t.owner = g.owner
-                )
-            )
-        )
-    );
-    """,
-    # 2: the database checks each row as tltrack reads it, so no role can store a row that
-    # makes the year unreadable for every office; and the order of rows is the database's
-    # own (a role's OVERRIDING SYSTEM VALUE could take numbers ahead of the others).
-    r"""
-    ALTER TABLE tltrack.figure
-        ADD CONSTRAINT figure_value CHECK (value ~ '^-?\d+(\.\d+)?(e[+-]?\d+)?$'
-            AND abs(value::float8) <= 1e15),
-        ADD CONSTRAINT figure_at CHECK (
-            at ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$'
-            AND at::timestamptz IS NOT NULL),
-        ADD CONSTRAINT figure_revision CHECK (revision BETWEEN 0 AND 1000000),
-        ADD CONSTRAINT figure_text CHECK (
-            length(metric) <= 200 AND length(period) <= 20 AND length(note) <= 2000
-            AND length(recorded_by) <= 200 AND coalesce(length(region), 1) BETWEEN 1 AND 100
-            AND metric || period || note || recorded_by || coalesce(region, '')
-                !~ '[-
---​-‏‪-‮⁠-⁤﻿]'
-            AND note = btrim(note) AND recorded_by = btrim(recorded_by)),
-        ADD CONSTRAINT figure_period CHECK (
-            period ~ '^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$'
-            AND substr(period, 1, 4)::int = year
-            AND period_end = CASE
-                WHEN period ~ '-Q' THEN make_date(year, substr(period, 7, 1)::int * 3, 1)
-                WHEN period ~ '-H' THEN make_date(year, substr(period, 7, 1)::int * 6, 1)
-                WHEN length(period) = 4 THEN make_date(year, 12, 1)
-                ELSE make_date(year, substr(period, 6, 2)::int, 1)
-                END + interval '1 month' - interval '1 day');
-    CREATE FUNCTION tltrack.figure_number() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER SET search_path = pg_catalog, tltrack AS $$
-        BEGIN
-            NEW.seq := nextval(pg_get_serial_sequence('tltrack.figure', 'seq'));
-            RETURN NEW;
-        END $$;
-    CREATE TRIGGER figure_number BEFORE INSERT ON tltrack.figure
-        FOR EACH ROW EXECUTE FUNCTION tltrack.figure_number();
-    """,
-    # 3: writers take turns on a row only granted roles may lock (SELECT ... FOR UPDATE needs
-    # UPDATE), not on an advisory lock that any role able to connect could hold forever.
-    """
-    CREATE TABLE tltrack.year_lock (year integer PRIMARY KEY);
-    INSERT INTO tltrack.year_lock SELECT DISTINCT year FROM tltrack.target_owner
-        ON CONFLICT DO NOTHING;
-    INSERT INTO tltrack.year_lock SELECT DISTINCT year FROM tltrack.figure
-        ON CONFLICT DO NOTHING;
-    DO $$ DECLARE granted record; BEGIN
-        FOR granted IN SELECT role FROM tltrack.role_grant LOOP
-            EXECUTE format('GRANT SELECT, UPDATE ON tltrack.year_lock TO %I', granted.role);
-        END LOOP;
-    END $$;
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _psycopg() -> Any:
@@ -214,6 +111,7 @@ class PgChange:
     def append(self, new: Sequence[Record]) -> None:
         if self.dry_run:
             raise DataError("dry_run_write")
+        check_figures(new)  # the one rule of a figure, as every reader and the database apply it
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value,"
@@ -239,8 +137,6 @@ class PgStore:
         return []
 
     def row(self, r: Record) -> tuple[Any, ...]:
-        if not math.isfinite(r.value):
-            raise DataError("would_not_read_back", file=self.name)
         end = parse_period(r.period).end
         value = repr(float(r.value))  # the exact text: -0.0 stays -0.0
         at = r.at.isoformat()  # with the offset it was recorded in

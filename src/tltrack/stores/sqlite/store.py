@@ -11,7 +11,6 @@ folder this user cannot write, the database is read as a snapshot (sqlite_files.
 
 from __future__ import annotations
 
-import math
 import os
 import sqlite3
 import time
@@ -22,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, check_figures
 from tltrack.domain.periods import parse_period
 from tltrack.errors import (
     DataError,
@@ -103,6 +102,7 @@ class SqliteChange:
     def append(self, new: Sequence[Record]) -> None:
         if self.connection is None:
             raise DataError("dry_run_write")
+        check_figures(new)  # the one rule of a figure, as every reader applies it
         with sqlite_errors(self.store.name):
             self.connection.executemany(
                 "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
@@ -113,8 +113,6 @@ class SqliteChange:
 
 
 def _row(r: Record) -> tuple[Any, ...]:
-    if not math.isfinite(r.value):
-        raise DataError("would_not_read_back", file="sqlite")
     end = parse_period(r.period).end.isoformat()
     at = r.at.isoformat()
     # The figure as its shortest exact text: a REAL column would turn -0.0 into 0.

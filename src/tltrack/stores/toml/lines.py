@@ -13,10 +13,8 @@ full parser: None.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -24,7 +22,16 @@ from typing import Any
 import tomli
 import tomli_w
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import (
+    CONTROLS,
+    MAX_REVISION,
+    SPACES,
+    TEXT_BOUNDS,
+    Record,
+    text_problem,
+    time_problem,
+    value_problem,
+)
 
 HEADER = (
     "# Figures recorded with tltrack. This file is written by tltrack: add or correct figures\n"
@@ -83,61 +90,64 @@ def _entry(record: Record) -> dict[str, Any]:
 
 # --- reading --------------------------------------------------------------------------------------
 
+# The expression of a line is made from the one rule of a figure (domain.figures): a line it
+# matches holds texts within their bounds, with no control character and no outer space; what
+# a pattern cannot say (a period as tltrack writes it, a region's invisible characters, a
+# time's offset) is checked by the rule's own functions, once per distinct text.
 # Digits are [0-9], never \d: Python's \d takes any script's digits (१, ١), which int() and
 # float() read but TOML refuses.
 _TIME = (
     r"([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2})"
 )
+_SPACE = f"[{re.escape(SPACES)}]"
 
 
-def _bounded_text(most: int) -> str:
+def _bounded_text(field: str, least: int = 0) -> str:
     """A string as tomli-w writes it with nothing to escape (no quote, backslash or control
-    character but the tab; C1 controls are left to the full check, which refuses them), of at
-    most `most` characters and no outer white space (the full reading strips it):
-    model.RecordEntry's limits, in the expression."""
-    return rf'"((?!\s)[^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]{{0,{most}}}(?<!\s))"'
+    character), of `least` to the field's most characters, with no outer white space."""
+    most = TEXT_BOUNDS[field]
+    inner = f'[^"\\\\{CONTROLS}]'
+    return f'"((?!{_SPACE}){inner}{{{least},{most}}}(?<!{_SPACE}))"'
 
 
-# A line in tltrack's form, matched a line or a megabyte of lines at a time. A region's name is
-# checked apart (and once per name): see region_name.
+_REVISION = f"({MAX_REVISION}|[1-9][0-9]{{0,{len(str(MAX_REVISION)) - 2}}})"
+# A line in tltrack's form, matched a line or a megabyte of lines at a time.
 _LINES = re.compile(
-    r"^  \{ metric = " + _bounded_text(200) + r'(?:, region = "([^"\\\x00-\x1f\x7f-\x9f]{1,100})")?'
-    r", period = " + _bounded_text(20) + r", "
-    r"value = (-?(?:[0-9]+\.[0-9]+(?:e[+-][0-9]+)?|[0-9]+e[+-][0-9]+)), note = "
-    + _bounded_text(2000)
+    r"^  \{ metric = "
+    + _bounded_text("metric", 1)
+    + r"(?:, region = "
+    + _bounded_text("region", 1)
+    + r")?, period = "
+    + _bounded_text("period", 1)
+    + r", value = (-?(?:[0-9]+\.[0-9]+(?:e[+-][0-9]+)?|[0-9]+e[+-][0-9]+)), note = "
+    + _bounded_text("note")
     + r", by = "
-    + _bounded_text(200)
+    + _bounded_text("by")
     + r", at = "
     + _TIME
-    + r"(, correction = true)?(?:, revision = (1000000|[1-9][0-9]{0,5}))? \},$",
+    + r"(, correction = true)?(?:, revision = "
+    + _REVISION
+    + r")? \},$",
     re.MULTILINE,
 )
-# model.RecordEntry's bound on a figure; its limits on text are in the expression.
-_MAX_FIGURE = 1e15
 # An import writes many figures in one second: each time is parsed once (see moment).
 _TIMES: dict[str, datetime] = {}
 
 
 def moment(text: str) -> datetime | None:
     """A time as tltrack writes it, parsed once per text; None when it is no time (2025-02-30,
-    24:00): then the TOML parser or the store's check says what is wrong."""
+    24:00) or not one a figure may carry: then the TOML parser or the store's check says what
+    is wrong."""
     at = _TIMES.get(text)
     if at is None:
         try:
-            at = _TIMES[text] = datetime.fromisoformat(text)
+            at = datetime.fromisoformat(text)
         except ValueError:
             return None
+        if time_problem(at) is not None:
+            return None
+        _TIMES[text] = at
     return at
-
-
-@functools.lru_cache(maxsize=4096)  # a province's file names each region 100,000 times
-def region_name(name: str) -> bool:
-    """Whether a region's name is one a figure may carry (model.UnitName's rules)."""
-    return (
-        0 < len(name) <= 100
-        and name == name.strip()
-        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
-    )
 
 
 # A figure's fields in Record's order, as a plain tuple: what the cache keeps.
@@ -243,10 +253,12 @@ def _read_chunk(lines: str, rows: list[Row], shared: dict[str, str]) -> bool:
     append, keep, times = rows.append, shared.setdefault, _TIMES
     for metric, region, period, value_text, note, by, at_text, correction, revision in matches:
         value = float(value_text)
-        if repr(value) != value_text or abs(value) > _MAX_FIGURE:
+        if repr(value) != value_text or value_problem(value) is not None:
             return False  # not as tltrack writes it (1.50, 1E3), or out of bounds
         at = times.get(at_text) or moment(at_text)  # the dict first: this runs for every line
-        if at is None or (region and not region_name(region)):
+        if at is None or text_problem("period", period) is not None:
+            return False
+        if region and text_problem("region", region) is not None:
             return False
         append(
             (

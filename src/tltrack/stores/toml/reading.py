@@ -12,14 +12,11 @@ Each figure is one line, an inline table in the `record` array, so that git's li
 from __future__ import annotations
 
 import functools
-import math
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import tomli
 
 from tltrack.domain.figures import Record
 from tltrack.errors import Problem, ValidationFailed
@@ -151,28 +148,15 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
             end = data.index(b"\n", start) + 1
             lines.append(data[start:end].decode("utf-8"))
             start = data.find(needle, end)
-    # The cache vouches for these lines (the whole file was checked, or tltrack wrote it), so
-    # they are read as they are, without Pydantic.
-    records = _plain_records(ARRAY_START + "".join(lines) + ARRAY_END)
-    if records is None:
+    # The cache vouches for these lines (the whole file was checked, or tltrack wrote it): they
+    # are read by the line reader, without Pydantic, or the whole file is read after all.
+    read = read_canonical(HEADER + ARRAY_START + "".join(lines) + ARRAY_END, HEADER + ARRAY_START)
+    if read is None or read[1]:
         return check_records(path)
+    records = read[0]
     # Each metric's lines were found in file order, which decides between figures recorded
     # in the same second; figures of different metrics never compete.
     return RecordsRead(records, [], False, data, partial=True, key=key)
-
-
-def _plain_records(text: str) -> list[Record] | None:
-    """The figures of tltrack-written text, or None if it does not read back exactly:
-    a parse error, a missing or unknown field, or a value that is not a finite number."""
-    try:
-        entries = tomli.loads(text)["record"]
-        records = [Record(**entry) for entry in entries]
-    except (tomli.TOMLDecodeError, KeyError, TypeError):
-        return None
-    for record in records:
-        if type(record.value) is not float or not math.isfinite(record.value):
-            return None
-    return records
 
 
 # A write stores only what it appended, on top of the entry of the bytes it appended to; a

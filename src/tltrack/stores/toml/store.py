@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, check_figures
 from tltrack.errors import (
     DataError,
     ValidationFailed,
@@ -37,7 +37,6 @@ from tltrack.stores.toml.lines import (
 from tltrack.stores.toml.reading import (
     RecordLines,
     RecordsRead,
-    _plain_records,
     _remember,
     _store_appended,
     check_records,
@@ -140,7 +139,7 @@ class RecordsFileChange:
         """Add figures at the end: the new lines go in before the closing bracket, and only
         they are rendered and checked; the figures already in the file are not touched."""
         lines = "".join(render_line(r) for r in new)
-        self._check_reads_back(ARRAY_START + lines + ARRAY_END, new)
+        self._check_reads_back(lines, new)
         tail = ARRAY_END.encode()
         if not self.data:
             data = (HEADER + ARRAY_START + lines + ARRAY_END).encode("utf-8")
@@ -164,7 +163,7 @@ class RecordsFileChange:
     def save(self, records: Sequence[Record]) -> None:
         """Write the whole file in tltrack's form."""
         text = render(records)
-        self._check_reads_back(text, records)
+        self._check_reads_back("".join(render_line(r) for r in records), records)
         data = text.encode("utf-8")
         write_atomic(self.path, data)
         key = cache.digest(data)
@@ -175,15 +174,13 @@ class RecordsFileChange:
         self.added = []
         self.data, self.key = data, key
 
-    def _check_reads_back(self, text: str, records: Sequence[Record]) -> None:
-        # Parse back what is about to be written: nothing tltrack cannot read reaches the disk
-        # (tomli-w itself writes nan and inf without complaint). Lines in tltrack's own form
-        # read back by the line reader; anything else by the TOML parser.
-        whole = text if text.startswith(HEADER) else HEADER + text
-        if read_canonical(whole, HEADER + ARRAY_START) == (list(records), False):
-            return
-        read_back = _plain_records(text)
-        if read_back is None or read_back != list(records):
+    def _check_reads_back(self, lines: str, records: Sequence[Record]) -> None:
+        """Every figure meets the one rule, and its line reads back as exactly that figure,
+        as tltrack wrote it, by the reader any machine would use: nothing that some reader
+        would refuse or read otherwise reaches the disk."""
+        check_figures(records)
+        read = read_canonical(HEADER + ARRAY_START + lines + ARRAY_END, HEADER + ARRAY_START)
+        if read != (list(records), False):
             raise DataError("would_not_read_back", file=self.path.name)
 
 

@@ -1,0 +1,192 @@
+"""The PostgreSQL store's schema: each version's statements, applied in turn by `db init`, and
+the checks of a figure written from the one rule of a figure (domain.figures)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from tltrack.domain.figures import CONTROL_RANGES, MAX_FIGURE, MAX_REVISION, SPACES, TEXT_BOUNDS
+
+# The columns that hold a figure's texts, by the rule's name of the field.
+_TEXT_COLUMNS = {"metric": "metric", "period": "period", "note": "note", "by": "recorded_by"}
+
+
+def _class(characters: str) -> str:
+    """A bracket expression's inside for PostgreSQL's regular expressions: each character as
+    an escape, runs as ranges (the server's text never holds NUL, so it starts at U+0001)."""
+    codes = sorted({max(ord(c), 1) for c in characters})
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(
+        _escape(first) if first == last else f"{_escape(first)}-{_escape(last)}"
+        for first, last in runs
+    )
+
+
+def _escape(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _controls() -> str:
+    """The rule's control characters, each of them."""
+    return "".join(chr(c) for first, last in CONTROL_RANGES for c in range(first, last + 1))
+
+
+def _invisible() -> str:
+    """Unicode's format characters (Cf: zero-width, direction marks), which no region's name
+    holds."""
+    return "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+
+
+def _text_check(column: str, field: str) -> str:
+    spaces = _class(SPACES)
+    checks = [
+        f"length({column}) <= {TEXT_BOUNDS[field]}",
+        f"{column} !~ '[{_class(_controls())}]'",
+        f"{column} !~ '^[{spaces}]|[{spaces}]$'",
+    ]
+    if field in ("metric", "period", "region"):
+        checks.append(f"length({column}) >= 1")
+    if field == "region":
+        checks.append(f"{column} !~ '[{_class(_invisible())}]'")
+        return f"({column} IS NULL OR ({' AND '.join(checks)}))"
+    return " AND ".join(checks)
+
+
+def figure_checks() -> str:
+    """Migration 4: the figure's text and time checked as the one rule of a figure checks
+    them, so that no role can store a row that some reader refuses (which would make the
+    year unreadable for every office)."""
+    texts = [_text_check(column, field) for field, column in _TEXT_COLUMNS.items()]
+    texts.append(_text_check("region", "region"))
+    # What Python reads back: hours 0-23, seconds 0-59 (no 24:00, no leap second), an offset
+    # of whole minutes within what the server keeps (±15:59).
+    time = (
+        r"at ~ '^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{6})?"
+        r"[+-](0\d|1[0-5]):[0-5]\d$' AND at::timestamptz IS NOT NULL"
+    )
+    return f"""
+    ALTER TABLE tltrack.figure
+        DROP CONSTRAINT figure_text,
+        DROP CONSTRAINT figure_at,
+        DROP CONSTRAINT figure_value,
+        DROP CONSTRAINT figure_revision,
+        ADD CONSTRAINT figure_text CHECK ({" AND ".join(texts)}) NOT VALID,
+        ADD CONSTRAINT figure_at CHECK ({time}) NOT VALID,
+        ADD CONSTRAINT figure_value CHECK (value ~ '^-?\\d+(\\.\\d+)?(e[+-]?\\d+)?$'
+            AND abs(value::float8) <= {MAX_FIGURE:.0f}) NOT VALID,
+        ADD CONSTRAINT figure_revision CHECK (revision BETWEEN 0 AND {MAX_REVISION}) NOT VALID;
+    """
+
+
+# Each step brings the schema from its index to the next version; `db init` runs the ones a
+# database lacks, in one transaction.
+MIGRATIONS = [
+    """
+    CREATE TABLE tltrack.schema_version (version integer NOT NULL);
+    INSERT INTO tltrack.schema_version VALUES (0);
+    CREATE TABLE tltrack.figure (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        year integer NOT NULL,
+        metric text NOT NULL,
+        region text,
+        period text NOT NULL,
+        period_end date NOT NULL,
+        value text NOT NULL,
+        note text NOT NULL,
+        recorded_by text NOT NULL,
+        at text NOT NULL,
+        correction boolean NOT NULL,
+        revision integer NOT NULL,
+        db_role name NOT NULL DEFAULT current_user
+    );
+    CREATE INDEX figure_series ON tltrack.figure (year, metric, region, period_end);
+    CREATE TABLE tltrack.target_owner (
+        year integer NOT NULL,
+        metric text NOT NULL,
+        owner text NOT NULL,
+        PRIMARY KEY (year, metric)
+    );
+    CREATE TABLE tltrack.role_grant (
+        role name PRIMARY KEY,
+        everything boolean NOT NULL DEFAULT false,
+        region text,
+        owner text,
+        CHECK (everything OR (region IS NULL) <> (owner IS NULL))
+    );
+    ALTER TABLE tltrack.figure ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY figure_read ON tltrack.figure FOR SELECT USING (true);
+    CREATE POLICY figure_write ON tltrack.figure FOR INSERT WITH CHECK (
+        db_role = current_user AND EXISTS (
+            SELECT 1 FROM tltrack.role_grant g WHERE g.role = current_user AND (
+                g.everything
+                OR g.region = figure.region
+                OR EXISTS (
+                    SELECT 1 FROM tltrack.target_owner t
+                    WHERE t.year = figure.year AND t.metric = figure.metric
+                    AND t.owner = g.owner
+                )
+            )
+        )
+    );
+    """,
+    # 2: the database checks each row as tltrack reads it, so no role can store a row that
+    # makes the year unreadable for every office; and the order of rows is the database's
+    # own (a role's OVERRIDING SYSTEM VALUE could take numbers ahead of the others).
+    r"""
+    ALTER TABLE tltrack.figure
+        ADD CONSTRAINT figure_value CHECK (value ~ '^-?\d+(\.\d+)?(e[+-]?\d+)?$'
+            AND abs(value::float8) <= 1e15),
+        ADD CONSTRAINT figure_at CHECK (
+            at ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$'
+            AND at::timestamptz IS NOT NULL),
+        ADD CONSTRAINT figure_revision CHECK (revision BETWEEN 0 AND 1000000),
+        ADD CONSTRAINT figure_text CHECK (
+            length(metric) <= 200 AND length(period) <= 20 AND length(note) <= 2000
+            AND length(recorded_by) <= 200 AND coalesce(length(region), 1) BETWEEN 1 AND 100
+            AND metric || period || note || recorded_by || coalesce(region, '')
+                !~ '[-
+--​-‏‪-‮⁠-⁤﻿]'
+            AND note = btrim(note) AND recorded_by = btrim(recorded_by)),
+        ADD CONSTRAINT figure_period CHECK (
+            period ~ '^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$'
+            AND substr(period, 1, 4)::int = year
+            AND period_end = CASE
+                WHEN period ~ '-Q' THEN make_date(year, substr(period, 7, 1)::int * 3, 1)
+                WHEN period ~ '-H' THEN make_date(year, substr(period, 7, 1)::int * 6, 1)
+                WHEN length(period) = 4 THEN make_date(year, 12, 1)
+                ELSE make_date(year, substr(period, 6, 2)::int, 1)
+                END + interval '1 month' - interval '1 day');
+    CREATE FUNCTION tltrack.figure_number() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, tltrack AS $$
+        BEGIN
+            NEW.seq := nextval(pg_get_serial_sequence('tltrack.figure', 'seq'));
+            RETURN NEW;
+        END $$;
+    CREATE TRIGGER figure_number BEFORE INSERT ON tltrack.figure
+        FOR EACH ROW EXECUTE FUNCTION tltrack.figure_number();
+    """,
+    # 3: writers take turns on a row only granted roles may lock (SELECT ... FOR UPDATE needs
+    # UPDATE), not on an advisory lock that any role able to connect could hold forever.
+    """
+    CREATE TABLE tltrack.year_lock (year integer PRIMARY KEY);
+    INSERT INTO tltrack.year_lock SELECT DISTINCT year FROM tltrack.target_owner
+        ON CONFLICT DO NOTHING;
+    INSERT INTO tltrack.year_lock SELECT DISTINCT year FROM tltrack.figure
+        ON CONFLICT DO NOTHING;
+    DO $$ DECLARE granted record; BEGIN
+        FOR granted IN SELECT role FROM tltrack.role_grant LOOP
+            EXECUTE format('GRANT SELECT, UPDATE ON tltrack.year_lock TO %I', granted.role);
+        END LOOP;
+    END $$;
+    """,
+    # 4: the checks of a figure's text and time, written from the one rule of a figure
+    # (figure_checks): what they let in, every reader reads. Rows already there are not
+    # checked again (NOT VALID): `tltrack validate` names any that breaks the rule.
+    figure_checks(),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
