@@ -45,10 +45,11 @@ def test_no_arguments_shows_help(cli) -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_every_command_has_help_with_an_example(cli, command: str, flag: str) -> None:
-    result = cli(command, flag)
-    assert result.exit_code == 0
-    assert "Examples:" in result.stdout
-    assert f"tltrack {command}" in result.stdout
+    for lang, heading in (("en", "Examples:"), ("zh", "示例:")):
+        result = cli(command, flag, "--lang", lang)
+        assert result.exit_code == 0
+        assert heading in result.stdout
+        assert f"tltrack {command}" in result.stdout
 
 
 @pytest.mark.parametrize("command", COMMANDS)

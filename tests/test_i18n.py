@@ -9,7 +9,7 @@ import string
 import pytest
 
 from test_cli_misc import COMMANDS
-from tltrack.text.lang import detect_lang
+from tltrack.text.lang import choose_lang
 from tltrack.text.messages_en import EN
 from tltrack.text.messages_zh import ZH
 
@@ -30,7 +30,49 @@ from tltrack.text.messages_zh import ZH
     ],
 )
 def test_default_language(env: dict[str, str], lang: str) -> None:
-    assert detect_lang(env) == lang
+    assert choose_lang((), env) == lang
+
+
+@pytest.mark.parametrize(
+    ("args", "lang"),
+    [
+        (("--lang", "zh"), "zh"),
+        (("--lang=en",), "en"),
+        (("--lang", "fr"), "en"),  # not a language: the environment decides
+        (("record", "--note", "--lang"), "en"),  # a note that reads --lang, with no value
+    ],
+)
+def test_lang_among_the_arguments_decides_first(args: tuple[str, ...], lang: str) -> None:
+    assert choose_lang(args, {"TLTRACK_LANG": "en"}) == lang
+
+
+@pytest.mark.parametrize(("env", "asked"), [("zh", "en"), ("en", "zh")])
+def test_one_run_speaks_one_language(
+    cli, monkeypatch: pytest.MonkeyPatch, env: str, asked: str
+) -> None:
+    """The language is decided once for a run: its help (tltrack's words and click's), its
+    output and its errors all speak it, whatever the environment says, run after run in one
+    process."""
+    monkeypatch.setenv("TLTRACK_LANG", env)
+    page = cli("status", "--help", "--lang", asked).stdout
+    words = {
+        "zh": ("用法:", "查看每项目标的进度", "按此日期评估目标"),
+        "en": ("Usage:", "Show every target's progress", "Judge the targets as of this date"),
+    }
+    assert all(word in page for word in words[asked]), page
+    assert not any(word in page for word in words[env]), page
+    error = cli("record", "no_such_target", "5", "--lang", asked).stderr
+    assert error.startswith("tltrack: error: ")
+    assert ("中没有指标" in error) == (asked == "zh"), error
+    usage = cli("status", "--bogus", "--lang", asked).stderr
+    assert ("没有选项" in usage) == (asked == "zh"), usage
+    title = cli("status", "--as-of", "2025-07-20", "--lang", asked).stdout.splitlines()[0]
+    assert (
+        title
+        == {"zh": "2025 年目标进度 · 截至 2025-07-20", "en": "2025 targets · as of 2025-07-20"}[
+            asked
+        ]
+    )
 
 
 def test_the_locale_decides_without_lang(cli, monkeypatch: pytest.MonkeyPatch) -> None:

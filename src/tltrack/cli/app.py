@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 
 from tltrack import __version__
-from tltrack.cli.errors import TltrackGroup
+from tltrack.cli.help import helptext
 from tltrack.cli.options import (
     LangOption,
-    helptext,
 )
+from tltrack.cli.run import TltrackGroup
 
 app = typer.Typer(
     cls=TltrackGroup,

@@ -4,7 +4,6 @@ pick the language, the output, a date, the statuses."""
 from __future__ import annotations
 
 import enum
-import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -12,17 +11,12 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from tltrack.cli.errors import lang_of, say_problem
+from tltrack.cli.errors import say_problem
+from tltrack.cli.help import helptext
+from tltrack.cli.run import run_lang
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.errors import UsageError
-from tltrack.text.lang import Lang, detect_lang, status_label, text
-
-# Help is written when the commands are defined, so its language is chosen once, at start.
-_HELP_LANG = lang_of(sys.argv[1:])
-
-
-def helptext(key: str) -> str:
-    return text(_HELP_LANG, key)
+from tltrack.text.lang import status_label, text
 
 
 class OutputFormat(enum.StrEnum):
@@ -55,6 +49,8 @@ class LangChoice(enum.StrEnum):
     en = "en"
 
 
+# Every command takes --lang, so that `tltrack status --lang en` parses and its help lists it;
+# the language itself is decided once for the run, from the arguments (cli.run.run_lang).
 LangOption = Annotated[
     LangChoice | None,
     typer.Option(
@@ -137,15 +133,12 @@ MetricArgument = Annotated[
 ]
 
 
-def chosen_lang(choice: LangChoice | None) -> Lang:
-    return detect_lang() if choice is None else choice.value
-
-
-def output_for(choice: LangChoice | None) -> Any:
+def output_for() -> Any:
+    """Where a command writes, in the run's language (see cli.run)."""
     # loaded when the command runs, not at start: a quick --help
     from tltrack.views.writers import Output
 
-    return Output.terminal(chosen_lang(choice))
+    return Output.terminal(run_lang())
 
 
 def compact_for(out: Any, fmt: OutputFormat) -> bool:
@@ -182,10 +175,6 @@ def print_problems(problems: Sequence[object], out: Any, file: str) -> None:
     for line in lines:
         out.message(line)
     out.message(verdict)
-
-
-def examples(*lines: str) -> str:
-    return helptext("help_examples") + "\n\n" + "\n\n".join(lines)
 
 
 def parse_as_of(text: str | None) -> date:

@@ -1,4 +1,5 @@
-"""The words of the interface in Chinese and English. JSON keys and status words never change.
+"""The language of a run, decided in one place (choose_lang), and the words of the interface
+in it. JSON keys and status words never change with the language.
 
 The language is --lang, else $TLTRACK_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG):
 Chinese when the locale is Chinese, English otherwise.
@@ -7,7 +8,7 @@ Chinese when the locale is Chinese, English otherwise.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from tltrack.text.messages import Lang as Lang
 from tltrack.text.messages import say
@@ -15,7 +16,16 @@ from tltrack.text.messages import say
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
-def detect_lang(environ: Mapping[str, str] | None = None) -> Lang:
+def choose_lang(argv: Sequence[str] = (), environ: Mapping[str, str] | None = None) -> Lang:
+    """The one place the language is decided: `--lang zh|en` among the arguments (read before
+    they are parsed, so that help and the errors of parsing speak it too), else
+    $TLTRACK_LANG, else the locale."""
+    for index, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        if value in LANGS:
+            return value
     env = os.environ if environ is None else environ
     chosen = env.get("TLTRACK_LANG", "").strip().lower()
     for lang in LANGS:

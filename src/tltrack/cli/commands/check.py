@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     AsOfOption,
     ByOption,
@@ -20,12 +20,11 @@ from tltrack.cli.options import (
     YearOption,
     by_value,
     compact_for,
-    examples,
-    helptext,
     output_for,
     parse_as_of,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 from tltrack.errors import ExitCode
 
 
@@ -67,7 +66,7 @@ def check(
     workspace = open_workspace(data_dir, year, reads_all=True)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
     result = app_check.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
-    out = output_for(lang)
+    out = output_for()
     compact = compact_for(out, fmt)
     if result.units is not None:
         write_view(check_by(result, out.lang, compact), fmt, out)

@@ -8,8 +8,12 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand, TltrackGroup
-from tltrack.cli.options import DataDirOption, LangOption, chosen_lang, examples, helptext
+from tltrack.cli.help import examples, helptext
+from tltrack.cli.options import (
+    DataDirOption,
+    LangOption,
+)
+from tltrack.cli.run import TltrackCommand, TltrackGroup, run_lang
 from tltrack.errors import UsageError
 from tltrack.text.lang import text
 
@@ -28,7 +32,7 @@ def db_init(data_dir: DataDirOption = None, lang: LangOption = None) -> None:
     from tltrack.app.database import init
 
     before, now, years = init(data_dir)
-    said = text(chosen_lang(lang), "db_ready", before=before, now=now, years=years)
+    said = text(run_lang(), "db_ready", before=before, now=now, years=years)
     typer.echo(said, err=True)
 
 
@@ -56,5 +60,5 @@ def db_grant(
     if sum((region is not None, owner is not None, everything)) != 1:
         raise UsageError("db_grant_one")
     grant(data_dir, role, region, owner)
-    scope = region or owner or text(chosen_lang(lang), "db_everything")
-    typer.echo(text(chosen_lang(lang), "db_granted", role=role, scope=scope), err=True)
+    scope = region or owner or text(run_lang(), "db_everything")
+    typer.echo(text(run_lang(), "db_granted", role=role, scope=scope), err=True)

@@ -8,13 +8,11 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     LangOption,
-    chosen_lang,
-    examples,
-    helptext,
 )
+from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.text.lang import text
 
 
@@ -34,7 +32,7 @@ def demo(
     from tltrack.workspace import demo as sample
 
     _, targets, figures = sample.demo(folder)
-    language = chosen_lang(lang)
+    language = run_lang()
     said = text(language, "demo_written", folder=folder, targets=targets, figures=figures)
     typer.echo(said, err=True)
     shown = str(folder) if " " not in str(folder) else f"'{folder}'"

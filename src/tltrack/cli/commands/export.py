@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
     LangOption,
     OutputFormat,
     YearOption,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 from tltrack.text.lang import text
 
 
@@ -40,7 +39,7 @@ def export(
 
     workspace = open_workspace(data_dir, year)
     figures = workspace.records()
-    out = output_for(lang)
+    out = output_for()
     keys = ("metric", "region", "period", "value", "note", "by", "at", "correction", "revision")
     columns = [Column(key, key, numeric=key in ("value", "revision")) for key in keys]
 

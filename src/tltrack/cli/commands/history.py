@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
@@ -13,11 +13,10 @@ from tltrack.cli.options import (
     RegionOption,
     YearOption,
     compact_for,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 
 
 @app.command(
@@ -43,7 +42,7 @@ def history(
     from tltrack.workspace.folder import open_workspace
 
     workspace = open_workspace(data_dir, year)
-    out = output_for(lang)
+    out = output_for()
     target, figures = app_history.history(workspace, metric, region)
     view = target_views.history(target, figures, out.lang, compact_for(out, fmt), region)
     write_view(view, fmt, out)

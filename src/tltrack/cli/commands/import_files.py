@@ -8,20 +8,19 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
     LangOption,
     OutputFormat,
     YearOption,
-    examples,
-    helptext,
     output_for,
     parse_column_map,
     print_problems,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 from tltrack.errors import ExitCode
 from tltrack.text.lang import text
 
@@ -76,7 +75,7 @@ def import_file(
 
     chosen = parse_column_map(column_map or [])
     workspace = open_workspace(data_dir, year)
-    out = output_for(lang)
+    out = output_for()
     try:
         result = import_figures(
             workspace,

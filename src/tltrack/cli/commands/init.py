@@ -9,13 +9,11 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     LangOption,
-    chosen_lang,
-    examples,
-    helptext,
 )
+from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.text.lang import text
 
 
@@ -57,7 +55,7 @@ def init(
 
         written, count, baselines = start_next_year(folder, from_year, year or from_year + 1)
         said = text(
-            chosen_lang(lang),
+            run_lang(),
             "next_year_written",
             path=written,
             count=count,
@@ -67,7 +65,7 @@ def init(
         typer.echo(said, err=True)
         return
 
-    result = setup.init(folder, year or date.today().year, catalog, chosen_lang(lang))
+    result = setup.init(folder, year or date.today().year, catalog, run_lang())
     for path in result.written:
-        typer.echo(text(chosen_lang(lang), "wrote", path=path), err=True)
-    typer.echo(text(chosen_lang(lang), "next_after_init"), err=True)
+        typer.echo(text(run_lang(), "wrote", path=path), err=True)
+    typer.echo(text(run_lang(), "next_after_init"), err=True)

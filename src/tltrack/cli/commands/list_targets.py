@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
@@ -16,11 +16,10 @@ from tltrack.cli.options import (
     OwnerOption,
     YearOption,
     compact_for,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 
 
 @app.command(
@@ -47,6 +46,6 @@ def list_targets(
     from tltrack.workspace.folder import open_workspace
 
     workspace = open_workspace(data_dir, year)
-    out = output_for(lang)
+    out = output_for()
     chosen = targets(workspace, category, owner)
     write_view(target_views.targets(chosen, out.lang, compact_for(out, fmt)), fmt, out)

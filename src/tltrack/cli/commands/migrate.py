@@ -8,15 +8,13 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     LangOption,
     YearOption,
-    chosen_lang,
-    examples,
-    helptext,
 )
+from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.text.lang import text
 
 
@@ -44,7 +42,7 @@ def migrate(
     workspace = open_workspace(data_dir, year)
     done = migrate(workspace.catalog.path, to.value)
     said = text(
-        chosen_lang(lang),
+        run_lang(),
         "migrated",
         count=done.figures,
         source=done.source,

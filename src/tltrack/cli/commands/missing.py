@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     ByChoice,
     DataDirOption,
@@ -16,11 +16,10 @@ from tltrack.cli.options import (
     OutputFormat,
     YearOption,
     by_value,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 
 
 @app.command(
@@ -55,5 +54,5 @@ def missing(
 
     workspace = open_workspace(data_dir, year)
     report = missing_figures(workspace, period, by_value(by))
-    out = output_for(lang)
+    out = output_for()
     write_view(unit_views.missing(report, out.lang), fmt, out)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
@@ -17,11 +17,10 @@ from tltrack.cli.options import (
     RegionOption,
     YearOption,
     compact_for,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 
 
 @app.command(
@@ -75,5 +74,5 @@ def record(
     result = app_recording.record(
         workspace, metric, value, period, note, by, correct, region=region
     )
-    out = output_for(lang)
+    out = output_for()
     write_view(status_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     LangOption,
     YearOption,
-    chosen_lang,
-    examples,
-    helptext,
 )
+from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.text.lang import text
 
 
@@ -38,10 +36,10 @@ def repair(
     result = app_stores.repair(open_workspace(data_dir, year))
     name = result.store
     if result.backup is None:
-        line = text(chosen_lang(lang), "nothing_to_repair", file=name, count=result.figures)
+        line = text(run_lang(), "nothing_to_repair", file=name, count=result.figures)
     else:
         line = text(
-            chosen_lang(lang),
+            run_lang(),
             "repaired",
             file=name,
             count=result.figures,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     AsOfOption,
     DataDirOption,
@@ -18,12 +18,10 @@ from tltrack.cli.options import (
     OwnerOption,
     RegionOption,
     YearOption,
-    chosen_lang,
-    examples,
-    helptext,
     parse_as_of,
     parse_statuses,
 )
+from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.errors import UsageError
 from tltrack.text.lang import text
 
@@ -126,8 +124,8 @@ def report(
 
         check_output(workspace.catalog.path, output)
     built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)
-    data = render.document(built, chosen, chosen_lang(lang))
-    language = chosen_lang(lang)
+    data = render.document(built, chosen, run_lang())
+    language = run_lang()
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

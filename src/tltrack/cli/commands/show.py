@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     AsOfOption,
     DataDirOption,
@@ -14,12 +14,11 @@ from tltrack.cli.options import (
     RegionOption,
     YearOption,
     compact_for,
-    examples,
-    helptext,
     output_for,
     parse_as_of,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 
 
 @app.command(
@@ -47,5 +46,5 @@ def show(
 
     workspace = open_workspace(data_dir, year)
     found = target_detail(workspace, metric, parse_as_of(as_of), region)
-    out = output_for(lang)
+    out = output_for()
     write_view(detail(found, out.lang, compact_for(out, fmt)), fmt, out)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     AsOfOption,
     ByOption,
@@ -22,14 +22,13 @@ from tltrack.cli.options import (
     YearOption,
     by_value,
     compact_for,
-    examples,
-    helptext,
     output_for,
     parse_as_of,
     parse_statuses,
     refuse_with_plan,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 
 
 @app.command(
@@ -67,7 +66,7 @@ def status(
     from tltrack.views import status as status_views
     from tltrack.workspace.folder import open_workspace
 
-    out = output_for(lang)
+    out = output_for()
     if plan:
         # loaded when the command runs, not at start: a quick --help
         from tltrack.app.plan import plan_status

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     ByChoice,
     DataDirOption,
@@ -17,11 +17,10 @@ from tltrack.cli.options import (
     OutputFormat,
     YearOption,
     by_value,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 from tltrack.errors import UsageError
 
 
@@ -75,6 +74,6 @@ def template(
     folder = Path(output)
     workspace = open_workspace(data_dir, year)
     written = write_forms(workspace, by_value(by) or "owner", period, folder, fmt.value, force)
-    out = output_for(lang)
+    out = output_for()
     view = templates([p for p, _ in written], folder, out.lang, [n for _, n in written])
     write_view(view, OutputFormat.table, out)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import typer
 
 from tltrack.cli.app import app
-from tltrack.cli.errors import TltrackCommand
+from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
     DataDirOption,
     FormatOption,
     LangOption,
     OutputFormat,
-    examples,
-    helptext,
     output_for,
     write_view,
 )
+from tltrack.cli.run import TltrackCommand
 from tltrack.errors import ExitCode
 
 
@@ -42,7 +41,7 @@ def validate(
 
     result = validate_folder(data_dir)
     result = dataclasses.replace(result, notes=[with_hints(note) for note in result.notes])
-    out = output_for(lang)
+    out = output_for()
     write_view(validation(result, out.lang), fmt, out)
     if result.problems:
         raise typer.Exit(ExitCode.DATAERR)

@@ -1,0 +1,128 @@
+"""One run of tltrack: its language, decided once from the arguments and the environment, and
+the one place where every error becomes one line on stderr and an exit code.
+
+Every TltrackError, every usage error of click's and every unexpected exception ends in
+TltrackGroup.main: one line in the run's language, starting `tltrack: error:` so scripts can
+find it, and the documented exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Sequence
+from contextvars import ContextVar
+from typing import Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from tltrack.cli.errors import click_words, say_error
+from tltrack.cli.help import help_in, in_language
+from tltrack.errors import ExitCode, TltrackError
+from tltrack.text.lang import Lang, choose_lang, text
+from tltrack.text.safe import printable
+
+# The base of the command-line errors typer raises (click's ClickException, which typer
+# vendors); found through a public class so it does not depend on where typer keeps it.
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+# The language of the run under way, set once by TltrackGroup.main.
+_RUN_LANG: ContextVar[Lang] = ContextVar("tltrack_run_lang")
+
+
+def run_lang() -> Lang:
+    """The language of this run: what TltrackGroup.main decided, or (a command called
+    outside a run, as a test may) the same decision made now."""
+    return _RUN_LANG.get(None) or choose_lang(sys.argv[1:])
+
+
+class _PipeClosed(Exception):
+    """The reader of stdout went away (`tltrack status | head -1`). Not an OSError, so that
+    click does not turn it into exit 1."""
+
+
+class TltrackCommand(TyperCommand):
+    """A command whose help page is in the run's language throughout."""
+
+    def get_help(self, ctx: Any) -> str:
+        return help_in(run_lang(), super().get_help(ctx))
+
+
+class TltrackGroup(TyperGroup):
+    """The command line's root: decides the run's language, puts every help text into it, and
+    turns every error into one clear line on stderr and a documented exit code."""
+
+    def get_help(self, ctx: Any) -> str:
+        return help_in(run_lang(), super().get_help(ctx))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed() from None
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = choose_lang(argv)
+        token = _RUN_LANG.set(lang)
+        try:
+            in_language(self, lang)
+            code = self._run(argv, lang, prog_name, complete_var, windows_expand_args, extra)
+        finally:
+            _RUN_LANG.reset(token)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(
+        self,
+        argv: list[str],
+        lang: Lang,
+        prog_name: str | None,
+        complete_var: str | None,
+        windows_expand_args: bool,
+        extra: dict[str, Any],
+    ) -> int:
+        try:
+            code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
+        except TltrackError as exc:
+            code = _fail(say_error(exc, lang), exc.exit_code)
+        except _CLICK_ERROR as exc:  # usage errors: unknown option, missing argument
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            said = f"{exc.format_message()}{hint}"  # type: ignore[attr-defined]
+            code = _fail(click_words(lang, said), exc.exit_code)  # type: ignore[attr-defined]
+        except (KeyboardInterrupt, typer.Abort):
+            code = _fail(text(lang, "interrupted"), 130)
+        except (BrokenPipeError, _PipeClosed):
+            # `tltrack status | head` is fine: the reader has what it wanted. Point stdout at
+            # nothing, so the flush at exit does not fail again.
+            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = ExitCode.OK
+        except Exception as exc:  # the one place unexpected errors are caught
+            if os.environ.get("TLTRACK_DEBUG") == "1":
+                raise
+            said = text(lang, "internal_error", name=type(exc).__name__, detail=str(exc))
+            code = _fail(said, ExitCode.SOFTWARE)
+        return code if isinstance(code, int) else ExitCode.OK
+
+
+def _fail(said: str, code: int) -> int:
+    """One line on stderr, in the run's language; `tltrack: error:` in every language, so
+    scripts can find it."""
+    sys.stderr.write(f"tltrack: error: {printable(said)}\n")
+    sys.stderr.flush()
+    return code
