@@ -30,7 +30,7 @@ class ExitCode:
 
 class Invalid(ValueError):
     """A check of a file's field failed: raised inside Pydantic's validators, said as one of
-    our messages (catalog.pydantic_message)."""
+    our messages (files.toml_text.pydantic_message)."""
 
     def __init__(self, message_id: str, **params: object) -> None:
         super().__init__(message_id)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from tltrack.app.missing import MissingReport, missing_figures
-from tltrack.app.status import StatusReport, UnitsReport, by_units, status
+from tltrack.app.status import GroupsReport, StatusReport, by_groups, status
 from tltrack.domain.assess import Assessment
 from tltrack.domain.periods import default_period
 from tltrack.domain.ranking import By, Group
@@ -45,9 +45,9 @@ class CheckResult(NamedTuple):
     lagging: list[Assessment]  # behind, at risk or missed: the worst first
     stale: list[Assessment]
     failed: bool
-    units: UnitsReport | None = None  # check --by: the units, the worst first
-    failing_units: tuple[str, ...] = ()
-    # Who has not reported for the last complete month: None when no unit or region is named.
+    groups: GroupsReport | None = None  # check --by: the regions or lead offices, worst first
+    failing_groups: tuple[str, ...] = ()
+    # Who has not reported for the last complete month: None when no office or region is named.
     missing: MissingReport | None = None
 
 
@@ -62,8 +62,8 @@ def check(
     """What lags at `as_of`, and whether that fails the check.
 
     The status level is the most lenient level given (default: behind); `stale` adds
-    failing on stale figures. With `by`, each region or lead unit is judged by its own
-    targets and the units come worst first.
+    failing on stale figures. With `by`, each region or lead office is judged by its own
+    targets and they come worst first.
     """
     unknown = [level for level in fail_on if level not in FAIL_ON_CHOICES]
     if unknown:
@@ -75,7 +75,7 @@ def check(
     def fails(items: Sequence[Assessment]) -> bool:
         return any(a.status in failing_statuses or (with_stale and a.stale) for a in items)
 
-    records = workspace.records()  # read once for the report, the units and who is missing
+    records = workspace.records()  # read once for the report, the groups and who is missing
     report = status(workspace, as_of, owner=owner, region=region, records=records)
     lagging = worst_first(report.assessments)
     stale = [a for a in report.assessments if a.stale]
@@ -85,17 +85,17 @@ def check(
     if catalog.meta.regions or owners_of(catalog.targets):
         period = default_period(workspace.year, as_of).label
         unreported = missing_figures(workspace, period, records=records)
-        if region is not None or owner is not None:  # only the unit asked about
-            wanted = [m for m in unreported.missing if m.unit in (region, owner)]
+        if region is not None or owner is not None:  # only the office or region asked about
+            wanted = [m for m in unreported.missing if m.reporter in (region, owner)]
             unreported = unreported._replace(missing=wanted)
     if by is None:
         failed = fails(report.assessments)
         return CheckResult(report, chosen, lagging, stale, failed, missing=unreported)
-    units = by_units(workspace, as_of, by, records)
-    worst = sorted(units.groups, key=_lag_order)
+    ranked = by_groups(workspace, as_of, by, records)
+    worst = sorted(ranked.groups, key=_lag_order)
     failing = tuple(g.name for g in worst if fails(g.assessments))
-    units = dataclasses.replace(units, groups=worst)
-    return CheckResult(report, chosen, lagging, stale, bool(failing), units, failing, unreported)
+    ranked = dataclasses.replace(ranked, groups=worst)
+    return CheckResult(report, chosen, lagging, stale, bool(failing), ranked, failing, unreported)
 
 
 def _lag_order(group: Group) -> tuple[int, ...]:

@@ -217,14 +217,10 @@ def _row_record(
     if unit and unit != target.unit:
         raise DataError("wrong_unit", metric=target.id, unit=unit, target_unit=target.unit)
     region = region_of(workspace.catalog.meta.regions, target, fields.get("region") or None)
-    # 责任单位, where the target file names its units: one of them, or the row is misfiled.
-    unit_name = fields.get("owner", "").strip()
-    if (
-        unit_name
-        and target.owner is not None
-        and unit_name not in (target.owner, *target.co_owners)
-    ):
-        raise DataError("other_owner", metric=target.name, unit=unit_name, owner=target.owner)
+    # 责任单位, where the target file names its offices: one of them, or the row is misfiled.
+    office = fields.get("owner", "").strip()
+    if office and target.owner is not None and office not in (target.owner, *target.co_owners):
+        raise DataError("other_owner", metric=target.name, office=office, owner=target.owner)
     value = parse_value(target, figure_text(fields["value"]))
     new = Record(
         metric=target.id,

@@ -27,7 +27,7 @@ def missing_figures(
     by: By | None = None,
     records: Sequence[Record] | None = None,
 ) -> MissingReport:
-    """Who has not reported which target for a period (未报送): lead units for the city
+    """Who has not reported which target for a period (未报送): lead offices for the city
     figures, regions for their own."""
     period = (
         default_period(workspace.year, date.today())

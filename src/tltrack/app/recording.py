@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Literal, NamedTuple
 
 from tltrack.domain.assess import Assessment, counting, figures_by_period
-from tltrack.domain.figures import Record, check_figures, line_problem
+from tltrack.domain.figures import Record, check_figures
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.responsibility import region_of
 from tltrack.domain.rollup import Series, assess_city, assess_region
@@ -188,10 +188,3 @@ def record(
     else:
         assessment = assess_region(target, place, series, workspace.year, when, thresholds)
     return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
-
-
-def check_text(name: object, text: str) -> None:
-    """A text people give for a document (--issuer): one line of real text."""
-    problem = line_problem(name, text, 2000)
-    if problem is not None:
-        raise DataError(problem)

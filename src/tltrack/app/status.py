@@ -97,7 +97,7 @@ def status(
 
 
 def check_owner(workspace: Workspace, owner: str | None) -> str | None:
-    """A lead or supporting unit the file names; else "did you mean" (exit 2)."""
+    """A lead or supporting office the file names; else "did you mean" (exit 2)."""
     if owner is None:
         return None
     targets = workspace.catalog.targets
@@ -112,8 +112,8 @@ def check_region(workspace: Workspace, region: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class UnitsReport:
-    """The regions or lead units ranked (DESIGN §8), with each target's regions ranked."""
+class GroupsReport:
+    """The regions or lead offices ranked (DESIGN §8), with each target's regions ranked."""
 
     year: int
     as_of: date
@@ -122,10 +122,10 @@ class UnitsReport:
     rankings: list[Ranking]  # by region only: one per target split among regions
 
 
-def by_units(
+def by_groups(
     workspace: Workspace, as_of: date, by: By, records: Sequence[Record] | None = None
-) -> UnitsReport:
-    """One group per region (its own figures against its shares) or per lead unit (the city
+) -> GroupsReport:
+    """One group per region (its own figures against its shares) or per lead office (the city
     figures of the targets it leads), ranked by the share of its targets on pace."""
     if by not in BY_CHOICES:
         raise UsageError("by_choice", by=by, choices=", ".join(BY_CHOICES))
@@ -137,8 +137,8 @@ def by_units(
     if by == "owner":
         city = assess_all(workspace, read, as_of)
         members = {
-            unit: [a for a in city.assessments if a.target.owner == unit]
-            for unit in owners_of(catalog.targets)
+            office: [a for a in city.assessments if a.target.owner == office]
+            for office in owners_of(catalog.targets)
         }
     else:
         members = {region: [] for region in catalog.meta.regions}
@@ -154,7 +154,7 @@ def by_units(
                 members[item.region or ""].append(item)
             rankings.append(rank_regions(t, judged))
     groups = ranked_groups([Group(name, items) for name, items in members.items()])
-    return UnitsReport(workspace.year, as_of, by, groups, rankings)
+    return GroupsReport(workspace.year, as_of, by, groups, rankings)
 
 
 def check_category(workspace: Workspace, category: str | None) -> None:

@@ -105,7 +105,7 @@ def by_value(choice: str | None) -> Literal["region", "owner"] | None:
 ByOption = Annotated[
     str | None,
     typer.Option(
-        "--by", help=helptext("help_by_units"), show_default=False, metavar="region|owner"
+        "--by", help=helptext("help_by_groups"), show_default=False, metavar="region|owner"
     ),
 ]
 

@@ -1,5 +1,5 @@
 """The monthly bulletin (月度调度通报): what it holds, built once from the status of the city
-(or of one region or lead unit), its units' sections and last year's figures.
+(or of one region or lead office), its units' sections and last year's figures.
 
 Every format renders the same Bulletin: markdown, page (one self-contained HTML file and
 the PDF printed from it), workbook (a workbook people can compute with) and word (a Word
@@ -16,14 +16,15 @@ from tltrack.app.check import worst_first
 from tltrack.app.status import StatusReport, assess_all
 from tltrack.app.status import status as filtered_status
 from tltrack.documents.sections import (
-    UnitSections,
+    GroupSections,
     build_sections,
 )
 from tltrack.documents.words import date_words, lead_paragraph, reporting_period
 from tltrack.domain.assess import Assessment, figures_by_end
-from tltrack.domain.figures import records_by_metric
+from tltrack.domain.figures import line_problem, records_by_metric
 from tltrack.domain.periods import Period
 from tltrack.domain.statuses import Status
+from tltrack.errors import DataError
 from tltrack.text.lang import Lang, text
 from tltrack.views.cells import by_category, headers, row_cells, signed, value_text
 from tltrack.workspace.folder import Workspace, last_year_store
@@ -50,6 +51,12 @@ class Options:
     only_lagging: bool = False  # the category tables list only what lags
     hide: tuple[Status, ...] = ()  # statuses left out of the category tables (no_data)
 
+    def __post_init__(self) -> None:
+        # The issuer is printed in every format: one line of real text, as a note is.
+        problem = None if self.issuer is None else line_problem("--issuer", self.issuer, 2000)
+        if problem is not None:
+            raise DataError(problem)
+
 
 @dataclass(frozen=True)
 class Bulletin:
@@ -57,8 +64,8 @@ class Bulletin:
     report: StatusReport
     lagging: list[Assessment]  # behind, at risk or missed: the worst first
     series: dict[str, list[tuple[Period, float]]]  # each target's current figure per period
-    sections: UnitSections = field(default_factory=lambda: UnitSections(None, None, None))
-    whose: str | None = None  # a region or lead unit; None: the city
+    sections: GroupSections = field(default_factory=lambda: GroupSections(None, None, None))
+    whose: str | None = None  # a region or lead office; None: the city
     options: Options = field(default_factory=Options)
     # 同比: each total's figure of last year for the period it now stands at, where the folder
     # holds last year's records.
@@ -109,14 +116,14 @@ def build(
     owner: str | None = None,
     options: Options | None = None,
 ) -> Bulletin:
-    """The bulletin of the city, or of one region or lead unit (without the units' sections)."""
+    """The bulletin of the city, or of one region or lead office (without the units' sections)."""
     records = workspace.records()
     if region is None and owner is None:
         report = assess_all(workspace, records, as_of)
         sections = build_sections(workspace, as_of, records)
     else:
         report = filtered_status(workspace, as_of, owner=owner, region=region, records=records)
-        sections = UnitSections(None, None, None)
+        sections = GroupSections(None, None, None)
 
     # One point per month end, chosen as the target is judged: 2025-Q2 and 2025-06 never
     # stand at one x.

@@ -1,5 +1,5 @@
 """Fill-in forms as files: a protected .xlsx with instructions and the form's own marks, or a
-GB18030 CSV; one per unit, written to a folder."""
+GB18030 CSV; one per lead office or region, written to a folder."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from tltrack.domain.forms import (
     MARK,
     MARKS_SHEET,
     PERIOD_HEADER,
-    UNIT_HEADER,
+    REPORTER_HEADER,
     Form,
     build_forms,
     file_name,
-    units_of,
+    reporters_of,
 )
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.ranking import By
@@ -48,9 +48,9 @@ def csv_bytes(form: Form) -> bytes:
     """A form as CSV in GB18030, the encoding Chinese Excel and WPS open without asking."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*HEADERS, UNIT_HEADER[form.by], PERIOD_HEADER])
+    writer.writerow([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER])
     for line in form.lines:
-        unit_cell = spreadsheet_cell(form.unit)
+        unit_cell = spreadsheet_cell(form.reporter)
         writer.writerow([*_safe(line.locked()), "", "", unit_cell, form.period.label])
     return out.getvalue().encode("gb18030")
 
@@ -61,8 +61,8 @@ def xlsx_bytes(form: Form) -> bytes:
     sheet: Any = book.active  # openpyxl's stubs leave most of a sheet's parts optional
     sheet.title = FORM_SHEET
     # Whose form and for which period, on every row, so a printed page says it too.
-    sheet.append([*HEADERS, UNIT_HEADER[form.by], PERIOD_HEADER])
-    unit = spreadsheet_cell(form.unit)
+    sheet.append([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER])
+    unit = spreadsheet_cell(form.reporter)
     for line in form.lines:
         locked = _safe(line.locked()[:3])
         figures = [line.goal, line.latest, line.latest_period, None, None]
@@ -104,7 +104,7 @@ def xlsx_bytes(form: Form) -> bytes:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    title = f"{spreadsheet_cell(form.unit)} {period_name('zh', form.period)} 目标任务填报表"
+    title = f"{spreadsheet_cell(form.reporter)} {period_name('zh', form.period)} 目标任务填报表"
     sheet.oddHeader.center.text = title.replace("&", "&&")
     _guide(book, form)
     _marks(book, form)
@@ -119,7 +119,7 @@ def _guide(book: Workbook, form: Form) -> None:
     who = BY_WORD[form.by]
     lines = [
         f"{form.year}年目标任务填报表（{period_name('zh', form.period)}）",
-        f"填报单位（{who}）：{spreadsheet_cell(form.unit)}",
+        f"填报单位（{who}）：{spreadsheet_cell(form.reporter)}",
         "",
         "填报要求：",
         "1. 只填写“本期数值”和“备注”两列（浅黄色单元格），其余各列已预先填好，请勿改动。",
@@ -146,7 +146,7 @@ def _marks(book: Workbook, form: Form) -> None:
     marks.append(["年度", form.year])
     marks.append(["期间", form.period.label])
     marks.append(["类型", form.by])
-    marks.append(["填报单位", spreadsheet_cell(form.unit)])
+    marks.append(["填报单位", spreadsheet_cell(form.reporter)])
     marks.append([])
     marks.append(list(LOCKED))
     for line in form.lines:
@@ -163,10 +163,10 @@ def write_forms(
     fmt: str,
     replace: bool = False,
 ) -> list[tuple[Path, int]]:
-    """One form per unit in `folder` for a period (default: the last complete month), named
-    after the unit, with each target's newest figure before the period. A file already there
-    is a returned form as likely as an old blank one, so none is replaced unless `replace`:
-    then nothing is written at all."""
+    """One form per lead office or region in `folder`, named after it, for a period (default:
+    the last complete month), with each target's newest figure before the period. A file
+    already there is a returned form as likely as an old blank one, so none is replaced
+    unless `replace`: then nothing is written at all."""
     catalog = workspace.catalog
     period = (
         parse_period(period_text, workspace.year)
@@ -176,12 +176,12 @@ def write_forms(
     series = {
         metric: series_of(items) for metric, items in records_by_metric(workspace.records()).items()
     }
-    units = units_of(catalog, by)
+    units = reporters_of(catalog, by)
     if not units:
         raise UsageError(f"no_{by}s")
     suffix = ".csv" if fmt == "csv" else ".xlsx"
     forms = build_forms(catalog, series, by, period, units)
-    paths = [folder / file_name(form.unit, suffix) for form in forms]
+    paths = [folder / file_name(form.reporter, suffix) for form in forms]
     if len(set(paths)) != len(paths):
         raise UsageError("form_names_clash", folder=folder)
     if not str(folder).strip():

@@ -1,7 +1,8 @@
-"""The bulletin's sections on units and regions: the count sentence of a supervision report,
-each lead unit's results (各牵头单位完成情况), the regions ranked for each split target with
-three-colour marks, who has not reported, and the city totals that disagree with their regions.
-Each section is given as plain rows once, and rendered for Markdown, HTML and xlsx."""
+"""The bulletin's sections on lead offices and regions: the count sentence of a supervision
+report, each lead office's results (各牵头单位完成情况), the regions ranked for each split
+target with three-colour marks, who has not reported, and the city totals that disagree with
+their regions. Each section is given as plain rows once, and rendered for Markdown, HTML and
+xlsx."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date
 
 from tltrack.app.missing import MissingReport
 from tltrack.app.missing import missing_figures as find_missing
-from tltrack.app.status import StatusReport, UnitsReport, by_units
+from tltrack.app.status import GroupsReport, StatusReport, by_groups
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import default_period
 from tltrack.domain.responsibility import owners_of
@@ -37,23 +38,23 @@ LIGHT_MARK = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
 
 
 @dataclass(frozen=True)
-class UnitSections:
-    owners: UnitsReport | None  # None when no target names a lead unit
-    regions: UnitsReport | None  # None when no target is split among regions
+class GroupSections:
+    owners: GroupsReport | None  # None when no target names a lead office
+    regions: GroupsReport | None  # None when no target is split among regions
     missing: MissingReport | None
 
 
-def build_sections(workspace: Workspace, as_of: date, records: Sequence[Record]) -> UnitSections:
+def build_sections(workspace: Workspace, as_of: date, records: Sequence[Record]) -> GroupSections:
 
     catalog = workspace.catalog
-    owners = by_units(workspace, as_of, "owner", records) if owners_of(catalog.targets) else None
+    owners = by_groups(workspace, as_of, "owner", records) if owners_of(catalog.targets) else None
     split = any(t.split for t in catalog.targets)
-    regions = by_units(workspace, as_of, "region", records) if split else None
+    regions = by_groups(workspace, as_of, "region", records) if split else None
     missing = None
     if owners is not None or split:
         period = default_period(workspace.year, as_of).label
         missing = find_missing(workspace, period, records=records)
-    return UnitSections(owners, regions, missing)
+    return GroupSections(owners, regions, missing)
 
 
 def count_sentence(lang: Lang, summary: dict[Status, int]) -> str:
@@ -73,7 +74,7 @@ def count_sentence(lang: Lang, summary: dict[Status, int]) -> str:
     return text(lang, "count_sentence", total=total, parts=text(lang, "count_join").join(parts))
 
 
-def owner_rows(lang: Lang, report: UnitsReport) -> tuple[list[str], list[list[str]]]:
+def owner_rows(lang: Lang, report: GroupsReport) -> tuple[list[str], list[list[str]]]:
     header = [
         text(lang, "by_owner"),
         text(lang, "col_targets"),
@@ -103,7 +104,7 @@ def ranking_header(lang: Lang) -> list[str]:
     return [text(lang, key) for key in keys]
 
 
-def ranking_rows(lang: Lang, report: UnitsReport) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+def ranking_rows(lang: Lang, report: GroupsReport) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """For each split target: its regions, best first, each with its light."""
     tables = []
     for ranking in report.rankings:
@@ -125,7 +126,7 @@ def ranking_rows(lang: Lang, report: UnitsReport) -> list[tuple[str, list[tuple[
     return tables
 
 
-def notes(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
+def notes(lang: Lang, report: StatusReport, sections: GroupSections) -> list[str]:
     """The lines under the sections: mismatching totals (数据衔接), who has not reported."""
     said = missing_line(lang, sections.missing)
     return rollup_notes(lang, report.assessments) + ([said] if said else [])
@@ -134,7 +135,7 @@ def notes(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def markdown_sections(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
+def markdown_sections(lang: Lang, report: StatusReport, sections: GroupSections) -> list[str]:
     out: list[str] = []
     if sections.owners is not None:
         header, rows = owner_rows(lang, sections.owners)
@@ -159,7 +160,7 @@ def _md(header: list[str], rows: list[list[str]]) -> str:
 # --- HTML --------------------------------------------------------------------------------------
 
 
-def html_sections(lang: Lang, report: StatusReport, sections: UnitSections) -> list[str]:
+def html_sections(lang: Lang, report: StatusReport, sections: GroupSections) -> list[str]:
     def e(value: str) -> str:
         return html.escape(printable(value))
 

@@ -152,7 +152,7 @@ WIDTHS = {
     11: (24, 14, 14, 16, 12, 12, 13, 13, 14, 13, 11),  # and last year's figure, 同比
     7: (12, 30, 22, 22, 20, 20, 30),  # a target's regions, ranked
 }
-UNIT_WIDTHS = (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33)  # the lead units
+UNIT_WIDTHS = (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33)  # the lead offices
 
 
 def _table(

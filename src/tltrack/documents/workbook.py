@@ -20,7 +20,7 @@ import xlsxwriter
 from tltrack.documents.bulletin import STATUS_COLOURS, TOP_LAGGING, Bulletin, full_title
 from tltrack.documents.sections import (
     LIGHT_COLOUR,
-    UnitSections,
+    GroupSections,
     count_sentence,
     owner_rows,
     ranking_header,
@@ -214,12 +214,12 @@ def _measure(row: Sequence[Any], widths: list[int], measured: dict[object, int])
             widths[column] = width
 
 
-def unit_sheets(book: Any, lang: Lang, sections: UnitSections) -> None:
-    """A sheet of the lead units and one of the regions' rankings, lights as cell colours."""
+def unit_sheets(book: Any, lang: Lang, sections: GroupSections) -> None:
+    """A sheet of the lead offices and one of the regions' rankings, lights as cell colours."""
     bold = book.add_format({"bold": True})
     percent = book.add_format({"num_format": PERCENT})
     if sections.owners is not None:
-        sheet = Sheet(book, "牵头单位" if lang == "zh" else "Lead units")
+        sheet = Sheet(book, "牵头单位" if lang == "zh" else "Lead offices")
         header, rows = owner_rows(lang, sections.owners)
         sheet.append(header, dict.fromkeys(range(len(header)), bold))
         for cells in rows:

@@ -32,10 +32,10 @@ MARK = "tltrack-form"
 HEADERS = ("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注")
 
 
-LOCKED = HEADERS[:6]  # what the office fills in; the unit fills the rest
+LOCKED = HEADERS[:6]  # what tltrack fills in; the office or region fills the rest
 
 
-UNIT_HEADER = {"owner": "牵头单位", "region": "地区"}
+REPORTER_HEADER = {"owner": "牵头单位", "region": "地区"}
 
 
 PERIOD_HEADER = "期间"
@@ -46,7 +46,7 @@ BY_WORD = {"owner": "牵头单位", "region": "旗县市区"}
 
 class FormLine(NamedTuple):
     target: Target
-    goal: float | None  # the unit's own target: the split share for a region
+    goal: float | None  # its own target: the split share, for a region
     latest: float | None
     latest_period: str | None
 
@@ -66,7 +66,7 @@ class FormLine(NamedTuple):
 
 class Form(NamedTuple):
     by: By
-    unit: str
+    reporter: str  # the lead office or region the form is for
     period: Period
     year: int
     lines: list[FormLine]
@@ -77,12 +77,12 @@ def form_figure(value: float | None) -> str:
     return "" if value is None else number(value, 6)
 
 
-def units_of(catalog: Catalog, by: By) -> list[str]:
+def reporters_of(catalog: Catalog, by: By) -> list[str]:
     return owners_of(catalog.targets) if by == "owner" else list(catalog.meta.regions)
 
 
 def carried(catalog: Catalog, by: By, unit: str) -> list[Target]:
-    """The targets a unit reports: those it leads, or those split to the region."""
+    """The targets an office or region reports: those it leads, or those split to it."""
     if by == "owner":
         return [t for t in catalog.targets if t.owner == unit]
     return [t for t in catalog.targets if unit in t.regions]

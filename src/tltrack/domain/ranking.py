@@ -17,7 +17,7 @@ BY_CHOICES: tuple[By, ...] = ("region", "owner")
 
 
 class Group(NamedTuple):
-    """A region or lead unit and the assessments of its targets."""
+    """A region or lead office and the assessments of its targets."""
 
     name: str
     assessments: list[Assessment]

@@ -15,7 +15,7 @@ from tltrack.errors import DataError, UsageError, msg
 
 
 def owners_of(targets: Iterable[Target]) -> list[str]:
-    """The lead units, in the order the file first names them."""
+    """The lead offices, in the order the file first names them."""
     return list(dict.fromkeys(t.owner for t in targets if t.owner is not None))
 
 
@@ -46,7 +46,9 @@ def region_of(regions: Sequence[str], target: Target, region: str | None) -> str
 
 
 class Missing(NamedTuple):
-    unit: str
+    """A lead office or region (`by` says which) and the targets it has not reported."""
+
+    reporter: str
     by: By
     targets: list[Target]
 
@@ -59,7 +61,7 @@ def missing(
     period: Period,
     by: Sequence[By] = BY_CHOICES,
 ) -> list[Missing]:
-    """Which lead unit or region has no figure for `period` (a figure of a period ending the
+    """Which lead office or region has no figure for `period` (a figure of a period ending the
     same day counts: 2025-Q2 answers for 2025-06). A city total its regions all reported is
     there, summed."""
 

@@ -1,8 +1,9 @@
-"""The plain objects the core works with: targets, thresholds, recorded figures.
+"""A year's targets as plain objects: a target, the file's meta and the thresholds of its
+status bands.
 
 Named tuples, not Pydantic models: they are quick to make, to compare and to load from the
 parse cache, and importing them costs nothing. Files are checked by the Pydantic models in
-model.py, which produce these.
+files/schema.py, which produce these.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class Meta(NamedTuple):
     thresholds: Thresholds = Thresholds()
     regions: tuple[str, ...] = ()  # the units below the city: 旗县市区, parks
     sample: bool = False  # illustrative figures (tltrack demo): every report says 示例数据
-    store: str = "toml"  # where the figures are kept: "toml" or "sqlite" (store.open_store)
+    # Where the figures are kept: toml, sqlite or postgresql (see stores.choice, which decides).
+    store: str = "toml"
 
 
 class Target(NamedTuple):
@@ -65,7 +67,7 @@ class Target(NamedTuple):
     quote: str = ""  # the report's own words; a file must give them
     note: str | None = None
     # Each region's own target in the target's unit (分解到旗县市区): a share of a total, or
-    # a region's own rate. Pairs in the file's order; a tuple, so a target stays hashable.
+    # a region's own rate. Pairs in the file's order.
     split: tuple[tuple[str, float], ...] = ()
     # The goal of the multi-year plan (plan.toml) this target's figures count toward.
     plan: str | None = None

@@ -4,7 +4,7 @@ Reading a big records file with tomllib and checking it with Pydantic takes seco
 the result of a previous read takes a fraction of that. The key is the file's content, never
 its size or time, so an edit is always seen, even one that keeps both. (A SQLite store's
 database is too large to hash at every run: a read of it is kept under the file's identity,
-size and times instead, where those tell every change; see sqlite_files.files_state.)
+size and times instead, where those tell every change; see stores.sqlite.files.files_state.)
 Entries live in the user's cache folder ($TLTRACK_CACHE_DIR, else $XDG_CACHE_HOME/tltrack,
 else ~/.cache/tltrack), not in the shared data folder; TLTRACK_CACHE_DIR=off turns the cache
 off. A cache that cannot be read or written is ignored: it only ever saves time.

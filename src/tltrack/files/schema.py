@@ -109,7 +109,7 @@ def _distinct(names: list[str]) -> list[str]:
     return names
 
 
-# A unit or region: typed after --owner and --region, so one line and nothing invisible.
+# An office or region: typed after --owner and --region, so one line and nothing invisible.
 UnitName = Annotated[str, AfterValidator(_name), Field(min_length=1, max_length=100)]
 Names = Annotated[list[UnitName], AfterValidator(_distinct), Field(max_length=1000)]
 

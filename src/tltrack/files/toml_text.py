@@ -206,7 +206,7 @@ def read_entries(
     path: Path, text: str, array_name: str, reader: Callable[[dict[str, Any]], Any]
 ) -> tuple[Any, TomlLines | None, list[Problem]]:
     """A hand-written TOML file of entries (`[[target]]`, `[[goal]]`) read by `reader`, a
-    model.py function: what it returns (None when the fields do not check) with the file's
+    files/schema.py function: what it returns (None when the fields do not check) with the file's
     lines, and every problem (long lines, TOML, fields by line and entry, duplicate ids and
     names)."""
     problems = long_line_problems(path, text)

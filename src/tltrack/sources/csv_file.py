@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tltrack.domain.forms import HEADERS, PERIOD_HEADER, UNIT_HEADER
+from tltrack.domain.forms import HEADERS, PERIOD_HEADER, REPORTER_HEADER
 from tltrack.errors import DataError
 from tltrack.sources.rows import FormTable, SourceFile, Where, figure_rows
 
@@ -58,20 +58,20 @@ def read_csv(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
 
 
 def _form(path: Path, table: list[list[str]]) -> FormTable:
-    """A CSV form (for offices without Excel) carries its unit and period as columns, the same
-    in every row."""
+    """A CSV form (for offices without Excel) carries its office or region and its period as
+    columns, the same in every row."""
     header = [cell.strip() for cell in table[0]]
     extra = header[len(HEADERS) :]
-    by = next((b for b, word in UNIT_HEADER.items() if word in extra), None)
+    by = next((b for b, word in REPORTER_HEADER.items() if word in extra), None)
     if by is None or PERIOD_HEADER not in extra:
         raise DataError("form_marks", file=path.name)
-    unit_at, period_at = header.index(UNIT_HEADER[by]), header.index(PERIOD_HEADER)
-    units = {row[unit_at].strip() for row in table[1:] if len(row) > unit_at and any(row)}
+    name_at, period_at = header.index(REPORTER_HEADER[by]), header.index(PERIOD_HEADER)
+    names = {row[name_at].strip() for row in table[1:] if len(row) > name_at and any(row)}
     periods = {row[period_at].strip() for row in table[1:] if len(row) > period_at and any(row)}
-    if len(units) > 1 or len(periods) > 1:
+    if len(names) > 1 or len(periods) > 1:
         raise DataError("form_mixed", file=path.name)
     body: list[tuple[Where, list[Any]]] = [
         (("row_line", n), list(row[: len(HEADERS)])) for n, row in enumerate(table[1:], start=2)
     ]
-    unit, period = next(iter(units), ""), next(iter(periods), "")
-    return FormTable(by, unit, period, None, None, header, body)
+    name, period = next(iter(names), ""), next(iter(periods), "")
+    return FormTable(by, name, period, None, None, header, body)

@@ -1,5 +1,5 @@
 """Returned fill-in forms (填报表) read back: their marks checked against the target file (the
-unit, the period, the year), and each row's figure taken where the unit may report it and
+office or region, the period, the year), and each row's figure taken where it may report it and
 the locked cells are as sent."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from tltrack.domain.forms import (
     FORM_SHEET,
     HEADERS,
     LOCKED,
-    UNIT_HEADER,
+    REPORTER_HEADER,
     Form,
     by_kind,
     carried,
     form_figure,
-    units_of,
+    reporters_of,
 )
 from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.targets import Target
@@ -41,11 +41,11 @@ def returned_form(
     catalog: Catalog, path: Path, table: FormTable, period: Period | None
 ) -> ReturnedForm:
     """A returned form's figures, checked against the target file. A form for another year or
-    period, or for a unit the target file does not name, is refused whole; a row that changed
-    a locked cell or names another unit's target is a problem of that row."""
-    if table.by not in UNIT_HEADER:
+    period, or for an office or region the target file does not name, is refused whole; a row
+    that changed a locked cell or names a target it does not carry is a problem of that row."""
+    if table.by not in REPORTER_HEADER:
         raise DataError("form_marks", file=path.name)
-    form = _recognise(catalog, path, period, table.by, table.unit, table.period, table.year)
+    form = _recognise(catalog, path, period, table.by, table.reporter, table.period, table.year)
     if table.header is None or [_cell(c) for c in table.header[:8]] != list(HEADERS):
         raise DataError("form_header", file=path.name, sheet=FORM_SHEET)
     snapshot = None
@@ -61,17 +61,17 @@ def _recognise(
     path: Path,
     period: Period | None,
     by: str,
-    unit: Any,
+    reporter: Any,
     period_mark: Any,
     year: Any,
 ) -> Form:
     """The form's own marks, checked against the target file and the period imported."""
-    unit_name = str(unit or "")
-    if unit_name.startswith("'") and unit_name[1:] in units_of(catalog, by_kind(by)):
-        unit_name = unit_name[1:]  # written with an apostrophe so it cannot start a formula
+    name = str(reporter or "")
+    if name.startswith("'") and name[1:] in reporters_of(catalog, by_kind(by)):
+        name = name[1:]  # written with an apostrophe so it cannot start a formula
     kind = by_kind(by)
-    if unit_name not in units_of(catalog, kind):
-        raise DataError("form_unit", file=path.name, unit=unit_name, by=msg(f"by_{kind}"))
+    if name not in reporters_of(catalog, kind):
+        raise DataError("form_reporter", file=path.name, reporter=name, by=msg(f"by_{kind}"))
     try:
         form_period = parse_period(str(period_mark or ""))
     except DataError:
@@ -86,7 +86,7 @@ def _recognise(
         raise DataError(
             "form_period", file=path.name, period=form_period.label, expected=period.label
         )
-    return Form(kind, unit_name, form_period, catalog.year, [])
+    return Form(kind, name, form_period, catalog.year, [])
 
 
 def _cell(value: Any) -> str:
@@ -106,7 +106,7 @@ def _rows(
     body: list[tuple[Where, list[Any]]],
     snapshot: dict[str, tuple[str, ...]] | None,
 ) -> ReturnedForm:
-    mine = {t.id: t for t in carried(catalog, form.by, form.unit)}
+    mine = {t.id: t for t in carried(catalog, form.by, form.reporter)}
     rows: list[SourceRow] = []
     problems: list[tuple[int, Message]] = []
     explained: list[Message] = []
@@ -130,7 +130,9 @@ def _rows(
         if metric not in mine:
             known = catalog.by_id.get(metric)
             if known is not None:
-                refuse(msg("form_not_carried", metric=known.name, id=metric, unit=form.unit))
+                refuse(
+                    msg("form_not_carried", metric=known.name, id=metric, reporter=form.reporter)
+                )
             else:
                 refuse(msg("form_unknown_metric", metric=metric))
             continue
@@ -154,7 +156,7 @@ def _rows(
             "value": texts[6],
             "note": texts[7],
             "unit": "",
-            "region": form.unit if form.by == "region" else "",
+            "region": form.reporter if form.by == "region" else "",
         }
         rows.append(SourceRow(number_in_file, where, fields))
     return ReturnedForm(rows, problems, explained)
@@ -162,7 +164,7 @@ def _rows(
 
 def _catalog_cells(target: Target, form: Form) -> tuple[str, ...]:
     """The locked cells a CSV form must still hold: what the target file says of them."""
-    goal = target.target if form.by == "owner" else dict(target.split)[form.unit]
+    goal = target.target if form.by == "owner" else dict(target.split)[form.reporter]
     return (target.id, target.name, target.unit, form_figure(goal))
 
 

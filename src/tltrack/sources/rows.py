@@ -27,7 +27,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "by": ("by", "填报人"),
     "unit": ("unit", "单位"),
     "region": ("region", "地区", "旗县区", "旗县市区"),
-    "owner": ("owner", "责任单位", "牵头单位"),  # checked against the target's units
+    "owner": ("owner", "责任单位", "牵头单位"),  # checked against the target's offices
     "ignore": ("序号", "序", "行次", "编号", "no."),  # bookkeeping a bureau's form carries
 }
 REQUIRED = ("metric", "period", "value")
@@ -175,7 +175,7 @@ class FormTable(NamedTuple):
     checked against the target file (sources.forms does that)."""
 
     by: str  # "owner" or "region", as the form says; anything else is refused
-    unit: Any  # the lead office or region the form is for, as written
+    reporter: Any  # the lead office or region the form is for, as written
     period: Any
     year: Any  # None in a CSV form, which carries the period only
     snapshot: Mapping[str, Sequence[Any]] | None  # the locked cells as sent; CSV: None

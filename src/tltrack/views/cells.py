@@ -13,7 +13,7 @@ from tltrack.text.lang import Lang, status_label, text
 
 STALE_MARK = "*"
 PARTIAL_MARK = "△"  # a city total summed from the regions that reported so far
-# Row cells in table order; headers come from i18n under the same keys.
+# Row cells in table order; their headers are messages of the same ids.
 COLUMNS = (
     "name",
     "actual",
@@ -144,10 +144,11 @@ def missing_line(lang: Lang, report: MissingReport | None) -> str:
     """未报送(2025-06): 市农牧局 2 项、扎鲁特旗 1 项: who has not reported, and how much."""
     if report is None or not report.missing:
         return ""
-    units = text(lang, "list_sep").join(
-        text(lang, "unit_owes", unit=m.unit, count=len(m.targets)) for m in report.missing
+    reporters = text(lang, "list_sep").join(
+        text(lang, "reporter_owes", reporter=m.reporter, count=len(m.targets))
+        for m in report.missing
     )
-    return text(lang, "missing_line", period=report.period.label, units=units)
+    return text(lang, "missing_line", period=report.period.label, reporters=reporters)
 
 
 def gap_phrase(lang: Lang, a: Assessment) -> str:

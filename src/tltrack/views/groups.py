@@ -1,4 +1,4 @@
-"""The views of the regions and lead units: their ranking, the regions' standings per target,
+"""The views of the regions and lead offices: their ranking, the regions' standings per target,
 check --by, who has not reported, and the forms written."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from typing import Any
 
 from tltrack.app.check import CheckResult
 from tltrack.app.missing import MissingReport
-from tltrack.app.status import UnitsReport
+from tltrack.app.status import GroupsReport
 from tltrack.domain.ranking import Group, Ranking
+from tltrack.domain.responsibility import Missing
 from tltrack.domain.statuses import STATUSES, Status
+from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.views.cells import percent, signed, value_text
@@ -93,13 +95,14 @@ def _group_row(group: Group) -> Row:
     return row
 
 
-def _units_title(report: UnitsReport, lang: Lang) -> str:
+def _units_title(report: GroupsReport, lang: Lang) -> str:
     by = text(lang, f"by_{report.by}")
     return text(lang, "units_title", year=report.year, as_of=report.as_of.isoformat(), by=by)
 
 
-def units(report: UnitsReport, lang: Lang, compact: bool) -> View:
-    """status --by region|owner: the units ranked, then each target's regions ranked."""
+def groups(report: GroupsReport, lang: Lang, compact: bool) -> View:
+    """status --by region|owner: the regions or lead offices ranked, then each target's
+    regions ranked."""
     return View(
         title=_units_title(report, lang),
         columns=_group_columns(lang, report.by, compact),
@@ -171,10 +174,10 @@ def rankings(items: Sequence[Ranking], lang: Lang) -> View:
 
 
 def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
-    """check --by: every unit, the worst first, and whether it fails the check."""
-    assert result.units is not None
-    report = result.units
-    failing = set(result.failing_units)
+    """check --by: every region or lead office, the worst first, and whether it fails the check."""
+    assert result.groups is not None
+    report = result.groups
+    failing = set(result.failing_groups)
     columns = _group_columns(lang, report.by, compact)
     columns.insert(2, Column("failed", text(lang, "col_failed")))
     rows = []
@@ -182,7 +185,7 @@ def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
         row = _group_row(group)
         row["failed"] = Cell(
             group.name in failing,
-            text(lang, "unit_fails") if group.name in failing else "",
+            text(lang, "group_fails") if group.name in failing else "",
             "bold red",
         )
         rows.append(row)
@@ -219,10 +222,16 @@ def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
     )
 
 
+def _goal(target: Target, item: Missing) -> float | None:
+    """What the office or region owes: the target, or the region's share of it."""
+    return target.target if item.by == "owner" else dict(target.split).get(item.reporter)
+
+
 def missing(report: MissingReport, lang: Lang) -> View:
-    """Who has not reported which target (未报送), one section a unit, for the reminder calls."""
+    """Who has not reported which target (未报送), one section for each office or region, for
+    the reminder calls."""
     columns = [
-        Column("unit", text(lang, "col_unit"), in_table=False),
+        Column("unit", text(lang, "col_reporter"), in_table=False),
         Column("by", "by", in_table=False),
         Column("id", "id", in_table=False),
         Column("name", text(lang, "name"), wraps=True),
@@ -233,20 +242,15 @@ def missing(report: MissingReport, lang: Lang) -> View:
         kind = text(lang, f"by_{item.by}")
         rows: list[Row] = [
             {
-                "unit": Cell(item.unit, item.unit),
+                "unit": Cell(item.reporter, item.reporter),
                 "by": Cell(item.by, kind),
                 "id": Cell(t.id, t.id),
                 "name": Cell(t.name, t.name),
-                "target": Cell(
-                    t.target if item.by == "owner" else dict(t.split).get(item.unit),
-                    value_text(
-                        lang, t, t.target if item.by == "owner" else dict(t.split).get(item.unit)
-                    ),
-                ),
+                "target": Cell(goal := _goal(t, item), value_text(lang, t, goal)),
             }
             for t in item.targets
         ]
-        title = text(lang, "missing_section", unit=item.unit, by=kind, count=len(rows))
+        title = text(lang, "missing_section", reporter=item.reporter, by=kind, count=len(rows))
         sections.append(Section(title, rows))
     count = sum(len(item.targets) for item in report.missing)
     return View(
@@ -254,7 +258,7 @@ def missing(report: MissingReport, lang: Lang) -> View:
         columns=columns,
         sections=sections,
         data=missing_json(report),
-        summary=text(lang, "missing_summary", units=len(report.missing), count=count)
+        summary=text(lang, "missing_summary", reporters=len(report.missing), count=count)
         if report.missing
         else "",
         empty=text(lang, "none_missing", period=report.period.label),
@@ -280,5 +284,5 @@ def templates(paths: Sequence[Path], folder: Path, lang: Lang, lines: Sequence[i
             "files": [{k: cell.value for k, cell in row.items()} for row in rows],
         },
         messages=[text(lang, "templates_written", count=len(paths), folder=folder)],
-        empty=text(lang, "no_units"),
+        empty=text(lang, "no_reporters"),
     )

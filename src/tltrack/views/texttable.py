@@ -87,7 +87,7 @@ def styled(text: str, style: str, colour: bool) -> str:
 _BEFORE_SIGN = re.compile(r"(?<=\S)(?=[≥≤])")
 
 
-def _units(line: str) -> list[tuple[str, str]]:
+def _pieces(line: str) -> list[tuple[str, str]]:
     """The pieces a line may break between, each with what stands before it: a space, or
     nothing (before a sign)."""
     return [
@@ -98,12 +98,12 @@ def _units(line: str) -> list[tuple[str, str]]:
 
 
 def fold_words(text: str, width: int) -> list[str]:
-    """Break `text` between words (and before a sign, see _units) into lines of at most
+    """Break `text` between words (and before a sign, see _pieces) into lines of at most
     `width` columns where it can; a word longer than that stands whole on its own line."""
     lines: list[str] = []
     for part in text.split("\n"):
         current = ""
-        for before, word in _units(part):
+        for before, word in _pieces(part):
             joined = f"{current}{before}{word}" if current else word
             if current and width_of(joined) > width:
                 lines.append(current)
@@ -222,7 +222,7 @@ def _word_floors(columns: Sequence[Column], rows: Sequence[list[str]]) -> list[C
                         width_of(word)
                         for texts in rows
                         for line in texts[i].split("\n")
-                        for _, word in _units(line)
+                        for _, word in _pieces(line)
                     ),
                 ]
             ),

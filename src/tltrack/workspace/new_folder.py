@@ -65,7 +65,7 @@ TEMPLATE = """\
 [meta]
 year = {year}
 title = "{year}年政府工作报告目标"
-# regions = ["科尔沁区", "开鲁县"]   # the units below the city (旗县市区), for [target.split]
+# regions = ["科尔沁区", "开鲁县"]   # the regions below the city (旗县市区), for [target.split]
 
 [meta.thresholds]
 on_track = 0.95          # pace ratio at or above: 进度正常

@@ -1,7 +1,7 @@
 """`tltrack init --from 2025 --year 2026`: next year's target file started from this year's.
 
 What stays from year to year is carried over: ids, names, categories, kinds, units,
-directions, paces, lead and supporting units, regions, thresholds. What the new work report
+directions, paces, lead and supporting offices, regions, thresholds. What the new work report
 decides is left for the office: every target value, the report's words, each region's share.
 A total's or a level's baseline becomes this year's full-year figure where one is recorded,
 with `baseline_quote` saying so. Nothing of this year's files is changed.

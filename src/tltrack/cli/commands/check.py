@@ -68,7 +68,7 @@ def check(
     result = app_check.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
     out = output_for()
     compact = compact_for(out, fmt)
-    if result.units is not None:
+    if result.groups is not None:
         write_view(check_by(result, out.lang, compact), fmt, out)
     else:
         write_view(status_views.check(result, out.lang, compact), fmt, out)

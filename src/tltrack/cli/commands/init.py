@@ -47,7 +47,7 @@ def init(
 ) -> None:
     """Start a new data folder: a commented target-file template, or the shipped catalog."""
     # loaded when the command runs, not at start: a quick --help
-    from tltrack.workspace import new_folder as setup
+    from tltrack.workspace import new_folder
 
     if from_year is not None:
         # loaded when the command runs, not at start: a quick --help
@@ -65,7 +65,7 @@ def init(
         typer.echo(said, err=True)
         return
 
-    result = setup.init(folder, year or date.today().year, catalog, run_lang())
+    result = new_folder.init(folder, year or date.today().year, catalog, run_lang())
     for path in result.written:
         typer.echo(text(run_lang(), "wrote", path=path), err=True)
     typer.echo(text(run_lang(), "next_after_init"), err=True)

@@ -46,7 +46,7 @@ def missing(
     fmt: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
-    """Which lead unit or region has not reported which target for a period (未报送)."""
+    """Which lead office or region has not reported which target for a period (未报送)."""
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.missing import missing_figures
     from tltrack.views import groups as unit_views

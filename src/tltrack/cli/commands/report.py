@@ -111,11 +111,6 @@ def report(
         raise UsageError("binary_needs_file", format=chosen)
     if issue is not None and issue < 1:
         raise UsageError("issue_positive", issue=issue)
-    if issuer is not None:
-        # loaded when the command runs, not at start: a quick --help
-        from tltrack.app.recording import check_text
-
-        check_text("--issuer", issuer)
     options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
     workspace = open_workspace(data_dir, year, reads_all=True)
     if output is not None:

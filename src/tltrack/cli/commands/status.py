@@ -80,10 +80,10 @@ def status(
     workspace = open_workspace(data_dir, year, reads_all=True)
     if by is not None:
         # loaded when the command runs, not at start: a quick --help
-        from tltrack.views.groups import units
+        from tltrack.views.groups import groups
 
-        groups = app_status.by_units(workspace, parse_as_of(as_of), by_value(by) or "region")
-        write_view(units(groups, out.lang, compact_for(out, fmt)), fmt, out, encoding)
+        ranked = app_status.by_groups(workspace, parse_as_of(as_of), by_value(by) or "region")
+        write_view(groups(ranked, out.lang, compact_for(out, fmt)), fmt, out, encoding)
         return
     report = app_status.status(
         workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter), region

@@ -60,7 +60,7 @@ def template(
     year: YearOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Write one fill-in form per lead unit or region, for a period."""
+    """Write one fill-in form per lead office or region, for a period."""
 
     # loaded when the command runs, not at start: a quick --help
     from tltrack.documents.forms import write_forms

@@ -2,9 +2,9 @@
 (TLTRACK_STORE=postgresql://…, or `[meta] store = "postgresql"` with the connection in
 TLTRACK_DATABASE_URL or libpq's PG* variables).
 
-Every office logs in as its own role. `tltrack db grant` maps a role to a region, a lead unit
+Every office logs in as its own role. `tltrack db grant` maps a role to a region, a lead office
 or the whole office, and row-level security lets a role insert only the figures of its region
-or of the targets its unit leads: the database refuses the rest, from tltrack or from psql.
+or of the targets its office leads: the database refuses the rest, from tltrack or from psql.
 No role may update or delete a figure: corrections are new rows, as in the TOML file. Every
 change is one transaction holding the lock of its year's row in tltrack.year_lock, so writers
 on many machines take turns between the read that decides and the write, and lose nothing.
@@ -250,7 +250,7 @@ class PgStore:
 
 
 def init_schema(url: str, owners: Sequence[tuple[int, Sequence[Target]]]) -> tuple[int, int]:
-    """Create or migrate the schema, and load which unit leads each target of each year (the
+    """Create or migrate the schema, and load which office leads each target of each year (the
     database checks an owner's writes against it). Returns (version before, version now)."""
     psycopg = _psycopg()
     connection = connect(url)
@@ -287,7 +287,7 @@ def init_schema(url: str, owners: Sequence[tuple[int, Sequence[Target]]]) -> tup
 
 
 def grant(url: str, role: str, region: str | None, owner: str | None) -> None:
-    """Let `role` read every figure and insert those of its region, of the targets its unit
+    """Let `role` read every figure and insert those of its region, of the targets its office
     leads, or (neither) of the whole office."""
     psycopg = _psycopg()
     sql = psycopg.sql

@@ -6,7 +6,7 @@ new row with its revision. WAL mode; every change is one IMMEDIATE transaction, 
 writer comes between the read that decides and the write (no lost update), and with
 synchronous=FULL a commit is on disk before tltrack exits 0. Each row also keeps the day its
 period ends, so a status asks the database for each series' newest figures only. In a
-folder this user cannot write, the database is read as a snapshot (sqlite_files.py).
+folder this user cannot write, the database is read as a snapshot (files.py).
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def _row(r: Record) -> tuple[Any, ...]:
 
 class _Connection(sqlite3.Connection):
     """A connection that knows whether it reads a snapshot: the file as it was when opened,
-    without SQLite's locks (see sqlite_files.snapshot_readable)."""
+    without SQLite's locks (see files.snapshot_readable)."""
 
     snapshot_of: tuple[Path, tuple[int, ...]] | None = None
     version = SCHEMA_VERSION  # the schema the database has (an older one is read as it is)
@@ -311,7 +311,7 @@ class SqliteStore:
         """Each series' figures of the newest day a period ends by `as_of`, in recorded
         order: all that judging a target at `as_of` reads (see assess.latest_actual).
 
-        Kept in the parse cache under the database's state (sqlite_files.files_state),
+        Kept in the parse cache under the database's state (files.files_state),
         from the second read of one state on: a status run a third time before the next
         write loads the figures, checked, instead of asking the database and checking every
         row again. Keeping them costs the read a tenth of its time, and many a state is read

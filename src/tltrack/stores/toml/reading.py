@@ -1,12 +1,9 @@
-"""The recorded-actuals store: `<year>.records.toml` beside the target file.
+"""Reading the TOML store's `<year>.records.toml`: every figure, or only some metrics' lines
+for a write, through the parse cache (a file's figures kept under the SHA-256 of its bytes,
+and the bytes a pull or a write only added to read from the added lines alone).
 
-It is written only by tltrack (values escaped by tomli-w), append-only: a correction is a new
-entry that supersedes the old one for its period, and the old entry stays. Every change holds
-an exclusive lock on a separate lock file from read to write, and the file is replaced
-atomically.
-
-Each figure is one line, an inline table in the `record` array, so that git's line-based
-`merge=union` joins the figures two clones recorded into a file that still reads.
+The file is written only by tltrack, one figure a line (lines.py), changed under a lock and
+replaced atomically (store.py).
 """
 
 from __future__ import annotations
