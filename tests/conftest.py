@@ -33,6 +33,23 @@ def shipped_targets_untouched() -> Iterator[None]:
     assert _tree_digest(SHIPPED_TARGETS) == before, "a test changed the shipped targets/"
 
 
+# Set to run the tests as on a system without what Linux gives tltrack's writes (flock,
+# O_NOFOLLOW, fork, /proc): .ci/run runs the write tests a second time so.
+WITHOUT_LINUX_ENV = "TLTRACK_TEST_WITHOUT_LINUX"
+
+
+@pytest.fixture(autouse=True)
+def without_linux(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.environ.get(WITHOUT_LINUX_ENV):
+        if request.node.get_closest_marker("linux_only"):
+            pytest.skip("checks a feature of Linux's own, which this run takes away")
+        from portable import take_away_what_linux_gives
+
+        take_away_what_linux_gives(monkeypatch.setattr)
+        monkeypatch.delattr(os, "fork")
+        monkeypatch.delattr(os, "O_NOFOLLOW")
+
+
 @pytest.fixture(autouse=True)
 def private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

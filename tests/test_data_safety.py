@@ -27,6 +27,7 @@ from conftest import records_file
 from tltrack.app.recording import record
 from tltrack.errors import TltrackError
 from tltrack.files import disk as fileio
+from tltrack.files import locking
 from tltrack.stores.toml.store import lock_path
 from tltrack.workspace.folder import open_workspace
 
@@ -197,7 +198,8 @@ def test_ctrl_c_and_sigterm_leave_no_trace(
 
 
 class FaultyOs:
-    """`os` for fileio, except that the n-th file-system call fails with `error`."""
+    """`os` for the files' module (disk, locking), except that the n-th file-system call
+    fails with `error`."""
 
     CALLS = frozenset({"open", "write", "fsync", "fchmod", "close", "link", "replace", "unlink"})
 
@@ -229,18 +231,21 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
         with_one_figure.write_bytes(before)
         faulty = FaultyOs(fail_at, error)
         monkeypatch.setattr(fileio, "os", faulty)
+        monkeypatch.setattr(locking, "os", faulty)
         try:
             record(workspace, "key_projects_started", "262", "2025-06")
         except TltrackError as exc:
             failures += 1
             assert exc.exit_code == 74, (fail_at, exc.message)
             monkeypatch.setattr(fileio, "os", os)
+            monkeypatch.setattr(locking, "os", os)
             assert with_one_figure.read_bytes() == before, fail_at
             assert leftovers(data_dir) == [], fail_at
             assert lock_is_free(with_one_figure), fail_at
             continue
         finally:
             monkeypatch.setattr(fileio, "os", os)
+            monkeypatch.setattr(locking, "os", os)
         if faulty.count < fail_at:
             break  # every call went through: no fault was injected this time
         # A fault that loses nothing (closing a file only read): the write went through whole.
@@ -321,6 +326,7 @@ def _seed(folder: Path) -> Path:
     return path
 
 
+@pytest.mark.linux_only
 def test_a_read_only_folder(shared_folder: Path) -> None:
     path = _seed(shared_folder)
     shared_folder.chmod(0o755)  # nobody may read, not write
@@ -334,6 +340,7 @@ def test_a_read_only_folder(shared_folder: Path) -> None:
     assert _run_as_nobody(["status"], shared_folder) == 0  # reading still works
 
 
+@pytest.mark.linux_only
 def test_a_read_only_file_in_a_writable_folder(shared_folder: Path) -> None:
     path = _seed(shared_folder)
     shared_folder.chmod(0o777)

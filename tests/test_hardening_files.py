@@ -68,6 +68,7 @@ def _plant_link(link: Path, target: Path) -> None:
 # --- 1. no write through a link -----------------------------------------------------------------
 
 
+@pytest.mark.linux_only
 @pytest.mark.parametrize("dangling", [False, True])
 def test_a_lock_file_planted_as_a_link_is_refused(
     cli, attacked: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, dangling: bool
@@ -88,6 +89,7 @@ def test_a_lock_file_planted_as_a_link_is_refused(
     assert not records_file(folder).exists()
 
 
+@pytest.mark.linux_only
 def test_a_lock_file_planted_as_a_fifo_is_refused_at_once(
     cli, attacked: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -326,6 +328,7 @@ def _fork_record(uid: int, gid: int, groups: list[int], folder: Path, value: str
     return int(process.exitcode or 0)
 
 
+@pytest.mark.linux_only
 def test_a_shared_folder_stays_writable_for_the_group(tmp_path: Path) -> None:
     folder, staff = _staff_folder(tmp_path)
     try:

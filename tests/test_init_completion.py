@@ -18,7 +18,8 @@ def test_init_with_the_shipped_catalog(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert (folder / "2025.toml").read_bytes() == (SHIPPED_TARGETS / "2025.toml").read_bytes()
     assert (folder / "source" / "tongliao-2025-work-report.txt").is_file()
-    assert (folder / ".gitignore").read_text(encoding="utf-8").endswith(".*.lock\n")
+    ignored = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".*.lock" in ignored and ".*.lock.held" in ignored
     assert result.stderr.splitlines()[-1] == "next: edit the target file, then 'tltrack validate'"
     status = cli("status", "--data-dir", str(folder), "--format", "json")
     assert status.exit_code == 0 and '"no_data": 73' in status.stdout

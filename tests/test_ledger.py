@@ -66,6 +66,7 @@ def test_records_for_unknown_metrics_are_reported_not_dropped(cli, data_dir: Pat
     assert "2025.records.toml:6: target 'old_metric 2025-H1': field 'metric'" in checked.stdout
 
 
+@pytest.mark.linux_only
 def test_a_busy_lock_is_exit_75_and_nothing_is_written(
     cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,6 +81,7 @@ def test_a_busy_lock_is_exit_75_and_nothing_is_written(
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
 
 
+@pytest.mark.linux_only
 def test_the_write_keeps_a_symlink_and_the_file_mode(cli, data_dir: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "shared" / "records.toml"
     elsewhere.parent.mkdir()

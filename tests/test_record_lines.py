@@ -198,6 +198,7 @@ def test_status_after_many_writes_reads_the_cache_chain(
     assert read == []  # 24 writes with no read between: the file is not read afresh
 
 
+@pytest.mark.linux_only
 def test_a_big_records_file_is_read_ahead_while_the_targets_are_read(
     cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -227,6 +228,7 @@ def test_a_read_ahead_that_cannot_cache_changes_nothing(
     assert read == [1]  # read here, as without a child
 
 
+@pytest.mark.linux_only
 def test_a_read_ahead_stops_with_the_command(
     data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,6 +246,7 @@ def test_a_read_ahead_stops_with_the_command(
         os.waitpid(child, os.WNOHANG)
 
 
+@pytest.mark.linux_only
 def test_no_process_to_spare_reads_the_file_here(
     cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

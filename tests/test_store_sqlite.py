@@ -395,6 +395,7 @@ def test_two_regions_of_one_period_are_not_a_conflict(cli, data_dir: Path) -> No
     assert run.exit_code == 0 and "without a correction" not in run.stdout + run.stderr
 
 
+@pytest.mark.linux_only
 def test_a_database_swapped_while_opened_is_refused(cli, gdp_in_sqlite, data_dir, monkeypatch):
     """A link swapped in between tltrack's checks and SQLite's own open: SQLite opens another
     database; tltrack sees the file it opened is not the one it checked."""

@@ -1,8 +1,9 @@
 """Reading and atomically writing data files, with OS errors turned into tltrack errors.
 
 tltrack runs as root from cron in folders other users can write, so no write here ever goes
-through a link: new files are created with O_EXCL|O_NOFOLLOW, lock files are opened with
-O_NOFOLLOW, and a records file reached through a link is resolved by `real_data_file` first.
+through a link: new files are created with O_EXCL, an existing file is opened without
+following a link (open_regular), and a records file reached through a link is resolved by
+`real_data_file` first.
 """
 
 from __future__ import annotations
@@ -10,19 +11,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
-import math
 import os
 import re
 import stat
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from tltrack.errors import (
     CannotCreateError,
     DataError,
-    LockBusyError,
     Message,
     NoInputError,
     PermissionDeniedError,
@@ -31,18 +28,13 @@ from tltrack.errors import (
     TltrackError,
     msg,
 )
+from tltrack.files import platform
 
 _BOM = "\ufeff"
 TEMP_SUFFIX = ".tmp"
 _TEMP_RE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{12}(\.old)?\.tmp")
-# A new file, never an existing one or a link: O_EXCL refuses both.
-_CREATE_NEW = (
-    os.O_WRONLY
-    | os.O_CREAT
-    | os.O_EXCL
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
+# A new file, never an existing one or a link: O_EXCL refuses both (with O_NOFOLLOW or not).
+_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 _OS_REASONS = {"EACCES", "EPERM", "EROFS", "ENOENT", "ENOTDIR", "EEXIST", "ENOSPC", "EIO"}
@@ -72,16 +64,45 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
     return StorageIOError(message)
 
 
+def open_regular(path: Path, flags: int, mode: int = 0o600) -> int:
+    """os.open that never follows a link planted at the path's last component: O_NOFOLLOW
+    where the system has it (an ELOOP error for a link); elsewhere the path is looked at
+    first and again after opening, and what was opened must be the file looked at (the same
+    ELOOP error otherwise), so a link swapped in between is caught too."""
+    if platform.NOFOLLOW:
+        return os.open(path, flags | platform.NOFOLLOW, mode)
+    before = _looked_at(path)
+    fd = os.open(path, flags, mode)
+    try:
+        opened, after = os.fstat(fd), _looked_at(path)
+        for seen in (before, after):
+            if seen is not None and (seen.st_dev, seen.st_ino) != (opened.st_dev, opened.st_ino):
+                raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _looked_at(path: Path) -> os.stat_result | None:
+    """The path itself, not through a link: a link is refused (ELOOP), as O_NOFOLLOW would."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+    return info
+
+
 def read_bytes(path: Path, limit: int | None = None, follow: bool = True) -> bytes:
     """The bytes of a regular file; a FIFO or device is refused rather than waited on, and a
     file larger than `limit` bytes is refused without reading it all. With `follow` False a
     link is refused at the moment of opening (a file found in a folder others can write may
     be swapped for a link after it was listed)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    if not follow:
-        flags |= os.O_NOFOLLOW
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, flags) if follow else open_regular(path, flags)
     except IsADirectoryError as exc:
         raise NoInputError("cannot_read", path=path, reason=msg("is_a_folder")) from exc
     except OSError as exc:
@@ -322,102 +343,3 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
-
-
-DEFAULT_LOCK_TIMEOUT = 10.0
-
-
-def lock_timeout() -> float:
-    """How long a writer waits for another: $TLTRACK_LOCK_TIMEOUT seconds, else 10. The one
-    setting for the records file's lock and the databases' busy waits."""
-    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
-    return value if math.isfinite(value) and value >= 0 else DEFAULT_LOCK_TIMEOUT
-
-
-@contextlib.contextmanager
-def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
-    """Hold an exclusive flock on a separate lock file (never the data file) for a change.
-
-    Waits up to `timeout` seconds for another writer, then fails with exit 75. The lock file is
-    only ever locked, never written, and never opened through a link or as anything but a
-    regular file (a FIFO planted there would block the open).
-    """
-    fd = _open_lock(lock_path)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                _try_lock(fd)
-                break
-            except (BlockingIOError, PermissionError):
-                if time.monotonic() >= deadline:
-                    raise LockBusyError("lock_busy", file=lock_path.name, seconds=timeout) from None
-                time.sleep(0.02)
-        try:
-            yield
-        finally:
-            _unlock(fd)
-    finally:
-        with contextlib.suppress(OSError):  # closing releases the lock whatever it reports
-            os.close(fd)
-
-
-def _open_lock(lock_path: Path) -> int:
-    if sys.platform == "win32":
-        try:
-            return os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as exc:
-            raise os_error(exc, "lock", lock_path) from exc
-    # Read-only is enough for flock, so a lock file another member of the group created opens
-    # even where its mode would not let this user write it.
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-    mode, group = shared_mode(lock_path.parent)
-    try:
-        try:
-            fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, 0o600)
-            created = True
-        except FileExistsError:
-            fd = os.open(lock_path, flags)
-            created = False
-    except OSError as exc:
-        raise os_error(exc, "lock", lock_path) from exc
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CannotCreateError("cannot_lock", path=lock_path, reason=msg("not_regular"))
-        if created:
-            if group is not None:
-                with contextlib.suppress(PermissionError):
-                    os.fchown(fd, -1, group)
-            os.fchmod(fd, mode)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _try_lock(fd: int) -> None:
-    """Take the lock or raise BlockingIOError (PermissionError on Windows) at once."""
-    if sys.platform == "win32":
-        import msvcrt  # Windows' own lock: importable there only
-
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl  # POSIX's own lock: not on Windows
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt  # Windows' own lock: importable there only
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl  # POSIX's own lock: not on Windows
-
-        fcntl.flock(fd, fcntl.LOCK_UN)

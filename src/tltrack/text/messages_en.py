@@ -140,6 +140,7 @@ EN: dict[str, str] = {
     "edited_by_hand": "{file} was edited by hand, and tltrack will not rewrite it and lose those edits",
     "would_not_read_back": "refusing to write {file}: it would not read back the same",
     "lock_busy": "{file} is held by another tltrack writer for over {seconds:g} s; try again",
+    "lock_held": "{file} shows another tltrack writing ({holder}), or one stopped while writing; try again, and if no tltrack runs there, remove {file}",
     "holds_no_figures": "{file} holds no figures",
     "row_problem": "{file}: {row}: {problem}",
     "row_line": "row {number} (line {line})",

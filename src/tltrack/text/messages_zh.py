@@ -140,6 +140,7 @@ ZH: dict[str, str] = {
     "edited_by_hand": "{file} 被手工修改过，为免丢失这些修改，tltrack 不会改写它",
     "would_not_read_back": "拒绝写入 {file}: 写入后无法原样读回",
     "lock_busy": "{file} 正被另一个 tltrack 写入进程占用(已等待 {seconds:g} 秒)；请稍后重试",
+    "lock_held": "{file} 表明另一个 tltrack 进程正在写入({holder})，或有进程写入时被中止；请稍后重试，若该处并无 tltrack 在运行，请删除 {file}",
     "holds_no_figures": "{file} 中没有数据",
     "row_problem": "{file}: {row}: {problem}",
     "row_line": "第 {number} 行(文件第 {line} 行)",

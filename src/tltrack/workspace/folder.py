@@ -114,7 +114,15 @@ def check_output(target_file: Path, output: Path) -> None:
     name = output.name
     in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
     named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
-        (".records.toml", ".records.toml.lock", ".records.sqlite", "-wal", "-shm", "-journal")
+        (
+            ".records.toml",
+            ".records.toml.lock",
+            ".lock.held",
+            ".records.sqlite",
+            "-wal",
+            "-shm",
+            "-journal",
+        )
     )
     same = any(_same_file(output, p) for p in data_files)
     if same or (in_folder and named_like_data):

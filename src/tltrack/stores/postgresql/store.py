@@ -32,7 +32,7 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
-from tltrack.files.disk import lock_timeout
+from tltrack.files.locking import lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreCheck
 from tltrack.stores.postgresql.schema import MIGRATIONS, SCHEMA_VERSION
 from tltrack.stores.rows import checked_record

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from tltrack.errors import CannotCreateError, PermissionDeniedError, msg
-from tltrack.files.disk import os_error
+from tltrack.files import platform
+from tltrack.files.disk import open_regular, os_error
 
 COMPANIONS = ("-wal", "-shm", "-journal")
 
@@ -28,15 +29,12 @@ def regular(path: Path) -> os.stat_result:
     return info
 
 
-FDS = Path("/proc/self/fd")
-
-
 def open_files() -> set[tuple[str, int, int]]:
     """The regular files this process has open: descriptor, device, inode. (A number alone
     is reused: the one that listed the folder may be SQLite's a moment later.)"""
     found: set[tuple[str, int, int]] = set()
     try:
-        descriptors = list(FDS.iterdir())
+        descriptors = list(platform.PROCESS_FILES.iterdir())
     except OSError:
         return found  # no /proc: the check below cannot be made here
     for fd in descriptors:
@@ -141,7 +139,7 @@ def files_state(path: Path) -> tuple[int, ...] | None:
         return None
     try:
         # Opened, not only looked at: a network client asks the server again on open.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_regular(path, os.O_RDONLY)
     except OSError:
         return None
     try:

@@ -34,7 +34,8 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import cache
-from tltrack.files.disk import create_new, lock_timeout, real_data_file
+from tltrack.files.disk import create_new, real_data_file
+from tltrack.files.locking import lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreCheck
 from tltrack.stores.rows import checked_record
 from tltrack.stores.sqlite.files import (

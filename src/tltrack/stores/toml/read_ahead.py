@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tltrack.files import cache
+from tltrack.files import cache, platform
 from tltrack.files.disk import read_bytes
 from tltrack.stores.toml.reading import check_records
 
@@ -64,7 +64,7 @@ def reading_ahead(path: Path) -> Iterator[ReadAhead]:
 def _fork_reader(path: Path) -> int:
     """The child reading `path` into the cache, or 0 where none is worth starting: a small
     or missing file, no fork, a cache that cannot keep the figures, no process to spare."""
-    if not hasattr(os, "fork"):
+    if not platform.CAN_FORK:
         return 0
     try:
         info = os.lstat(path)

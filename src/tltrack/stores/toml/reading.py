@@ -18,10 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tltrack.domain.figures import Record
 from tltrack.errors import Problem, ValidationFailed
 from tltrack.files import cache
-from tltrack.files.disk import (
-    decode,
-    read_bytes,
-)
+from tltrack.files.disk import decode, read_bytes
 from tltrack.files.toml_text import TomlLines, parse_toml, pydantic_problems
 from tltrack.stores.toml.lines import (
     ARRAY_END,

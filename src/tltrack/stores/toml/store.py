@@ -17,14 +17,8 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import cache
-from tltrack.files.disk import (
-    create_new,
-    exclusive_lock,
-    lock_timeout,
-    real_data_file,
-    remove_stale_temps,
-    write_atomic,
-)
+from tltrack.files.disk import create_new, real_data_file, remove_stale_temps, write_atomic
+from tltrack.files.locking import HOLDER_SUFFIX, exclusive_lock, lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreChange, StoreCheck
 from tltrack.stores.toml.lines import (
     ARRAY_END,
@@ -103,7 +97,8 @@ class TomlStore:
         return RepairOutcome(backup, len(change.records))
 
     def paths(self) -> list[Path]:
-        return [self.path, lock_path(self.path)]
+        lock = lock_path(self.path)
+        return [self.path, lock, lock.with_name(lock.name + HOLDER_SUFFIX)]
 
 
 def records_path(target_file: Path) -> Path:

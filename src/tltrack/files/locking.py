@@ -1,0 +1,178 @@
+"""The lock a writer holds on a records file from its read to its write, so that concurrent
+writers lose nothing: on a separate lock file beside the data file (never the data file).
+
+flock on POSIX systems and Windows' own lock where the system has them (files.platform);
+both end with the process that held them, however it ended. Elsewhere a writer holds the lock
+by creating a holder file beside the lock file, and removes it when done, as git holds
+index.lock: a writer killed meanwhile leaves it, and the next one, after waiting, says whose
+it is and that it may be removed once no tltrack runs there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import socket
+import stat
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tltrack.errors import CannotCreateError, LockBusyError, msg
+from tltrack.files import platform
+from tltrack.files.disk import open_regular, os_error, shared_mode
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+HOLDER_SUFFIX = ".held"  # beside the lock file, where there is no system lock
+
+
+def lock_timeout() -> float:
+    """How long a writer waits for another: $TLTRACK_LOCK_TIMEOUT seconds, else 10. The one
+    setting for the records file's lock and the databases' busy waits."""
+    raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+    return value if math.isfinite(value) and value >= 0 else DEFAULT_LOCK_TIMEOUT
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock for one change, waiting up to `timeout` seconds for another writer, then
+    failing with exit 75. The lock file is only ever locked, never written, and never opened
+    through a link or as anything but a regular file (a FIFO planted there would block)."""
+    if platform.LOCKS == "file":
+        with _held_by_file(lock_path, timeout):
+            yield
+        return
+    fd = _open_lock(lock_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                _try_lock(fd)
+                break
+            except (BlockingIOError, PermissionError):
+                if time.monotonic() >= deadline:
+                    raise LockBusyError("lock_busy", file=lock_path.name, seconds=timeout) from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        with contextlib.suppress(OSError):  # closing releases the lock whatever it reports
+            os.close(fd)
+
+
+def _open_lock(lock_path: Path) -> int:
+    if platform.LOCKS == "msvcrt":  # its lock needs a file opened for writing
+        try:
+            return open_regular(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise os_error(exc, "lock", lock_path) from exc
+    # Read-only is enough for flock, so a lock file another member of the group created opens
+    # even where its mode would not let this user write it.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    mode, group = shared_mode(lock_path.parent)
+    try:
+        try:
+            fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+            created = True
+        except FileExistsError:
+            fd = open_regular(lock_path, flags)
+            created = False
+    except OSError as exc:
+        raise os_error(exc, "lock", lock_path) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CannotCreateError("cannot_lock", path=lock_path, reason=msg("not_regular"))
+        if created:
+            if group is not None:
+                with contextlib.suppress(PermissionError):
+                    os.fchown(fd, -1, group)
+            os.fchmod(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _try_lock(fd: int) -> None:
+    """Take the lock or raise BlockingIOError (PermissionError on Windows) at once."""
+    if platform.LOCKS == "msvcrt":
+        assert platform.MSVCRT is not None
+        platform.MSVCRT.locking(fd, platform.MSVCRT.LK_NBLCK, 1)
+    else:
+        assert platform.FCNTL is not None
+        platform.FCNTL.flock(fd, platform.FCNTL.LOCK_EX | platform.FCNTL.LOCK_NB)
+
+
+def _unlock(fd: int) -> None:
+    if platform.LOCKS == "msvcrt":
+        assert platform.MSVCRT is not None
+        os.lseek(fd, 0, os.SEEK_SET)
+        platform.MSVCRT.locking(fd, platform.MSVCRT.LK_UNLCK, 1)
+    else:
+        assert platform.FCNTL is not None
+        platform.FCNTL.flock(fd, platform.FCNTL.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _held_by_file(lock_path: Path, timeout: float) -> Iterator[None]:
+    """The lock where the system has none: a holder file created beside the lock file (never
+    an existing file or a link: O_EXCL), naming who holds it, removed when the change ends."""
+    holder = lock_path.with_name(lock_path.name + HOLDER_SUFFIX)
+    deadline = time.monotonic() + timeout
+    mode, _ = shared_mode(lock_path.parent)
+    while True:
+        try:
+            fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            break
+        except FileExistsError:
+            if time.monotonic() >= deadline:
+                said = _holder_said(holder)
+                raise LockBusyError("lock_held", file=holder.name, holder=said) from None
+            time.sleep(0.02)
+        except OSError as exc:
+            raise os_error(exc, "lock", holder) from exc
+    try:
+        since = datetime.now(UTC).isoformat(timespec="seconds")
+        os.write(fd, f"{os.getpid()} {socket.gethostname()} {since}\n".encode())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(holder)
+        raise os_error(exc, "lock", holder) from exc
+    with contextlib.suppress(OSError):  # the holder file is there: that is what holds the lock
+        os.close(fd)
+    try:
+        yield
+    finally:
+        _let_go(holder)
+
+
+def _let_go(holder: Path) -> None:
+    """Remove the holder file. One left behind would stop every writer until someone removed
+    it, so a failed removal (a disk error of a moment) is tried again before it is left."""
+    for attempt in range(3):
+        try:
+            os.unlink(holder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _holder_said(holder: Path) -> str:
+    """Who holds the lock, as its holder file says: process, machine, since when."""
+    try:
+        with os.fdopen(open_regular(holder, os.O_RDONLY), "rb") as handle:
+            return handle.read(200).decode("utf-8", "replace").strip() or "?"
+    except OSError:
+        return "?"
