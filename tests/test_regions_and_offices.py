@@ -1,4 +1,4 @@
-"""Lead units and regions: the split in the target file, figures by region, the city total
+"""Lead offices and regions: the split in the target file, figures by region, the city total
 rolled up from them, the lights, ranking, check --by and who has not reported (DESIGN §7-§8).
 Every expected number here is worked out by hand from the figures recorded."""
 
