@@ -19,7 +19,7 @@ from tltrack.app.recording import (
     kept_progress,
     parse_value,
 )
-from tltrack.domain.figures import Record, check_figures
+from tltrack.domain.figures import Record, text_problem
 from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.responsibility import region_of
 from tltrack.domain.values import says_not_done
@@ -231,5 +231,10 @@ def _row_record(
         at=moment,
         region=region,
     )
-    check_figures([new])  # the one rule of a figure: said as this row's problem
+    # Of the one rule of a figure, what a row's own words may break, said as the row's problem;
+    # the store checks every field again before it writes (the rest is made by tltrack).
+    for field in ("note", "by"):
+        problem = text_problem(field, getattr(new, field))
+        if problem is not None:
+            raise DataError(problem)
     return new

@@ -37,7 +37,7 @@ class Meta(NamedTuple):
     title: str = ""
     source: str = ""
     thresholds: Thresholds = Thresholds()
-    regions: tuple[str, ...] = ()  # the units below the city: 旗县市区, parks
+    regions: tuple[str, ...] = ()  # the regions below the city: 旗县市区, parks
     sample: bool = False  # illustrative figures (tltrack demo): every report says 示例数据
     # Where the figures are kept: toml, sqlite or postgresql (see stores.choice, which decides).
     store: str = "toml"
