@@ -100,14 +100,26 @@ def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
 
 
 def _records_files(folder: Path) -> dict[Path, bytes]:
-    return {path: path.read_bytes() for path in folder.glob("*.records.toml") if path.is_file()}
+    """The bytes of each store file of the folder: a TOML records file, or a SQLite database
+    with its write-ahead log (where a commit stands until it is copied into the database)."""
+    found = {}
+    for path in [*folder.glob("*.records.toml"), *folder.glob("*.records.sqlite")]:
+        if path.is_file() and not path.is_symlink():
+            wal = path.with_name(path.name + "-wal")
+            found[path] = path.read_bytes() + (wal.read_bytes() if wal.is_file() else b"")
+    return found
 
 
 def read_back_cold(path: Path) -> None:
     """What a command wrote, read as another machine would after a pull: with no parse cache,
     by the reader tltrack uses cold. It reads, in tltrack's own form, and holds the figures
     the warm reader (this test's cache) holds."""
+    from tltrack.stores.sqlite.store import SqliteStore
     from tltrack.stores.toml.reading import check_records
+
+    if path.suffix == ".sqlite":
+        SqliteStore(path).read()  # every row checked as a figure, with no cache
+        return
 
     warm = check_records(path)
     before = os.environ.get("TLTRACK_CACHE_DIR")

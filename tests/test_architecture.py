@@ -10,6 +10,7 @@ that stopped seeing a back arrow or a circle would fail too.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,9 @@ def imports(root: Path) -> Iterator[Import]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                targets = [f"relative:{'.' * node.level}{node.module or ''}"]
+            elif isinstance(node, ast.ImportFrom) and node.module:
                 targets = [
                     f"{node.module}.{alias.name}"
                     if f"{node.module}.{alias.name}" in modules
@@ -93,18 +96,24 @@ def imports(root: Path) -> Iterator[Import]:
 
 
 def _explained(lines: list[str], number: int) -> bool:
-    """A comment on the import's line, or above the block of imports it belongs to."""
+    """A comment in words on the import's line, or above the block of imports it belongs to
+    (a tool's mark alone, noqa or type: ignore, says nothing of why)."""
     index = number - 1
-    if "#" in lines[index]:
+    if _said(lines[index].partition("#")[2]):
         return True
     while index > 0:
         index -= 1
         above = lines[index].strip()
         if above.startswith("#"):
-            return True
+            return _said(above[1:])
         if not above.startswith(("from ", "import ")) and above:
             return False
     return False
+
+
+def _said(comment: str) -> bool:
+    words = re.sub(r"(noqa|type:\s*ignore|fmt:\s*\w+)(\[[^]]*\]|:\s*[\w,]+)?", "", comment)
+    return bool(re.search(r"[^\W\d_]{3}", words))
 
 
 def package_of(module: str) -> str:
@@ -206,6 +215,11 @@ def test_no_import_circle_between_modules() -> None:
     assert circles(FOUND) == []
 
 
+def test_no_relative_import() -> None:
+    """Every import names its module whole: a relative one would pass by every check here."""
+    assert [f"{i.source}:{i.line}" for i in FOUND if i.target.startswith("relative:")] == []
+
+
 def test_every_lazy_import_says_why() -> None:
     assert unexplained_lazy(FOUND) == []
 
@@ -289,14 +303,20 @@ def test_a_lazy_import_without_a_reason_and_a_store_reached_into_are_seen(
     found = _tree(
         tmp_path,
         {
-            "app/status.py": "def f():\n    x = 1\n    from tltrack.stores.toml.store import T\n",
+            "app/status.py": "def f():\n    x = 1\n    from tltrack.stores.toml.store import T\n"
+            "def g():\n    from tltrack.domain import y  # noqa: F401\n",
             "stores/sqlite/store.py": "from tltrack.stores.toml.lines import render\n",
             "domain/targets.py": "import rich\n",
+            "domain/periods.py": "from . import targets\n",
         },
     )
-    assert unexplained_lazy(found) == ["tltrack.app.status:3 tltrack.stores.toml.store"]
+    assert unexplained_lazy(found) == [
+        "tltrack.app.status:3 tltrack.stores.toml.store",
+        "tltrack.app.status:5 tltrack.domain",
+    ]
     assert store_reach(found) == [
         "tltrack.app.status:3 imports tltrack.stores.toml.store",
         "tltrack.stores.sqlite.store:1 imports tltrack.stores.toml.lines",
     ]
     assert terminal_reach(found) == ["tltrack.domain.targets:1 imports rich"]
+    assert [i.target for i in found if i.source == "tltrack.domain.periods"] == ["relative:."]

@@ -10,6 +10,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -459,25 +460,43 @@ def test_a_form_cut_short_is_a_problem_not_a_crash(cli, forms: Path) -> None:
     assert records_file(cli_data(cli)).read_bytes() == before
 
 
-def test_an_import_opens_each_file_once(
-    cli, forms: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A returned form and a file of figures are each opened once: the reader of the file's
-    format tells a form by its marks from what it has read, not by reading it again."""
+def test_an_import_opens_each_file_once(cli, forms: Path, tmp_path: Path) -> None:
+    """Returned forms (xlsx and CSV) and files of figures (CSV and JSON) are each opened once:
+    the reader of the file's format tells a form by its marks from what it has read, not by
+    reading it again."""
+    import builtins
+
     from tltrack.files import disk
 
     fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
-    figures = forms / "figures.csv"
-    figures.write_text("metric,period,value\nfixed_investment,2025-07,200\n", encoding="utf-8")
+    as_csv = tmp_path / "csv-forms"
+    assert cli("template", "--by", "region", "--period", "2025-07", "-o", str(as_csv),
+               "--format", "csv").exit_code == 0  # fmt: skip
+    (forms / "奈曼旗.xlsx").unlink()
+    (as_csv / "奈曼旗.csv").rename(forms / "奈曼旗.csv")
+    (forms / "figures.csv").write_text(
+        "metric,period,value\nfixed_investment,2025-07,200\n", encoding="utf-8"
+    )
+    (forms / "figures.json").write_text(
+        '[{"metric": "gdp_growth", "period": "2025-07", "value": 5.9}]', encoding="utf-8"
+    )
     opened: list[str] = []
-    real_open = os.open
+    real_open, real_builtin_open = os.open, builtins.open
 
     def counted(path: object, *args: object, **kwargs: object) -> int:
         opened.append(Path(str(path)).name)
         return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(disk.os, "open", counted)
-    run = cli("import", str(forms))
+    def counted_builtin(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, str | Path):
+            opened.append(Path(file).name)
+        return real_builtin_open(file, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(disk.os, "open", counted)
+        patch.setattr(builtins, "open", counted_builtin)
+        run = cli("import", str(forms))
     assert run.exit_code == 0, run.stderr
     sent = sorted(p.name for p in forms.iterdir())
+    assert {"奈曼旗.csv", "开鲁县.xlsx", "figures.csv", "figures.json"} <= set(sent)
     assert sorted(name for name in opened if name in sent) == sent  # each once, none twice

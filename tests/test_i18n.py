@@ -40,6 +40,7 @@ def test_default_language(env: dict[str, str], lang: str) -> None:
         (("--lang=en",), "en"),
         (("--lang", "fr"), "en"),  # not a language: the environment decides
         (("record", "--note", "--lang"), "en"),  # a note that reads --lang, with no value
+        (("--lang", "zh", "status", "--lang", "en"), "en"),  # the last one, as the parser's
     ],
 )
 def test_lang_among_the_arguments_decides_first(args: tuple[str, ...], lang: str) -> None:

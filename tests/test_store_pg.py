@@ -353,3 +353,11 @@ def test_the_database_keeps_exactly_what_the_rule_allows(figures_db: str, record
 
 class _RolledBack(Exception):
     """Ends a transaction that only asked whether the database takes a row."""
+
+
+def test_migration_4_is_what_the_rule_writes() -> None:
+    """Schema 4's checks are kept as the text databases ran; the rule still writes the same.
+    When this fails the rule has changed: write it into a new migration, never into 4."""
+    from tltrack.stores.postgresql.schema import MIGRATIONS, figure_checks
+
+    assert " ".join(figure_checks().split()) == " ".join(MIGRATIONS[3].split())

@@ -378,10 +378,20 @@ def test_a_read_leaves_another_programs_database_as_it_was(cli, data_dir, monkey
     assert db.read_bytes() == before
 
 
-def test_a_store_address_with_a_password_is_not_printed(cli, monkeypatch) -> None:
-    monkeypatch.setenv("TLTRACK_STORE", "postgresql+psycopg://u:s3cret@h/db")
-    run = cli("status")
-    assert run.exit_code == 2 and "s3cret" not in run.stderr
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("postgresql+psycopg://u:s3cret@h/db", 2),  # no store tltrack knows
+        ("PostgreSQL://u:s3cret@/db?host=/nonexistent&port=1&sslmode=disable", 69),  # no server
+    ],
+)
+def test_a_store_address_with_a_password_is_not_printed(
+    cli, monkeypatch, address: str, code: int
+) -> None:
+    monkeypatch.setenv("TLTRACK_STORE", address)
+    run = cli("status", "--lang", "en")
+    assert run.exit_code == code, run.stderr
+    assert "s3cret" not in run.stderr
 
 
 def test_two_regions_of_one_period_are_not_a_conflict(cli, data_dir: Path) -> None:
@@ -675,3 +685,18 @@ def test_the_store_is_one_word_in_any_case(cli, data_dir: Path, monkeypatch) -> 
     assert _last_year_cell(cli) == "390个"
     run = cli("db", "init")
     assert run.exit_code == 2 and "PostgreSQL" in run.stderr
+
+
+def test_the_target_files_own_store_is_each_years(cli, data_dir: Path) -> None:
+    """`[meta] store` chooses each year's store: 2024 in SQLite, 2025 in its TOML file, and the
+    bulletin's 上年同期 reads 2024's figures from where 2024's file keeps them."""
+    _with_last_year(data_dir)
+    last_year = data_dir / "2024.toml"
+    text = last_year.read_text(encoding="utf-8")
+    last_year.write_text(text.replace("[meta]\n", '[meta]\nstore = "sqlite"\n', 1), "utf-8")
+    assert cli("record", "key_projects_started", "390", "--period", "2024-06").exit_code == 0
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    assert (data_dir / "2024.records.sqlite").is_file()
+    assert not (data_dir / "2024.records.toml").exists()
+    assert records_file(data_dir).is_file() and not (data_dir / "2025.records.sqlite").exists()
+    assert _last_year_cell(cli) == "390个"

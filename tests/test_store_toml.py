@@ -152,3 +152,17 @@ def test_a_partial_read_then_all_records_counts_each_figure_once(cli, data_dir: 
             ("gdp_growth", 5.9),
         ]
     assert [r.value for r in read_records(path)] == [5.8, 70.0, 5.9]
+
+
+def test_a_period_written_by_hand_in_lower_case_reads_and_is_repaired(cli, data_dir: Path) -> None:
+    """A hand edit writes 2025-q1 for 2025-Q1: the file reads (as edited by hand), and
+    `repair` writes the period as tltrack does."""
+    assert cli("record", "gdp_growth", "5.3", "--period", "2025-Q1").exit_code == 0
+    path = records_file(data_dir)
+    path.write_text(path.read_text(encoding="utf-8").replace("2025-Q1", "2025-q1"), "utf-8")
+    status = cli("status", "--format", "json", "--as-of", "2025-07-20")
+    assert status.exit_code == 0 and '"period": "2025-Q1"' in status.stdout
+    assert cli("record", "housing_sales", "30", "--period", "2025-04").exit_code == 65
+    assert cli("repair").exit_code == 0
+    assert '"2025-Q1"' in path.read_text(encoding="utf-8")
+    assert cli("record", "housing_sales", "30", "--period", "2025-04").exit_code == 0

@@ -1,6 +1,6 @@
 """The one typer app every command registers on (cli/commands/), with its root: --version,
---lang, and help when no command is given. Every error becomes one line on stderr and its
-exit code in errors.TltrackGroup."""
+--lang, and help when no command is given. Its group (cli.run.TltrackGroup) decides the
+run's language and turns every error into one line on stderr and its exit code."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The options and arguments the commands share, and the little steps every command takes:
-pick the language, the output, a date, the statuses."""
+the output (in the run's language, see cli.run), a date, the statuses."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The monthly bulletin (月度调度通报): what it holds, built once from the status of the city
-(or of one region or lead office), its units' sections and last year's figures.
+(or of one region or lead office), its sections on lead offices and regions, and last year's
+figures.
 
 Every format renders the same Bulletin: markdown, page (one self-contained HTML file and
 the PDF printed from it), workbook (a workbook people can compute with) and word (a Word
@@ -116,7 +117,8 @@ def build(
     owner: str | None = None,
     options: Options | None = None,
 ) -> Bulletin:
-    """The bulletin of the city, or of one region or lead office (without the units' sections)."""
+    """The bulletin of the city, or of one region or lead office (without the sections on the
+    lead offices and regions)."""
     records = workspace.records()
     if region is None and owner is None:
         report = assess_all(workspace, records, as_of)

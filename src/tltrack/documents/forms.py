@@ -62,11 +62,11 @@ def xlsx_bytes(form: Form) -> bytes:
     sheet.title = FORM_SHEET
     # Whose form and for which period, on every row, so a printed page says it too.
     sheet.append([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER])
-    unit = spreadsheet_cell(form.reporter)
+    reporter = spreadsheet_cell(form.reporter)
     for line in form.lines:
         locked = _safe(line.locked()[:3])
         figures = [line.goal, line.latest, line.latest_period, None, None]
-        sheet.append([*locked, *figures, unit, form.period.label])
+        sheet.append([*locked, *figures, reporter, form.period.label])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, as offices mark them
     for cell in sheet[1]:
@@ -176,11 +176,11 @@ def write_forms(
     series = {
         metric: series_of(items) for metric, items in records_by_metric(workspace.records()).items()
     }
-    units = reporters_of(catalog, by)
-    if not units:
+    names = reporters_of(catalog, by)
+    if not names:
         raise UsageError(f"no_{by}s")
     suffix = ".csv" if fmt == "csv" else ".xlsx"
-    forms = build_forms(catalog, series, by, period, units)
+    forms = build_forms(catalog, series, by, period, names)
     paths = [folder / file_name(form.reporter, suffix) for form in forms]
     if len(set(paths)) != len(paths):
         raise UsageError("form_names_clash", folder=folder)

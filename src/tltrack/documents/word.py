@@ -1,6 +1,6 @@
 """The bulletin as a Word document laid out as a government 通报: A4 with 公文 margins, a red
 heading with the issue number, the issuing office and the date, a lead paragraph in words, the
-lagging targets, the units and regions, then a table per category.
+lagging targets, the lead offices and regions, then a table per category.
 
 Fonts are named as Word on a Chinese Windows knows them (方正小标宋简体, 黑体, 仿宋_GB2312,
 楷体_GB2312); the document's font table gives each a fallback Word uses where it is missing
@@ -78,7 +78,7 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
     if b.sections.owners is not None:
         _heading(document, lang, next(headings), text(lang, "owners_heading"))
         header, rows = owner_rows(lang, b.sections.owners)
-        _table(document, header, rows, UNIT_WIDTHS)
+        _table(document, header, rows, OWNER_WIDTHS)
     if b.sections.regions is not None and b.sections.regions.rankings:
         _heading(document, lang, next(headings), text(lang, "regions_heading"))
         for name, ranked in ranking_rows(lang, b.sections.regions):
@@ -152,7 +152,7 @@ WIDTHS = {
     11: (24, 14, 14, 16, 12, 12, 13, 13, 14, 13, 11),  # and last year's figure, 同比
     7: (12, 30, 22, 22, 20, 20, 30),  # a target's regions, ranked
 }
-UNIT_WIDTHS = (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33)  # the lead offices
+OWNER_WIDTHS = (22, 10, 11, 11, 11, 11, 11, 11, 11, 14, 33)  # the lead offices
 
 
 def _table(

@@ -1,6 +1,7 @@
 """The bulletin as a workbook people can compute with: a summary sheet (通报) and the full
 table (明细) whose figures are numbers with number formats, filtered, frozen, fitted to its
-Chinese text and set up to print on A4; the units' sheets where units exist.
+Chinese text and set up to print on A4; a sheet of the lead offices and one of the regions'
+rankings where the target file names them.
 
 Written with XlsxWriter, which writes a workbook cell by cell several times faster than
 openpyxl (10,000 targets: about 1 s instead of 3); openpyxl still reads and writes the forms,

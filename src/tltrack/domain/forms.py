@@ -81,33 +81,34 @@ def reporters_of(catalog: Catalog, by: By) -> list[str]:
     return owners_of(catalog.targets) if by == "owner" else list(catalog.meta.regions)
 
 
-def carried(catalog: Catalog, by: By, unit: str) -> list[Target]:
+def carried(catalog: Catalog, by: By, name: str) -> list[Target]:
     """The targets an office or region reports: those it leads, or those split to it."""
     if by == "owner":
-        return [t for t in catalog.targets if t.owner == unit]
-    return [t for t in catalog.targets if unit in t.regions]
+        return [t for t in catalog.targets if t.owner == name]
+    return [t for t in catalog.targets if name in t.regions]
 
 
 def build_forms(
-    catalog: Catalog, series: dict[str, Series], by: By, period: Period, units: Sequence[str]
+    catalog: Catalog, series: dict[str, Series], by: By, period: Period, names: Sequence[str]
 ) -> list[Form]:
-    """Each unit's form: its targets, its own target, and its newest figure before `period`."""
+    """The form of each lead office or region named: its targets, its own target of each, and
+    its newest figure before `period`."""
     before = period.end - timedelta(days=1)
     limits = catalog.meta.thresholds
     forms = []
-    for unit in units:
+    for name in names:
         lines = []
-        for t in carried(catalog, by, unit):
+        for t in carried(catalog, by, name):
             mine = series.get(t.id, Series([], {}))
             if by == "owner":
                 judged = assess_city(t, mine, catalog.year, before, limits)
                 goal = t.target
             else:
-                judged = assess_region(t, unit, mine, catalog.year, before, limits)
-                goal = dict(t.split)[unit]
+                judged = assess_region(t, name, mine, catalog.year, before, limits)
+                goal = dict(t.split)[name]
             shown = str(judged.period) if judged.period is not None else None
             lines.append(FormLine(t, goal, judged.value, shown))
-        forms.append(Form(by, unit, period, catalog.year, lines))
+        forms.append(Form(by, name, period, catalog.year, lines))
     return forms
 
 
@@ -120,10 +121,11 @@ _RESERVED = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
 MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; a Chinese character takes three
 
 
-def file_name(unit: str, suffix: str) -> str:
-    """A unit's name as a file name: nothing that leaves the folder, that Windows refuses
-    (CON, NUL, COM1) or that import skips (~$, a leading dot); short enough for any disk."""
-    cleaned = _UNSAFE_IN_NAME.sub("_", unit).strip().lstrip(".")
+def file_name(name: str, suffix: str) -> str:
+    """A lead office's or region's name as a file name: nothing that leaves the folder, that
+    Windows refuses (CON, NUL, COM1) or that import skips (~$, a leading dot); short enough
+    for any disk."""
+    cleaned = _UNSAFE_IN_NAME.sub("_", name).strip().lstrip(".")
     if not cleaned or _RESERVED.fullmatch(cleaned) or cleaned.startswith("~$"):
         cleaned = "_" + cleaned
     while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:

@@ -19,7 +19,7 @@ _EPS = 1e-9
 
 
 class Goal(NamedTuple):
-    """A goal of the plan as plan.toml gives it; model.GoalSpec checks a file against it."""
+    """A goal of the plan as plan.toml gives it; files.schema.GoalSpec checks a file against it."""
 
     id: str
     name: str

@@ -14,5 +14,6 @@ STATUSES: tuple[Status, ...] = (
     "missed",
     "no_data",
 )
-# Statuses of a target that keeps pace: the share of these among judged targets ranks units.
+# Statuses of a target that keeps pace: the share of these among its judged targets ranks a
+# region or lead office.
 ON_PACE: tuple[Status, ...] = ("achieved", "ahead", "on_track")

@@ -45,7 +45,7 @@ class Meta(NamedTuple):
 
 class Target(NamedTuple):
     """A target as its file gives it. The one definition of a target's fields: their order is
-    the file's and the JSON's, and model.TargetSpec, which checks a file, is made from it."""
+    the file's and the JSON's, and files.schema.TargetSpec, which checks a file, is made from it."""
 
     id: str
     name: str

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from tltrack import __version__
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import RULE, Record
 from tltrack.domain.targets import Meta, Target, Thresholds
+from tltrack.files import platform
 
 # Part of every key: a new version of tltrack, or a new field of a cached tuple, never reads
 # an older entry.
@@ -36,7 +37,10 @@ _SCHEMA = ";".join(
 )
 # The layout of the entries themselves: 2, target files' targets kept as plain tuples.
 _LAYOUT = 2
-FORMAT = f"{__version__}-{hashlib.sha256(f'{_SCHEMA};{_LAYOUT}'.encode()).hexdigest()[:8]}"
+# The rule a figure was checked by when its file was read: a reading under another rule (an
+# older tltrack's) is read again, never taken for one under this.
+_KEY = f"{_SCHEMA};{_LAYOUT};{RULE}"
+FORMAT = f"{__version__}-{hashlib.sha256(_KEY.encode()).hexdigest()[:8]}"
 # The only classes an entry may name; anything else in a pickle is refused.
 _ALLOWED = {
     ("datetime", "datetime"),
@@ -100,9 +104,7 @@ def load(kind: str, key: str) -> Any | None:
     try:
         if not _private(path.parent.stat()):
             return None
-        fd = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        )
+        fd = os.open(path, os.O_RDONLY | platform.NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or not _private(info):
@@ -121,7 +123,7 @@ def store(kind: str, key: str, value: Any, keep: int = KEEP) -> None:
         if not _private(path.parent.stat()):
             return  # another user could swap the entries: keep no cache there
         temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL  # never an existing file or a link
         with os.fdopen(os.open(temp, flags, 0o600), "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)  # in frames, not whole
         temp.replace(path)

@@ -14,7 +14,6 @@ import glob
 import os
 import re
 import stat
-import sys
 from pathlib import Path
 
 from tltrack.errors import (
@@ -292,7 +291,7 @@ def _take_over(fd: int, path: Path, old: os.stat_result | None, folder: Path) ->
         mode, uid, gid = stat.S_IMODE(old.st_mode), old.st_uid, old.st_gid
     else:
         mode, gid = shared_mode(folder)
-    if sys.platform != "win32":
+    if not platform.WINDOWS:
         mine = os.fstat(fd)
         wanted = (mine.st_uid if uid is None else uid, mine.st_gid if gid is None else gid)
         if wanted != (mine.st_uid, mine.st_gid):
@@ -323,14 +322,14 @@ def remove_stale_temps(real: Path) -> None:
 
 
 def _set_mode(fd: int, path: Path, mode: int) -> None:
-    if sys.platform == "win32":  # no fchmod there; only the read-only bit means anything
+    if platform.WINDOWS:  # no fchmod there; only the read-only bit means anything
         path.chmod(mode)
     else:
         os.fchmod(fd, mode)
 
 
 def fsync_dir(folder: Path) -> None:
-    if sys.platform == "win32":  # a folder cannot be opened for fsync there
+    if platform.WINDOWS:  # a folder cannot be opened for fsync there
         return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:

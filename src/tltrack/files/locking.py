@@ -6,6 +6,9 @@ both end with the process that held them, however it ended. Elsewhere a writer h
 by creating a holder file beside the lock file, and removes it when done, as git holds
 index.lock: a writer killed meanwhile leaves it, and the next one, after waiting, says whose
 it is and that it may be removed once no tltrack runs there.
+
+Writers that lock in different ways do not wait for each other: the machines writing one
+folder (a network share) must all be of one kind, or keep the figures in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tltrack.errors import CannotCreateError, LockBusyError, msg
+from tltrack.errors import CannotCreateError, LockBusyError, TltrackError, msg
 from tltrack.files import platform
 from tltrack.files.disk import open_regular, os_error, shared_mode
 
@@ -139,9 +142,10 @@ def _held_by_file(lock_path: Path, timeout: float) -> Iterator[None]:
             time.sleep(0.02)
         except OSError as exc:
             raise os_error(exc, "lock", holder) from exc
+    since = datetime.now(UTC).isoformat(timespec="seconds")
+    mine = f"{os.getpid()} {socket.gethostname()} {since}\n".encode()
     try:
-        since = datetime.now(UTC).isoformat(timespec="seconds")
-        os.write(fd, f"{os.getpid()} {socket.gethostname()} {since}\n".encode())
+        os.write(fd, mine)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -152,21 +156,32 @@ def _held_by_file(lock_path: Path, timeout: float) -> Iterator[None]:
         os.close(fd)
     try:
         yield
-    finally:
-        _let_go(holder)
+    except BaseException:
+        with contextlib.suppress(TltrackError):  # the change's own error is the one to say
+            _let_go(holder, mine)
+        raise
+    _let_go(holder, mine)
 
 
-def _let_go(holder: Path) -> None:
-    """Remove the holder file. One left behind would stop every writer until someone removed
-    it, so a failed removal (a disk error of a moment) is tried again before it is left."""
+def _let_go(holder: Path, mine: bytes) -> None:
+    """Remove the holder file while it is still this writer's: someone may have removed it, as
+    the lock_held message advises, and another writer made its own. One left behind stops
+    every writer, so a failed removal (a disk error of a moment) is tried again, then said."""
+    failure: OSError | None = None
     for attempt in range(3):
         try:
+            with os.fdopen(open_regular(holder, os.O_RDONLY), "rb") as handle:
+                if handle.read(len(mine) + 1) != mine:
+                    return
             os.unlink(holder)
             return
         except FileNotFoundError:
             return
-        except OSError:
+        except OSError as exc:
+            failure = exc
             time.sleep(0.05 * (attempt + 1))
+    assert failure is not None
+    raise os_error(failure, "write", holder)
 
 
 def _holder_said(holder: Path) -> str:

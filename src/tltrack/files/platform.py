@@ -8,7 +8,10 @@ one of these), each has a working path without it:
   first and checking that what was opened is what was looked at (files.disk.open_regular);
 - a child process that reads a big records file ahead: fork, else no reading ahead;
 - the list of this process's open files (a SQLite store's check that SQLite opened the file
-  tltrack checked): /proc/self/fd, else that one check is not made.
+  tltrack checked): /proc/self/fd, else that one check is not made; the table of mounts (a
+  SQLite read is kept in the cache only on a local file system): else it is not kept;
+- a file's owner and mode set through its descriptor, and a folder flushed to disk: POSIX;
+  Windows sets the mode by name and has no owner to give or folder to flush.
 
 Everything reads these names at the moment it needs them, so the tests take each away and run
 the writes again.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import importlib
 import os
 import signal
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -38,3 +42,5 @@ LOCKS: LockKind = "flock" if FCNTL is not None else "msvcrt" if MSVCRT is not No
 NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
 CAN_FORK: bool = hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")
 PROCESS_FILES = Path("/proc/self/fd")
+MOUNTS = Path("/proc/self/mountinfo")  # which file system a path is on (Linux)
+WINDOWS = sys.platform == "win32"  # no fchmod, fchown or folder fsync there

@@ -4,6 +4,7 @@ They are used when a file is read afresh, and produce the plain objects of domai
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -23,9 +24,10 @@ from pydantic import (
 )
 
 from tltrack.domain.figures import MAX_FIGURE, MAX_REVISION, Record, text_problem, time_problem
+from tltrack.domain.periods import parse_period
 from tltrack.domain.plan import Goal
 from tltrack.domain.targets import Meta, Target, Thresholds
-from tltrack.errors import Invalid, Message
+from tltrack.errors import DataError, Invalid, Message
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 # A figure in a target's unit; beyond this no count or sum of a government's is real. (Bounds
@@ -246,17 +248,22 @@ class _RecordChecks(_Strict):
     @classmethod
     def _with_offset(cls, value: datetime) -> datetime:
         # Times without an offset cannot be compared with the others: say so, with the line.
-        if time_problem(value) is not None:
-            raise Invalid("needs_offset")
+        problem = time_problem(value)
+        if problem is not None:
+            raise Invalid(problem.id, **problem.params)
         return value
 
 
 def _figure_text(field: str) -> Any:
     """A text field of a figure, checked by the one rule of a figure (domain.figures) once a
-    hand-edited line's surrounding spaces are trimmed: the file then reads, as edited by hand,
-    until `tltrack repair` writes it as tltrack would."""
+    hand-edited line's surrounding spaces are trimmed and its period written as tltrack writes
+    it (2025-q1 is 2025-Q1): the file then reads, as edited by hand, until `tltrack repair`
+    writes it as tltrack would."""
 
     def check(value: str) -> str:
+        if field == "period":
+            with contextlib.suppress(DataError):  # not a period: the rule says so below
+                value = parse_period(value).label
         problem = text_problem(field, value)
         if problem is not None:
             raise Invalid(problem.id, **problem.params)

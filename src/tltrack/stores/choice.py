@@ -9,7 +9,6 @@ whose connection is $TLTRACK_DATABASE_URL or libpq's PG* variables, or a
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +19,7 @@ from tltrack.errors import UsageError
 from tltrack.stores.base import RecordStore
 from tltrack.stores.toml.read_ahead import reading_ahead as toml_reading_ahead
 from tltrack.stores.toml.store import TomlStore, records_path
+from tltrack.text.safe import without_password
 
 STORE_ENV = "TLTRACK_STORE"
 URL_ENV = "TLTRACK_DATABASE_URL"
@@ -46,10 +46,11 @@ def chosen(configured: str = "toml", environ: Mapping[str, str] | None = None) -
     if word == "postgresql":
         return Choice("postgresql", env.get(URL_ENV, "").strip())
     if word.startswith(_ADDRESS):
-        return Choice("postgresql", given)
+        scheme, rest = given.split("://", 1)
+        return Choice("postgresql", f"{scheme.lower()}://{rest}")  # libpq knows it in lower case
     known = "toml, sqlite, postgresql, postgresql://…"
-    said = re.sub(r"//[^@/]*@", "//…@", given)  # a password never reaches cron's mail
-    raise UsageError("unknown_store", store=said, env=STORE_ENV, known=known)
+    # A password never reaches cron's mail.
+    raise UsageError("unknown_store", store=without_password(given), env=STORE_ENV, known=known)
 
 
 def open_store(target_file: Path, configured: str = "toml") -> RecordStore:

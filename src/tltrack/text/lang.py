@@ -20,12 +20,14 @@ def choose_lang(argv: Sequence[str] = (), environ: Mapping[str, str] | None = No
     """The one place the language is decided: `--lang zh|en` among the arguments (read before
     they are parsed, so that help and the errors of parsing speak it too), else
     $TLTRACK_LANG, else the locale."""
-    for index, arg in enumerate(argv):
+    given: Lang | None = None
+    for index, arg in enumerate(argv):  # the last --lang wins, as it does for the parser
         value = arg.partition("=")[2] if arg.startswith("--lang=") else None
         if arg == "--lang" and index + 1 < len(argv):
             value = argv[index + 1]
-        if value in LANGS:
-            return value
+        given = next((lang for lang in LANGS if lang == value), given)
+    if given is not None:
+        return given
     env = os.environ if environ is None else environ
     chosen = env.get("TLTRACK_LANG", "").strip().lower()
     for lang in LANGS:

@@ -28,6 +28,15 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+_PASSWORD = re.compile(r"(//[^@/\s]*?):[^@/\s]*@")
+
+
+def without_password(text: str) -> str:
+    """A text that may hold a database address, its password left out (it may reach cron's
+    mail): postgresql://u:s3cret@h/db reads postgresql://u:…@h/db."""
+    return _PASSWORD.sub(r"\1:…@", text)
+
+
 def printable(text: str) -> str:
     """`text` with every control character shown escaped (`\\x1b`), on one line."""
     if text.isprintable():  # the common case, checked at C speed

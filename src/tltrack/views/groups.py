@@ -95,16 +95,16 @@ def _group_row(group: Group) -> Row:
     return row
 
 
-def _units_title(report: GroupsReport, lang: Lang) -> str:
+def _groups_title(report: GroupsReport, lang: Lang) -> str:
     by = text(lang, f"by_{report.by}")
-    return text(lang, "units_title", year=report.year, as_of=report.as_of.isoformat(), by=by)
+    return text(lang, "groups_title", year=report.year, as_of=report.as_of.isoformat(), by=by)
 
 
 def groups(report: GroupsReport, lang: Lang, compact: bool) -> View:
     """status --by region|owner: the regions or lead offices ranked, then each target's
     regions ranked."""
     return View(
-        title=_units_title(report, lang),
+        title=_groups_title(report, lang),
         columns=_group_columns(lang, report.by, compact),
         sections=[Section("", [_group_row(g) for g in report.groups])],
         data=lambda: {
@@ -114,7 +114,7 @@ def groups(report: GroupsReport, lang: Lang, compact: bool) -> View:
             "groups": [group_json(g) for g in report.groups],
             "rankings": [ranking_json(r) for r in report.rankings],
         },
-        summary=text(lang, "units_summary"),
+        summary=text(lang, "groups_summary"),
         empty=text(lang, f"no_{report.by}s"),
         after=[rankings(report.rankings, lang)] if report.rankings else [],
     )
@@ -199,7 +199,7 @@ def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
         levels=",".join(result.fail_on),
     )
     return View(
-        title=_units_title(report, lang),
+        title=_groups_title(report, lang),
         columns=columns,
         sections=[Section("", rows)],
         data={
@@ -208,7 +208,7 @@ def check_by(result: CheckResult, lang: Lang, compact: bool) -> View:
             "by": report.by,
             "fail_on": list(result.fail_on),
             "failed": result.failed,
-            "units": [
+            "units": [  # the JSON key scripts read (README): a region's or lead office's
                 {
                     **group_json(g),
                     "failed": g.name in failing,
@@ -231,6 +231,7 @@ def missing(report: MissingReport, lang: Lang) -> View:
     """Who has not reported which target (未报送), one section for each office or region, for
     the reminder calls."""
     columns = [
+        # "unit": the CSV header and JSON key of DESIGN §8, which scripts read.
         Column("unit", text(lang, "col_reporter"), in_table=False),
         Column("by", "by", in_table=False),
         Column("id", "id", in_table=False),

@@ -124,6 +124,7 @@ def missing_json(report: MissingReport | None) -> dict[str, Any] | None:
         "year": report.year,
         "period": report.period.label,
         "missing": [
+            # "unit": the key of DESIGN §8's contract, which scripts read.
             {"unit": m.reporter, "by": m.by, "targets": [t.id for t in m.targets]}
             for m in report.missing
         ],

@@ -21,7 +21,7 @@ from tltrack.cli.options import (
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
-from tltrack.errors import ExitCode
+from tltrack.errors import ExitCode, ValidationFailed
 from tltrack.text.lang import text
 
 
@@ -69,7 +69,6 @@ def import_file(
     """
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.importing import import_figures
-    from tltrack.errors import ValidationFailed
     from tltrack.views.files import imported
     from tltrack.workspace.folder import open_workspace, other_year
 

@@ -49,10 +49,10 @@ def missing(
     """Which lead office or region has not reported which target for a period (未报送)."""
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.missing import missing_figures
-    from tltrack.views import groups as unit_views
+    from tltrack.views.groups import missing as missing_view
     from tltrack.workspace.folder import open_workspace
 
     workspace = open_workspace(data_dir, year)
     report = missing_figures(workspace, period, by_value(by))
     out = output_for()
-    write_view(unit_views.missing(report, out.lang), fmt, out)
+    write_view(missing_view(report, out.lang), fmt, out)

@@ -96,7 +96,7 @@ def report(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.documents import bulletin, render
     from tltrack.files.disk import write_atomic
-    from tltrack.workspace.folder import open_workspace
+    from tltrack.workspace.folder import check_output, open_workspace
 
     chosen = fmt.value if fmt else None
     if output is not None:
@@ -114,9 +114,6 @@ def report(
     options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
     workspace = open_workspace(data_dir, year, reads_all=True)
     if output is not None:
-        # loaded when the command runs, not at start: a quick --help
-        from tltrack.workspace.folder import check_output
-
         check_output(workspace.catalog.path, output)
     built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)
     data = render.document(built, chosen, run_lang())

@@ -36,6 +36,7 @@ from tltrack.files.locking import lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreCheck
 from tltrack.stores.postgresql.schema import MIGRATIONS, SCHEMA_VERSION
 from tltrack.stores.rows import checked_record
+from tltrack.text.safe import without_password
 
 _COLUMNS = (
     "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region,"
@@ -72,7 +73,8 @@ def _schema_checked(connection: Any, name: str) -> Any:
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    """The server's or libpq's first line, without a password it may quote."""
+    return without_password((str(exc).strip().splitlines() or [type(exc).__name__])[0])
 
 
 def _refused(exc: Exception, name: str) -> TltrackError:

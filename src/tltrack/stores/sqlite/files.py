@@ -158,7 +158,7 @@ def local_file_system(path: Path, mounts: str | None = None) -> bool:
     (/proc/self/mountinfo, or `mounts`) says; no table: not known to be."""
     if mounts is None:
         try:
-            mounts = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+            mounts = platform.MOUNTS.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return False
     target, best, kind = str(path), "", ""

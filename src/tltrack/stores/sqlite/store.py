@@ -6,7 +6,7 @@ new row with its revision. WAL mode; every change is one IMMEDIATE transaction, 
 writer comes between the read that decides and the write (no lost update), and with
 synchronous=FULL a commit is on disk before tltrack exits 0. Each row also keeps the day its
 period ends, so a status asks the database for each series' newest figures only. In a
-folder this user cannot write, the database is read as a snapshot (files.py).
+folder this user cannot write, the database is read as a snapshot (stores/sqlite/files.py).
 """
 
 from __future__ import annotations

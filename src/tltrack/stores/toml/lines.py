@@ -13,7 +13,6 @@ full parser: None.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,6 +25,7 @@ from tltrack.domain.figures import (
     CONTROLS,
     MAX_REVISION,
     SPACES,
+    SURROGATES,
     TEXT_BOUNDS,
     Record,
     text_problem,
@@ -53,7 +53,7 @@ def render_line(record: Record) -> str:
 
 
 # Text with nothing to escape, which tomli-w writes as it is between quotes.
-_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]*')
+_PLAIN_TEXT = re.compile(f'[^"\\\\{CONTROLS}{SURROGATES}]*')
 
 
 def _toml_value(value: Any) -> str:
@@ -106,7 +106,7 @@ def _bounded_text(field: str, least: int = 0) -> str:
     """A string as tomli-w writes it with nothing to escape (no quote, backslash or control
     character), of `least` to the field's most characters, with no outer white space."""
     most = TEXT_BOUNDS[field]
-    inner = f'[^"\\\\{CONTROLS}]'
+    inner = f'[^"\\\\{CONTROLS}{SURROGATES}]'
     return f'"((?!{_SPACE}){inner}{{{least},{most}}}(?<!{_SPACE}))"'
 
 
@@ -303,6 +303,6 @@ def _parsed(line: str) -> Record | None:
         entries = read_records_file(raw)
     except ValidationError:
         return None
-    if len(entries) != 1 or not math.isfinite(entries[0].value):
+    if len(entries) != 1:
         return None
     return entries[0]

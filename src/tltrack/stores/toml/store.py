@@ -69,7 +69,7 @@ class TomlStore:
         notes = []
         if read.hand_edited:
             notes.append(msg("hand_edited_note", file=self.name))
-        lines = RecordLines(self.path.read_text(encoding="utf-8-sig"))
+        lines = RecordLines(read.data.decode("utf-8-sig"))  # the bytes read, not a second read
         return StoreCheck(read.records, [], notes, True, lambda index: lines.entry_line(index))
 
     @contextmanager
