@@ -57,6 +57,16 @@ def _dangling_records_link(data_dir: Path, tmp: Path) -> None:
     path.symlink_to(tmp / "nowhere.toml")
 
 
+def _edit_records(old: str, new: str) -> Prepare:
+    def prepare(data_dir: Path, tmp: Path) -> None:
+        path = data_dir / "2025.records.toml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return prepare
+
+
 def _hand_edit_records(data_dir: Path, tmp: Path) -> None:
     path = data_dir / "2025.records.toml"
     path.write_text(path.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
@@ -242,6 +252,27 @@ CASES = [
         ("record", "gdp_growth", "5.8", "--period", "2025-06"),
         66,
         _dangling_records_link,
+    ),
+    Case(
+        "records: an integer of 5,000 digits",
+        ("status",),
+        65,
+        _edit_records("value = 5.8", "value = " + "9" * 5000),
+    ),
+    Case(
+        "target file: an integer of 4,301 digits",
+        ("validate",),
+        65,
+        _edit_targets("target = 6\n", "target = " + "9" * 4301 + "\n"),
+    ),
+    Case("init --from: no such folder", ("init", "{tmp}/new", "--from", "2025"), 66),
+    Case("init --from: a file", ("init", "{tmp}/r.csv", "--from", "2025"), 66, _write("r.csv", "")),
+    Case("name: U+FFFF", ("validate",), 65, _edit_targets("生产总值增长", "生产总值增长\uffff")),
+    Case(
+        "name: U+FFFE, Word bulletin",
+        ("report", "-o", "{tmp}/r.docx", "--as-of", "2025-07-20"),
+        65,
+        _edit_targets("生产总值增长", "生产总值增长\ufffe"),
     ),
     Case(
         "records: edited by hand",

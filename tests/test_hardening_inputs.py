@@ -69,13 +69,13 @@ TARGET_CASES = {
         GDP_NAME,
         'name = "地区生产总值\\u001b[31m增长"',
         "2025.toml:53: target 'gdp_growth': field 'name': holds control or"
-        " invisible characters (zero-width, direction marks)",
+        " invisible characters (zero-width, direction marks, U+FFFF)",
     ),
     "name with a zero-width space": (
         'name = "粮食产量"',
         'name = "地区生产总值\\u200b增长"',
         "2025.toml:227: target 'grain_output': field 'name': holds control or"
-        " invisible characters (zero-width, direction marks)",
+        " invisible characters (zero-width, direction marks, U+FFFF)",
     ),
 }
 

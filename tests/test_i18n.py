@@ -41,10 +41,23 @@ def test_default_language(env: dict[str, str], lang: str) -> None:
         (("--lang", "fr"), "en"),  # not a language: the environment decides
         (("record", "--note", "--lang"), "en"),  # a note that reads --lang, with no value
         (("--lang", "zh", "status", "--lang", "en"), "en"),  # the last one, as the parser's
+        (("record", "--lang", "zh", "--note", "--lang=en"), "zh"),  # a note that reads so
+        (("record", "--lang", "zh", "--note", "--lang", "en"), "zh"),  # the note: "--lang"
+        (("--lang", "zh", "record", "--", "--lang=en"), "zh"),  # after --, an argument
     ],
 )
 def test_lang_among_the_arguments_decides_first(args: tuple[str, ...], lang: str) -> None:
-    assert choose_lang(args, {"TLTRACK_LANG": "en"}) == lang
+    assert choose_lang(args, {"TLTRACK_LANG": "en"}, valued={"--note"}) == lang
+
+
+def test_an_options_value_is_not_taken_for_lang(cli, data_dir) -> None:
+    """`--note --lang=en` records the note "--lang=en": the run speaks the language asked for
+    with --lang, as the parser reads the line."""
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "zh",
+              "--note", "--lang=en")  # fmt: skip
+    assert run.exit_code == 0 and "已填报" in run.stderr and "指标" in run.stdout, run.stderr
+    shown = cli("history", "gdp_growth", "--format", "json").stdout
+    assert '"note": "--lang=en"' in shown
 
 
 @pytest.mark.parametrize(("env", "asked"), [("zh", "en"), ("en", "zh")])

@@ -170,6 +170,29 @@ def test_xlsx_bad_row_names_the_sheet_row(cli, data_dir: Path, tmp_path: Path) -
     assert not records_file(data_dir).exists()
 
 
+def test_a_period_excel_keeps_as_a_number_is_refused(cli, data_dir: Path, tmp_path: Path) -> None:
+    """2025.10 typed into a number cell is kept as 2025.1: October or January cannot be told,
+    so the import stops and says how to write it; the same text in a CSV is October."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["指标", "期间", "数值"])
+    sheet.append(["key_projects_started", 2025.10, 262])
+    path = tmp_path / "f.xlsx"
+    workbook.save(path)
+    result = cli("import", str(path), "--lang", "en")
+    assert result.exit_code == 65
+    assert result.stderr == (
+        "tltrack: error: cannot import f.xlsx: row 1 (sheet row 2) has the period 2025.1 as a"
+        " number, which Excel keeps without its last zero (2025.10 as 2025.1): write it as"
+        " text, 2025-10 or 2025年10月\n"
+    )
+    assert not records_file(data_dir).exists()
+    sent = tmp_path / "f.csv"
+    sent.write_text("指标,期间,数值\nkey_projects_started,2025.10,262\n", encoding="utf-8")
+    assert cli("import", str(sent)).exit_code == 0
+    assert [e["period"] for e in entries(data_dir)] == ["2025-10"]
+
+
 def test_json(cli, data_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "f.json"
     path.write_text(
@@ -347,3 +370,68 @@ def test_the_import_table_names_targets_as_people_wrote_them(cli, tmp_path) -> N
     assert counted.stderr == "names.csv: 将新增 1，未变 0，将更正 0；试运行，未写入\n"
     scripts = cli("import", str(file), "--dry-run", "--format", "csv").stdout
     assert scripts.splitlines()[1].startswith("added,row 1 (line 2),new_5g_base_stations,,2025-07,")
+
+
+@pytest.mark.parametrize("store", ["toml", "sqlite"])
+def test_an_import_across_two_years_is_all_or_nothing(
+    cli, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str
+) -> None:
+    """December's figure goes to 2025's store, June's to 2026's: when one cannot be written
+    (a full disk, a database that refuses writes), the other is not written either."""
+    import errno
+
+    from tltrack.files import disk
+
+    monkeypatch.setenv("TLTRACK_STORE", store)
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2026.toml").write_text(text.replace("year = 2025", "year = 2026"), "utf-8")
+    assert (
+        cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--year", "2025").exit_code == 0
+    )
+    before = _files(data_dir)
+    sent = tmp_path / "two.csv"
+    sent.write_text("metric,period,value\ngdp_growth,2026-06,6.1\ngdp_growth,2025-12,6.0\n")
+    if store == "toml":  # the second file prepared finds the disk full
+        real_take_over = disk._take_over
+        prepared = []
+
+        def full_on_the_second_file(*args: object) -> None:
+            prepared.append(args)
+            if len(prepared) > 1:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real_take_over(*args)
+
+        monkeypatch.setattr(disk, "_take_over", full_on_the_second_file)
+    else:  # 2025's database cannot be written: its insert fails
+        from tltrack.stores.sqlite import store as sqlite_store
+
+        real_connect = sqlite_store.SqliteStore._connect
+
+        def full_database(self, *args, **kwargs):
+            connection = real_connect(self, *args, **kwargs)
+            if connection is not None and self.year == 2025:
+                connection.execute("PRAGMA query_only = 1")
+            return connection
+
+        monkeypatch.setattr(sqlite_store.SqliteStore, "_connect", full_database)
+    run = cli("import", str(sent))
+    assert run.exit_code == {"toml": 74, "sqlite": 77}[store], run.stderr
+    after = _files(data_dir)
+    if store == "sqlite":  # the new year's database was opened, and holds nothing
+        import sqlite3
+        from contextlib import closing
+
+        after.pop("2026.records.sqlite")
+        with closing(sqlite3.connect(data_dir / "2026.records.sqlite")) as db:
+            assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert after == before
+    if store == "toml":
+        monkeypatch.setattr(disk, "_take_over", real_take_over)
+    else:
+        monkeypatch.setattr(sqlite_store.SqliteStore, "_connect", real_connect)
+    assert cli("import", str(sent)).exit_code == 0  # once it can be written, as if never tried
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """The files of a folder and their bytes; lock files are made empty and left, as ever."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.endswith(".lock")}

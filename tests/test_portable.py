@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,29 @@ def test_a_holder_that_is_no_longer_this_writers_is_left_alone(
         holder.unlink()
         holder.write_text("4242 office-pc 2025-07-08T02:14:09+00:00\n", encoding="utf-8")
     assert holder.read_text(encoding="utf-8").startswith("4242 ")
+
+
+def test_a_fifo_planted_at_the_holder_is_not_waited_on(
+    cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone who can write the folder may put a FIFO where the holder file goes: the writer
+    waits its lock timeout, says the lock is held, and never blocks reading who holds it."""
+    take_away_what_linux_gives(monkeypatch.setattr)
+    monkeypatch.setenv("TLTRACK_LOCK_TIMEOUT", "0.2")
+    holder = data_dir / f".2025.records.toml.lock{HOLDER_SUFFIX}"
+    os.mkfifo(holder)
+    runs: list[Any] = []
+    writer = threading.Thread(
+        target=lambda: runs.append(
+            cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "en")
+        )
+    )
+    writer.start()
+    writer.join(timeout=20)
+    if writer.is_alive():  # blocked on the FIFO: give it an end so the test run goes on
+        os.close(os.open(holder, os.O_WRONLY | os.O_NONBLOCK))
+        writer.join()
+        pytest.fail("the writer waited on a FIFO at the holder file")
+    assert runs[0].exit_code == 75
+    assert "(?)" in runs[0].stderr
+    assert not records_file(data_dir).exists()

@@ -224,6 +224,23 @@ def test_a_role_that_only_connects_cannot_stop_the_writers(db, cli, pg: Server, 
         assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
 
 
+@pytest.mark.parametrize("seconds", ["1e308", "99999999999", "0"])
+def test_any_lock_timeout_is_one_the_server_takes(db, cli, monkeypatch, seconds: str) -> None:
+    """A wait too long for PostgreSQL is a day's; 0 is not to wait, as in the other stores
+    (PostgreSQL's own 0 would be to wait for ever)."""
+    as_role(monkeypatch, db("office"))
+    monkeypatch.setenv("TLTRACK_LOCK_TIMEOUT", seconds)
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "en")
+    assert run.exit_code == 0, run.stderr
+    with psycopg.connect(db("admin"), autocommit=True) as holder:
+        holder.execute("BEGIN")
+        holder.execute("SELECT year FROM tltrack.year_lock WHERE year = 2025 FOR UPDATE")
+        if seconds == "0":  # held by another: refused at once, not waited on
+            run = cli("record", "gdp_growth", "5.9", "--period", "2025-Q3", "--lang", "en")
+            assert run.exit_code == 75, run.stderr
+        holder.execute("ROLLBACK")
+
+
 def test_a_year_db_init_has_not_loaded_is_one_line(db, cli, data_dir: Path, monkeypatch):
     text = (data_dir / "2025.toml").read_text(encoding="utf-8")
     (data_dir / "2026.toml").write_text(text.replace("year = 2025", "year = 2026"), "utf-8")
@@ -326,7 +343,7 @@ def test_the_database_keeps_exactly_what_the_rule_allows(figures_db: str, record
 
     store = PgStore(figures_db, 2025)
     held = len(store.read())
-    allowed = all(figure_problem(r) is None for r in records)
+    allowed = all(figure_problem(r, 2025) is None for r in records)
     try:
         with store.change() as change:
             change.append(records)
@@ -348,7 +365,7 @@ def test_the_database_keeps_exactly_what_the_rule_allows(figures_db: str, record
                 pass
             except (psycopg.errors.DataError, psycopg.errors.IntegrityError, UnicodeEncodeError):
                 stored = False
-            assert stored == (figure_problem(r) is None), (r, figure_problem(r))
+            assert stored == (figure_problem(r, 2025) is None), (r, figure_problem(r, 2025))
 
 
 class _RolledBack(Exception):

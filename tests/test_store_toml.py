@@ -90,7 +90,7 @@ def test_the_write_keeps_a_symlink_and_the_file_mode(cli, data_dir: Path, tmp_pa
     records_file(data_dir).symlink_to(elsewhere)
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
     assert records_file(data_dir).is_symlink()
-    assert [r.value for r in read_records(elsewhere)] == [5.8]
+    assert [r.value for r in read_records(elsewhere, 2025)] == [5.8]
     assert elsewhere.stat().st_mode & 0o777 == 0o640
     # No temp file left; the lock lives beside the real file, shared by every path to it.
     assert sorted(p.name for p in elsewhere.parent.iterdir()) == [
@@ -128,7 +128,7 @@ def test_records_text_is_deterministic(cli, data_dir: Path) -> None:
     cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--note", "说明")
     path = records_file(data_dir)
     text = path.read_text(encoding="utf-8")
-    assert render(read_records(path)) == text
+    assert render(read_records(path, 2025)) == text
     assert os.linesep == "\n" and "\r" not in text
 
 
@@ -142,7 +142,7 @@ def test_a_partial_read_then_all_records_counts_each_figure_once(cli, data_dir: 
     cli("record", "housing_sales", "70", "--period", "2025-06")
     path = records_file(data_dir)
     new = Record(metric="gdp_growth", period="2025-Q3", value=5.9, at=datetime.now(UTC))
-    with open_for_change(path, metrics={"gdp_growth"}) as ledger:
+    with open_for_change(path, 2025, metrics={"gdp_growth"}) as ledger:
         assert ledger.read.partial  # the cache vouched for the file: only gdp_growth was read
         assert [r.value for r in ledger.of({"gdp_growth"})] == [5.8]
         ledger.append([new])
@@ -151,7 +151,7 @@ def test_a_partial_read_then_all_records_counts_each_figure_once(cli, data_dir: 
             ("housing_sales", 70.0),
             ("gdp_growth", 5.9),
         ]
-    assert [r.value for r in read_records(path)] == [5.8, 70.0, 5.9]
+    assert [r.value for r in read_records(path, 2025)] == [5.8, 70.0, 5.9]
 
 
 def test_a_period_written_by_hand_in_lower_case_reads_and_is_repaired(cli, data_dir: Path) -> None:

@@ -137,7 +137,9 @@ def import_figures(
             years[home.year][1].append(_Row(order, record, label, row.label, not_done))
     # A bad row and a changed figure are both listed, in row order: nothing is written, and the
     # next try should not meet a problem this one already knew of. Only a clean import locks,
-    # every year's records file at once, so the years are written all or nothing together.
+    # every year's store at once: each keeps its figures pending (a transaction; the TOML
+    # file's new bytes written beside it) until all are, so a disk full or a refusal in one
+    # year writes none. Then they are committed one by one.
     changes: list[Change] = []
     with contextlib.ExitStack() as stack:
         ready = []

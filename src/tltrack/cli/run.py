@@ -52,6 +52,18 @@ class TltrackCommand(TyperCommand):
         return help_in(run_lang(), super().get_help(ctx))
 
 
+def _valued_options(command: Any) -> set[str]:
+    """The names of every option of `command` and its subcommands that takes a value: what
+    follows one on the command line is that value, whatever it looks like."""
+    names: set[str] = set()
+    for param in command.params:
+        if param.param_type_name == "option" and not param.is_flag and not param.count:
+            names.update(param.opts, param.secondary_opts)
+    for sub in getattr(command, "commands", {}).values():
+        names |= _valued_options(sub)
+    return names
+
+
 class TltrackGroup(TyperGroup):
     """The command line's root: decides the run's language, puts every help text into it, and
     turns every error into one clear line on stderr and a documented exit code."""
@@ -75,7 +87,7 @@ class TltrackGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        lang = choose_lang(argv)
+        lang = choose_lang(argv, valued=_valued_options(self))
         token = _RUN_LANG.set(lang)
         try:
             in_language(self, lang)

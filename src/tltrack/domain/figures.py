@@ -37,7 +37,16 @@ SPACES = (
 )
 # The rule itself, as text: a reading kept under another rule (an older tltrack's, in the
 # parse cache) is never taken for one under this.
-RULE = repr((TEXT_BOUNDS, MAX_FIGURE, MAX_REVISION, CONTROL_RANGES, SPACES, "period as written"))
+RULE = repr(
+    (
+        TEXT_BOUNDS,
+        MAX_FIGURE,
+        MAX_REVISION,
+        CONTROL_RANGES,
+        SPACES,
+        "period as written, of the year",
+    )
+)
 _CONTROL = re.compile(f"[{CONTROLS}]")
 # Halves of a pair UTF-16 needs for one character, alone: no file can hold one.
 SURROGATES = "\\ud800-\\udfff"
@@ -129,12 +138,24 @@ def time_problem(at: Any) -> Message | None:
     return None
 
 
-def figure_problem(record: Record) -> Message | None:
-    """Why `record` cannot be stored: the first of its fields that breaks the rule."""
+def year_problem(period: str, year: int | None) -> Message | None:
+    """Why a figure of `period` (as tltrack writes it) cannot be kept in the store of `year`
+    (a store keeps one year's figures; None: a store that is no year's, as in some tests)."""
+    if year is None or (period[:4] == f"{year:04d}" and period[4:5] in ("", "-")):
+        return None
+    return msg("figure_other_year", period=period, year=year)
+
+
+def figure_problem(record: Record, year: int | None = None) -> Message | None:
+    """Why `record` cannot be stored in `year`'s store: the first of its fields that breaks
+    the rule."""
     for field in ("metric", "period", "note", "by"):
         problem = text_problem(field, getattr(record, field))
         if problem is not None:
             return problem
+    problem = year_problem(record.period, year)
+    if problem is not None:
+        return problem
     if record.region is not None:
         problem = text_problem("region", record.region)
         if problem is not None:
@@ -149,9 +170,9 @@ def figure_problem(record: Record) -> Message | None:
     return None
 
 
-def check_figures(records: Iterable[Record]) -> None:
-    """Refuse (exit 65) a figure that breaks the rule: what no store may write."""
+def check_figures(records: Iterable[Record], year: int | None = None) -> None:
+    """Refuse (exit 65) a figure that breaks the rule: what no store of `year` may write."""
     for record in records:
-        problem = figure_problem(record)
+        problem = figure_problem(record, year)
         if problem is not None:
             raise DataError(problem)

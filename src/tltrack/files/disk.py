@@ -63,20 +63,32 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
     return StorageIOError(message)
 
 
+class NotRegularFileError(OSError):
+    """What open_regular found is no regular file: a FIFO, a device, a folder."""
+
+
 def open_regular(path: Path, flags: int, mode: int = 0o600) -> int:
-    """os.open that never follows a link planted at the path's last component: O_NOFOLLOW
-    where the system has it (an ELOOP error for a link); elsewhere the path is looked at
-    first and again after opening, and what was opened must be the file looked at (the same
-    ELOOP error otherwise), so a link swapped in between is caught too."""
-    if platform.NOFOLLOW:
-        return os.open(path, flags | platform.NOFOLLOW, mode)
-    before = _looked_at(path)
-    fd = os.open(path, flags, mode)
+    """os.open of a regular file that never follows a link planted at the path's last
+    component: O_NOFOLLOW where the system has it (an ELOOP error for a link); elsewhere the
+    path is looked at first and again after opening, and what was opened must be the file
+    looked at (the same ELOOP error otherwise), so a link swapped in between is caught too.
+    It never waits on a FIFO planted there (O_NONBLOCK): anything but a regular file raises
+    NotRegularFileError."""
+    flags |= getattr(os, "O_NONBLOCK", 0)
+    before = None if platform.NOFOLLOW else _looked_at(path)
+    fd = os.open(path, flags | platform.NOFOLLOW, mode)
     try:
-        opened, after = os.fstat(fd), _looked_at(path)
-        for seen in (before, after):
-            if seen is not None and (seen.st_dev, seen.st_ino) != (opened.st_dev, opened.st_ino):
-                raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+        opened = os.fstat(fd)
+        if not platform.NOFOLLOW:
+            after = _looked_at(path)
+            for seen in (before, after):
+                if seen is not None and (seen.st_dev, seen.st_ino) != (
+                    opened.st_dev,
+                    opened.st_ino,
+                ):
+                    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+        if not stat.S_ISREG(opened.st_mode):
+            raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
     except BaseException:
         os.close(fd)
         raise
@@ -104,6 +116,10 @@ def read_bytes(path: Path, limit: int | None = None, follow: bool = True) -> byt
         fd = os.open(path, flags) if follow else open_regular(path, flags)
     except IsADirectoryError as exc:
         raise NoInputError("cannot_read", path=path, reason=msg("is_a_folder")) from exc
+    except NotRegularFileError as exc:
+        if os.path.isdir(path):
+            raise NoInputError("cannot_read", path=path, reason=msg("is_a_folder")) from exc
+        raise DataError("cannot_read", path=path, reason=msg("not_regular")) from exc
     except OSError as exc:
         if exc.errno == errno.ELOOP and not follow:
             raise DataError("cannot_read", path=path, reason=msg("link_not_read")) from exc
@@ -143,19 +159,90 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the whole old file or the whole new one.
+    """Replace `path` with `data` so that a crash leaves the whole old file or the whole new one
+    (a PreparedWrite, committed at once)."""
+    PreparedWrite(path, data).commit()
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, take the old
-    file's owner, group and mode, and replace the old file in one rename; then the folder itself
-    is flushed so the rename survives a power cut. Only then does this return: success means the
-    data is on disk. On any failure the temporary file is removed and the old file is untouched.
-    `path` itself is never a link: a link planted there is refused, not written through.
-    """
-    folder = path.parent
+
+class PreparedWrite:
+    """A file's new bytes, written and flushed to a temporary file in the same folder, with the
+    old file's owner, group and mode, ready to replace it in one rename (`commit`), or to be
+    dropped (`discard`). Several files are changed all or nothing by preparing each first:
+    what fails for want of space or permission fails before any file is replaced.
+
+    On commit the folder is flushed so the rename survives a power cut; success means the
+    data is on disk. On any failure the temporary file is removed and the old file untouched.
+    `path` itself is never a link: a link planted there is refused, not written through."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self.old = _replaceable(path)
+        self.temp: Path | None = path.parent / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(self.temp, _CREATE_NEW, 0o600)
+            try:
+                half = len(data) // 2
+                _write_all(fd, data[:half])
+                _write_all(fd, data[half:])
+                os.fsync(fd)
+                _take_over(fd, self.temp, self.old, path.parent)
+            finally:
+                os.close(fd)
+        except BaseException as exc:
+            self.discard()
+            if isinstance(exc, OSError):
+                raise os_error(exc, "write", path) from exc
+            raise
+
+    def discard(self) -> None:
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            self.temp = None
+
+    def commit(self) -> None:
+        path, folder, temp = self.path, self.path.parent, self.temp
+        assert temp is not None, "committed or discarded already"
+        backup: Path | None = None
+        replaced = False
+        try:
+            if self.old is not None:
+                # A second name for the old bytes, to put them back if the rename cannot be
+                # made durable.
+                backup = folder / f".{path.name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
+                os.link(path, backup)
+            os.replace(temp, path)
+            self.temp, replaced = None, True
+            fsync_dir(folder)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                if replaced and backup is not None:
+                    os.replace(backup, path)
+                    backup = None
+                elif replaced:
+                    os.unlink(path)
+                if replaced:
+                    fsync_dir(folder)
+            self.discard()
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(backup)
+            if isinstance(exc, OSError):
+                raise os_error(exc, "write", path) from exc
+            raise
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+
+
+def _replaceable(path: Path) -> os.stat_result | None:
+    """The file `path` names, which a write may replace: none yet, or a regular file this
+    user may write (never a link, and a read-only file's mode is respected, not bypassed by
+    a rename)."""
     try:
         old: os.stat_result | None = os.lstat(path)
     except FileNotFoundError:
-        old = None
+        return None
     except OSError as exc:
         raise os_error(exc, "write", path) from exc
     if old is not None and stat.S_ISLNK(old.st_mode):
@@ -163,49 +250,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
     if old is not None and not os.access(path, os.W_OK):
-        # Replacing by rename would bypass a read-only file's mode: respect it instead.
         raise PermissionDeniedError("cannot_write", path=path, reason=msg("read_only"))
-    temp: Path | None = None
-    backup: Path | None = None
-    replaced = False
-    try:
-        temp = folder / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
-        fd = os.open(temp, _CREATE_NEW, 0o600)
-        try:
-            half = len(data) // 2
-            _write_all(fd, data[:half])
-            _write_all(fd, data[half:])
-            os.fsync(fd)
-            _take_over(fd, temp, old, folder)
-        finally:
-            os.close(fd)
-        if old is not None:
-            # A second name for the old bytes, to put them back if the rename cannot be made
-            # durable.
-            backup = folder / f".{path.name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
-            os.link(path, backup)
-        os.replace(temp, path)
-        temp, replaced = None, True
-        fsync_dir(folder)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            if replaced and backup is not None:
-                os.replace(backup, path)
-                backup = None
-            elif replaced:
-                os.unlink(path)
-            if replaced:
-                fsync_dir(folder)
-        for leftover in (temp, backup):
-            if leftover is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(leftover)
-        if isinstance(exc, OSError):
-            raise os_error(exc, "write", path) from exc
-        raise
-    if backup is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(backup)
+    return old
 
 
 def create_new(path: Path, data: bytes, like: Path | None = None) -> None:

@@ -17,7 +17,6 @@ import contextlib
 import math
 import os
 import socket
-import stat
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,21 +24,25 @@ from pathlib import Path
 
 from tltrack.errors import CannotCreateError, LockBusyError, TltrackError, msg
 from tltrack.files import platform
-from tltrack.files.disk import open_regular, os_error, shared_mode
+from tltrack.files.disk import NotRegularFileError, open_regular, os_error, shared_mode
 
 DEFAULT_LOCK_TIMEOUT = 10.0
+MAX_LOCK_TIMEOUT = 86400.0
 HOLDER_SUFFIX = ".held"  # beside the lock file, where there is no system lock
 
 
 def lock_timeout() -> float:
-    """How long a writer waits for another: $TLTRACK_LOCK_TIMEOUT seconds, else 10. The one
-    setting for the records file's lock and the databases' busy waits."""
+    """How long a writer waits for another: $TLTRACK_LOCK_TIMEOUT seconds, else 10, at most a
+    day (no job waits longer; PostgreSQL takes no more than 24 days). The one setting for the
+    records file's lock and the databases' busy waits; 0 is not to wait, in every store."""
     raw = os.environ.get("TLTRACK_LOCK_TIMEOUT", "")
     try:
         value = float(raw)
     except ValueError:
         return DEFAULT_LOCK_TIMEOUT
-    return value if math.isfinite(value) and value >= 0 else DEFAULT_LOCK_TIMEOUT
+    if not math.isfinite(value) or value < 0:
+        return DEFAULT_LOCK_TIMEOUT
+    return min(value, MAX_LOCK_TIMEOUT)
 
 
 @contextlib.contextmanager
@@ -75,6 +78,9 @@ def _open_lock(lock_path: Path) -> int:
     if platform.LOCKS == "msvcrt":  # its lock needs a file opened for writing
         try:
             return open_regular(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except NotRegularFileError as exc:
+            reason = msg("not_regular")
+            raise CannotCreateError("cannot_lock", path=lock_path, reason=reason) from exc
         except OSError as exc:
             raise os_error(exc, "lock", lock_path) from exc
     # Read-only is enough for flock, so a lock file another member of the group created opens
@@ -88,11 +94,11 @@ def _open_lock(lock_path: Path) -> int:
         except FileExistsError:
             fd = open_regular(lock_path, flags)
             created = False
+    except NotRegularFileError as exc:
+        raise CannotCreateError("cannot_lock", path=lock_path, reason=msg("not_regular")) from exc
     except OSError as exc:
         raise os_error(exc, "lock", lock_path) from exc
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CannotCreateError("cannot_lock", path=lock_path, reason=msg("not_regular"))
         if created:
             if group is not None:
                 with contextlib.suppress(PermissionError):
@@ -175,8 +181,8 @@ def _let_go(holder: Path, mine: bytes) -> None:
                     return
             os.unlink(holder)
             return
-        except FileNotFoundError:
-            return
+        except (FileNotFoundError, NotRegularFileError):
+            return  # gone, or not the file this writer made: not its to remove
         except OSError as exc:
             failure = exc
             time.sleep(0.05 * (attempt + 1))

@@ -37,8 +37,9 @@ Figure = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_FIGURE, le=MAX_FIGU
 
 # Unicode's control characters (category Cc) are exactly these; a search is far quicker
 # than asking unicodedata character by character (a quote is up to 2,000 of them).
-_CONTROLS_BUT_TAB = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_CONTROLS_BUT_TAB_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# With U+FFFE and U+FFFF, which no XML document holds: a name in a Word or Excel bulletin.
+_CONTROLS_BUT_TAB = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROLS_BUT_TAB_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _one_line(value: str) -> str:
@@ -57,7 +58,7 @@ def _text_block(value: str) -> str:
 
 def _name(value: str) -> str:
     """A name is typed on the command line: nothing invisible in it (zero-width, bidi)."""
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+    if any(unicodedata.category(c) in ("Cc", "Cf") or c in "\ufffe\uffff" for c in value):
         raise Invalid("holds_invisible")
     return value
 
@@ -124,6 +125,12 @@ class MetaSpec(_Strict):
     regions: Names = []
     sample: bool = False
     store: Literal["toml", "sqlite", "postgresql"] = "toml"
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_word(cls, value: Any) -> Any:
+        """The word as stores.choice reads $TLTRACK_STORE: in any case, spaces around it."""
+        return value.strip().lower() if isinstance(value, str) else value
 
     def to_meta(self) -> Meta:
         thresholds = Thresholds(**dict(self.thresholds))

@@ -19,7 +19,7 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import cache
-from tltrack.files.disk import decode, read_bytes
+from tltrack.files.disk import decode, os_error, read_bytes
 from tltrack.files.toml_text import MAX_TARGET_FILE_BYTES, TomlLines, read_entries
 
 if TYPE_CHECKING:
@@ -151,10 +151,13 @@ def load_catalog(path: Path) -> Catalog:
 
 def target_files(data_dir: Path) -> list[Path]:
     """The target files of a data folder, oldest year first."""
-    return sorted(
-        (p for p in data_dir.iterdir() if TARGET_FILE_RE.fullmatch(p.name)),
-        key=lambda p: p.name,
-    )
+    try:
+        names = [p for p in data_dir.iterdir() if TARGET_FILE_RE.fullmatch(p.name)]
+    except (FileNotFoundError, NotADirectoryError):
+        raise NoInputError("no_data_folder", folder=data_dir) from None
+    except OSError as exc:
+        raise os_error(exc, "read", data_dir) from None
+    return sorted(names, key=lambda p: p.name)
 
 
 def year_file(data_dir: Path, year: int | None) -> Path:

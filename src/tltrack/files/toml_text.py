@@ -83,7 +83,7 @@ def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Probl
     except RecursionError:
         line = _too_deep_line(text)
         return None, [Problem(path.name, msg("too_deep", limit=MAX_NESTING), line)]
-    except tomli.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4,300 digits
         message = str(exc)
         position = _TOML_POSITION_RE.search(message)
         line = int(position.group(1)) if position else None

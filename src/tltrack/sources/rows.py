@@ -146,6 +146,10 @@ def figure_rows(
         fields = {column: "" for column in mapping.values() if column != "ignore"}
         for index, cell in enumerate(cells):
             if index in mapping:
+                if mapping[index] == "period" and isinstance(cell, float) and not cell.is_integer():
+                    # Excel keeps 2025.10 typed as a number as 2025.1: October or January?
+                    label = SourceRow(number, where, {}).label
+                    raise DataError("period_a_number", file=path.name, row=label, period=cell)
                 if mapping[index] != "ignore":
                     fields[mapping[index]] = _typed_cell_text(mapping[index], cell)
             elif cell_text(cell):

@@ -17,6 +17,13 @@ from tltrack.errors import (
 )
 
 
+def year_of(path: Path) -> int | None:
+    """The year whose figures a store file keeps, as its name says (2025.records.sqlite, named
+    after 2025.toml); None for a name that says no year."""
+    head = path.name.split(".", 1)[0]
+    return int(head) if len(head) == 4 and head.isascii() and head.isdigit() else None
+
+
 @dataclass(frozen=True)
 class StoreCheck:
     """What a store holds, or why it cannot be read."""

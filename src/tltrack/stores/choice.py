@@ -50,7 +50,9 @@ def chosen(configured: str = "toml", environ: Mapping[str, str] | None = None) -
         return Choice("postgresql", f"{scheme.lower()}://{rest}")  # libpq knows it in lower case
     known = "toml, sqlite, postgresql, postgresql://…"
     # A password never reaches cron's mail.
-    raise UsageError("unknown_store", store=without_password(given), env=STORE_ENV, known=known)
+    raise UsageError(
+        "unknown_store", store=without_password(given, given), env=STORE_ENV, known=known
+    )
 
 
 def open_store(target_file: Path, configured: str = "toml") -> RecordStore:

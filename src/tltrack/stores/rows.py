@@ -17,6 +17,7 @@ from tltrack.domain.figures import (
     text_problem,
     time_problem,
     value_problem,
+    year_problem,
 )
 from tltrack.domain.periods import parse_period
 from tltrack.errors import TltrackError
@@ -26,13 +27,13 @@ _CONTROL = re.compile(f"[{CONTROLS}]")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
 
 
-def checked_record(fields: Sequence[Any]) -> Record | None:
-    """A row as a figure, checked as every figure is; None when it is not one. `fields` end
-    with the day the row says its period ends, which must be its period's."""
+def checked_record(fields: Sequence[Any], year: int | None) -> Record | None:
+    """A row of `year`'s store as a figure, checked as every figure is; None when it is not
+    one. `fields` end with the day the row says its period ends, which must be its period's."""
     metric, period, value, at, note, by, correction, revision, region, end = fields
     if not (_text("metric", metric) and _text("note", note) and _text("by", by)):
         return None
-    if not _period_of(period, end):
+    if not _period_of(period, end) or year_problem(period, year) is not None:
         return None
     if region is not None and not _text("region", region):
         return None

@@ -8,7 +8,7 @@ Chinese when the locale is Chinese, English otherwise.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from tltrack.text.messages import Lang as Lang
 from tltrack.text.messages import say
@@ -16,16 +16,26 @@ from tltrack.text.messages import say
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
-def choose_lang(argv: Sequence[str] = (), environ: Mapping[str, str] | None = None) -> Lang:
+def choose_lang(
+    argv: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+    valued: Collection[str] = (),
+) -> Lang:
     """The one place the language is decided: `--lang zh|en` among the arguments (read before
     they are parsed, so that help and the errors of parsing speak it too), else
-    $TLTRACK_LANG, else the locale."""
+    $TLTRACK_LANG, else the locale. `valued` names the options that take a value: what
+    follows one (`--note --lang=en`) is its value, as it is after `--`, not an option."""
     given: Lang | None = None
-    for index, arg in enumerate(argv):  # the last --lang wins, as it does for the parser
+    index = 0
+    while index < len(argv):  # the last --lang wins, as it does for the parser
+        arg = argv[index]
+        if arg == "--":
+            break
         value = arg.partition("=")[2] if arg.startswith("--lang=") else None
         if arg == "--lang" and index + 1 < len(argv):
             value = argv[index + 1]
         given = next((lang for lang in LANGS if lang == value), given)
+        index += 2 if arg == "--lang" or arg in valued else 1
     if given is not None:
         return given
     env = os.environ if environ is None else environ

@@ -28,13 +28,38 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_PASSWORD = re.compile(r"(//[^@/\s]*?):[^@/\s]*@")
+# Where a database address or libpq's key/value text holds a password: user:…@, password=….
+_PASSWORD_PLACES = (
+    re.compile(r"(//[^@/\s?#]*?):[^\s]*@"),  # up to the last @: a password may hold @ or /
+    re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)", re.IGNORECASE),
+)
 
 
-def without_password(text: str) -> str:
-    """A text that may hold a database address, its password left out (it may reach cron's
-    mail): postgresql://u:s3cret@h/db reads postgresql://u:…@h/db."""
-    return _PASSWORD.sub(r"\1:…@", text)
+def without_password(text: str, address: str = "") -> str:
+    """`text` without the password of a database address (it may reach cron's mail): any
+    password of `address` wherever `text` quotes it (libpq quotes a part of an address it
+    cannot read), and whatever stands where an address or key/value text keeps one:
+    postgresql://u:s3cret@h/db reads postgresql://u:…@h/db."""
+    for secret in sorted(_passwords(address), key=len, reverse=True):
+        text = text.replace(secret, "…")
+    address_place, key_place = _PASSWORD_PLACES
+    text = address_place.sub(lambda found: f"{found.group(1)}:…@", text)
+    return key_place.sub(lambda found: f"{found.group(1)}…", text)
+
+
+def _passwords(address: str) -> set[str]:
+    """The passwords `address` may hold, as written and percent-decoded."""
+    from urllib.parse import unquote  # only for an address that failed: a quicker start
+
+    found = set()
+    authority = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://(.*)@", address.split("?", 1)[0])
+    if authority is not None and ":" in authority.group(1):
+        found.add(authority.group(1).split(":", 1)[1])
+    for place in _PASSWORD_PLACES[1:]:
+        found.update(match.group(2).strip("'") for match in place.finditer(address))
+    # libpq may read a part of a password holding @ or / as the host or the database name.
+    pieces = {part for secret in found for part in re.split(r"[@/]", secret)}
+    return {each for s in found | pieces for each in (s, unquote(s)) if len(each) >= 2}
 
 
 def printable(text: str) -> str:

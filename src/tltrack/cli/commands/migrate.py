@@ -29,7 +29,10 @@ class StoreKind(enum.StrEnum):
     epilog=examples("tltrack migrate --to sqlite", "tltrack migrate --to toml --year 2025"),
 )
 def migrate(
-    to: Annotated[StoreKind, typer.Option("--to", help=helptext("help_migrate_to"))],
+    to: Annotated[
+        StoreKind,
+        typer.Option("--to", help=helptext("help_migrate_to"), case_sensitive=False),
+    ],
     data_dir: DataDirOption = None,
     year: YearOption = None,
     lang: LangOption = None,

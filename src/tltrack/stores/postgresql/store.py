@@ -57,7 +57,7 @@ def connect(url: str) -> Any:
     try:
         connection = psycopg.connect(url, connect_timeout=10)
     except psycopg.Error as exc:
-        raise UnavailableError("db_unreachable", reason=_first_line(exc)) from None
+        raise UnavailableError("db_unreachable", reason=_first_line(exc, url)) from None
     return connection
 
 
@@ -72,9 +72,10 @@ def _schema_checked(connection: Any, name: str) -> Any:
     return connection
 
 
-def _first_line(exc: BaseException) -> str:
-    """The server's or libpq's first line, without a password it may quote."""
-    return without_password((str(exc).strip().splitlines() or [type(exc).__name__])[0])
+def _first_line(exc: BaseException, url: str = "") -> str:
+    """The server's or libpq's first line, without a password it may quote (of `url`, the
+    address it was given, too)."""
+    return without_password((str(exc).strip().splitlines() or [type(exc).__name__])[0], url)
 
 
 def _refused(exc: Exception, name: str) -> TltrackError:
@@ -113,7 +114,8 @@ class PgChange:
     def append(self, new: Sequence[Record]) -> None:
         if self.dry_run:
             raise DataError("dry_run_write")
-        check_figures(new)  # the one rule of a figure, as every reader and the database apply it
+        # The one rule of a figure, as every reader and the database apply it.
+        check_figures(new, self.store.year)
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value,"
@@ -161,7 +163,7 @@ class PgStore:
         out = []
         problems = []
         for seq, *fields in cursor:
-            record = checked_record(fields)
+            record = checked_record(fields, self.year)
             if record is None:
                 problems.append(Problem(self.name, msg("bad_store_row"), seq))
             else:
@@ -231,7 +233,8 @@ class PgStore:
         try:
             with connection:
                 _schema_checked(connection, self.name)
-                milliseconds = int(lock_timeout() * 1000)
+                # 0 would be to wait for ever here: not to wait is the least it takes.
+                milliseconds = max(1, int(lock_timeout() * 1000))
                 connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
                 if not dry_run:
                     locked = connection.execute(

@@ -36,7 +36,7 @@ from tltrack.errors import (
 from tltrack.files import cache
 from tltrack.files.disk import create_new, real_data_file
 from tltrack.files.locking import lock_timeout
-from tltrack.stores.base import RepairOutcome, StoreCheck
+from tltrack.stores.base import RepairOutcome, StoreCheck, year_of
 from tltrack.stores.rows import checked_record
 from tltrack.stores.sqlite.files import (
     COMPANIONS,
@@ -103,7 +103,8 @@ class SqliteChange:
     def append(self, new: Sequence[Record]) -> None:
         if self.connection is None:
             raise DataError("dry_run_write")
-        check_figures(new)  # the one rule of a figure, as every reader applies it
+        # The one rule of a figure, as every reader applies it.
+        check_figures(new, self.store.year)
         with sqlite_errors(self.store.name):
             self.connection.executemany(
                 "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
@@ -151,6 +152,7 @@ class _Connection(sqlite3.Connection):
 class SqliteStore:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.year = year_of(path)
 
     @property
     def name(self) -> str:
@@ -264,7 +266,7 @@ class SqliteStore:
             raise _busy_or(exc, self.name) from None
         except sqlite3.DatabaseError as exc:
             raise DataError("not_a_store", file=self.name, reason=str(exc)) from None
-        out = [(row[0], checked_record(row[1:])) for row in rows]
+        out = [(row[0], checked_record(row[1:], self.year)) for row in rows]
         problems = [Problem(self.name, msg("bad_store_row"), seq) for seq, r in out if r is None]
         if problems:
             raise ValidationFailed(problems)

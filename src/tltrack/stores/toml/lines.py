@@ -292,7 +292,7 @@ def _parsed(line: str) -> Record | None:
         return None  # alone it reads, but not followed by another: the whole file decides
     try:
         raw: dict[str, Any] = tomli.loads(f"record = [\n{line}\n]\n")
-    except tomli.TOMLDecodeError:
+    except ValueError:  # TOMLDecodeError, or an integer of more than 4,300 digits
         return None
     # Pydantic only for a line not in tltrack's form: a start without it is faster.
     from pydantic import ValidationError

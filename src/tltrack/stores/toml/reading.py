@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, year_problem
 from tltrack.errors import Problem, ValidationFailed
 from tltrack.files import cache
 from tltrack.files.disk import decode, read_bytes
@@ -250,8 +250,34 @@ class RecordLines(TomlLines):
         return self.entry_starts[index] + 1 if index < len(self.entry_starts) else None
 
 
-def read_records(path: Path) -> list[Record]:
-    read = check_records(path)
+def read_records(path: Path, year: int | None) -> list[Record]:
+    read = of_the_year(check_records(path), path, year)
     if read.records is None:
         raise ValidationFailed(read.problems)
     return read.records
+
+
+def of_the_year(read: RecordsRead, path: Path, year: int | None) -> RecordsRead:
+    """`read`, or its figures of periods outside `year` as problems, each with its line: the
+    file is `year`'s store (the one rule of a figure, domain.figures.year_problem). Checked
+    after the cache, whose readings are of bytes, whichever file holds them."""
+    rows = read.rows if read.rows is not None else read.parsed
+    if year is None or not rows:
+        return read
+    prefix = f"{year:04d}"
+    strays = [
+        index
+        for index, row in enumerate(rows)
+        if row[1][:4] != prefix or row[1][4:5] not in ("", "-")
+    ]
+    if not strays:
+        return read
+    lines = None if read.partial else RecordLines(read.data.decode("utf-8-sig"))
+    problems = []
+    for index in strays:
+        metric, period = rows[index][0], rows[index][1]
+        problem = year_problem(period, year)
+        assert problem is not None
+        line = None if lines is None else lines.entry_line(index)
+        problems.append(Problem(path.name, problem, line, f"{metric} {period}", "period"))
+    return RecordsRead(None, problems, data=read.data)

@@ -17,9 +17,9 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import cache
-from tltrack.files.disk import create_new, real_data_file, remove_stale_temps, write_atomic
+from tltrack.files.disk import PreparedWrite, create_new, real_data_file, remove_stale_temps
 from tltrack.files.locking import HOLDER_SUFFIX, exclusive_lock, lock_timeout
-from tltrack.stores.base import RepairOutcome, StoreChange, StoreCheck
+from tltrack.stores.base import RepairOutcome, StoreChange, StoreCheck, year_of
 from tltrack.stores.toml.lines import (
     ARRAY_END,
     ARRAY_START,
@@ -35,6 +35,7 @@ from tltrack.stores.toml.reading import (
     _store_appended,
     check_records,
     check_records_of,
+    of_the_year,
     read_records,
 )
 
@@ -44,25 +45,27 @@ class TomlStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.year = year_of(path)
 
     @property
     def name(self) -> str:
         return self.path.name
 
     def read(self) -> list[Record]:
-        return read_records(self.path)
+        return read_records(self.path, self.year)
 
     def latest(self, as_of: date) -> list[Record]:
         return self.read()  # one file is read whole anyway
 
     def read_of(self, metrics: Collection[str]) -> list[Record]:
-        read = check_records_of(self.path, metrics)  # their lines only, where it can
+        # Their lines only, where it can.
+        read = of_the_year(check_records_of(self.path, metrics), self.path, self.year)
         if read.parsed is None and read.rows is None:
             raise ValidationFailed(read.problems)
         return read.of(metrics)
 
     def check(self) -> StoreCheck:
-        read = check_records(self.path)
+        read = of_the_year(check_records(self.path), self.path, self.year)
         exists = self.path.exists()
         if read.records is None or not exists:
             return StoreCheck(read.records, list(read.problems), exists=exists)
@@ -76,11 +79,11 @@ class TomlStore:
     def change(
         self, metrics: Collection[str] | None = None, dry_run: bool = False
     ) -> Iterator[StoreChange]:
-        with open_for_change(self.path, metrics=metrics, dry_run=dry_run) as change:
+        with open_for_change(self.path, self.year, metrics=metrics, dry_run=dry_run) as change:
             yield change
 
     def repair(self, now: datetime) -> RepairOutcome:
-        with open_for_change(self.path, accept_hand_edits=True) as change:
+        with open_for_change(self.path, self.year, accept_hand_edits=True) as change:
             original = change.data
             if not original or original.decode("utf-8-sig") == render(change.records):
                 return RepairOutcome(None, len(change.records))
@@ -91,6 +94,7 @@ class TomlStore:
             create_new(backup, original, like=real)
             try:
                 change.save(change.records)
+                change.commit()
             except BaseException:
                 backup.unlink(missing_ok=True)  # the original is still in place
                 raise
@@ -110,20 +114,27 @@ def lock_path(path: Path) -> Path:
 
 
 class RecordsFileChange:
-    """An open, locked records file: read its records, then `append` to it or `save` it."""
+    """An open, locked records file: read its records, then `append` to it or `save` it. The
+    new bytes wait beside the file and replace it when the change ends without an error
+    (`commit`), as a database's transaction does."""
 
-    def __init__(self, path: Path, read: RecordsRead) -> None:
+    def __init__(self, path: Path, read: RecordsRead, year: int | None) -> None:
         self.path = path
         self.read = read
+        self.year = year
         self.data = read.data
         self.key = read.key  # the cache's key for `data`
         self.added: list[Record] = []
+        self.pending: PreparedWrite | None = None  # the new bytes, until the change ends
 
     @property
     def records(self) -> list[Record]:
-        if self.read.partial:  # read only in part: read it all now, with what was added
-            self.read = check_records(self.path)
-            self.added = []
+        if self.read.partial:  # read only in part: read it all now (what was added is not
+            # on disk before the change ends)
+            whole = of_the_year(check_records(self.path), self.path, self.year)
+            if whole.records is None:
+                raise ValidationFailed(whole.problems)
+            self.read = whole
         return [*(self.read.records or []), *self.added]
 
     def of(self, metrics: Collection[str], ends: Collection[date] | None = None) -> list[Record]:
@@ -143,7 +154,7 @@ class RecordsFileChange:
         else:  # not quite tltrack's form (a byte-order mark): write it whole
             self.save([*self.records, *new])
             return
-        write_atomic(self.path, data)
+        self._prepare(data)
         # Remember the new bytes as the old ones plus these lines, so the next read is quick.
         key = cache.digest(data)
         if self.data:
@@ -160,7 +171,7 @@ class RecordsFileChange:
         text = render(records)
         self._check_reads_back("".join(render_line(r) for r in records), records)
         data = text.encode("utf-8")
-        write_atomic(self.path, data)
+        self._prepare(data)
         key = cache.digest(data)
         cache.store("records", key, ("full", [tuple(r) for r in records], False))
         cache.store("records-form", key, False)
@@ -169,11 +180,28 @@ class RecordsFileChange:
         self.added = []
         self.data, self.key = data, key
 
+    def _prepare(self, data: bytes) -> None:
+        """The file's new bytes, written beside it; they replace it when the change ends."""
+        prepared = PreparedWrite(self.path, data)
+        self.discard()
+        self.pending = prepared
+
+    def commit(self) -> None:
+        """Replace the file with the new bytes, if there are any: the change is on disk."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.commit()
+
+    def discard(self) -> None:
+        if self.pending is not None:
+            self.pending.discard()
+            self.pending = None
+
     def _check_reads_back(self, lines: str, records: Sequence[Record]) -> None:
         """Every figure meets the one rule, and its line reads back as exactly that figure,
         as tltrack wrote it, by the reader any machine would use: nothing that some reader
         would refuse or read otherwise reaches the disk."""
-        check_figures(records)
+        check_figures(records, self.year)
         read = read_canonical(HEADER + ARRAY_START + lines + ARRAY_END, HEADER + ARRAY_START)
         if read != (list(records), False):
             raise DataError("would_not_read_back", file=self.path.name)
@@ -182,20 +210,29 @@ class RecordsFileChange:
 @contextmanager
 def open_for_change(
     path: Path,
+    year: int | None,
     accept_hand_edits: bool = False,
     metrics: Collection[str] | None = None,
     dry_run: bool = False,
 ) -> Iterator[RecordsFileChange]:
     """Lock the records file, read it (only `metrics`' figures when given), and hand it over
     for one change. Every path to one file (through links too) takes the same lock, beside
-    the real file. A dry run reads without the lock, so it needs no write access."""
+    the real file. A dry run reads without the lock, so it needs no write access. The file
+    is `year`'s store (named after it: the real file's name may say another)."""
     real = real_data_file(path)
     with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), lock_timeout()):
         if not dry_run:
             remove_stale_temps(real)
         read = check_records(real) if metrics is None else check_records_of(real, metrics)
+        read = of_the_year(read, real, year)
         if read.parsed is None and read.rows is None:
             raise ValidationFailed(read.problems)
         if read.hand_edited and not accept_hand_edits:
             raise DataError("edited_by_hand", file=path.name)
-        yield RecordsFileChange(real, read)
+        change = RecordsFileChange(real, read, year)
+        try:
+            yield change
+        except BaseException:
+            change.discard()
+            raise
+        change.commit()
