@@ -141,9 +141,20 @@ def time_problem(at: Any) -> Message | None:
 def year_problem(period: str, year: int | None) -> Message | None:
     """Why a figure of `period` (as tltrack writes it) cannot be kept in the store of `year`
     (a store keeps one year's figures; None: a store that is no year's, as in some tests)."""
-    if year is None or (period[:4] == f"{year:04d}" and period[4:5] in ("", "-")):
+    if year is None or not others_years([period], year):
         return None
     return msg("figure_other_year", period=period, year=year)
+
+
+def others_years(periods: Iterable[str], year: int) -> list[int]:
+    """The places of the periods (as tltrack writes them) not of `year`: year_problem for a
+    whole store at once, without a call per figure (a status reads hundreds of thousands)."""
+    prefix = f"{year:04d}"
+    return [
+        index
+        for index, period in enumerate(periods)
+        if period[:4] != prefix or period[4:5] not in ("", "-")
+    ]
 
 
 def figure_problem(record: Record, year: int | None = None) -> Message | None:

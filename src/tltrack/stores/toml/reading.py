@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tltrack.domain.figures import Record, year_problem
+from tltrack.domain.figures import Record, others_years, year_problem
 from tltrack.errors import Problem, ValidationFailed
 from tltrack.files import cache
 from tltrack.files.disk import decode, read_bytes
@@ -264,12 +264,7 @@ def of_the_year(read: RecordsRead, path: Path, year: int | None) -> RecordsRead:
     rows = read.rows if read.rows is not None else read.parsed
     if year is None or not rows:
         return read
-    prefix = f"{year:04d}"
-    strays = [
-        index
-        for index, row in enumerate(rows)
-        if row[1][:4] != prefix or row[1][4:5] not in ("", "-")
-    ]
+    strays = others_years((row[1] for row in rows), year)
     if not strays:
         return read
     lines = None if read.partial else RecordLines(read.data.decode("utf-8-sig"))
