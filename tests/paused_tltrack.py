@@ -17,6 +17,7 @@ from typing import Any
 
 from tltrack.cli.main import main as run_tltrack
 from tltrack.files import disk as fileio
+from tltrack.files.folder import Folder
 from tltrack.stores.toml import store as toml_store
 
 STEPS = ("after_read", "mid_write", "before_replace")
@@ -49,17 +50,13 @@ def install(step: str, seconds: float) -> None:
 
         fileio._write_all = half_written
     elif step == "before_replace":
+        replace = Folder.replace
 
-        class PausingOs:
-            def __getattr__(self, name: str) -> Any:
-                return getattr(os, name)
+        def pausing_replace(self: Folder, source: str, target: str) -> None:
+            _pause(step, seconds)
+            replace(self, source, target)
 
-            @staticmethod
-            def replace(source: Any, destination: Any) -> None:
-                _pause(step, seconds)
-                os.replace(source, destination)  # noqa: PTH105 (fileio calls os)
-
-        fileio.os = PausingOs()  # type: ignore[assignment]
+        Folder.replace = pausing_replace  # type: ignore[method-assign]
     else:
         raise SystemExit(f"unknown step {step!r}; use {', '.join(STEPS)}")
 

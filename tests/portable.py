@@ -15,5 +15,6 @@ def take_away_what_linux_gives(patch: Callable[[object, str, Any], None]) -> Non
     patch(platform, "LOCKS", "file")
     patch(platform, "FCNTL", None)
     patch(platform, "NOFOLLOW", 0)
+    patch(platform, "DIR_FD", False)
     patch(platform, "CAN_FORK", False)
     patch(platform, "PROCESS_FILES", Path("/nonexistent/proc/self/fd"))

@@ -27,6 +27,7 @@ from conftest import records_file
 from tltrack.app.recording import record
 from tltrack.errors import TltrackError
 from tltrack.files import disk as fileio
+from tltrack.files import folder as folder_module
 from tltrack.files import locking
 from tltrack.stores.toml.store import lock_path
 from tltrack.workspace.folder import open_workspace
@@ -198,7 +199,7 @@ def test_ctrl_c_and_sigterm_leave_no_trace(
 
 
 class FaultyOs:
-    """`os` for the files' module (disk, locking), except that the n-th file-system call
+    """`os` for the files' modules (disk, locking, folder), except that the n-th file-system call
     fails with `error`."""
 
     CALLS = frozenset({"open", "write", "fsync", "fchmod", "close", "link", "replace", "unlink"})
@@ -232,6 +233,7 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
         faulty = FaultyOs(fail_at, error)
         monkeypatch.setattr(fileio, "os", faulty)
         monkeypatch.setattr(locking, "os", faulty)
+        monkeypatch.setattr(folder_module, "os", faulty)
         try:
             record(workspace, "key_projects_started", "262", "2025-06")
         except TltrackError as exc:
@@ -239,6 +241,7 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
             assert exc.exit_code == 74, (fail_at, exc.message)
             monkeypatch.setattr(fileio, "os", os)
             monkeypatch.setattr(locking, "os", os)
+            monkeypatch.setattr(folder_module, "os", os)
             assert with_one_figure.read_bytes() == before, fail_at
             assert leftovers(data_dir) == [], fail_at
             assert lock_is_free(with_one_figure), fail_at
@@ -246,6 +249,7 @@ def test_a_fault_at_any_file_system_call_leaves_no_trace(
         finally:
             monkeypatch.setattr(fileio, "os", os)
             monkeypatch.setattr(locking, "os", os)
+            monkeypatch.setattr(folder_module, "os", os)
         if faulty.count < fail_at:
             break  # every call went through: no fault was injected this time
         # A fault that loses nothing (closing a file only read): the write went through whole.

@@ -177,12 +177,13 @@ def test_a_holder_that_is_no_longer_this_writers_is_left_alone(
 ) -> None:
     """Someone removed the holder while a writer held it (as the message about one left
     behind advises) and another writer made its own: the first, done, leaves that one."""
+    from tltrack.files.folder import open_folder
     from tltrack.files.locking import exclusive_lock
 
     take_away_what_linux_gives(monkeypatch.setattr)
     lock = tmp_path / ".2025.records.toml.lock"
     holder = lock.with_name(lock.name + HOLDER_SUFFIX)
-    with exclusive_lock(lock, 1.0):
+    with open_folder(tmp_path) as folder, exclusive_lock(folder, lock.name, 1.0):
         assert holder.read_text(encoding="utf-8").split()[0] == str(os.getpid())
         holder.unlink()
         holder.write_text("4242 office-pc 2025-07-08T02:14:09+00:00\n", encoding="utf-8")

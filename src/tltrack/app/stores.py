@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from tltrack.domain.figures import Record
 from tltrack.errors import CannotCreateError
+from tltrack.files.disk import remove_file
 from tltrack.stores.choice import STORES, folder_store
 from tltrack.workspace.folder import Workspace
 
@@ -49,7 +50,7 @@ def migrate(target_file: Path, kind: str) -> Migration:
         # Never expected. The store held nothing before: what was written goes, not a
         # store that would not give back what it was given.
         for path in target.paths():
-            path.unlink(missing_ok=True)
+            remove_file(path)
         raise CannotCreateError("migrate_mismatch", file=target.name)
     return Migration(source.name, target.name, len(figures))
 

@@ -35,6 +35,7 @@ from tltrack.domain.ranking import By
 from tltrack.domain.rollup import series_of
 from tltrack.errors import CannotCreateError, UsageError, msg
 from tltrack.files.disk import os_error, write_atomic
+from tltrack.files.folder import make_folder
 from tltrack.text.safe import spreadsheet_cell
 from tltrack.workspace.folder import Workspace
 
@@ -189,7 +190,7 @@ def write_forms(
     if folder.is_symlink():  # a folder others can write may hold a link planted to elsewhere
         raise CannotCreateError("cannot_create", path=folder, reason=msg("link_refused"))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
     except OSError as exc:
         raise os_error(exc, "create", folder) from None
     there = [p for p in paths if p.exists() or p.is_symlink()]

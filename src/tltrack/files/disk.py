@@ -1,16 +1,15 @@
 """Reading and atomically writing data files, with OS errors turned into tltrack errors.
 
 tltrack runs as root from cron in folders other users can write, so no write here ever goes
-through a link: new files are created with O_EXCL, an existing file is opened without
-following a link (open_regular), and a records file reached through a link is resolved by
-`real_data_file` first.
+through a link: each write opens its folder once (files.folder) and works relative to it; new
+files are created with O_EXCL, an existing file is opened without following a link
+(open_regular), and a records file reached through a link is resolved by `data_file` first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import os
 import re
 import stat
@@ -28,6 +27,7 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import platform
+from tltrack.files.folder import Folder, NotRegularFileError, open_folder, open_regular
 
 _BOM = "\ufeff"
 TEMP_SUFFIX = ".tmp"
@@ -63,49 +63,6 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
     return StorageIOError(message)
 
 
-class NotRegularFileError(OSError):
-    """What open_regular found is no regular file: a FIFO, a device, a folder."""
-
-
-def open_regular(path: Path, flags: int, mode: int = 0o600) -> int:
-    """os.open of a regular file that never follows a link planted at the path's last
-    component: O_NOFOLLOW where the system has it (an ELOOP error for a link); elsewhere the
-    path is looked at first and again after opening, and what was opened must be the file
-    looked at (the same ELOOP error otherwise), so a link swapped in between is caught too.
-    It never waits on a FIFO planted there (O_NONBLOCK): anything but a regular file raises
-    NotRegularFileError."""
-    flags |= getattr(os, "O_NONBLOCK", 0)
-    before = None if platform.NOFOLLOW else _looked_at(path)
-    fd = os.open(path, flags | platform.NOFOLLOW, mode)
-    try:
-        opened = os.fstat(fd)
-        if not platform.NOFOLLOW:
-            after = _looked_at(path)
-            for seen in (before, after):
-                if seen is not None and (seen.st_dev, seen.st_ino) != (
-                    opened.st_dev,
-                    opened.st_ino,
-                ):
-                    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
-        if not stat.S_ISREG(opened.st_mode):
-            raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _looked_at(path: Path) -> os.stat_result | None:
-    """The path itself, not through a link: a link is refused (ELOOP), as O_NOFOLLOW would."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    if stat.S_ISLNK(info.st_mode):
-        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
-    return info
-
-
 def read_bytes(path: Path, limit: int | None = None, follow: bool = True) -> bytes:
     """The bytes of a regular file; a FIFO or device is refused rather than waited on, and a
     file larger than `limit` bytes is refused without reading it all. With `follow` False a
@@ -126,6 +83,28 @@ def read_bytes(path: Path, limit: int | None = None, follow: bool = True) -> byt
         if exc.errno == errno.ENOENT and path.is_symlink():
             raise NoInputError("cannot_read", path=path, reason=msg("link_nowhere")) from exc
         raise os_error(exc, "read", path) from exc
+    return _read_opened(fd, path, limit)
+
+
+def read_bytes_in(folder: Folder, name: str, limit: int | None = None) -> bytes:
+    """The bytes of the regular file `name` in `folder` (never through a link planted there);
+    none when there is no file."""
+    path = folder.path / name
+    try:
+        fd = folder.open(name, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    except NotRegularFileError as exc:
+        raise DataError("cannot_read", path=path, reason=msg("not_regular")) from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError("cannot_read", path=path, reason=msg("link_not_read")) from exc
+        raise os_error(exc, "read", path) from exc
+    return _read_opened(fd, path, limit)
+
+
+def _read_opened(fd: int, path: Path, limit: int | None) -> bytes:
+    """Read the file open at `fd` (closing it): what read_bytes says."""
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -161,7 +140,16 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the whole old file or the whole new one
     (a PreparedWrite, committed at once)."""
-    PreparedWrite(path, data).commit()
+    with opened_folder(path, "write") as folder:
+        PreparedWrite(folder, path.name, data).commit()
+
+
+def opened_folder(path: Path, doing: str) -> Folder:
+    """The folder of `path`, opened once for a write (files.folder), or the tltrack error."""
+    try:
+        return open_folder(path.parent)
+    except OSError as exc:
+        raise os_error(exc, doing, path) from exc
 
 
 class PreparedWrite:
@@ -172,75 +160,78 @@ class PreparedWrite:
 
     On commit the folder is flushed so the rename survives a power cut; success means the
     data is on disk. On any failure the temporary file is removed and the old file untouched.
-    `path` itself is never a link: a link planted there is refused, not written through."""
+    The file `name` in `folder` is never a link: a link planted there is refused, not written
+    through. The folder must stay open until the write is committed or discarded."""
 
-    def __init__(self, path: Path, data: bytes) -> None:
-        self.path = path
-        self.old = _replaceable(path)
-        self.temp: Path | None = path.parent / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
+    def __init__(self, folder: Folder, name: str, data: bytes) -> None:
+        self.folder, self.name = folder, name
+        self.path = folder.path / name  # for messages
+        self.old = _replaceable(folder, name)
+        self.temp: str | None = f".{name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
         try:
-            fd = os.open(self.temp, _CREATE_NEW, 0o600)
+            fd = folder.open(self.temp, _CREATE_NEW, 0o600)
             try:
                 half = len(data) // 2
                 _write_all(fd, data[:half])
                 _write_all(fd, data[half:])
                 os.fsync(fd)
-                _take_over(fd, self.temp, self.old, path.parent)
+                _take_over(fd, folder.path / self.temp, self.old, folder)
             finally:
                 os.close(fd)
         except BaseException as exc:
             self.discard()
             if isinstance(exc, OSError):
-                raise os_error(exc, "write", path) from exc
+                raise os_error(exc, "write", self.path) from exc
             raise
 
     def discard(self) -> None:
         if self.temp is not None:
             with contextlib.suppress(OSError):
-                os.unlink(self.temp)
+                self.folder.unlink(self.temp)
             self.temp = None
 
     def commit(self) -> None:
-        path, folder, temp = self.path, self.path.parent, self.temp
+        folder, name, temp = self.folder, self.name, self.temp
         assert temp is not None, "committed or discarded already"
-        backup: Path | None = None
+        backup: str | None = None
         replaced = False
         try:
             if self.old is not None:
                 # A second name for the old bytes, to put them back if the rename cannot be
                 # made durable.
-                backup = folder / f".{path.name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
-                os.link(path, backup)
-            os.replace(temp, path)
+                backup = f".{name}.{os.urandom(6).hex()}.old{TEMP_SUFFIX}"
+                folder.link(name, backup)
+            folder.replace(temp, name)
             self.temp, replaced = None, True
-            fsync_dir(folder)
+            folder.fsync()
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 if replaced and backup is not None:
-                    os.replace(backup, path)
+                    folder.replace(backup, name)
                     backup = None
                 elif replaced:
-                    os.unlink(path)
+                    folder.unlink(name)
                 if replaced:
-                    fsync_dir(folder)
+                    folder.fsync()
             self.discard()
             if backup is not None:
                 with contextlib.suppress(OSError):
-                    os.unlink(backup)
+                    folder.unlink(backup)
             if isinstance(exc, OSError):
-                raise os_error(exc, "write", path) from exc
+                raise os_error(exc, "write", self.path) from exc
             raise
         if backup is not None:
             with contextlib.suppress(OSError):
-                os.unlink(backup)
+                folder.unlink(backup)
 
 
-def _replaceable(path: Path) -> os.stat_result | None:
-    """The file `path` names, which a write may replace: none yet, or a regular file this
+def _replaceable(folder: Folder, name: str) -> os.stat_result | None:
+    """The file `name` names, which a write may replace: none yet, or a regular file this
     user may write (never a link, and a read-only file's mode is respected, not bypassed by
     a rename)."""
+    path = folder.path / name
     try:
-        old: os.stat_result | None = os.lstat(path)
+        old: os.stat_result | None = folder.lstat(name)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -249,79 +240,139 @@ def _replaceable(path: Path) -> os.stat_result | None:
         raise CannotCreateError("cannot_write", path=path, reason=msg("link_refused"))
     if old is not None and not stat.S_ISREG(old.st_mode):
         raise CannotCreateError("cannot_write", path=path, reason=msg("not_regular"))
-    if old is not None and not os.access(path, os.W_OK):
+    if old is not None and not folder.writable(name):
         raise PermissionDeniedError("cannot_write", path=path, reason=msg("read_only"))
     return old
 
 
-def create_new(path: Path, data: bytes, like: Path | None = None) -> None:
+def create_new(
+    path: Path, data: bytes, like: os.stat_result | None = None, folder: Folder | None = None
+) -> None:
     """Write `data` to a file that must not exist yet (never through a link), flushed to disk,
-    with the owner, group and mode of `like`. On failure nothing is left behind."""
+    with the owner, group and mode of `like`. On failure nothing is left behind. `folder`:
+    the folder of `path`, already open (else it is opened here)."""
+    if folder is None:
+        with opened_folder(path, "create") as opened:
+            create_new(path, data, like, opened)
+        return
+    name = path.name
     try:
-        fd = os.open(path, _CREATE_NEW, 0o600)
+        fd = folder.open(name, _CREATE_NEW, 0o600)
     except OSError as exc:
         raise os_error(exc, "create", path) from exc
     try:
         try:
             _write_all(fd, data)
             os.fsync(fd)
-            _take_over(fd, path, os.stat(like) if like is not None else None, path.parent)
+            _take_over(fd, path, like, folder)
         finally:
             os.close(fd)
-        fsync_dir(path.parent)
+        folder.fsync()
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            os.unlink(path)
+            folder.unlink(name)
         if isinstance(exc, OSError):
             raise os_error(exc, "write", path) from exc
         raise
 
 
-def real_data_file(path: Path) -> Path:
-    """The file a records path names, every link resolved, so that all paths to one file share
-    one lock and one folder of temporary files.
+def data_file(path: Path) -> tuple[Folder, str]:
+    """The folder, opened once, and the name of the file a records path names, every link
+    resolved, so that all paths to one file share one lock and one folder of temporary files,
+    and every step of a write works in that one folder (files.folder).
 
     A link is followed only to an existing regular file, and only when the link belongs to the
     user running tltrack or to the owner of the file it points to: a link another user planted
-    must not lead a root run into writing a file that user could not write.
+    must not lead a root run into writing a file that user could not write. The caller closes
+    the folder.
     """
+    folder = opened_folder(path, "read")
+    name = path.name
     try:
-        link = os.lstat(path)
-    except FileNotFoundError:
-        return Path(os.path.realpath(path.parent)) / path.name
+        for _ in range(_MAX_LINKS):
+            try:
+                link = folder.lstat(name)
+            except FileNotFoundError:
+                return folder, name
+            if not stat.S_ISLNK(link.st_mode):
+                return folder, name
+            folder, name = _followed(folder, name, link, path)
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
     except OSError as exc:
+        folder.close()
         raise os_error(exc, "read", path) from exc
-    if not stat.S_ISLNK(link.st_mode):
-        return Path(os.path.realpath(path.parent)) / path.name
+    except BaseException:
+        folder.close()
+        raise
+
+
+_MAX_LINKS = 40
+
+
+def _followed(folder: Folder, name: str, link: os.stat_result, path: Path) -> tuple[Folder, str]:
+    """Where the link `name` in `folder` leads, checked as `data_file` says; `folder` is closed
+    once the link is followed."""
+    said = folder.readlink(name)
+    if (folder.lstat(name).st_dev, folder.lstat(name).st_ino) != (link.st_dev, link.st_ino):
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))  # swapped meanwhile
+    real = Path(said) if os.path.isabs(said) else folder.path / said
+    if real.name in ("", ".", ".."):  # a folder, whatever it holds
+        raise CannotCreateError(
+            "cannot_write", path=path, reason=msg("links_to_nonfile", real=real)
+        )
     try:
-        real = Path(os.path.realpath(path))
-    except OSError as exc:  # the link was swapped while it was resolved
-        raise os_error(exc, "read", path) from exc
-    try:
-        target = os.stat(real)
+        there = open_folder(real.parent)
     except OSError:
         nowhere = msg("link_nowhere_no_create", real=real)
         raise NoInputError("cannot_read", path=path, reason=nowhere) from None
-    if not stat.S_ISREG(target.st_mode):
-        not_a_file = msg("links_to_nonfile", real=real)
+    try:
+        target = there.lstat(real.name)
+    except OSError:
+        there.close()
+        nowhere = msg("link_nowhere_no_create", real=real)
+        raise NoInputError("cannot_read", path=path, reason=nowhere) from None
+    if not (stat.S_ISREG(target.st_mode) or stat.S_ISLNK(target.st_mode)):
+        there.close()
+        not_a_file = msg("links_to_nonfile", real=there.path / real.name)
         raise CannotCreateError("cannot_write", path=path, reason=not_a_file)
     if link.st_uid not in (_euid(), target.st_uid):
-        foreign = msg("foreign_link", real=real)
+        there.close()
+        foreign = msg("foreign_link", real=there.path / real.name)
         raise PermissionDeniedError("cannot_write", path=path, reason=foreign)
-    return real
+    folder.close()
+    return there, real.name
+
+
+def remove_file(path: Path) -> None:
+    """Remove the file `path` if it is there, in its folder opened once (files.folder)."""
+    try:
+        with open_folder(path.parent) as folder:
+            folder.unlink(path.name)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise os_error(exc, "write", path) from exc
+
+
+def real_data_file(path: Path) -> Path:
+    """The path of the file a records path names (see `data_file`): for reading and for
+    messages; a write opens the folder with `data_file` and keeps it."""
+    folder, name = data_file(path)
+    with folder:
+        return folder.path / name
 
 
 def _euid() -> int:
     return os.geteuid() if hasattr(os, "geteuid") else -1
 
 
-def shared_mode(folder: Path) -> tuple[int, int | None]:
+def shared_mode(folder: Folder) -> tuple[int, int | None]:
     """Mode and group for a new file in `folder`: in a folder its group may write (a shared
     `staff` folder) the file is group-writable and takes the folder's group, so every member
     of the group can go on writing it."""
     mode = 0o666 & ~_umask()
     try:
-        info = os.stat(folder)
+        info = folder.stat()
     except OSError:
         return mode, None
     if info.st_mode & stat.S_IWGRP:
@@ -329,7 +380,7 @@ def shared_mode(folder: Path) -> tuple[int, int | None]:
     return mode, None
 
 
-def _take_over(fd: int, path: Path, old: os.stat_result | None, folder: Path) -> None:
+def _take_over(fd: int, path: Path, old: os.stat_result | None, folder: Folder) -> None:
     """Give a new file the old file's owner, group and mode, or those of a new shared file."""
     uid: int | None = None
     gid: int | None
@@ -356,15 +407,20 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def remove_stale_temps(real: Path) -> None:
-    """Remove temporary files a killed writer left beside the records file `real` (a resolved
-    path). Call only under its lock: then no live writer has one."""
-    for leftover in real.parent.glob(f".{glob.escape(real.name)}.*{TEMP_SUFFIX}"):
-        match = _TEMP_RE.fullmatch(leftover.name)
-        if match is None or match.group("name") != real.name:
+def remove_stale_temps(folder: Folder, name: str) -> None:
+    """Remove temporary files a killed writer left beside the records file `name` in `folder`
+    (its real folder). Call only under its lock: then no live writer has one. What cannot be
+    removed stays for the next writer: the change itself does not need it gone."""
+    try:
+        names = folder.names()
+    except OSError:
+        return
+    for leftover in names:
+        match = _TEMP_RE.fullmatch(leftover)
+        if match is None or match.group("name") != name:
             continue
         with contextlib.suppress(OSError):
-            os.unlink(leftover)
+            folder.unlink(leftover)
 
 
 def _set_mode(fd: int, path: Path, mode: int) -> None:
@@ -372,16 +428,6 @@ def _set_mode(fd: int, path: Path, mode: int) -> None:
         path.chmod(mode)
     else:
         os.fchmod(fd, mode)
-
-
-def fsync_dir(folder: Path) -> None:
-    if platform.WINDOWS:  # a folder cannot be opened for fsync there
-        return
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _umask() -> int:

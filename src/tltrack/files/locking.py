@@ -20,11 +20,11 @@ import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 from tltrack.errors import CannotCreateError, LockBusyError, TltrackError, msg
 from tltrack.files import platform
-from tltrack.files.disk import NotRegularFileError, open_regular, os_error, shared_mode
+from tltrack.files.disk import os_error, shared_mode
+from tltrack.files.folder import Folder, NotRegularFileError
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 MAX_LOCK_TIMEOUT = 86400.0
@@ -46,15 +46,17 @@ def lock_timeout() -> float:
 
 
 @contextlib.contextmanager
-def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
-    """Hold the lock for one change, waiting up to `timeout` seconds for another writer, then
-    failing with exit 75. The lock file is only ever locked, never written, and never opened
-    through a link or as anything but a regular file (a FIFO planted there would block)."""
+def exclusive_lock(folder: Folder, name: str, timeout: float) -> Iterator[None]:
+    """Hold the lock `name` in `folder` for one change, waiting up to `timeout` seconds for
+    another writer, then failing with exit 75. The lock file is only ever locked, never
+    written, and never opened through a link or as anything but a regular file (a FIFO planted
+    there would block)."""
+    lock_path = folder.path / name
     if platform.LOCKS == "file":
-        with _held_by_file(lock_path, timeout):
+        with _held_by_file(folder, name + HOLDER_SUFFIX, timeout):
             yield
         return
-    fd = _open_lock(lock_path)
+    fd = _open_lock(folder, name)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -74,10 +76,11 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
             os.close(fd)
 
 
-def _open_lock(lock_path: Path) -> int:
+def _open_lock(folder: Folder, name: str) -> int:
+    lock_path = folder.path / name
     if platform.LOCKS == "msvcrt":  # its lock needs a file opened for writing
         try:
-            return open_regular(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+            return folder.open(name, os.O_RDWR | os.O_CREAT, 0o666)
         except NotRegularFileError as exc:
             reason = msg("not_regular")
             raise CannotCreateError("cannot_lock", path=lock_path, reason=reason) from exc
@@ -86,13 +89,13 @@ def _open_lock(lock_path: Path) -> int:
     # Read-only is enough for flock, so a lock file another member of the group created opens
     # even where its mode would not let this user write it.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    mode, group = shared_mode(lock_path.parent)
+    mode, group = shared_mode(folder)
     try:
         try:
-            fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = folder.open(name, flags | os.O_CREAT | os.O_EXCL, 0o600)
             created = True
         except FileExistsError:
-            fd = open_regular(lock_path, flags)
+            fd = folder.open(name, flags)
             created = False
     except NotRegularFileError as exc:
         raise CannotCreateError("cannot_lock", path=lock_path, reason=msg("not_regular")) from exc
@@ -131,19 +134,20 @@ def _unlock(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def _held_by_file(lock_path: Path, timeout: float) -> Iterator[None]:
-    """The lock where the system has none: a holder file created beside the lock file (never
-    an existing file or a link: O_EXCL), naming who holds it, removed when the change ends."""
-    holder = lock_path.with_name(lock_path.name + HOLDER_SUFFIX)
+def _held_by_file(folder: Folder, name: str, timeout: float) -> Iterator[None]:
+    """The lock where the system has none: a holder file `name` created beside the lock file
+    (never an existing file or a link: O_EXCL), naming who holds it, removed when the change
+    ends."""
+    holder = folder.path / name
     deadline = time.monotonic() + timeout
-    mode, _ = shared_mode(lock_path.parent)
+    mode, _ = shared_mode(folder)
     while True:
         try:
-            fd = os.open(holder, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            fd = folder.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             break
         except FileExistsError:
             if time.monotonic() >= deadline:
-                said = _holder_said(holder)
+                said = _holder_said(folder, name)
                 raise LockBusyError("lock_held", file=holder.name, holder=said) from None
             time.sleep(0.02)
         except OSError as exc:
@@ -156,7 +160,7 @@ def _held_by_file(lock_path: Path, timeout: float) -> Iterator[None]:
         with contextlib.suppress(OSError):
             os.close(fd)
         with contextlib.suppress(OSError):
-            os.unlink(holder)
+            folder.unlink(name)
         raise os_error(exc, "lock", holder) from exc
     with contextlib.suppress(OSError):  # the holder file is there: that is what holds the lock
         os.close(fd)
@@ -164,22 +168,22 @@ def _held_by_file(lock_path: Path, timeout: float) -> Iterator[None]:
         yield
     except BaseException:
         with contextlib.suppress(TltrackError):  # the change's own error is the one to say
-            _let_go(holder, mine)
+            _let_go(folder, name, mine)
         raise
-    _let_go(holder, mine)
+    _let_go(folder, name, mine)
 
 
-def _let_go(holder: Path, mine: bytes) -> None:
+def _let_go(folder: Folder, name: str, mine: bytes) -> None:
     """Remove the holder file while it is still this writer's: someone may have removed it, as
     the lock_held message advises, and another writer made its own. One left behind stops
     every writer, so a failed removal (a disk error of a moment) is tried again, then said."""
     failure: OSError | None = None
     for attempt in range(3):
         try:
-            with os.fdopen(open_regular(holder, os.O_RDONLY), "rb") as handle:
+            with os.fdopen(folder.open(name, os.O_RDONLY), "rb") as handle:
                 if handle.read(len(mine) + 1) != mine:
                     return
-            os.unlink(holder)
+            folder.unlink(name)
             return
         except (FileNotFoundError, NotRegularFileError):
             return  # gone, or not the file this writer made: not its to remove
@@ -187,13 +191,13 @@ def _let_go(holder: Path, mine: bytes) -> None:
             failure = exc
             time.sleep(0.05 * (attempt + 1))
     assert failure is not None
-    raise os_error(failure, "write", holder)
+    raise os_error(failure, "write", folder.path / name)
 
 
-def _holder_said(holder: Path) -> str:
+def _holder_said(folder: Folder, name: str) -> str:
     """Who holds the lock, as its holder file says: process, machine, since when."""
     try:
-        with os.fdopen(open_regular(holder, os.O_RDONLY), "rb") as handle:
+        with os.fdopen(folder.open(name, os.O_RDONLY), "rb") as handle:
             return handle.read(200).decode("utf-8", "replace").strip() or "?"
     except OSError:
         return "?"

@@ -6,6 +6,9 @@ one of these), each has a working path without it:
   held by creating a file (files.locking);
 - opening a file without following a link planted at its name: O_NOFOLLOW, else looking
   first and checking that what was opened is what was looked at (files.disk.open_regular);
+- a folder opened once and written relative to its descriptor (openat, renameat, linkat),
+  so a folder swapped on the way after it was checked is not followed: else its path is
+  looked up again by each call (files.folder);
 - a child process that reads a big records file ahead: fork, else no reading ahead;
 - the list of this process's open files (a SQLite store's check that SQLite opened the file
   tltrack checked): /proc/self/fd, else that one check is not made; the table of mounts (a
@@ -40,6 +43,7 @@ MSVCRT = _module("msvcrt")  # Windows only
 LockKind = Literal["flock", "msvcrt", "file"]
 LOCKS: LockKind = "flock" if FCNTL is not None else "msvcrt" if MSVCRT is not None else "file"
 NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+DIR_FD: bool = {os.open, os.stat, os.link, os.rename, os.unlink} <= os.supports_dir_fd
 CAN_FORK: bool = hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")
 PROCESS_FILES = Path("/proc/self/fd")
 MOUNTS = Path("/proc/self/mountinfo")  # which file system a path is on (Linux)

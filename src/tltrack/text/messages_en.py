@@ -183,6 +183,8 @@ EN: dict[str, str] = {
     "grew": "it holds over {limit:,} bytes",
     "link_refused": "it is a symbolic link, and tltrack does not write through links",
     "links_to_nonfile": "it links to {real}, not to a file",
+    "foreign_folder_link": "a folder on its way is a link of another user to {real}, which that user does not own; tltrack does not write through it",
+    "shared_sqlite_folder": 'other users may change the folder {folder}, and SQLite opens its own files there by name, where a changed folder would lead it elsewhere; keep a SQLite store in a folder only you and root can write, or use the TOML store (store = "toml"), which writes safely in a shared folder',
     "foreign_link": "it links to {real}, and the link belongs to another user than that file's owner; tltrack does not write through it",
     "read_only": "the file is read-only",
     "folder_not_writable": "its folder {folder} cannot be written here",

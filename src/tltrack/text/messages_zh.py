@@ -183,6 +183,8 @@ ZH: dict[str, str] = {
     "grew": "文件超过 {limit:,} 字节",
     "link_refused": "它是符号链接，tltrack 不经链接写入",
     "links_to_nonfile": "它链接到 {real}，不是文件",
+    "foreign_folder_link": "路径中的一个文件夹是其他用户建立的链接，指向 {real}，而该文件夹不属于该用户；tltrack 不经此链接写入",
+    "shared_sqlite_folder": '其他用户可以改动文件夹 {folder}，而 SQLite 按名称打开其中的文件，文件夹一旦被替换就会写到别处；请把 SQLite 存储放在只有本用户和超级用户可写的文件夹中，或改用在共享文件夹中也能安全写入的 TOML 存储（store = "toml"）',
     "foreign_link": "它链接到 {real}，而链接的所有者不是该文件的所有者；tltrack 不经此链接写入",
     "read_only": "文件是只读的",
     "folder_not_writable": "所在文件夹 {folder} 不可写",

@@ -15,6 +15,7 @@ from tltrack.domain.periods import expected_share
 from tltrack.domain.targets import Target
 from tltrack.errors import CannotCreateError
 from tltrack.files.disk import os_error, write_atomic
+from tltrack.files.folder import make_folder
 from tltrack.files.target_file import load_catalog
 from tltrack.stores.choice import open_store
 from tltrack.workspace.new_folder import SHIPPED_YEAR, shipped_catalog_dir
@@ -33,7 +34,7 @@ def demo(folder: Path) -> tuple[Path, int, int]:
     if target_file.exists() or target_file.is_symlink():
         raise CannotCreateError("already_exists", path=target_file)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
     except OSError as exc:
         raise os_error(exc, "create", folder) from exc
     text = (shipped_catalog_dir() / f"{SHIPPED_YEAR}.toml").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import parse_period
 from tltrack.errors import CannotCreateError, NoInputError, TltrackError
+from tltrack.files.folder import real_path
 from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
 from tltrack.stores.base import RecordStore
 from tltrack.stores.choice import every_store, open_store, reading_ahead
@@ -28,7 +29,7 @@ def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
         if not given.is_dir():
             raise NoInputError("no_data_folder", folder=given)
         return given
-    start = (cwd or Path.cwd()).resolve()
+    start = real_path(cwd or Path.cwd())
     if any(TARGET_FILE_RE.fullmatch(p.name) for p in start.iterdir() if p.is_file()):
         return start  # a data folder is known by its <year>.toml: `init DIR; cd DIR` works
     for folder in (start, *start.parents):
@@ -112,7 +113,7 @@ def check_output(target_file: Path, output: Path) -> None:
         for p in (target, *store.paths())
     ]
     name = output.name
-    in_folder = os.path.realpath(output.parent) == os.path.realpath(folder)
+    in_folder = real_path(output.parent) == real_path(folder)
     named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
         (
             ".records.toml",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tltrack.errors import CannotCreateError, NoInputError
 from tltrack.files.disk import os_error, write_atomic
+from tltrack.files.folder import make_folder
 
 SHIPPED_YEAR = 2025
 SOURCE_NAME = "tongliao-2025-work-report.txt"
@@ -155,7 +156,7 @@ def init(folder: Path, year: int, with_catalog: bool, lang: str = "en") -> InitR
     if target_file.exists():
         raise CannotCreateError("already_exists", path=target_file)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
     except OSError as exc:
         raise os_error(exc, "create", folder) from exc
     written = []
@@ -164,7 +165,10 @@ def init(folder: Path, year: int, with_catalog: bool, lang: str = "en") -> InitR
         write_atomic(target_file, (source / f"{SHIPPED_YEAR}.toml").read_bytes())
         article = source / "source" / SOURCE_NAME
         if article.is_file():
-            (folder / "source").mkdir(exist_ok=True)
+            try:
+                make_folder(folder / "source")
+            except OSError as exc:
+                raise os_error(exc, "create", folder / "source") from exc
             write_atomic(folder / "source" / SOURCE_NAME, article.read_bytes())
             written.append(folder / "source" / SOURCE_NAME)
     else:

@@ -50,7 +50,8 @@ def start_next_year(folder: Path, source_year: int, year: int) -> tuple[Path, in
         baseline = full_year.get(t.id) if t.kind in ("cumulative", "level") else None
         carried += baseline is not None
         lines += _target(t if in_plan else t._replace(plan=None), source_year, baseline)
-    create_new(path, "\n".join(lines).encode("utf-8") + b"\n", like=source.path)
+    like = source.path.stat()  # the new year's target file is made like the last
+    create_new(path, "\n".join(lines).encode("utf-8") + b"\n", like=like)
     return path, len(source.targets), carried
 
 

@@ -71,7 +71,8 @@ def report(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help=helptext("help_output")),
+        # Not looked at here (readable=False): the write opens its folder itself, once.
+        typer.Option("--output", "-o", help=helptext("help_output"), readable=False),
     ] = None,
     as_of: AsOfOption = None,
     region: RegionOption = None,

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tltrack.errors import CannotCreateError, PermissionDeniedError, msg
 from tltrack.files import platform
-from tltrack.files.disk import open_regular, os_error
+from tltrack.files.disk import os_error
+from tltrack.files.folder import open_regular
 
 COMPANIONS = ("-wal", "-shm", "-journal")
 

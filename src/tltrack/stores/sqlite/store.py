@@ -35,6 +35,7 @@ from tltrack.errors import (
 )
 from tltrack.files import cache
 from tltrack.files.disk import create_new, real_data_file
+from tltrack.files.folder import changeable_by_others
 from tltrack.files.locking import lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreCheck, year_of
 from tltrack.stores.rows import checked_record
@@ -169,6 +170,11 @@ class SqliteStore:
         on first write, refused if it is another program's or a later tltrack's. `real`:
         the file the caller found the path leads to (else found now)."""
         real = real_data_file(self.path) if real is None else real
+        shared = changeable_by_others(real.parent)
+        if shared is not None:
+            reason = msg("shared_sqlite_folder", folder=shared)
+            doing = "cannot_write" if create else "cannot_read"
+            raise PermissionDeniedError(doing, path=self.name, reason=reason)
         for companion in (real.with_name(real.name + s) for s in COMPANIONS):
             refuse_link(companion)
         if not (real.exists() or real.is_symlink()):

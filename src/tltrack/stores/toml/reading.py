@@ -19,6 +19,7 @@ from tltrack.domain.figures import Record, others_years, year_problem
 from tltrack.errors import Problem, ValidationFailed
 from tltrack.files import cache
 from tltrack.files.disk import decode, read_bytes
+from tltrack.files.folder import real_path
 from tltrack.files.toml_text import TomlLines, parse_toml, pydantic_problems
 from tltrack.stores.toml.lines import (
     ARRAY_END,
@@ -65,14 +66,16 @@ class RecordsRead:
         return [r for r in self.parsed or [] if r.metric in metrics]
 
 
-def check_records(path: Path) -> RecordsRead:
-    """Read a records file: its records, or all its problems.
+def check_records(path: Path, data: bytes | None = None) -> RecordsRead:
+    """Read a records file: its records, or all its problems. `data`: its bytes, read by the
+    caller (a writer reads them in the folder it holds open; no file is no bytes).
 
     The parsed records of bytes read before come from the cache: reading 100,000 figures with
     tomllib and checking them takes seconds, loading them takes a fraction of that."""
-    if not path.exists() and not path.is_symlink():
-        return RecordsRead([])
-    data = read_bytes(path)
+    if data is None:
+        if not path.exists() and not path.is_symlink():
+            return RecordsRead([])
+        data = read_bytes(path)
     if not data.strip():  # an empty file (a truncated copy, `touch`) holds no figures yet
         return RecordsRead([])
     key = cache.digest(data)
@@ -121,19 +124,26 @@ def _keep(key: str, rows: list[tuple[Any, ...]], edited: bool, path: Path, data:
 TARGETED_METRICS = 32
 
 
-def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
-    """Read only the lines of some metrics, for a write that adds figures for them.
+def file_bytes(path: Path) -> bytes:
+    """A records file's bytes; none when there is no file yet."""
+    if not path.exists() and not path.is_symlink():
+        return b""
+    return read_bytes(path)
+
+
+def check_records_of(path: Path, metrics: Collection[str], data: bytes) -> RecordsRead:
+    """Read only the lines of some metrics, for a write that adds figures for them (`data`:
+    the file's bytes, as check_records takes them).
 
     Possible when the cache knows these bytes are in tltrack's own form: then each figure is
     one line starting `  { metric = "<id>", `, found with a byte search, not a parse."""
-    if len(metrics) > TARGETED_METRICS or (not path.exists() and not path.is_symlink()):
-        return check_records(path)
-    data = read_bytes(path)
+    if len(metrics) > TARGETED_METRICS:
+        return check_records(path, data)
     if not data.strip():
         return RecordsRead([])
     key = cache.digest(data)
     if cache.load("records-form", key) is not False and not _extended(path, data, key):
-        return check_records(path)  # unknown or edited by hand: read it all
+        return check_records(path, data)  # unknown or edited by hand: read it all
     lines = []
     for metric in metrics:
         needle = f"  {{ metric = {_toml_value(metric)}, ".encode()
@@ -146,7 +156,7 @@ def check_records_of(path: Path, metrics: Collection[str]) -> RecordsRead:
     # are read by the line reader, without Pydantic, or the whole file is read after all.
     read = read_canonical(HEADER + ARRAY_START + "".join(lines) + ARRAY_END, HEADER + ARRAY_START)
     if read is None or read[1]:
-        return check_records(path)
+        return check_records(path, data)
     records = read[0]
     # Each metric's lines were found in file order, which decides between figures recorded
     # in the same second; figures of different metrics never compete.
@@ -176,7 +186,7 @@ def _store_appended(key: str, previous: str, new: Sequence[Record]) -> None:
 
 
 def _path_key(path: Path) -> str:
-    return cache.digest(os.fsencode(os.path.realpath(path)))
+    return cache.digest(os.fsencode(real_path(path)))
 
 
 def _remember(path: Path, data: bytes, key: str, hand_edited: bool) -> None:

@@ -17,7 +17,15 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import cache
-from tltrack.files.disk import PreparedWrite, create_new, real_data_file, remove_stale_temps
+from tltrack.files.disk import (
+    PreparedWrite,
+    create_new,
+    data_file,
+    os_error,
+    read_bytes_in,
+    remove_stale_temps,
+)
+from tltrack.files.folder import Folder
 from tltrack.files.locking import HOLDER_SUFFIX, exclusive_lock, lock_timeout
 from tltrack.stores.base import RepairOutcome, StoreChange, StoreCheck, year_of
 from tltrack.stores.toml.lines import (
@@ -35,6 +43,7 @@ from tltrack.stores.toml.reading import (
     _store_appended,
     check_records,
     check_records_of,
+    file_bytes,
     of_the_year,
     read_records,
 )
@@ -59,7 +68,8 @@ class TomlStore:
 
     def read_of(self, metrics: Collection[str]) -> list[Record]:
         # Their lines only, where it can.
-        read = of_the_year(check_records_of(self.path, metrics), self.path, self.year)
+        data = file_bytes(self.path)
+        read = of_the_year(check_records_of(self.path, metrics, data), self.path, self.year)
         if read.parsed is None and read.rows is None:
             raise ValidationFailed(read.problems)
         return read.of(metrics)
@@ -89,14 +99,19 @@ class TomlStore:
                 return RepairOutcome(None, len(change.records))
             # A name nobody can guess and plant a link at, created only if it does not exist.
             stamp = now.strftime("%Y%m%dT%H%M%SZ")
-            real = change.path
+            real, folder = change.path, change.folder
             backup = real.with_name(f"{real.name}.{stamp}.{os.urandom(4).hex()}.hand-edited")
-            create_new(backup, original, like=real)
+            try:
+                like = folder.lstat(real.name)
+            except OSError as exc:
+                raise os_error(exc, "read", real) from exc
+            create_new(backup, original, like=like, folder=folder)
             try:
                 change.save(change.records)
                 change.commit()
             except BaseException:
-                backup.unlink(missing_ok=True)  # the original is still in place
+                with contextlib.suppress(OSError):  # the original is still in place
+                    folder.unlink(backup.name)
                 raise
         return RepairOutcome(backup, len(change.records))
 
@@ -118,8 +133,9 @@ class RecordsFileChange:
     new bytes wait beside the file and replace it when the change ends without an error
     (`commit`), as a database's transaction does."""
 
-    def __init__(self, path: Path, read: RecordsRead, year: int | None) -> None:
-        self.path = path
+    def __init__(self, folder: Folder, name: str, read: RecordsRead, year: int | None) -> None:
+        self.folder, self.name = folder, name  # the file's real folder, held open
+        self.path = folder.path / name
         self.read = read
         self.year = year
         self.data = read.data
@@ -131,7 +147,8 @@ class RecordsFileChange:
     def records(self) -> list[Record]:
         if self.read.partial:  # read only in part: read it all now (what was added is not
             # on disk before the change ends)
-            whole = of_the_year(check_records(self.path), self.path, self.year)
+            whole = check_records(self.path, self.read.data)  # the bytes read, not a new read
+            whole = of_the_year(whole, self.path, self.year)
             if whole.records is None:
                 raise ValidationFailed(whole.problems)
             self.read = whole
@@ -182,7 +199,7 @@ class RecordsFileChange:
 
     def _prepare(self, data: bytes) -> None:
         """The file's new bytes, written beside it; they replace it when the change ends."""
-        prepared = PreparedWrite(self.path, data)
+        prepared = PreparedWrite(self.folder, self.name, data)
         self.discard()
         self.pending = prepared
 
@@ -218,21 +235,33 @@ def open_for_change(
     """Lock the records file, read it (only `metrics`' figures when given), and hand it over
     for one change. Every path to one file (through links too) takes the same lock, beside
     the real file. A dry run reads without the lock, so it needs no write access. The file
-    is `year`'s store (named after it: the real file's name may say another)."""
-    real = real_data_file(path)
-    with contextlib.nullcontext() if dry_run else exclusive_lock(lock_path(real), lock_timeout()):
-        if not dry_run:
-            remove_stale_temps(real)
-        read = check_records(real) if metrics is None else check_records_of(real, metrics)
-        read = of_the_year(read, real, year)
-        if read.parsed is None and read.rows is None:
-            raise ValidationFailed(read.problems)
-        if read.hand_edited and not accept_hand_edits:
-            raise DataError("edited_by_hand", file=path.name)
-        change = RecordsFileChange(real, read, year)
-        try:
-            yield change
-        except BaseException:
-            change.discard()
-            raise
-        change.commit()
+    is `year`'s store (named after it: the real file's name may say another).
+
+    The real file's folder is opened once (files.disk.data_file): the lock, the clean-up, the
+    read and the write all happen in it, wherever its path may lead by then."""
+    folder, name = data_file(path)
+    with folder:
+        real = folder.path / name
+        locked = lock_path(real).name
+        with (
+            contextlib.nullcontext() if dry_run else exclusive_lock(folder, locked, lock_timeout())
+        ):
+            if not dry_run:
+                remove_stale_temps(folder, name)
+            data = read_bytes_in(folder, name)
+            if metrics is None:
+                read = check_records(real, data)
+            else:
+                read = check_records_of(real, metrics, data)
+            read = of_the_year(read, real, year)
+            if read.parsed is None and read.rows is None:
+                raise ValidationFailed(read.problems)
+            if read.hand_edited and not accept_hand_edits:
+                raise DataError("edited_by_hand", file=path.name)
+            change = RecordsFileChange(folder, name, read, year)
+            try:
+                yield change
+            except BaseException:
+                change.discard()
+                raise
+            change.commit()
