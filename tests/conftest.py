@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from tltrack.cli.main import app
 
+pytest_plugins = ["pg_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_TARGETS = REPO / "targets"
 SOURCE_ARTICLE = SHIPPED_TARGETS / "source" / "tongliao-2025-work-report.txt"

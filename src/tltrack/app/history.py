@@ -18,6 +18,7 @@ from tltrack.workspace.folder import Workspace
 class RecordHistory(NamedTuple):
     record: Record
     current: bool  # False when a later entry for the same period supersedes it
+    role: str | None = None  # the database role that wrote it (PostgreSQL)
 
 
 class TargetDetail(NamedTuple):
@@ -36,7 +37,10 @@ def show(workspace: Workspace, metric: str, as_of: date, region: str | None = No
     history = []
     for _, figures in sorted(figures_by_period(own, workspace.year).items()):
         current = counting(figures)
-        history += [RecordHistory(f.record, f is current) for f in figures]
+        history += [
+            RecordHistory(f.record, f is current, workspace.store.role_of(f.record))
+            for f in figures
+        ]
     thresholds = workspace.catalog.meta.thresholds
     if region is None:
         judged = assess_city(target, mine, workspace.year, as_of, thresholds)
@@ -50,6 +54,7 @@ class PeriodFigure(NamedTuple):
     current: Record
     superseded: list[Record]  # earlier figures for the period, oldest first
     assessment: Assessment  # the target as its figure stood when the period ended
+    roles: dict[Record, str]  # the database role that wrote each figure, where known
 
 
 def history(
@@ -68,5 +73,8 @@ def history(
         current = chosen.record
         earlier = [f.record for f in recorded if f is not chosen]  # in the file's order
         judged = assess(judged_as, [current], workspace.year, period.end, thresholds)
-        figures.append(PeriodFigure(period, current, earlier, judged))
+        roles = {
+            r: role for r in (current, *earlier) if (role := workspace.store.role_of(r)) is not None
+        }
+        figures.append(PeriodFigure(period, current, earlier, judged, roles))
     return judged_as, figures

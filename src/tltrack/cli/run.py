@@ -93,6 +93,7 @@ class TltrackGroup(TyperGroup):
             in_language(self, lang)
             code = self._run(argv, lang, prog_name, complete_var, windows_expand_args, extra)
         finally:
+            _say_skipped(lang)
             _RUN_LANG.reset(token)
         if standalone_mode:
             sys.exit(code)
@@ -130,6 +131,25 @@ class TltrackGroup(TyperGroup):
             said = text(lang, "internal_error", name=type(exc).__name__, detail=str(exc))
             code = _fail(said, ExitCode.SOFTWARE)
         return code if isinstance(code, int) else ExitCode.OK
+
+
+# At most this many skipped rows are named one by one; the rest are counted.
+_NAMED_ROWS = 5
+
+
+def _say_skipped(lang: Lang) -> None:
+    """A line on stderr for each database row the run's reads skipped as no figure (see
+    PgStore.rows): the figures were read without it, and its owner should know."""
+    # loaded at the end of a run, not at start: a quick --help
+    from tltrack.stores.base import take_skipped
+
+    skipped = take_skipped()
+    lines = [text(lang, "skipped_store_row", store=s, row=r) for s, r in skipped[:_NAMED_ROWS]]
+    if len(skipped) > _NAMED_ROWS:
+        lines.append(text(lang, "skipped_more_rows", count=len(skipped) - _NAMED_ROWS))
+    for line in lines:
+        sys.stderr.write(f"tltrack: {printable(line)}\n")
+    sys.stderr.flush()
 
 
 def _fail(said: str, code: int) -> int:

@@ -76,6 +76,11 @@ class RecordStore(Protocol):
 
     def check(self) -> StoreCheck: ...
 
+    def role_of(self, record: Record) -> str | None:
+        """Who the store itself says wrote a figure `read_of` read (the PostgreSQL store's
+        database role), or None where it cannot say (a file's figures say only `by`)."""
+        ...
+
     def change(
         self, metrics: Collection[str] | None = None, dry_run: bool = False
     ) -> AbstractContextManager[StoreChange]:
@@ -90,3 +95,19 @@ class RecordStore(Protocol):
     def paths(self) -> list[Path]:
         """The files the store keeps, which no document may overwrite."""
         ...
+
+
+# Rows a read skipped as no figure, by store and row, until the command line says them
+# (take_skipped): each once in a run, however many reads met it.
+_SKIPPED: dict[tuple[str, int], None] = {}
+
+
+def skip(store: str, row: int) -> None:
+    _SKIPPED[(store, row)] = None
+
+
+def take_skipped() -> list[tuple[str, int]]:
+    """The rows skipped since the last call, in the order met."""
+    skipped = list(_SKIPPED)
+    _SKIPPED.clear()
+    return skipped

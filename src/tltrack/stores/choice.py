@@ -129,3 +129,10 @@ def grant_role(url: str, role: str, region: str | None, owner: str | None) -> No
     from tltrack.stores.postgresql.store import grant  # psycopg only where it is used
 
     grant(url, role, region, owner)
+
+
+def revoke_role(url: str, role: str) -> None:
+    """Take back what grant_role gave (see stores.postgresql.store.revoke)."""
+    from tltrack.stores.postgresql.store import revoke  # psycopg only where it is used
+
+    revoke(url, role)

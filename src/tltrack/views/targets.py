@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from tltrack.app.history import PeriodFigure, TargetDetail
 from tltrack.domain.targets import Target
@@ -31,6 +32,17 @@ from tltrack.views.view import (
 )
 
 SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def by_text(lang: Lang, by: str, role: str | None) -> str:
+    """Who recorded a figure, as people read it: the name the writer gave, and beside it the
+    database role that wrote it where the store knows (the one name a database vouches for:
+    `by` is what was typed)."""
+    return by if role is None else text(lang, "by_role", by=by, role=role)
+
+
+def _with_role(record: dict[str, Any], role: str | None) -> dict[str, Any]:
+    return record if role is None else {**record, "db_role": role}
 
 
 def history(
@@ -62,7 +74,7 @@ def history(
                 "gap": Cell(json_number(a.gap), cells["gap"]),
                 "status": Cell(a.status, cells["status"], STATUS_STYLE[a.status]),
                 "note": Cell(f.current.note, f.current.note),
-                "by": Cell(f.current.by, f.current.by),
+                "by": Cell(f.current.by, by_text(lang, f.current.by, f.roles.get(f.current))),
                 "at": Cell(f.current.at.isoformat(), f"{f.current.at:%Y-%m-%d %H:%M}"),
                 "corrects": Cell(
                     "; ".join(number(r.value) for r in f.superseded),
@@ -76,7 +88,7 @@ def history(
             row = {column.key: Cell(None, "", "dim") for column in columns}
             row["value"] = Cell(old.value, was, "dim")
             row["note"] = Cell(old.note, old.note, "dim")
-            row["by"] = Cell(old.by, old.by, "dim")
+            row["by"] = Cell(old.by, by_text(lang, old.by, f.roles.get(old)), "dim")
             row["at"] = Cell(old.at.isoformat(), f"{old.at:%Y-%m-%d %H:%M}", "dim")
             row[FOR_PEOPLE] = Cell(True)
             rows.append(row)
@@ -88,8 +100,8 @@ def history(
             "expected": json_number(f.assessment.expected),
             "gap": json_number(f.assessment.gap),
             "status": f.assessment.status,
-            "record": record_json(f.current),
-            "superseded": [record_json(r) for r in f.superseded],
+            "record": _with_role(record_json(f.current), f.roles.get(f.current)),
+            "superseded": [_with_role(record_json(r), f.roles.get(r)) for r in f.superseded],
         }
         for f in figures
     ]
@@ -202,13 +214,15 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
                 "period": Cell(r.period, r.period, style),
                 "value": Cell(r.value, value_text(lang, t, r.value), style),
                 "note": Cell(r.note, r.note, style),
-                "by": Cell(r.by, r.by, style),
+                "by": Cell(r.by, by_text(lang, r.by, h.role), style),
                 "at": Cell(r.at.isoformat(), r.at.isoformat(), style),
                 "correction": Cell(r.correction, text(lang, "correction") if r.correction else ""),
                 "current": Cell(h.current, text(lang, "yes" if h.current else "no"), style),
             }
         )
-    history = [{**record_json(h.record), "current": h.current} for h in d.history]
+    history = [
+        {**_with_role(record_json(h.record), h.role), "current": h.current} for h in d.history
+    ]
     return View(
         title=f"{t.name}  ({t.id})",
         columns=columns,

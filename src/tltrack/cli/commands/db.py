@@ -1,5 +1,5 @@
 """`tltrack db`: the PostgreSQL store's schema (`db init`) and which figures a database role
-may record (`db grant`)."""
+may record (`db grant`, `db revoke`)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,24 @@ def db_grant(
 
     if sum((region is not None, owner is not None, everything)) != 1:
         raise UsageError("db_grant_one")
-    grant(data_dir, role, region, owner)
-    scope = region or owner or text(run_lang(), "db_everything")
+    granted = grant(data_dir, role, region, owner)
+    scope = granted or text(run_lang(), "db_everything")
     typer.echo(text(run_lang(), "db_granted", role=role, scope=scope), err=True)
+
+
+@db_app.command(
+    "revoke",
+    cls=TltrackCommand,
+    help=helptext("help_cmd_db_revoke"),
+    epilog=examples("tltrack db revoke kailu"),
+)
+def db_revoke(
+    role: Annotated[str, typer.Argument(help=helptext("help_db_role"))],
+    data_dir: DataDirOption = None,
+    lang: LangOption = None,
+) -> None:
+    # loaded when the command runs, not at start: a quick --help
+    from tltrack.app.database import revoke
+
+    revoke(data_dir, role)
+    typer.echo(text(run_lang(), "db_revoked", role=role), err=True)

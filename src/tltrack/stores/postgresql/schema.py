@@ -205,5 +205,71 @@ MIGRATIONS = [
     # reads. Rows already there are not checked again (NOT VALID): `tltrack validate` names
     # any that breaks the rule.
     FIGURE_CHECKS_4,
+    # 5: the database numbers each figure's revision: one above the rows before it for its
+    # period, whatever the writer said, so no role pins its figure above every correction.
+    # Rows already there are numbered so in the order that decides between them today
+    # (revision, then row); a row that breaks the checks keeps its number (readers skip it).
+    # The year's lock is taken through lock_year(), and no one changes year_lock: an UPDATE
+    # there (granted for SELECT ... FOR UPDATE before) stopped every writer.
+    r"""
+    CREATE FUNCTION tltrack.figure_revision() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, tltrack AS $$
+        DECLARE
+            before bigint;
+        BEGIN
+            PERFORM 1 FROM tltrack.year_lock WHERE year = NEW.year FOR UPDATE;
+            IF NEW.region IS NULL THEN
+                SELECT count(*) INTO before FROM tltrack.figure WHERE year = NEW.year
+                    AND metric = NEW.metric AND region IS NULL
+                    AND period_end = NEW.period_end AND period = NEW.period;
+            ELSE
+                SELECT count(*) INTO before FROM tltrack.figure WHERE year = NEW.year
+                    AND metric = NEW.metric AND region = NEW.region
+                    AND period_end = NEW.period_end AND period = NEW.period;
+            END IF;
+            NEW.revision := least(before, 1000000);
+            NEW.correction := before > 0;
+            RETURN NEW;
+        END $$;
+    CREATE TRIGGER figure_revision BEFORE INSERT ON tltrack.figure
+        FOR EACH ROW EXECUTE FUNCTION tltrack.figure_revision();
+    DO $$ DECLARE numbered record; BEGIN
+        FOR numbered IN SELECT seq, place FROM (SELECT seq, revision, row_number() OVER
+                (PARTITION BY year, metric, region, period ORDER BY revision, seq) - 1 AS place
+                FROM tltrack.figure) f
+            WHERE revision <> place LOOP
+            BEGIN
+                UPDATE tltrack.figure SET revision = numbered.place WHERE seq = numbered.seq;
+            EXCEPTION WHEN check_violation THEN NULL;
+            END;
+        END LOOP;
+    END $$;
+    CREATE FUNCTION tltrack.lock_year(wanted integer) RETURNS boolean LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, tltrack AS $$
+        BEGIN
+            PERFORM 1 FROM tltrack.year_lock WHERE year = wanted FOR UPDATE;
+            RETURN FOUND;
+        END $$;
+    REVOKE ALL ON FUNCTION tltrack.lock_year(integer) FROM PUBLIC;
+    CREATE FUNCTION tltrack.year_lock_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'tltrack.year_lock is not changed: writers only take turns on it'
+                USING ERRCODE = 'insufficient_privilege';
+        END $$;
+    CREATE TRIGGER year_lock_kept BEFORE UPDATE OR DELETE ON tltrack.year_lock
+        FOR EACH ROW EXECUTE FUNCTION tltrack.year_lock_kept();
+    CREATE TRIGGER year_lock_kept_whole BEFORE TRUNCATE ON tltrack.year_lock
+        FOR EACH STATEMENT EXECUTE FUNCTION tltrack.year_lock_kept();
+    DO $$ DECLARE granted record; BEGIN
+        FOR granted IN SELECT role FROM tltrack.role_grant LOOP
+            BEGIN
+                EXECUTE format('REVOKE UPDATE ON tltrack.year_lock FROM %I', granted.role);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION tltrack.lock_year(integer) TO %I',
+                    granted.role);
+            EXCEPTION WHEN undefined_object THEN NULL;  -- a role dropped since its grant
+            END;
+        END LOOP;
+    END $$;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

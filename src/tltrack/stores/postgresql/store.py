@@ -33,7 +33,7 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files.locking import lock_timeout
-from tltrack.stores.base import RepairOutcome, StoreCheck
+from tltrack.stores.base import RepairOutcome, StoreCheck, skip
 from tltrack.stores.postgresql.schema import MIGRATIONS, SCHEMA_VERSION
 from tltrack.stores.rows import checked_record
 from tltrack.text.safe import without_password
@@ -132,6 +132,7 @@ class PgStore:
     def __init__(self, url: str, year: int) -> None:
         self.url = url
         self.year = year
+        self.roles: dict[Record, str] = {}  # who wrote each figure read_of read
 
     @property
     def name(self) -> str:
@@ -159,23 +160,46 @@ class PgStore:
             revision,
         )
 
-    def rows(self, cursor: Any) -> list[Record]:
+    def rows(self, cursor: Any, strict: bool = False, roles: bool = False) -> list[Record]:
+        """The rows as figures. A row that is no figure (stored before the database checked
+        them, or by its owner by hand) is skipped and named once in the run (rows.skip):
+        one county's row must not make the year unreadable for every office. `strict`
+        (validate): such rows are the problems raised. `roles`: each row ends with the
+        database role that wrote it, kept for `role_of`."""
         out = []
         problems = []
         for seq, *fields in cursor:
+            role = fields.pop() if roles else None
             record = checked_record(fields, self.year)
             if record is None:
-                problems.append(Problem(self.name, msg("bad_store_row"), seq))
-            else:
-                out.append(record)
+                if strict:
+                    problems.append(Problem(self.name, msg("bad_store_row"), seq))
+                else:
+                    skip(self.name, seq)
+                continue
+            out.append(record)
+            if role is not None:
+                self.roles[record] = role
         if problems:
             raise ValidationFailed(problems)
         return out
 
-    def _select(self, query: str, params: Sequence[Any], big: bool = False) -> list[Record]:
-        """Rows as records; `big`: a query over every figure of the year, for which the
-        server's defaults cost seconds (its JIT compiles the query for longer than the query
-        runs, and 4 MB of sort memory spills a province's figures to disk)."""
+    def role_of(self, record: Record) -> str | None:
+        """The database role that wrote a figure read by `read_of`: the one name the
+        database vouches for (a figure's `by` is what the writer typed)."""
+        return self.roles.get(record)
+
+    def _select(
+        self,
+        query: str,
+        params: Sequence[Any],
+        big: bool = False,
+        strict: bool = False,
+        roles: bool = False,
+    ) -> list[Record]:
+        """Rows as records (see `rows`); `big`: a query over every figure of the year, for
+        which the server's defaults cost seconds (its JIT compiles the query for longer than
+        the query runs, and 4 MB of sort memory spills a province's figures to disk)."""
         psycopg = _psycopg()
         connection = connect(self.url)
         try:
@@ -184,20 +208,23 @@ class PgStore:
                 if big:
                     checked.execute("SET LOCAL jit = off")
                     checked.execute("SET LOCAL work_mem = '64MB'")
-                return self.rows(checked.execute(query, params))
+                return self.rows(checked.execute(query, params), strict, roles)
         except psycopg.Error as exc:
             raise _refused(exc, self.name) from None
 
-    def read(self) -> list[Record]:
+    def read(self, strict: bool = False) -> list[Record]:
         return self._select(
-            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s ORDER BY seq", (self.year,)
+            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s ORDER BY seq",
+            (self.year,),
+            strict=strict,
         )
 
     def read_of(self, metrics: Collection[str]) -> list[Record]:
         return self._select(
-            f"SELECT {_COLUMNS} FROM tltrack.figure WHERE year = %s AND metric = ANY(%s)"
-            " ORDER BY seq",
+            f"SELECT {_COLUMNS}, db_role FROM tltrack.figure WHERE year = %s"
+            " AND metric = ANY(%s) ORDER BY seq",
             (self.year, sorted(metrics)),
+            roles=True,
         )
 
     def latest(self, as_of: date) -> list[Record]:
@@ -216,7 +243,7 @@ class PgStore:
 
     def check(self) -> StoreCheck:
         try:
-            records = self.read()
+            records = self.read(strict=True)
         except ValidationFailed as exc:
             found = [p for p in exc.problems if isinstance(p, Problem)]
             return StoreCheck(None, found, exists=True)
@@ -238,10 +265,9 @@ class PgStore:
                 connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
                 if not dry_run:
                     locked = connection.execute(
-                        "SELECT year FROM tltrack.year_lock WHERE year = %s FOR UPDATE",
-                        (self.year,),
-                    ).fetchone()
-                    if locked is None:
+                        "SELECT tltrack.lock_year(%s)", (self.year,)
+                    ).fetchone()[0]
+                    if not locked:
                         raise NoInputError("db_no_year", store=self.name, year=self.year)
                 change = PgChange(self, connection, dry_run)
                 yield change
@@ -294,6 +320,47 @@ def init_schema(url: str, owners: Sequence[tuple[int, Sequence[Target]]]) -> tup
 def grant(url: str, role: str, region: str | None, owner: str | None) -> None:
     """Let `role` read every figure and insert those of its region, of the targets its office
     leads, or (neither) of the whole office."""
+    _change_role(
+        url,
+        role,
+        (
+            "GRANT USAGE ON SCHEMA tltrack TO {}",
+            "GRANT SELECT, INSERT ON tltrack.figure TO {}",
+            "GRANT SELECT ON tltrack.year_lock TO {}",
+            "GRANT EXECUTE ON FUNCTION tltrack.lock_year(integer) TO {}",  # to take turns
+            "GRANT SELECT ON tltrack.role_grant, tltrack.target_owner,"
+            " tltrack.schema_version TO {}",
+        ),
+        "INSERT INTO tltrack.role_grant (role, everything, region, owner)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (role) DO UPDATE SET"
+        " everything = excluded.everything, region = excluded.region,"
+        " owner = excluded.owner",
+        (role, region is None and owner is None, region, owner),
+    )
+
+
+def revoke(url: str, role: str) -> None:
+    """Take back what `grant` gave `role`: it may no longer read or record figures."""
+    _change_role(
+        url,
+        role,
+        (
+            "REVOKE ALL ON tltrack.figure, tltrack.year_lock, tltrack.role_grant,"
+            " tltrack.target_owner, tltrack.schema_version FROM {}",
+            "REVOKE ALL ON FUNCTION tltrack.lock_year(integer) FROM {}",
+            "REVOKE USAGE ON SCHEMA tltrack FROM {}",
+        ),
+        "DELETE FROM tltrack.role_grant WHERE role = %s",
+        (role,),
+    )
+
+
+def _change_role(
+    url: str, role: str, statements: Sequence[str], kept: str, params: Sequence[Any]
+) -> None:
+    """Run each of `statements` for the existing role `role` (its name as an identifier in
+    place of {}), then `kept` with `params` (what role_grant says of it), in one
+    transaction."""
     psycopg = _psycopg()
     sql = psycopg.sql
     connection = connect(url)
@@ -303,20 +370,8 @@ def grant(url: str, role: str, region: str | None, owner: str | None) -> None:
             if known.fetchone() is None:
                 raise NoInputError("db_no_role", role=role)
             who = sql.Identifier(role)
-            for statement in (
-                "GRANT USAGE ON SCHEMA tltrack TO {}",
-                "GRANT SELECT, INSERT ON tltrack.figure TO {}",
-                "GRANT SELECT, UPDATE ON tltrack.year_lock TO {}",  # to take turns writing
-                "GRANT SELECT ON tltrack.role_grant, tltrack.target_owner,"
-                " tltrack.schema_version TO {}",
-            ):
+            for statement in statements:
                 connection.execute(sql.SQL(statement).format(who))
-            connection.execute(
-                "INSERT INTO tltrack.role_grant (role, everything, region, owner)"
-                " VALUES (%s, %s, %s, %s) ON CONFLICT (role) DO UPDATE SET"
-                " everything = excluded.everything, region = excluded.region,"
-                " owner = excluded.owner",
-                (role, region is None and owner is None, region, owner),
-            )
+            connection.execute(kept, params)
     except psycopg.Error as exc:
         raise _refused(exc, "PostgreSQL") from None

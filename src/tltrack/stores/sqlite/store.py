@@ -159,6 +159,9 @@ class SqliteStore:
     def name(self) -> str:
         return self.path.name
 
+    def role_of(self, record: Record) -> str | None:
+        return None  # a file vouches for no one: its figures say only `by`
+
     def paths(self) -> list[Path]:
         return [self.path, *(self.path.with_name(self.path.name + s) for s in COMPANIONS)]
 

@@ -115,6 +115,9 @@ class TomlStore:
                 raise
         return RepairOutcome(backup, len(change.records))
 
+    def role_of(self, record: Record) -> str | None:
+        return None  # a file vouches for no one: its figures say only `by`
+
     def paths(self) -> list[Path]:
         lock = lock_path(self.path)
         return [self.path, lock, lock.with_name(lock.name + HOLDER_SUFFIX)]
