@@ -5,14 +5,21 @@ header has more of them. Read once: a form is known by its header."""
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from tltrack.domain.forms import HEADERS, PERIOD_HEADER, REPORTER_HEADER
 from tltrack.errors import DataError
-from tltrack.sources.rows import FormTable, SourceFile, Where, figure_rows
+from tltrack.sources.rows import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    FormTable,
+    SourceFile,
+    Where,
+    figure_rows,
+)
 
 
 def decode_csv(path: Path, data: bytes) -> str:
@@ -41,20 +48,58 @@ def _decoded(path: Path, data: bytes, encoding: str, start: int, message: str) -
 def read_csv(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
     """The file's rows of figures, or its form when its header is a form's."""
     text = decode_csv(path, data)
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end == -1 else text[:end]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    rows = _bounded(path, reader)
     try:
-        table = [(reader.line_num, row) for row in reader]
+        first = next(rows, None)
+        if first is None:
+            raise DataError("empty_file", file=path.name)
+        header = first[1]
+        if [cell.strip() for cell in header[: len(HEADERS)]] == list(HEADERS):
+            return SourceFile(path, [], _form(path, [header, *(row for _, row in rows)]))
+        body = ((("row_line", line), row) for line, row in rows)
+        return SourceFile(path, figure_rows(path, header, body, chosen))
     except csv.Error as exc:
         raise DataError("csv_error", file=path.name, line=reader.line_num, reason=exc) from None
-    if not table:
-        raise DataError("empty_file", file=path.name)
-    header = table[0][1]
-    if [cell.strip() for cell in header[: len(HEADERS)]] == list(HEADERS):
-        return SourceFile(path, [], _form(path, [row for _, row in table]))
-    body: list[tuple[Where, list[Any]]] = [(("row_line", line), row) for line, row in table[1:]]
-    return SourceFile(path, figure_rows(path, header, body, chosen))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, each with its end, one at a time: a StringIO of the whole text would
+    hold it again at four bytes a character."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def _bounded(path: Path, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows as they are parsed, each with its line, counted: blank ones too (a file of
+    blank rows costs as much to read), their cells too, and no row wider than a file of
+    figures is."""
+    cells = 0
+    for number, row in enumerate(reader):
+        cells += len(row)
+        if number > MAX_ROWS:
+            raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+        if cells > MAX_CELLS:
+            raise DataError("too_many_cells", file=path.name, limit=MAX_CELLS, rows=MAX_ROWS)
+        if len(row) > MAX_COLUMNS:
+            line = getattr(reader, "line_num", number + 1)
+            raise DataError(
+                "too_many_cells_in_row",
+                file=path.name,
+                line=line,
+                count=len(row),
+                limit=MAX_COLUMNS,
+            )
+        yield getattr(reader, "line_num", number + 1), row
 
 
 def _form(path: Path, table: list[list[str]]) -> FormTable:

@@ -4,17 +4,31 @@ keys are the columns."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from tltrack.errors import DataError
-from tltrack.sources.rows import SourceFile, SourceRow, Where, figure_rows
+from tltrack.sources.rows import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_VALUES,
+    SourceFile,
+    SourceRow,
+    Where,
+    figure_rows,
+)
+
+# A JSON string, escapes and all: what is left without them is the file's structure.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
 
 def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
     try:
-        loaded = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        _bounded(path, text)
+        loaded = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or a 5,000-digit number
         raise DataError("not_json", file=path.name, reason=exc) from None
     except RecursionError:
@@ -22,7 +36,12 @@ def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
     items = loaded.get("records") if isinstance(loaded, dict) else loaded
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise DataError("json_shape", file=path.name)
-    keys = list(dict.fromkeys(k for item in items for k in item))
+    seen: dict[str, None] = {}
+    for item in items:  # each key a column: every row would get a cell for each
+        seen.update(dict.fromkeys(item))
+        if len(seen) > MAX_COLUMNS:
+            raise DataError("too_many_keys", file=path.name, limit=MAX_COLUMNS)
+    keys = list(seen)
     body: list[tuple[Where, list[Any]]] = [
         (("row_item", i), [item.get(k) for k in keys]) for i, item in enumerate(items, start=1)
     ]
@@ -31,3 +50,14 @@ def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
             label = SourceRow(where[1], where, {}).label
             raise DataError("json_nested", file=path.name, row=label)
     return SourceFile(path, figure_rows(path, keys, body, chosen))
+
+
+def _bounded(path: Path, text: str) -> None:
+    """Refuse, before parsing, a file that would unfold into more objects or values than a
+    file of figures holds: counted on its structure, its strings taken out (a C-speed pass
+    over at most MAX_FILE_BYTES)."""
+    structure = _STRING.sub('""', text)
+    if structure.count("{") > MAX_ROWS + 1:  # rows, and {"records": ...}
+        raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
+    if structure.count(",") + 1 > MAX_VALUES:
+        raise DataError("too_many_values", file=path.name, limit=MAX_VALUES, rows=MAX_ROWS)

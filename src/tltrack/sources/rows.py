@@ -38,6 +38,10 @@ MAX_XLSX_UNPACKED = 256 * 1024 * 1024  # an .xlsx's parts once unzipped (a zip b
 MAX_ROWS = 300_000  # data rows in one file
 MAX_CELL_CHARS = 10_000  # characters in one cell
 MAX_COLUMNS = 64  # columns of a sheet read; a figures file has at most seven
+# Counted before a file is parsed, so a file within MAX_FILE_BYTES that would unfold into
+# millions of objects (64 MB of `{},` is 20 million dicts) is refused at once:
+MAX_VALUES = MAX_ROWS * 8  # JSON values: a row's few fields, for every row
+MAX_CELLS = MAX_ROWS * 10  # cells in an .xlsx's sheets
 
 
 @dataclass(frozen=True)
@@ -91,13 +95,18 @@ def _columns(
             if unit is not None:
                 units[column] = unit
     if unknown:
-        names = ", ".join(map(repr, unknown))
+        names: str | Message = ", ".join(map(repr, unknown[:_NAMED]))
+        if len(unknown) > _NAMED:
+            names = msg("names_and_more", names=names, count=len(unknown))
         raise DataError("unknown_columns", file=path.name, columns=names, accepted=_accepted())
     missing = [c for c in REQUIRED if c not in mapping.values()]
     if missing:
         names = " / ".join(missing)
         raise DataError("missing_columns", file=path.name, columns=names, accepted=_accepted())
     return mapping, units
+
+
+_NAMED = 10  # unknown columns named in the message; the rest are counted
 
 
 def _accepted() -> str:
