@@ -310,3 +310,23 @@ def test_a_figure_of_tltracks_own_making_always_meets_the_rule() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     assert figure_problem(Record("gdp_growth", "2025-H1", 5.8, now, "统计局", "张三")) is None
     assert figure_problem(Record("gdp_growth", "2025-H1", math.inf, now)) is not None
+
+
+@pytest.mark.parametrize("store", ["toml", "sqlite"])
+def test_a_full_width_space_at_the_end_of_a_name_or_note_is_not_kept(
+    cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch, store: str
+) -> None:
+    """`--note 'x　'`, `--by '张三 '` or TLTRACK_USER ending in U+3000: the store keeps the
+    text without it (no reader keeps a space at an end), so the next writer, with no cache,
+    finds the file as tltrack wrote it, and the stores agree."""
+    monkeypatch.setenv("TLTRACK_STORE", store)
+    monkeypatch.setenv("TLTRACK_CACHE_DIR", "off")
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--note", "x\u3000")
+    assert run.exit_code == 0, run.stderr
+    run = cli("record", "key_projects_started", "9", "--period", "2025-06", "--by", "张三\u3000")
+    assert run.exit_code == 0, run.stderr
+    monkeypatch.setenv("TLTRACK_USER", "李四\u3000")
+    assert cli("record", "key_projects_started", "8", "--period", "2025-05").exit_code == 0
+    records = json.loads(cli("export", "--format", "json").stdout)["records"]
+    assert [(r["note"], r["by"]) for r in records] == [("x", "tester"), ("", "张三"), ("", "李四")]
+    assert cli("record", "key_projects_started", "10", "--period", "2025-04").exit_code == 0

@@ -762,3 +762,39 @@ def test_a_figure_of_another_year_is_named_where_it_stands_and_never_copied(
         )
         after = {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()}
         assert after == before, command
+
+
+@pytest.mark.parametrize("to", ["sqlite", "toml"])
+def test_a_migration_stopped_before_its_read_back_leaves_no_store(
+    cli, data_dir: Path, monkeypatch, to: str
+) -> None:
+    """The copy takes the store's name only once it reads back the same: a copy stopped
+    after it was written (killed, here an error in the read-back) leaves no store that no
+    one checked, and the next run copies again."""
+    from tltrack.errors import StorageIOError
+    from tltrack.stores.sqlite.store import SqliteStore
+    from tltrack.stores.toml.store import TomlStore
+
+    if to == "toml":
+        monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    kind = SqliteStore if to == "sqlite" else TomlStore
+    read = kind.read
+
+    def stopped(self) -> list:  # type: ignore[no-untyped-def]
+        if "migrating" in self.path.name:
+            raise StorageIOError("interrupted")
+        return read(self)
+
+    monkeypatch.setattr(kind, "read", stopped)
+    run = cli("migrate", "--to", to)
+    assert run.exit_code == 74
+    assert sorted(
+        p.name for p in data_dir.iterdir() if "records" in p.name and p.name[0] != "."
+    ) == [f"2025.records.{'toml' if to == 'sqlite' else 'sqlite'}"]
+    assert not [p for p in data_dir.iterdir() if "migrating" in p.name]
+    monkeypatch.setattr(kind, "read", read)
+    again = cli("migrate", "--to", to)
+    assert again.exit_code == 0, again.stderr
+    monkeypatch.setenv("TLTRACK_STORE", to)
+    assert "421个" in cli("status", "--as-of", "2025-07-20").stdout

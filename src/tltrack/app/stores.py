@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from tltrack.domain.figures import Record
 from tltrack.errors import CannotCreateError
-from tltrack.files.disk import remove_file
+from tltrack.files.disk import put_in_place, remove_file
 from tltrack.stores.choice import STORES, folder_store
 from tltrack.workspace.folder import Workspace
 
@@ -36,22 +37,35 @@ class Migration(NamedTuple):
 
 def migrate(target_file: Path, kind: str) -> Migration:
     """Copy every figure of a year from its other store into the `kind` store, which must
-    hold none yet, and read them back to compare figure by figure; the source is kept."""
+    hold none yet, and read them back to compare figure by figure; the source is kept.
+
+    The copy is made beside the store under a name of its own and takes the store's name only
+    once it reads back the same: a store that is there was checked. A copy stopped halfway
+    (killed, a full disk) leaves only that file, and the command can be run again."""
     target = folder_store(target_file, kind)
     source = folder_store(target_file, next(k for k in STORES if k != kind))
+    held = target.read()
+    if held:
+        raise CannotCreateError("store_not_empty", file=target.name, count=len(held))
     figures = source.read()
-    with target.change() as change:
-        held = target.read()
-        if held:
-            raise CannotCreateError("store_not_empty", file=target.name, count=len(held))
-        if figures:
-            change.append(figures)
-    if list(map(_exact, target.read())) != list(map(_exact, figures)):
-        # Never expected. The store held nothing before: what was written goes, not a
-        # store that would not give back what it was given.
-        for path in target.paths():
+    staged_as = target_file.with_name(
+        f"{target_file.stem}.migrating-{os.urandom(4).hex()}{target_file.suffix}"
+    )
+    staging = folder_store(staged_as, kind)
+    try:
+        with staging.change() as change:
+            if figures:
+                change.append(figures)
+        if list(map(_exact, staging.read())) != list(map(_exact, figures)):
+            raise CannotCreateError("migrate_mismatch", file=target.name)
+        staged, final = staging.paths()[0], target.paths()[0]
+        if staged.exists():
+            for path in target.paths():  # an empty store (checked above), and its side files
+                remove_file(path)
+            put_in_place(staged, final)
+    finally:
+        for path in staging.paths():
             remove_file(path)
-        raise CannotCreateError("migrate_mismatch", file=target.name)
     return Migration(source.name, target.name, len(figures))
 
 

@@ -343,6 +343,18 @@ def _followed(folder: Folder, name: str, link: os.stat_result, path: Path) -> tu
     return there, real.name
 
 
+def put_in_place(staged: Path, final: Path) -> None:
+    """Give the file `staged` the name `final` in the same folder, never over a file there
+    (a writer that made one meanwhile keeps it: CannotCreateError), and flush the folder."""
+    try:
+        with open_folder(final.parent) as folder:
+            folder.link(staged.name, final.name)
+            folder.unlink(staged.name)
+            folder.fsync()
+    except OSError as exc:
+        raise os_error(exc, "create", final) from exc
+
+
 def remove_file(path: Path) -> None:
     """Remove the file `path` if it is there, in its folder opened once (files.folder)."""
     try:
