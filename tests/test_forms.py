@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import os
+import re
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -183,11 +185,10 @@ def test_a_form_for_another_period_is_refused(cli, forms: Path) -> None:
 
 def test_a_form_for_another_year_or_unit_is_refused(cli, forms: Path, data_dir: Path) -> None:
     fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
-    book = load_workbook(forms / "开鲁县.xlsx")
-    book["表单信息"]["B5"] = "开鲁"
-    book.save(forms / "开鲁县-改.xlsx")
-    run = cli("import", str(forms / "开鲁县-改.xlsx"))
-    assert run.exit_code == 65 and "填报单位 '开鲁' 不是目标文件中的旗县市区" in run.stderr
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2025.toml").write_text(text.replace("开鲁县", "开鲁"), encoding="utf-8")
+    run = cli("import", str(forms / "开鲁县.xlsx"))  # the region was renamed since
+    assert run.exit_code == 65 and "填报单位 '开鲁县' 不是目标文件中的旗县市区" in run.stderr
     (data_dir / "2025.toml").rename(data_dir / "2026.toml")
     (data_dir / "2026.toml").write_text(
         CATALOG.replace("year = 2025", "year = 2026"), encoding="utf-8"
@@ -247,8 +248,10 @@ def test_a_csv_form_in_gb18030_round_trips(cli, tmp_path: Path) -> None:
         "备注",
         "牵头单位",
         "期间",
+        "校验码",
     ]
-    assert rows[1] == [
+    assert re.fullmatch("[0-9a-f]{64}", rows[1][-1])  # the row's seal
+    assert rows[1][:-1] == [
         "key_projects_started",
         "开复工重点项目",
         "个",
@@ -500,3 +503,86 @@ def test_an_import_opens_each_file_once(cli, forms: Path, tmp_path: Path) -> Non
     sent = sorted(p.name for p in forms.iterdir())
     assert {"奈曼旗.csv", "开鲁县.xlsx", "figures.csv", "figures.json"} <= set(sent)
     assert sorted(name for name in opened if name in sent) == sent  # each once, none twice
+
+
+# --- the seal: a form is bound to its unit, period and locked cells ------------------------------
+
+
+def test_a_form_edited_to_say_another_region_is_refused(cli, forms: Path, data_dir: Path) -> None:
+    """An attacker's read: 开鲁县 edits its form's hidden sheet (and the visible column) to
+    say 科尔沁区, and its 999 would have been 科尔沁区's figure."""
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 999})
+    book = load_workbook(forms / "开鲁县.xlsx")
+    book["表单信息"]["B5"] = "科尔沁区"
+    for row in range(2, book["填报"].max_row + 1):
+        book["填报"].cell(row, 9).value = "科尔沁区"
+    book.save(forms / "开鲁县.xlsx")
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 65
+    assert run.stderr == (
+        "tltrack: error: 无法导入 开鲁县.xlsx: 生成后表中的隐藏标记或锁定单元格被改动(校验码不符)，"
+        "或该表由使用其他密钥的数据文件夹生成；请重新向该单位发送填报表\n"
+    )
+    assert "999" not in cli("export").stdout
+
+
+def test_a_locked_cell_changed_in_both_sheets_is_refused(cli, forms: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    book = load_workbook(forms / "开鲁县.xlsx")
+    book["填报"]["D2"] = "1"  # the target, lowered
+    marks = book["表单信息"]
+    row = next(r for r in range(8, marks.max_row + 1) if marks.cell(r, 1).value)
+    marks.cell(row, 4).value = "1"
+    book.save(forms / "开鲁县.xlsx")
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 65 and "校验码不符" in run.stderr
+
+
+def test_a_form_without_its_seal_is_refused(cli, forms: Path) -> None:
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    book = load_workbook(forms / "开鲁县.xlsx")
+    book["表单信息"]["B6"] = None
+    book.save(forms / "开鲁县.xlsx")
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 65 and "该表没有校验码" in run.stderr
+
+
+def test_a_csv_form_edited_to_say_another_unit_is_refused(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    args = ("--by", "region", "--period", "2025-06", "-o", str(folder), "--format", "csv")
+    assert cli("template", *args).exit_code == 0
+    sent = list(csv.reader(io.StringIO((folder / "开鲁县.csv").read_bytes().decode("gb18030"))))
+    for column, said in ((8, "科尔沁区"), (9, "2025-05")):  # the unit, or the period
+        rows = [list(row) for row in sent]
+        for row in rows[1:]:
+            row[6], row[column] = "999", said
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        (folder / "开鲁县.csv").write_bytes(out.getvalue().encode("gb18030"))
+        run = cli("import", str(folder / "开鲁县.csv"))
+        assert run.exit_code == 65, run.stderr
+        assert "999" not in cli("export").stdout
+    assert "校验码不符" in run.stderr  # the period: the locked cells alone are as sent
+
+
+def test_the_key_is_the_folders_own_and_private(
+    cli, forms: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = data_dir / ".tltrack-form-key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert re.fullmatch(rb"[0-9a-f]{64}\n", key.read_bytes())
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 36})
+    # Another data folder (an office that copies forms between folders) has no key...
+    other = write_catalog(tmp_path / "other")
+    monkeypatch.setenv("TLTRACK_DATA_DIR", str(other))
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert (
+        run.exit_code == 65 and "本数据文件夹没有核验填报表的密钥(.tltrack-form-key)" in run.stderr
+    )
+    # ...until the key that sealed them is copied there, readable by its owner only.
+    (other / ".tltrack-form-key").write_bytes(key.read_bytes())
+    (other / ".tltrack-form-key").chmod(0o644)
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 77 and "权限 600" in run.stderr
+    (other / ".tltrack-form-key").chmod(0o600)
+    assert cli("import", str(forms / "开鲁县.xlsx")).exit_code == 0

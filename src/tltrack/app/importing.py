@@ -30,6 +30,7 @@ from tltrack.errors import (
     ValidationFailed,
     msg,
 )
+from tltrack.files.form_key import form_key
 from tltrack.sources.cells import figure_text, not_available
 from tltrack.sources.cells import period_text as period_cell
 from tltrack.sources.forms import returned_form
@@ -84,12 +85,15 @@ def import_figures(
     explained: list[Message] = []
     problems: list[tuple[tuple[int, int], Message]] = []
     first_row: dict[tuple[str, str | None, Period], tuple[Message, float]] = {}
+    sealing: bytes | None = None  # the folder's key for forms' seals
     for place, (path, follow) in enumerate(listed):
         try:
             source = read_source(path, follow, columns)
             form = None
             if source.form is not None:
-                form = returned_form(workspace.catalog, path, source.form, period)
+                if sealing is None:  # read once, at the first form
+                    sealing = form_key(workspace.catalog.path.parent, create=False) or b""
+                form = returned_form(workspace.catalog, path, source.form, period, sealing or None)
             rows = form.rows if form is not None else source.rows
             if not rows and form is None:
                 raise DataError("holds_no_figures", file=path.name)

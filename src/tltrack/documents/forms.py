@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,13 @@ from tltrack.domain.forms import (
     MARKS_SHEET,
     PERIOD_HEADER,
     REPORTER_HEADER,
+    SEAL_FIELD,
+    SEAL_HEADER,
     Form,
     build_forms,
     file_name,
     reporters_of,
+    seal,
 )
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.ranking import By
@@ -36,6 +40,7 @@ from tltrack.domain.rollup import series_of
 from tltrack.errors import CannotCreateError, UsageError, msg
 from tltrack.files.disk import os_error, write_atomic
 from tltrack.files.folder import make_folder
+from tltrack.files.form_key import form_key
 from tltrack.text.safe import spreadsheet_cell
 from tltrack.workspace.folder import Workspace
 
@@ -45,18 +50,21 @@ def _safe(cells: tuple[str, ...]) -> list[str]:
     return [spreadsheet_cell(cell) for cell in cells]
 
 
-def csv_bytes(form: Form) -> bytes:
-    """A form as CSV in GB18030, the encoding Chinese Excel and WPS open without asking."""
+def csv_bytes(form: Form, key: bytes) -> bytes:
+    """A form as CSV in GB18030, the encoding Chinese Excel and WPS open without asking; each
+    row sealed (domain.forms.seal) over its locked cells, office or region and period."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER])
+    writer.writerow([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER, SEAL_HEADER])
+    unit_cell = spreadsheet_cell(form.reporter)
     for line in form.lines:
-        unit_cell = spreadsheet_cell(form.reporter)
-        writer.writerow([*_safe(line.locked()), "", "", unit_cell, form.period.label])
+        locked = _safe(line.locked())
+        sealed = seal(key, form.by, unit_cell, form.period.label, *locked)
+        writer.writerow([*locked, "", "", unit_cell, form.period.label, sealed])
     return out.getvalue().encode("gb18030")
 
 
-def xlsx_bytes(form: Form) -> bytes:
+def xlsx_bytes(form: Form, key: bytes) -> bytes:
 
     book = Workbook()
     sheet: Any = book.active  # openpyxl's stubs leave most of a sheet's parts optional
@@ -108,7 +116,7 @@ def xlsx_bytes(form: Form) -> bytes:
     title = f"{spreadsheet_cell(form.reporter)} {period_name('zh', form.period)} 目标任务填报表"
     sheet.oddHeader.center.text = title.replace("&", "&&")
     _guide(book, form)
-    _marks(book, form)
+    _marks(book, form, key)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -141,17 +149,21 @@ def _guide(book: Workbook, form: Form) -> None:
     guide.protection.sheet = True
 
 
-def _marks(book: Workbook, form: Form) -> None:
+def _marks(book: Workbook, form: Form, key: bytes) -> None:
+    """The hidden sheet of what the form was sent with, and its seal over all of it."""
     marks = book.create_sheet(MARKS_SHEET)
+    reporter = spreadsheet_cell(form.reporter)
+    locked = [_safe(line.locked()) for line in form.lines]
+    sealed = seal(key, form.by, reporter, form.period.label, form.year, *itertools.chain(*locked))
     marks.append([MARK, 1])
     marks.append(["年度", form.year])
     marks.append(["期间", form.period.label])
     marks.append(["类型", form.by])
-    marks.append(["填报单位", spreadsheet_cell(form.reporter)])
-    marks.append([])
+    marks.append(["填报单位", reporter])
+    marks.append([SEAL_FIELD, sealed])
     marks.append(list(LOCKED))
-    for line in form.lines:
-        marks.append(_safe(line.locked()))
+    for cells in locked:
+        marks.append(cells)
     marks.protection.sheet = True
     marks.sheet_state = "veryHidden"  # not in Excel's list of sheets to show
 
@@ -200,6 +212,8 @@ def write_forms(
     odd = [p for p in there if p.is_symlink() or not p.is_file()]
     if odd:
         raise CannotCreateError("cannot_create", path=odd[0], reason=msg("not_a_form_file"))
+    key = form_key(catalog.path.parent, create=True)
+    assert key is not None  # made if it was not there
     for form, path in zip(forms, paths, strict=True):
-        write_atomic(path, csv_bytes(form) if fmt == "csv" else xlsx_bytes(form))
+        write_atomic(path, csv_bytes(form, key) if fmt == "csv" else xlsx_bytes(form, key))
     return [(path, len(form.lines)) for form, path in zip(forms, paths, strict=True)]

@@ -4,6 +4,9 @@ file name. The one definition shared by the forms written (documents/) and those
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
 from collections.abc import Sequence
 from datetime import timedelta
@@ -29,6 +32,10 @@ MARKS_SHEET = "表单信息"
 MARK = "tltrack-form"
 
 
+SEAL_FIELD = "校验"  # the marks sheet's seal of the form
+SEAL_HEADER = "校验码"  # a CSV form's column: each row's seal
+
+
 HEADERS = ("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注")
 
 
@@ -42,6 +49,28 @@ PERIOD_HEADER = "期间"
 
 
 BY_WORD = {"owner": "牵头单位", "region": "旗县市区"}
+
+
+def seal(key: bytes, *parts: object) -> str:
+    """A form's seal: an HMAC of what the form must keep as sent (its office or region,
+    period, year and locked cells, each as the text the form holds), with the data folder's
+    key (files.form_key). Without the key no one makes another form's seal."""
+    said = json.dumps([MARK, *(seal_text(p) for p in parts)], ensure_ascii=False)
+    return hmac.new(key, said.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def seal_text(value: object) -> str:
+    """A cell as sealed: a whole number as digits (a year read back as 2025.0 is 2025); text
+    without the spaces around it and the apostrophe that keeps it from starting a formula,
+    which a spreadsheet drops when it saves the file again."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = "" if value is None else str(value).strip()
+    return text.removeprefix("'")
+
+
+def seal_matches(key: bytes, said: object, *parts: object) -> bool:
+    return hmac.compare_digest(str(said or ""), seal(key, *parts))
 
 
 class FormLine(NamedTuple):

@@ -246,14 +246,19 @@ def _replaceable(folder: Folder, name: str) -> os.stat_result | None:
 
 
 def create_new(
-    path: Path, data: bytes, like: os.stat_result | None = None, folder: Folder | None = None
+    path: Path,
+    data: bytes,
+    like: os.stat_result | None = None,
+    folder: Folder | None = None,
+    private: bool = False,
 ) -> None:
     """Write `data` to a file that must not exist yet (never through a link), flushed to disk,
-    with the owner, group and mode of `like`. On failure nothing is left behind. `folder`:
-    the folder of `path`, already open (else it is opened here)."""
+    with the owner, group and mode of `like` (`private`: this user's alone, mode 600). On
+    failure nothing is left behind. `folder`: the folder of `path`, already open (else it is
+    opened here)."""
     if folder is None:
         with opened_folder(path, "create") as opened:
-            create_new(path, data, like, opened)
+            create_new(path, data, like, opened, private)
         return
     name = path.name
     try:
@@ -264,7 +269,8 @@ def create_new(
         try:
             _write_all(fd, data)
             os.fsync(fd)
-            _take_over(fd, path, like, folder)
+            if not private:
+                _take_over(fd, path, like, folder)
         finally:
             os.close(fd)
         folder.fsync()

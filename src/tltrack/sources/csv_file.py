@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tltrack.domain.forms import HEADERS, PERIOD_HEADER, REPORTER_HEADER
+from tltrack.domain.forms import HEADERS, PERIOD_HEADER, REPORTER_HEADER, SEAL_HEADER
 from tltrack.errors import DataError
 from tltrack.sources.rows import (
     MAX_CELLS,
@@ -118,5 +118,13 @@ def _form(path: Path, table: list[list[str]]) -> FormTable:
     body: list[tuple[Where, list[Any]]] = [
         (("row_line", n), list(row[: len(HEADERS)])) for n, row in enumerate(table[1:], start=2)
     ]
+    seal_at = header.index(SEAL_HEADER) if SEAL_HEADER in extra else None
+    row_marks: list[tuple[Any, Any, Any]] = [
+        (_at(row, name_at), _at(row, period_at), _at(row, seal_at)) for row in table[1:]
+    ]
     name, period = next(iter(names), ""), next(iter(periods), "")
-    return FormTable(by, name, period, None, None, header, body)
+    return FormTable(by, name, period, None, None, header, body, row_marks=row_marks)
+
+
+def _at(row: list[str], index: int | None) -> str:
+    return row[index] if index is not None and index < len(row) else ""

@@ -20,12 +20,14 @@ from tltrack.domain.forms import (
     carried,
     form_figure,
     reporters_of,
+    seal_matches,
 )
 from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.errors import DataError, Message, msg
-from tltrack.sources.rows import MAX_CELL_CHARS, FormTable, SourceRow, Where, cell_text
+from tltrack.files.form_key import KEY_NAME
+from tltrack.sources.rows import MAX_CELL_CHARS, FormTable, SourceRow, cell_text
 
 
 class ReturnedForm(NamedTuple):
@@ -38,13 +40,15 @@ class ReturnedForm(NamedTuple):
 
 
 def returned_form(
-    catalog: Catalog, path: Path, table: FormTable, period: Period | None
+    catalog: Catalog, path: Path, table: FormTable, period: Period | None, key: bytes | None
 ) -> ReturnedForm:
-    """A returned form's figures, checked against the target file. A form for another year or
-    period, or for an office or region the target file does not name, is refused whole; a row
+    """A returned form's figures, checked against the target file. A form whose seal does not
+    match (`key`: the data folder's, see files.form_key) is refused whole, as is one for
+    another year or period, or for an office or region the target file does not name; a row
     that changed a locked cell or names a target it does not carry is a problem of that row."""
     if table.by not in REPORTER_HEADER:
         raise DataError("form_marks", file=path.name)
+    key = _check_seal(path, table, key)
     form = _recognise(catalog, path, period, table.by, table.reporter, table.period, table.year)
     if table.header is None or [_cell(c) for c in table.header[:8]] != list(HEADERS):
         raise DataError("form_header", file=path.name, sheet=FORM_SHEET)
@@ -53,7 +57,33 @@ def returned_form(
         snapshot = {
             metric: tuple(_cell(c) for c in cells) for metric, cells in table.snapshot.items()
         }
-    return _rows(catalog, path, form, table.body, snapshot)
+    return _rows(catalog, path, form, table, snapshot, key)
+
+
+def _check_seal(path: Path, table: FormTable, key: bytes | None) -> bytes:
+    """The form's marks and locked cells are those it was sent with: its seal, made with the
+    data folder's key when it was written, matches them (domain.forms.seal). The hidden
+    sheet of an .xlsx is protected by no password an office cannot remove; the seal is what
+    binds a form to its office or region."""
+    if key is None:
+        raise DataError("form_no_key", file=path.name, key=KEY_NAME)
+    if table.row_marks is None:  # an .xlsx form: one seal over its marks sheet
+        if not table.seal:
+            raise DataError("form_unsealed", file=path.name)
+        locked = [
+            cell
+            for cells in (table.snapshot or {}).values()
+            for cell in [*cells, *[None] * len(LOCKED)][: len(LOCKED)]
+        ]
+        marks = (table.by, table.reporter, table.period, table.year)
+        if not seal_matches(key, table.seal, *marks, *locked):
+            raise DataError("form_seal", file=path.name)
+        return key
+    # A CSV form: a seal on each row, checked with the row (_rows), after its locked cells,
+    # so that a changed cell is said as such.
+    if not any(said for _, _, said in table.row_marks):
+        raise DataError("form_unsealed", file=path.name)
+    return key
 
 
 def _recognise(
@@ -103,15 +133,18 @@ def _rows(
     catalog: Catalog,
     path: Path,
     form: Form,
-    body: list[tuple[Where, list[Any]]],
+    table: FormTable,
     snapshot: dict[str, tuple[str, ...]] | None,
+    key: bytes,
 ) -> ReturnedForm:
     mine = {t.id: t for t in carried(catalog, form.by, form.reporter)}
     rows: list[SourceRow] = []
     problems: list[tuple[int, Message]] = []
     explained: list[Message] = []
     number_in_file = 0
-    for where, cells in body:
+    marks: Sequence[tuple[Any, Any, Any] | None] = [*(table.row_marks or [])]
+    marks = [*marks, *[None] * (len(table.body) - len(marks))]
+    for (where, cells), row_marks in zip(table.body, marks, strict=True):
         cells = [*cells, *[None] * (8 - len(cells))][:8]
         texts = [_cell(c) for c in cells]
         texts[6:] = [cell_text(c) for c in cells[6:]]  # the figure as typed, never rounded
@@ -144,6 +177,10 @@ def _rows(
         if changed:
             refuse(msg("form_locked", column=changed))
             continue
+        if row_marks is not None:  # a CSV form's row: sealed with its office and period
+            reporter, period_mark, said = row_marks
+            if not seal_matches(key, said, table.by, reporter, period_mark, *cells[: len(LOCKED)]):
+                raise DataError("form_seal", file=path.name)
         if not texts[6]:  # not reported this period: `missing` lists it
             if texts[7]:
                 name = mine[metric].name

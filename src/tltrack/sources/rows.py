@@ -194,6 +194,9 @@ class FormTable(NamedTuple):
     snapshot: Mapping[str, Sequence[Any]] | None  # the locked cells as sent; CSV: None
     header: Sequence[Any] | None  # the table's header row; None: the sheet is empty
     body: list[tuple[Where, list[Any]]]
+    seal: Any = None  # an .xlsx form's seal of its marks and locked cells
+    # A CSV form's marks on each row of `body`: its office or region, period and seal.
+    row_marks: list[tuple[Any, Any, Any]] | None = None
 
 
 class SourceFile(NamedTuple):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tltrack.domain.forms import FORM_SHEET, HEADERS, LOCKED, MARK, MARKS_SHEET
+from tltrack.domain.forms import FORM_SHEET, HEADERS, LOCKED, MARK, MARKS_SHEET, SEAL_FIELD
 from tltrack.errors import DataError, TltrackError
 from tltrack.files.disk import read_bytes
 from tltrack.sources.rows import (
@@ -137,5 +137,12 @@ def _form(marks: list[list[Any]], table: list[list[Any]]) -> FormTable:
     ]
     header = table[0] if table else None
     return FormTable(
-        by, fields.get("填报单位"), fields.get("期间"), fields.get("年度"), snapshot, header, body
+        by,
+        fields.get("填报单位"),
+        fields.get("期间"),
+        fields.get("年度"),
+        snapshot,
+        header,
+        body,
+        seal=fields.get(SEAL_FIELD),
     )

@@ -14,6 +14,7 @@ from tltrack.domain.figures import Record
 from tltrack.domain.periods import parse_period
 from tltrack.errors import CannotCreateError, NoInputError, TltrackError
 from tltrack.files.folder import real_path
+from tltrack.files.form_key import KEY_NAME
 from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
 from tltrack.stores.base import RecordStore
 from tltrack.stores.choice import every_store, open_store, reading_ahead
@@ -114,15 +115,19 @@ def check_output(target_file: Path, output: Path) -> None:
     ]
     name = output.name
     in_folder = real_path(output.parent) == real_path(folder)
-    named_like_data = bool(TARGET_FILE_RE.fullmatch(name)) or name.endswith(
-        (
-            ".records.toml",
-            ".records.toml.lock",
-            ".lock.held",
-            ".records.sqlite",
-            "-wal",
-            "-shm",
-            "-journal",
+    named_like_data = (
+        bool(TARGET_FILE_RE.fullmatch(name))
+        or name == KEY_NAME
+        or name.endswith(
+            (
+                ".records.toml",
+                ".records.toml.lock",
+                ".lock.held",
+                ".records.sqlite",
+                "-wal",
+                "-shm",
+                "-journal",
+            )
         )
     )
     same = any(_same_file(output, p) for p in data_files)

@@ -128,7 +128,10 @@ ahead_pp = 5             # 完成率超出时序进度此点数: 超进度
 
 TEMPLATE_ZH += EXAMPLES  # the same examples under Chinese comments
 
-GITIGNORE = "# tltrack's lock files: never commit them\n.*.lock\n.*.lock.held\n"
+GITIGNORE = (
+    "# tltrack's lock files: never commit them\n.*.lock\n.*.lock.held\n"
+    "# the key that seals fill-in forms: this office's alone\n.tltrack-form-key\n"
+)
 # Each figure is one line, so git's union merge joins two clones' figures into a valid file;
 # LF on every machine, so git on Windows (core.autocrlf) does not rewrite every line.
 GITATTRIBUTES = "*.records.toml merge=union eol=lf\n"
