@@ -169,3 +169,45 @@ def test_python_m_tltrack_finds_the_targets_folder_from_a_subfolder(data_dir: Pa
     bad = _subprocess("record", "gdp_growth", "nan", cwd=sub)
     assert (bad.returncode, bad.stdout) == (65, "")
     assert bad.stderr == "tltrack: error: bad value 'nan': nan and infinity are not figures\n"
+
+
+# --- output that cannot be written ------------------------------------------------------------
+
+
+@pytest.mark.linux_only
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["status", "--format", "json"], ["report"], ["--version"], ["--help"],
+     ["status", "--help"], ["export"]],
+)  # fmt: skip
+@pytest.mark.parametrize("where", ["/dev/full", "closed"])
+def test_output_that_cannot_be_written_is_exit_74(data_dir: Path, args: list[str], where) -> None:
+    """stdout on a full disk, or closed (`>&-`): one line, exit 74 (an I/O error), not 70."""
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_LANG": "zh"}
+    command = [sys.executable, "-m", "tltrack", *args]
+    if where == "closed":
+        run = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: os.close(1))  # fmt: skip
+    else:
+        with Path(where).open("w") as full:
+            run = subprocess.run(command, env=env, stdout=full, stderr=subprocess.PIPE, text=True)
+    if where == "closed" and {"--help", "--version"} & set(args):
+        assert run.returncode in (0, 74), run.stderr  # click writes nothing where no stdout is
+        return
+    assert run.returncode == 74, run.stderr
+    assert run.stderr.startswith("tltrack: error: 无法输出结果：") and run.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("seconds", ["1e308", "3000000", "inf", "-1", "0"])
+def test_any_lock_timeout_is_a_wait_not_a_failure(cli, seconds: str, monkeypatch) -> None:
+    monkeypatch.setenv("TLTRACK_LOCK_TIMEOUT", seconds)
+    run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1")
+    assert run.exit_code == 0, run.stderr
+
+
+def test_a_database_address_with_a_password_is_never_printed(cli, monkeypatch) -> None:
+    for url in ("postgresql://u:pw@[::1", "postgresql://u:s3cret@[::1]:1/db"):
+        monkeypatch.setenv("TLTRACK_STORE", url)
+        run = cli("status")
+        assert run.exit_code == 69
+        assert "pw@" not in run.stderr and "s3cret" not in run.stderr

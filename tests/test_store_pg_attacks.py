@@ -6,6 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import subprocess
+import sys
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -228,3 +231,64 @@ def test_whatever_the_database_takes_from_a_county_every_reader_reads(
     assert store.check().problems == []
     store.read()
     assert take_skipped() == [], row
+
+
+def test_a_connection_cut_mid_import_is_one_line(db, pg, data_dir, tmp_path) -> None:
+    """The server ends the import's connection while its rows are on the way (psycopg sends
+    them in a pipeline): one line and the exit code, no psycopg "error ignored" line
+    before it, and nothing written."""
+    figures = tmp_path / "figures.csv"
+    rows = "".join(f"key_projects_started,开鲁县,2025-{m:02d},{m}\n" for m in range(1, 13))
+    figures.write_text("metric,region,period,value\n" + rows, encoding="utf-8")
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_STORE": db("office")}
+    env |= {"TLTRACK_LANG": "en", "TLTRACK_LOCK_TIMEOUT": "60"}
+    admin = pg.url("admin", db.name)
+    with psycopg.connect(admin) as holder, psycopg.connect(admin, autocommit=True) as watch:
+        holder.execute("LOCK TABLE tltrack.figure IN SHARE MODE")  # inserts wait; reads do not
+        importing = subprocess.Popen(
+            [sys.executable, "-m", "tltrack", "import", str(figures)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        waiting = None
+        for _ in range(600):
+            waiting = watch.execute(  # outside the holder's transaction, which sees one moment
+                "SELECT pid FROM pg_stat_activity WHERE usename = 'office'"
+                " AND wait_event_type = 'Lock'"
+            ).fetchone()
+            if waiting is not None or importing.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert waiting is not None, importing.communicate()
+        watch.execute("SELECT pg_terminate_backend(%s)", waiting)
+        _, stderr = importing.communicate(timeout=60)
+    assert importing.returncode == 69, stderr
+    assert stderr.startswith("tltrack: error: ") and stderr.count("\n") == 1, stderr
+    with psycopg.connect(db("office")) as connection:
+        assert connection.execute("SELECT count(*) FROM tltrack.figure").fetchone()[0] == 0
+
+
+def test_what_psycopg_ignores_is_not_printed() -> None:
+    """psycopg logs the error it ignores while ending a pipeline that already failed (the
+    server gone mid-import): with no handler of its own, Python printed it on stderr before
+    tltrack's one line. Run in a process of its own: pytest's capture is a handler."""
+    said = (
+        "import logging\n"
+        "from tltrack.stores.postgresql.store import _psycopg\n"
+        "_psycopg()\n"
+        "logging.getLogger('psycopg').warning('error ignored terminating <Pipeline [BAD]>')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", said], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stderr == ""
+
+
+def test_no_wait_is_no_wait_in_the_database_too(db, pg, cli, monkeypatch) -> None:
+    """TLTRACK_LOCK_TIMEOUT=0 is not to wait, as in the records file: PostgreSQL's own 0 is
+    to wait for ever."""
+    with psycopg.connect(pg.url("admin", db.name)) as holder:
+        holder.execute("SELECT tltrack.lock_year(2025)")  # another writer, mid-change
+        as_role(monkeypatch, db("office"))
+        monkeypatch.setenv("TLTRACK_LOCK_TIMEOUT", "0")
+        run = cli("record", "key_projects_started", "300", "--period", "2025-06")
+    assert run.exit_code == 75, run.stderr

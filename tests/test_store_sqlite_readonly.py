@@ -176,3 +176,25 @@ def test_a_later_store_in_a_read_only_folder_says_so(cli, data_dir, monkeypatch)
     run = read_only_run(data_dir, "record", "key_projects_started", "430", "--lang", "en")
     assert run.returncode == 65
     assert "was made by a later tltrack (schema 4)" in run.stderr
+
+
+@pytest.mark.linux_only
+def test_a_store_on_a_full_disk_is_still_read(cli, data_dir: Path, monkeypatch) -> None:
+    """On a full disk SQLite cannot make its -shm file (here: no file may grow past two
+    bytes, RLIMIT_FSIZE), which made `status` exit 74; with no change pending in a -wal
+    or -journal, the database is read as a snapshot."""
+    import resource
+
+    monkeypatch.setenv("TLTRACK_STORE", "sqlite")
+    assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
+    for leftover in data_dir.glob("*.sqlite-*"):
+        leftover.unlink()
+    command = [sys.executable, "-m", "tltrack", "status", "--format", "json"]
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_CACHE_DIR": "off"}
+
+    def full() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2, 2))
+
+    run = subprocess.run(command, env=env, capture_output=True, text=True, preexec_fn=full)
+    assert run.returncode == 0, run.stderr
+    assert '"actual": 421.0' in run.stdout

@@ -345,3 +345,24 @@ def test_a_line_the_full_reading_refuses_is_a_problem_not_a_crash(
         run = cli(command, "--lang", "en")
         assert run.exit_code == 65, (command, run.stderr)
     assert said in cli("validate", "--lang", "en").stdout.lower()
+
+
+@pytest.mark.parametrize("end", ["}#,", "} # ,"])
+def test_a_comma_inside_a_comment_separates_nothing(
+    cli, data_dir: Path, end: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`}#,` ends a line as a comma would, to the eye and to a reader of the line alone; but
+    the comma is the comment's, and the next figure makes the file TOML no reader takes.
+    tltrack refuses it as tomllib does, cold, instead of reading it as edited by hand."""
+    figures = [
+        Record("gdp_growth", "2025-H1", 5.8, datetime(2025, 7, 1, tzinfo=UTC)),
+        Record("gdp_growth", "2025-Q1", 5.7, datetime(2025, 4, 1, tzinfo=UTC)),
+    ]
+    text = record_lines.render(figures).replace("},\n", end + "\n", 1)
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    (data_dir / "2025.records.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TLTRACK_CACHE_DIR", "off")
+    run = cli("validate", "--lang", "en")
+    assert run.exit_code == 65
+    assert "2025.records.toml:7: not valid TOML" in run.stdout + run.stderr

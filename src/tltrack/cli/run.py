@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -21,7 +22,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from tltrack.cli.errors import click_words, say_error
 from tltrack.cli.help import help_in, in_language
-from tltrack.errors import ExitCode, TltrackError
+from tltrack.errors import ExitCode, StorageIOError, TltrackError
 from tltrack.text.lang import Lang, choose_lang, text
 from tltrack.text.safe import printable
 
@@ -126,6 +127,12 @@ class TltrackGroup(TyperGroup):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             code = ExitCode.OK
         except Exception as exc:  # the one place unexpected errors are caught
+            if isinstance(exc, OSError) and _written_by_echo(exc):
+                # click's own help and --version write stdout too: on a full disk, say so
+                from tltrack.files.disk import os_reason  # loaded only on this failure
+
+                failed = StorageIOError("cannot_write_output", reason=os_reason(exc))
+                return _fail(say_error(failed, lang), failed.exit_code)
             if os.environ.get("TLTRACK_DEBUG") == "1":
                 raise
             said = text(lang, "internal_error", name=type(exc).__name__, detail=str(exc))
@@ -150,6 +157,18 @@ def _say_skipped(lang: Lang) -> None:
     for line in lines:
         sys.stderr.write(f"tltrack: {printable(line)}\n")
     sys.stderr.flush()
+
+
+def _written_by_echo(exc: OSError) -> bool:
+    """Whether the error came from writing output with click's echo (its help, --version):
+    stdout on a full disk. stdout is then pointed at nothing, so the flush at exit does not
+    fail again."""
+    frames = traceback.walk_tb(exc.__traceback__)
+    if not any(frame.f_code.co_name == "echo" for frame, _ in frames):
+        return False
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
 
 
 def _fail(said: str, code: int) -> int:

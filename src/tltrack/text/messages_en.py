@@ -176,6 +176,8 @@ EN: dict[str, str] = {
     "xlsx_bomb": "cannot read {file}: it unpacks to {size:,} bytes; at most {limit:,}",
     "sheet_empty": "cannot import {file}: the first sheet is empty",
     "cannot_read": "cannot read {path}: {reason}",
+    "stdout_closed": "cannot write the output: standard output is closed",
+    "cannot_write_output": "cannot write the output: {reason}",
     "cannot_write": "cannot write {path}: {reason}",
     "cannot_create": "cannot create {path}: {reason}",
     "cannot_lock": "cannot lock {path}: {reason}",

@@ -176,6 +176,8 @@ ZH: dict[str, str] = {
     "xlsx_bomb": "无法读取 {file}: 解压后为 {size:,} 字节，最多允许 {limit:,} 字节",
     "sheet_empty": "无法导入 {file}: 第一个工作表是空的",
     "cannot_read": "无法读取 {path}: {reason}",
+    "stdout_closed": "无法输出结果：标准输出已关闭",
+    "cannot_write_output": "无法输出结果：{reason}",
     "cannot_write": "无法写入 {path}: {reason}",
     "cannot_create": "无法创建 {path}: {reason}",
     "cannot_lock": "无法锁定 {path}: {reason}",

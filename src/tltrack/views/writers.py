@@ -7,6 +7,7 @@ language. Messages go to stderr, so stdout stays clean for scripts.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from tltrack.domain.values import number
+from tltrack.errors import StorageIOError
+from tltrack.files.disk import os_reason
 from tltrack.text.lang import Lang
 from tltrack.text.safe import markdown_text, printable, printable_lines, spreadsheet_cell
 from tltrack.views import texttable
@@ -42,6 +45,8 @@ class Output:
 
     @classmethod
     def terminal(cls, lang: Lang) -> Output:
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise StorageIOError("stdout_closed")
         return cls(lang, _use_colour(), _terminal_width(), sys.stdout, sys.stderr)
 
     @property
@@ -71,9 +76,34 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Writing a command's output: stdout on a full disk (`> /dev/full`) or otherwise failing
+    is one error line and exit 74, and stdout is then pointed at nothing, so the flush at
+    exit does not fail again. A reader gone away (`| head`) is not an error: the command
+    line ends that quietly."""
+    if sys.stdout is None:
+        raise StorageIOError("stdout_closed")
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise StorageIOError("cannot_write_output", reason=os_reason(exc)) from None
+
+
 def write(view: View, fmt: Format, out: Output, encoding: str | None = None) -> None:
     """Render `view` to stdout; with `encoding` (gb18030, utf-8-sig: what Chinese Excel opens
     without asking) as bytes in that encoding rather than the terminal's."""
+    with writing_stdout():
+        _write(view, fmt, out, encoding)
+    for line in view.messages:
+        out.message(line)
+
+
+def _write(view: View, fmt: Format, out: Output, encoding: str | None) -> None:
     target = out
     if encoding is not None:
         target = dataclasses.replace(out, out=io.StringIO())
@@ -93,8 +123,6 @@ def write(view: View, fmt: Format, out: Output, encoding: str | None = None) -> 
             buffer.write(data)
             buffer.flush()
     out.out.flush()
-    for line in view.messages:
-        out.message(line)
 
 
 def plain(value: Plain) -> str:

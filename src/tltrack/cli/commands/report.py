@@ -97,6 +97,7 @@ def report(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.documents import bulletin, render
     from tltrack.files.disk import write_atomic
+    from tltrack.views.writers import writing_stdout
     from tltrack.workspace.folder import check_output, open_workspace
 
     chosen = fmt.value if fmt else None
@@ -120,8 +121,9 @@ def report(
     data = render.document(built, chosen, run_lang())
     language = run_lang()
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        with writing_stdout():
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
         return
     write_atomic(output, data)
     size = f"{len(data) / 1024:.0f} KiB"

@@ -13,6 +13,7 @@ Only a role granted by `db grant` may take that lock (an advisory lock any role 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -49,6 +50,12 @@ def _psycopg() -> Any:
         import psycopg  # an optional dependency: tltrack[postgresql]
     except ImportError:
         raise UnavailableError("needs_psycopg") from None
+    # psycopg logs what it ignores while ending a pipeline or a transaction that already
+    # failed ("error ignored terminating <psycopg.Pipeline [BAD]>"); with no handler of its
+    # own, Python's last resort printed that on stderr before tltrack's one line.
+    logger = logging.getLogger("psycopg")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
     return psycopg
 
 

@@ -191,7 +191,7 @@ class SqliteStore:
 
         try:
             return self._open(real, create, snapshot=False)
-        except TltrackError:
+        except TltrackError as failed:
             if create and not os.access(real.parent, os.W_OK):
                 # What is wrong with the store itself (not ours, too new) is said first.
                 opened = self._open(real, create=False, snapshot=True)
@@ -199,7 +199,10 @@ class SqliteStore:
                     opened.close()
                 reason = msg("folder_not_writable", folder=real.parent)
                 raise PermissionDeniedError("cannot_write", path=self.name, reason=reason) from None
-            if create or not snapshot_readable(real):
+            # A read on a full disk (SQLite cannot make its -shm file) reads the database as a
+            # snapshot too, when no -wal or -journal holds changes.
+            full = isinstance(failed, StorageIOError) and pending_changes(real) is None
+            if create or not (full or snapshot_readable(real)):
                 raise
         return self._open(real, create, snapshot=True)
 

@@ -291,9 +291,12 @@ def _parsed(line: str) -> Record | None:
     if not line.rstrip().endswith(","):
         return None  # alone it reads, but not followed by another: the whole file decides
     try:
-        raw: dict[str, Any] = tomli.loads(f"record = [\n{line}\n]\n")
+        # Followed by another element, as in the file: a comma inside a comment (`}#,`)
+        # separates nothing, and the file would not read.
+        raw: dict[str, Any] = tomli.loads(f"record = [\n{line}\n0]\n")
     except ValueError:  # TOMLDecodeError, or an integer of more than 4,300 digits
         return None
+    raw["record"] = raw["record"][:-1]
     # Pydantic only for a line not in tltrack's form: a start without it is faster.
     from pydantic import ValidationError
 
