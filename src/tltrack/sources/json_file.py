@@ -20,8 +20,11 @@ from tltrack.sources.rows import (
     figure_rows,
 )
 
-# A JSON string, escapes and all: what is left without them is the file's structure.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string, escapes and all: what is left without them is the file's structure. A
+# string never closed runs to the end (\Z), and nothing is given back once taken
+# (possessive): else each quote inside it would start a new scan to the end, a quadratic
+# time for a file of `"\"\"\"...`.
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
 
 
 def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
