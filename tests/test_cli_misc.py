@@ -211,3 +211,17 @@ def test_a_database_address_with_a_password_is_never_printed(cli, monkeypatch) -
         run = cli("status")
         assert run.exit_code == 69
         assert "pw@" not in run.stderr and "s3cret" not in run.stderr
+
+
+def test_a_name_too_long_is_one_line_not_an_internal_error(
+    cli, data_dir: Path, tmp_path: Path
+) -> None:
+    from units_catalog import write_catalog
+
+    write_catalog(data_dir)
+    run = cli("template", "--by", "owner", "--period", "2025-06", "-o", str(tmp_path / ("b" * 300)))
+    assert run.exit_code == 73, run.stderr
+    assert run.stderr.count("\n") == 1
+    run = cli("status", "--data-dir", str(tmp_path) + "/.." * 2000)
+    assert run.exit_code == 66, run.stderr
+    assert run.stderr.count("\n") == 1

@@ -114,8 +114,27 @@ def test_a_records_file_linked_by_another_user_is_not_written(
     _plant_link(records_file(folder), victim)
     result = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "en")
     assert result.exit_code == 77
-    assert "the link belongs to another user than that file's owner" in result.stderr
+    assert "the link belongs to another user than the owner of that file" in result.stderr
     assert victim.read_bytes() == before
+
+
+def test_another_users_link_to_her_own_file_in_roots_folder_is_not_written(
+    cli, attacked: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her own file, in a folder only root may write: a write there would make root's lock
+    and temporary file in that folder, so her link is not followed."""
+    folder, victim = attacked
+    monkeypatch.setenv("TLTRACK_DATA_DIR", str(folder))
+    hers = victim.with_name("mallory.mbox")
+    hers.write_text("record = [\n]\n")
+    os.chown(hers, NOBODY, NOBODY)
+    _plant_link(records_file(folder), hers)
+    before = sorted(p.name for p in victim.parent.iterdir())
+    result = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--lang", "en")
+    assert result.exit_code == 77, result.stderr
+    assert "the owner of that file and its folder" in result.stderr
+    assert sorted(p.name for p in victim.parent.iterdir()) == before
+    assert hers.read_text() == "record = [\n]\n"
 
 
 def test_a_dangling_records_link_creates_nothing(

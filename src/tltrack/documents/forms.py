@@ -199,9 +199,9 @@ def write_forms(
         raise UsageError("form_names_clash", folder=folder)
     if not str(folder).strip():
         raise UsageError("needs_output_folder")
-    if folder.is_symlink():  # a folder others can write may hold a link planted to elsewhere
-        raise CannotCreateError("cannot_create", path=folder, reason=msg("link_refused"))
     try:
+        if folder.is_symlink():  # a folder others can write may hold a link planted elsewhere
+            raise CannotCreateError("cannot_create", path=folder, reason=msg("link_refused"))
         make_folder(folder)
     except OSError as exc:
         raise os_error(exc, "create", folder) from None

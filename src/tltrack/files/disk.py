@@ -37,7 +37,7 @@ _CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 _OS_REASONS = {"EACCES", "EPERM", "EROFS", "ENOENT", "ENOTDIR", "EEXIST", "ENOSPC", "EIO"}
-_OS_REASONS |= {"EFBIG", "EDQUOT"}
+_OS_REASONS |= {"EFBIG", "EDQUOT", "ENAMETOOLONG"}
 
 
 def os_reason(exc: OSError) -> Message:
@@ -54,9 +54,9 @@ def os_error(exc: OSError, doing: str, path: Path) -> TltrackError:
     message = msg(f"cannot_{doing}", path=path, reason=os_reason(exc))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PermissionDeniedError(message)
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR) and doing == "read":
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG) and doing == "read":
         return NoInputError(message)
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST, errno.ENAMETOOLONG):
         return CannotCreateError(message)
     if exc.errno in (errno.ELOOP, errno.EMLINK) and doing != "read":
         return CannotCreateError(f"cannot_{doing}", path=path, reason=msg("link_refused"))
@@ -341,10 +341,16 @@ def _followed(folder: Folder, name: str, link: os.stat_result, path: Path) -> tu
         there.close()
         not_a_file = msg("links_to_nonfile", real=there.path / real.name)
         raise CannotCreateError("cannot_write", path=path, reason=not_a_file)
-    if link.st_uid not in (_euid(), target.st_uid):
+    # Another user's link leads only to a file of theirs in a folder of theirs: the lock and
+    # the temporary file a write makes beside the file must not land in a folder they could
+    # not write.
+    foreign = link.st_uid != _euid()
+    if link.st_uid not in (_euid(), target.st_uid) or (
+        foreign and there.stat().st_uid != link.st_uid
+    ):
         there.close()
-        foreign = msg("foreign_link", real=there.path / real.name)
-        raise PermissionDeniedError("cannot_write", path=path, reason=foreign)
+        not_theirs = msg("foreign_link", real=there.path / real.name)
+        raise PermissionDeniedError("cannot_write", path=path, reason=not_theirs)
     folder.close()
     return there, real.name
 

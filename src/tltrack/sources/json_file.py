@@ -11,6 +11,7 @@ from typing import Any
 
 from tltrack.errors import DataError
 from tltrack.sources.rows import (
+    MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_VALUES,
@@ -24,14 +25,17 @@ from tltrack.sources.rows import (
 # string never closed runs to the end (\Z), and nothing is given back once taken
 # (possessive): else each quote inside it would start a new scan to the end, a quadratic
 # time for a file of `"\"\"\"...`.
-_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
+
+
+# The most bytes between two quotes: a cell's most characters at four bytes each, and room.
+_LONGEST_TEXT = 4 * MAX_CELL_CHARS + 1024
 
 
 def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
+    _bounded(path, data)
     try:
-        text = data.decode("utf-8-sig")
-        _bounded(path, text)
-        loaded = json.loads(text)
+        loaded = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or a 5,000-digit number
         raise DataError("not_json", file=path.name, reason=exc) from None
     except RecursionError:
@@ -55,12 +59,21 @@ def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
     return SourceFile(path, figure_rows(path, keys, body, chosen))
 
 
-def _bounded(path: Path, text: str) -> None:
+def _bounded(path: Path, data: bytes) -> None:
     """Refuse, before parsing, a file that would unfold into more objects or values than a
-    file of figures holds: counted on its structure, its strings taken out (a C-speed pass
-    over at most MAX_FILE_BYTES)."""
-    structure = _STRING.sub('""', text)
-    if structure.count("{") > MAX_ROWS + 1:  # rows, and {"records": ...}
+    file of figures holds, or hold a text longer than any cell: counted on its bytes (the
+    quotes, braces and commas of UTF-8 text are never part of another character), its
+    strings taken out, in passes at C speed over at most MAX_FILE_BYTES. (Decoded, a file
+    with one character beyond U+FFFF takes four bytes a character, twice over once parsed.)"""
+    structure = _STRING.sub(b'""', data)
+    if structure.count(b"{") > MAX_ROWS + 1:  # rows, and {"records": ...}
         raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
-    if structure.count(",") + 1 > MAX_VALUES:
+    if structure.count(b",") + 1 > MAX_VALUES:
         raise DataError("too_many_values", file=path.name, limit=MAX_VALUES, rows=MAX_ROWS)
+    del structure
+    # Without its escapes (an escaped backslash first), every other piece between quotes
+    # is a string's text.
+    plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    longest = max(map(len, plain.split(b'"')[1::2]), default=0)
+    if longest > _LONGEST_TEXT:
+        raise DataError("json_text_too_long", file=path.name, limit=MAX_CELL_CHARS)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tltrack.domain.forms import FORM_SHEET, HEADERS, LOCKED, MARK, MARKS_SHEET, SEAL_FIELD
-from tltrack.errors import DataError, TltrackError
+from tltrack.errors import DataError, TltrackError, msg
 from tltrack.files.disk import read_bytes
 from tltrack.sources.rows import (
     MAX_CELLS,
@@ -41,35 +41,57 @@ def open_xlsx(path: Path, follow: bool = True) -> Any:
             if unpacked > MAX_XLSX_UNPACKED:
                 too_big = {"size": unpacked, "limit": MAX_XLSX_UNPACKED}
                 raise DataError("xlsx_bomb", file=path.name, **too_big)
-            if _cells(archive) > MAX_CELLS:
-                raise DataError("too_many_cells", file=path.name, limit=MAX_CELLS, rows=MAX_ROWS)
+            _check_counts(path, archive)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
 
 
-# A cell of a sheet's XML, with or without a namespace prefix: <c r="A1">, <x:c>, <c/>.
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+# What a workbook holds, counted in its XML before openpyxl parses any of it (a minute for
+# 16 million cells, or 5 million styles): cells and shared texts in whichever part holds
+# them (a sheet may live at any path its relations name), and the elements of the
+# stylesheet, which openpyxl reads whole when it opens a workbook. A tag is counted with or
+# without a namespace prefix: <c r="A1">, <x:c>, <c/>, <si>.
+_COUNTED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|si)[\s/>]")
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_STYLES = "xl/styles.xml"  # where openpyxl reads it, whatever the relations say
 _CHUNK = 1 << 20
+MAX_STRINGS = MAX_ROWS * 2  # distinct texts: a note and a name for each row at most
+MAX_STYLE_ELEMENTS = 300_000  # a workbook's styles: a few thousand, tens at most
 
 
-def _cells(archive: zipfile.ZipFile) -> int:
-    """How many cells the workbook's sheets hold, counted in their XML as it is unpacked a
-    megabyte at a time, before openpyxl parses a cell (it takes a minute for 16 million)."""
-    count = 0
-    for member in archive.infolist():
-        if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
-            continue
+def _check_counts(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook that holds more cells, shared texts or style entries than a file of
+    figures, counted as its parts are unpacked a megabyte at a time."""
+    cells = strings = 0
+    for member in archive.infolist():  # every part: a sheet's relations may name any path
+        styles = member.filename == _STYLES
+        elements = 0
         tail = b""
         with archive.open(member) as part:
-            while chunk := part.read(_CHUNK):
+            while True:
+                chunk = part.read(_CHUNK)
                 window = tail + chunk
                 # A tag cut at the chunk's end is counted with the next chunk.
-                cut = max(window.rfind(b"<"), len(window) - 16, 0)
-                count += len(_CELL.findall(window, 0, cut))
+                cut = max(window.rfind(b"<"), len(window) - 16, 0) if chunk else len(window)
+                kinds = _COUNTED.findall(window, 0, cut)
+                strings += kinds.count(b"si")
+                cells += len(kinds) - kinds.count(b"si")
+                if styles:
+                    elements += len(_ELEMENT.findall(window, 0, cut))
+                _bounded(path, cells, strings, elements)
+                if not chunk:
+                    break
                 tail = window[cut:]
-                if count > MAX_CELLS:
-                    return count
-        count += len(_CELL.findall(tail))
-    return count
+
+
+def _bounded(path: Path, cells: int, strings: int, style_elements: int) -> None:
+    if cells > MAX_CELLS:
+        raise DataError("too_many_cells", file=path.name, limit=MAX_CELLS, rows=MAX_ROWS)
+    for part, count, limit in (
+        ("xlsx_shared_texts", strings, MAX_STRINGS),
+        ("xlsx_styles", style_elements, MAX_STYLE_ELEMENTS),
+    ):
+        if count > limit:
+            raise DataError("xlsx_part_too_big", file=path.name, part=msg(part), limit=limit)
 
 
 @contextmanager

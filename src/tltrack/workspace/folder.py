@@ -22,12 +22,20 @@ from tltrack.stores.choice import every_store, open_store, reading_ahead
 DATA_DIR_ENV = "TLTRACK_DATA_DIR"
 
 
+def _is_folder(path: Path) -> bool:
+    """Path.is_dir, which raises for a name too long (ENAMETOOLONG) and the like: no folder."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def find_data_dir(given: Path | None, cwd: Path | None = None) -> Path:
     """--data-dir, else $TLTRACK_DATA_DIR, else the nearest targets/ in cwd or its parents."""
     if given is None and os.environ.get(DATA_DIR_ENV):
         given = Path(os.environ[DATA_DIR_ENV])
     if given is not None:
-        if not given.is_dir():
+        if not _is_folder(given):
             raise NoInputError("no_data_folder", folder=given)
         return given
     start = real_path(cwd or Path.cwd())
