@@ -225,3 +225,24 @@ def test_a_name_too_long_is_one_line_not_an_internal_error(
     run = cli("status", "--data-dir", str(tmp_path) + "/.." * 2000)
     assert run.exit_code == 66, run.stderr
     assert run.stderr.count("\n") == 1
+
+
+@pytest.mark.linux_only
+def test_a_record_with_stdout_closed_stores_nothing(data_dir: Path) -> None:
+    """The output is checked before the write: exit 74 means nothing was recorded, and a
+    retry is not told the figure is already there."""
+    env = {**os.environ, "TLTRACK_DATA_DIR": str(data_dir), "TLTRACK_LANG": "en"}
+    command = [
+        sys.executable,
+        "-m",
+        "tltrack",
+        "record",
+        "gdp_growth",
+        "5.8",
+        "--period",
+        "2025-H1",
+    ]
+    run = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert run.returncode == 74, run.stderr
+    assert not (data_dir / "2025.records.toml").exists()

@@ -107,7 +107,10 @@ def test_a_sqlite_store_in_a_folder_others_can_write_is_refused(
     assert cli("migrate", "--to", "sqlite").exit_code == 0
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     assert cli("status").exit_code == 0
-    data_dir.chmod(0o1777)  # a read too: SQLite makes its -shm file there
-    run = cli("status")
-    assert run.exit_code == 77
-    assert "SQLite 按名称打开其中的文件" in run.stderr
+    data_dir.chmod(0o1777)  # a read there opens the database file alone, as a snapshot
+    run = cli("status", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert '"actual": 5.8' in run.stdout
+    assert not list(data_dir.glob("*.sqlite-*"))  # no side file made there
+    run = cli("record", "gdp_growth", "5.9", "--period", "2025-H1", "--correct")
+    assert run.exit_code == 77 and "SQLite 按名称打开其中的文件" in run.stderr

@@ -586,3 +586,22 @@ def test_the_key_is_the_folders_own_and_private(
     assert run.exit_code == 77 and "权限 600" in run.stderr
     (other / ".tltrack-form-key").chmod(0o600)
     assert cli("import", str(forms / "开鲁县.xlsx")).exit_code == 0
+
+
+def test_a_csv_form_saved_again_by_a_spreadsheet_still_imports(cli, tmp_path: Path) -> None:
+    """Excel or WPS, opening a CSV, rewrites cells it takes for dates or long numbers when it
+    saves (上期期间 2025-05 as 2025/5/1, 上期数值 as 1.23457E+13): cells the import does not
+    check, which the row's seal leaves out."""
+    assert cli("record", "key_projects_started", "262", "--period", "2025-05").exit_code == 0
+    folder = tmp_path / "csv"
+    args = ("--by", "owner", "--period", "2025-06", "-o", str(folder), "--format", "csv")
+    assert cli("template", *args).exit_code == 0
+    rows = list(csv.reader(io.StringIO((folder / "市发改委.csv").read_bytes().decode("gb18030"))))
+    assert rows[1][4:6] == ["262", "2025-05"]
+    rows[1][4], rows[1][5], rows[1][6] = "2.62E+02", "2025/5/1", "300"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    (folder / "市发改委.csv").write_bytes(out.getvalue().encode("gb18030"))
+    run = cli("import", str(folder / "市发改委.csv"))
+    assert run.exit_code == 0, run.stderr
+    assert "key_projects_started,,2025-06,300," in cli("export").stdout

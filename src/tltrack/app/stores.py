@@ -36,17 +36,21 @@ class Migration(NamedTuple):
 
 
 def migrate(target_file: Path, kind: str) -> Migration:
-    """Copy every figure of a year from its other store into the `kind` store, which must
-    hold none yet, and read them back to compare figure by figure; the source is kept.
+    """Copy every figure of a year from its other store into the `kind` store, which must not
+    be there yet, and read them back to compare figure by figure; the source is kept.
 
     The copy is made beside the store under a name of its own and takes the store's name only
-    once it reads back the same: a store that is there was checked. A copy stopped halfway
-    (killed, a full disk) leaves only that file, and the command can be run again."""
+    once it reads back the same, and never over a file there (a writer that made the store
+    meanwhile keeps it): a store that is there was checked. A copy stopped halfway (a full
+    disk, an error) leaves nothing; one killed outright leaves only its staging file."""
     target = folder_store(target_file, kind)
     source = folder_store(target_file, next(k for k in STORES if k != kind))
     held = target.read()
     if held:
         raise CannotCreateError("store_not_empty", file=target.name, count=len(held))
+    final = target.paths()[0]
+    if final.exists() or final.is_symlink():  # no figures, but a file: not this run's to drop
+        raise CannotCreateError("store_in_the_way", file=target.name)
     figures = source.read()
     staged_as = target_file.with_name(
         f"{target_file.stem}.migrating-{os.urandom(4).hex()}{target_file.suffix}"
@@ -58,15 +62,23 @@ def migrate(target_file: Path, kind: str) -> Migration:
                 change.append(figures)
         if list(map(_exact, staging.read())) != list(map(_exact, figures)):
             raise CannotCreateError("migrate_mismatch", file=target.name)
-        staged, final = staging.paths()[0], target.paths()[0]
+        staged, *beside = staging.paths()
         if staged.exists():
-            for path in target.paths():  # an empty store (checked above), and its side files
-                remove_file(path)
+            if any(_holds_changes(p) for p in beside):  # only the database file moves
+                raise CannotCreateError("migrate_mismatch", file=target.name)
             put_in_place(staged, final)
     finally:
         for path in staging.paths():
             remove_file(path)
     return Migration(source.name, target.name, len(figures))
+
+
+def _holds_changes(path: Path) -> bool:
+    """A SQLite -wal or -journal file that holds what is not in the database yet."""
+    try:
+        return path.name.endswith(("-wal", "-journal")) and path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
 
 
 def _exact(record: Record) -> tuple[object, ...]:

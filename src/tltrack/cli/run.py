@@ -128,7 +128,8 @@ class TltrackGroup(TyperGroup):
             code = ExitCode.OK
         except Exception as exc:  # the one place unexpected errors are caught
             if isinstance(exc, OSError) and _written_by_echo(exc):
-                # click's own help and --version write stdout too: on a full disk, say so
+                # click's own help and --version write stdout too, and messages stderr: on a
+                # full disk, say so (where stderr still takes it) and exit 74
                 from tltrack.files.disk import os_reason  # loaded only on this failure
 
                 failed = StorageIOError("cannot_write_output", reason=os_reason(exc))
@@ -147,33 +148,37 @@ _NAMED_ROWS = 5
 def _say_skipped(lang: Lang) -> None:
     """A line on stderr for each database row the run's reads skipped as no figure (see
     PgStore.rows): the figures were read without it, and its owner should know."""
-    # loaded at the end of a run, not at start: a quick --help
-    from tltrack.stores.base import take_skipped
-
-    skipped = take_skipped()
+    stores = sys.modules.get("tltrack.stores.base")  # not loaded: no store was read
+    if stores is None:
+        return
+    skipped = stores.take_skipped()
     lines = [text(lang, "skipped_store_row", store=s, row=r) for s, r in skipped[:_NAMED_ROWS]]
     if len(skipped) > _NAMED_ROWS:
         lines.append(text(lang, "skipped_more_rows", count=len(skipped) - _NAMED_ROWS))
-    for line in lines:
-        sys.stderr.write(f"tltrack: {printable(line)}\n")
-    sys.stderr.flush()
+    with contextlib.suppress(OSError, AttributeError, ValueError):  # stderr closed or full
+        for line in lines:
+            sys.stderr.write(f"tltrack: {printable(line)}\n")
+        sys.stderr.flush()
 
 
 def _written_by_echo(exc: OSError) -> bool:
-    """Whether the error came from writing output with click's echo (its help, --version):
-    stdout on a full disk. stdout is then pointed at nothing, so the flush at exit does not
-    fail again."""
+    """Whether the error came from writing with click's echo (its help, --version, and the
+    commands' messages): a stream on a full disk. A failing stdout is then pointed at
+    nothing, so the flush at exit does not fail again."""
     frames = traceback.walk_tb(exc.__traceback__)
-    if not any(frame.f_code.co_name == "echo" for frame, _ in frames):
+    echo = next((f for f, _ in frames if f.f_code.co_name == "echo"), None)
+    if echo is None:
         return False
-    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if not echo.f_locals.get("err"):
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return True
 
 
 def _fail(said: str, code: int) -> int:
     """One line on stderr, in the run's language; `tltrack: error:` in every language, so
-    scripts can find it."""
-    sys.stderr.write(f"tltrack: error: {printable(said)}\n")
-    sys.stderr.flush()
+    scripts can find it. With stderr closed or full, the exit code is all that is left."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        sys.stderr.write(f"tltrack: error: {printable(said)}\n")
+        sys.stderr.flush()
     return code

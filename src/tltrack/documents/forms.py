@@ -18,6 +18,7 @@ from tltrack.documents.words import period_name
 from tltrack.domain.figures import records_by_metric
 from tltrack.domain.forms import (
     BY_WORD,
+    CSV_SEALED,
     FORM_SHEET,
     GUIDE_SHEET,
     HEADERS,
@@ -59,7 +60,7 @@ def csv_bytes(form: Form, key: bytes) -> bytes:
     unit_cell = spreadsheet_cell(form.reporter)
     for line in form.lines:
         locked = _safe(line.locked())
-        sealed = seal(key, form.by, unit_cell, form.period.label, *locked)
+        sealed = seal(key, form.by, unit_cell, form.period.label, *locked[:CSV_SEALED])
         writer.writerow([*locked, "", "", unit_cell, form.period.label, sealed])
     return out.getvalue().encode("gb18030")
 

@@ -34,6 +34,10 @@ MARK = "tltrack-form"
 
 SEAL_FIELD = "校验"  # the marks sheet's seal of the form
 SEAL_HEADER = "校验码"  # a CSV form's column: each row's seal
+# The locked cells a CSV row's seal covers: those import checks against the target file. A
+# spreadsheet that opens a CSV may rewrite the others when it saves (上期期间 2025-03 as a
+# date, 上期数值 as 1.23457E+13): the seal must not refuse a form for that.
+CSV_SEALED = 4
 
 
 HEADERS = ("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注")

@@ -319,7 +319,8 @@ def _followed(folder: Folder, name: str, link: os.stat_result, path: Path) -> tu
     """Where the link `name` in `folder` leads, checked as `data_file` says; `folder` is closed
     once the link is followed."""
     said = folder.readlink(name)
-    if (folder.lstat(name).st_dev, folder.lstat(name).st_ino) != (link.st_dev, link.st_ino):
+    again = folder.lstat(name)
+    if (again.st_dev, again.st_ino) != (link.st_dev, link.st_ino):
         raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))  # swapped meanwhile
     real = Path(said) if os.path.isabs(said) else folder.path / said
     if real.name in ("", ".", ".."):  # a folder, whatever it holds

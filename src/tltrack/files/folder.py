@@ -83,7 +83,8 @@ class Folder:
         a rename over it)."""
         if self.fd is None:
             return os.access(self._at(name), os.W_OK)
-        return os.access(name, os.W_OK, dir_fd=self.fd, follow_symlinks=False)
+        # No AT_SYMLINK_NOFOLLOW: some C libraries refuse it, and a link was refused already.
+        return os.access(name, os.W_OK, dir_fd=self.fd)
 
     def unlink(self, name: str) -> None:
         os.unlink(self._at(name), dir_fd=self.fd)
@@ -159,9 +160,9 @@ def open_folder(path: Path) -> Folder:
                 if owner not in _trusted():
                     todo.append(owner)
                 if target.startswith(os.sep):
+                    root = os.open(os.sep, _DIRECTORY)
                     os.close(fd)
-                    fd = os.open(os.sep, _DIRECTORY)
-                    where = []
+                    fd, where = root, []
                 todo.extend(reversed(Path(target).parts))
                 continue
             os.close(fd)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.forms import (
+    CSV_SEALED,
     FORM_SHEET,
     HEADERS,
     LOCKED,
@@ -179,7 +180,7 @@ def _rows(
             continue
         if row_marks is not None:  # a CSV form's row: sealed with its office and period
             reporter, period_mark, said = row_marks
-            if not seal_matches(key, said, table.by, reporter, period_mark, *cells[: len(LOCKED)]):
+            if not seal_matches(key, said, table.by, reporter, period_mark, *cells[:CSV_SEALED]):
                 raise DataError("form_seal", file=path.name)
         if not texts[6]:  # not reported this period: `missing` lists it
             if texts[7]:

@@ -21,15 +21,9 @@ from tltrack.sources.rows import (
     figure_rows,
 )
 
-# A JSON string, escapes and all: what is left without them is the file's structure. A
-# string never closed runs to the end (\Z), and nothing is given back once taken
-# (possessive): else each quote inside it would start a new scan to the end, a quadratic
-# time for a file of `"\"\"\"...`.
-_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
-
-
-# The most bytes between two quotes: a cell's most characters at four bytes each, and room.
-_LONGEST_TEXT = 4 * MAX_CELL_CHARS + 1024
+# The most bytes between two quotes: a cell's most characters, each at most twelve bytes as
+# JSON writes it (a character past U+FFFF as two \uXXXX escapes), and room.
+_LONG_TEXT = re.compile(b'"[^"]{%d}' % (12 * MAX_CELL_CHARS + 1024))
 
 
 def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
@@ -62,18 +56,16 @@ def read_json(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
 def _bounded(path: Path, data: bytes) -> None:
     """Refuse, before parsing, a file that would unfold into more objects or values than a
     file of figures holds, or hold a text longer than any cell: counted on its bytes (the
-    quotes, braces and commas of UTF-8 text are never part of another character), its
-    strings taken out, in passes at C speed over at most MAX_FILE_BYTES. (Decoded, a file
-    with one character beyond U+FFFF takes four bytes a character, twice over once parsed.)"""
-    structure = _STRING.sub(b'""', data)
-    if structure.count(b"{") > MAX_ROWS + 1:  # rows, and {"records": ...}
+    quotes, braces and commas of UTF-8 text are never part of another character) in passes
+    at C speed that build nothing the size of the file's parts. The braces and commas inside
+    texts are counted too: a file of figures has far fewer than the bounds allow. (Decoded, a
+    file with one character beyond U+FFFF takes four bytes a character, twice over once
+    parsed: a text longer than a cell is refused first.)"""
+    if data.count(b"{") > MAX_ROWS + 1:  # rows, and {"records": ...}
         raise DataError("too_many_rows", file=path.name, limit=MAX_ROWS)
-    if structure.count(b",") + 1 > MAX_VALUES:
+    if data.count(b",") + 1 > MAX_VALUES:
         raise DataError("too_many_values", file=path.name, limit=MAX_VALUES, rows=MAX_ROWS)
-    del structure
-    # Without its escapes (an escaped backslash first), every other piece between quotes
-    # is a string's text.
+    # Without its escapes (an escaped backslash first), a text runs from a quote to the next.
     plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    longest = max(map(len, plain.split(b'"')[1::2]), default=0)
-    if longest > _LONGEST_TEXT:
+    if _LONG_TEXT.search(plain):  # one pass: each quote's scan ends at the next quote
         raise DataError("json_text_too_long", file=path.name, limit=MAX_CELL_CHARS)

@@ -40,8 +40,8 @@ MAX_CELL_CHARS = 10_000  # characters in one cell
 MAX_COLUMNS = 64  # columns of a sheet read; a figures file has at most seven
 # Counted before a file is parsed, so a file within MAX_FILE_BYTES that would unfold into
 # millions of objects (64 MB of `{},` is 20 million dicts) is refused at once:
-MAX_VALUES = MAX_ROWS * 8  # JSON values: a row's few fields, for every row
-MAX_CELLS = MAX_ROWS * 10  # cells in an .xlsx's sheets
+MAX_VALUES = MAX_ROWS * 16  # JSON values: a row's fields and a few ignored, for every row
+MAX_CELLS = MAX_ROWS * 16  # cells of a CSV or an .xlsx's sheets, counted the same way
 
 
 @dataclass(frozen=True)

@@ -530,6 +530,7 @@ EN: dict[str, str] = {
     "help_cmd_migrate": "Copy a year's figures into the other store (the TOML records file or SQLite), checked figure by figure; the source is kept.",
     "help_migrate_to": "The store to copy into: sqlite or toml.",
     "migrated": 'copied {count} figures from {source} to {target}, read back and compared figure by figure; {source} is kept as it was. To use it, set [meta] store = "{kind}" in {file} (or TLTRACK_STORE={kind})',
+    "store_in_the_way": "{file} is there already, holding no figures: remove it (and the files beside it whose names begin with its own), then migrate again; nothing was copied",
     "store_not_empty": "{file} already holds {count} figures; nothing was copied",
     "migrate_mismatch": "{file} did not read back as written, so it was removed; the source is as it was",
     "help_cmd_export": "Every figure a year's store holds, superseded ones too: JSON, exact, for backups and git; CSV, made safe, to read in a spreadsheet.",

@@ -530,6 +530,7 @@ ZH: dict[str, str] = {
     "help_cmd_migrate": "把一年的数据复制到另一种存储(TOML 记录文件或 SQLite)，逐条核对；原存储保留。",
     "help_migrate_to": "复制到哪种存储：sqlite 或 toml。",
     "migrated": '已将 {count} 条数据从 {source} 复制到 {target}，并逐条读回核对一致；{source} 原样保留。启用新存储：在 {file} 的 [meta] 中写 store = "{kind}"(或设置 TLTRACK_STORE={kind})',
+    "store_in_the_way": "{file} 已存在(其中没有数据)：请先删除它(及名称以它开头的附属文件)，再重新迁移；未复制任何数据",
     "store_not_empty": "{file} 中已有 {count} 条数据；未复制任何数据",
     "migrate_mismatch": "{file} 读回的数据与写入的不一致，已删除；原存储未变",
     "help_cmd_export": "导出一年存储中的全部数据(含已更正的)：JSON 原样导出，用于备份和 git；CSV 经安全处理，便于用表格软件查看。",

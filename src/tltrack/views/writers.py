@@ -54,8 +54,11 @@ class Output:
         return self.width < WIDE
 
     def message(self, line: str) -> None:
-        self.err.write(printable(line) + "\n")
-        self.err.flush()
+        """A line for the person at the terminal; with stderr closed or full it is lost, and
+        the command's work, done by now, does not fail for it."""
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.err.write(printable(line) + "\n")
+            self.err.flush()
 
 
 def _terminal_width() -> int:

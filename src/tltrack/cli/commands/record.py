@@ -71,8 +71,8 @@ def record(
     from tltrack.workspace.folder import open_workspace
 
     workspace = open_workspace(data_dir, year, period)  # the period's year decides
+    out = output_for()  # before the write: a closed stdout is said before a figure is stored
     result = app_recording.record(
         workspace, metric, value, period, note, by, correct, region=region
     )
-    out = output_for()
     write_view(status_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)

@@ -73,7 +73,7 @@ def template(
         raise UsageError("needs_output_folder")
     folder = Path(output)
     workspace = open_workspace(data_dir, year)
+    out = output_for()  # before the forms are written: a closed stdout is said first
     written = write_forms(workspace, by_value(by) or "owner", period, folder, fmt.value, force)
-    out = output_for()
     view = templates([p for p, _ in written], folder, out.lang, [n for _, n in written])
     write_view(view, OutputFormat.table, out)

@@ -123,14 +123,22 @@ class PgChange:
             raise DataError("dry_run_write")
         # The one rule of a figure, as every reader and the database apply it.
         check_figures(new, self.store.year)
+        numbered = []
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value,"
                 " note, recorded_by, at, correction, revision)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " RETURNING revision, correction",
                 [self.store.row(r) for r in new],
+                returning=True,
             )
-        self.added += new
+            # The database numbers each figure's revision (schema 5): keep what it stored.
+            for record in new:
+                revision, correction = cursor.fetchone()
+                numbered.append(record._replace(revision=revision, correction=correction))
+                cursor.nextset()
+        self.added += numbered
 
 
 class PgStore:
