@@ -6,6 +6,8 @@ import hashlib
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from conftest import records_file
 
 
@@ -81,3 +83,17 @@ def test_status_says_which_year_and_how_to_pick_another(cli, data_dir: Path) -> 
     assert cli("init", str(data_dir), "--from", "2025", "--year", "2026").exit_code == 0
     shown = cli("status", "--year", "2025").stdout
     assert shown.rstrip().endswith("以上为 2025 年；本目录另有 2026 年的目标文件，可用 --year 查看")
+
+
+def test_next_year_from_inside_the_data_folder(
+    cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`init --from 2025 --year 2026` run where the target files are (no folder named, no
+    TLTRACK_DATA_DIR) starts 2026 there, as `status` would find the folder; it looked for
+    ./targets (exit 70, then 66)."""
+    monkeypatch.delenv("TLTRACK_DATA_DIR")
+    monkeypatch.chdir(data_dir)
+    run = cli("init", "--from", "2025", "--year", "2026")
+    assert run.exit_code == 0, run.stderr
+    assert (data_dir / "2026.toml").is_file()
+    assert not (data_dir / "targets").exists()

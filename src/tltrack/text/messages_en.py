@@ -326,7 +326,7 @@ EN: dict[str, str] = {
     "help_cmd_show": "Show one target: its details, the report's words, its status and every figure recorded.",
     "help_cmd_validate": "Check every target file and records file; list all problems with file and line (exit 65).",
     "help_cmd_repair": "Rewrite a hand-edited records file in tltrack's form, keeping every figure and a backup.",
-    "help_folder": "The data folder to start (default: ./targets).",
+    "help_folder": "The data folder to start (default: ./targets; with --from, the data folder in use).",
     "help_catalog": "Start from the shipped catalog of Tongliao's 2025 targets, not a template.",
     "help_init_year": "Year of the template (default: this year).",
     "help_cmd_init": "Start a new data folder: a commented target-file template, or the shipped catalog.",

@@ -326,7 +326,7 @@ ZH: dict[str, str] = {
     "help_cmd_show": "查看一项目标: 详细信息、报告原文、进度状态和全部填报记录。",
     "help_cmd_validate": "检查所有目标文件和填报记录文件，列出全部问题及其文件和行号(退出码 65)。",
     "help_cmd_repair": "按 tltrack 格式重写被手工修改过的填报记录文件，保留全部数据和一份备份。",
-    "help_folder": "要新建的数据目录(默认: ./targets)。",
+    "help_folder": "要新建的数据目录(默认: ./targets；使用 --from 时为当前使用的数据目录)。",
     "help_catalog": "从自带的通辽市 2025 年目标目录开始，而不是空白模板。",
     "help_init_year": "模板的年度(默认: 今年)。",
     "help_cmd_init": "新建数据目录: 带注释的目标文件模板，或自带的目标目录。",

@@ -27,7 +27,9 @@ from tltrack.text.lang import text
     ),
 )
 def init(
-    folder: Annotated[Path, typer.Argument(help=helptext("help_folder"))] = Path("targets"),
+    folder: Annotated[
+        Path | None, typer.Argument(help=helptext("help_folder"), show_default=False)
+    ] = None,
     catalog: Annotated[
         bool,
         typer.Option(
@@ -51,9 +53,12 @@ def init(
 
     if from_year is not None:
         # loaded when the command runs, not at start: a quick --help
+        from tltrack.workspace.folder import find_data_dir
         from tltrack.workspace.next_year import start_next_year
 
-        written, count, baselines = start_next_year(folder, from_year, year or from_year + 1)
+        # No folder named: the data folder here (the one `status` would use), not ./targets.
+        where = folder if folder is not None else find_data_dir(None)
+        written, count, baselines = start_next_year(where, from_year, year or from_year + 1)
         said = text(
             run_lang(),
             "next_year_written",
@@ -65,7 +70,8 @@ def init(
         typer.echo(said, err=True)
         return
 
-    result = new_folder.init(folder, year or date.today().year, catalog, run_lang())
+    where = folder if folder is not None else Path("targets")
+    result = new_folder.init(where, year or date.today().year, catalog, run_lang())
     for path in result.written:
         typer.echo(text(run_lang(), "wrote", path=path), err=True)
     typer.echo(text(run_lang(), "next_after_init"), err=True)
