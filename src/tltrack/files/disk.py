@@ -27,7 +27,7 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files import platform
-from tltrack.files.folder import Folder, NotRegularFileError, open_folder, open_regular
+from tltrack.files.folder import MAX_LINKS, Folder, NotRegularFileError, open_folder, open_regular
 
 _BOM = "\ufeff"
 TEMP_SUFFIX = ".tmp"
@@ -295,7 +295,7 @@ def data_file(path: Path) -> tuple[Folder, str]:
     folder = opened_folder(path, "read")
     name = path.name
     try:
-        for _ in range(_MAX_LINKS):
+        for _ in range(MAX_LINKS):
             try:
                 link = folder.lstat(name)
             except FileNotFoundError:
@@ -310,9 +310,6 @@ def data_file(path: Path) -> tuple[Folder, str]:
     except BaseException:
         folder.close()
         raise
-
-
-_MAX_LINKS = 40
 
 
 def _followed(folder: Folder, name: str, link: os.stat_result, path: Path) -> tuple[Folder, str]:

@@ -27,7 +27,7 @@ from tltrack.errors import PermissionDeniedError, msg
 from tltrack.files import platform
 
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
-_MAX_LINKS = 40  # as the kernel's own limit on links in one lookup
+MAX_LINKS = 40  # as the kernel's own limit on links in one lookup
 
 
 class NotRegularFileError(OSError):
@@ -151,7 +151,7 @@ def open_folder(path: Path) -> Folder:
                     raise
                 found = _link_at(fd, part, exc)
                 links += 1
-                if links > _MAX_LINKS:
+                if links > MAX_LINKS:
                     raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
                 if found is None:  # swapped back for a folder meanwhile: open it again
                     todo.append(part)
