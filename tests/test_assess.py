@@ -212,17 +212,31 @@ def test_growth_at_most(period: str, value: float, status: str) -> None:
 @pytest.mark.parametrize(
     ("period", "value", "status"),
     [
-        ("2025-06", 96, "on_track"),
-        ("2025-06", 91, "on_track"),  # 91/95 = 0.958: within the on-track band
-        ("2025-06", 85, "behind"),
-        ("2025-06", 60, "at_risk"),
+        ("2025-06", 96, "ahead"),  # a point above the goal, like a growth rate
+        ("2025-06", 95.5, "on_track"),
+        ("2025-06", 94.5, "behind"),
+        ("2025-06", 92.5, "at_risk"),  # 低于目标2.5个百分点, though 92.5/95 is 97%
         ("2025", 95, "achieved"),
         ("2025", 94.9, "missed"),
     ],
 )
-def test_level_at_least_without_baseline(period: str, value: float, status: str) -> None:
+def test_a_level_in_percent_without_baseline_is_judged_by_its_gap_in_points(
+    period: str, value: float, status: str
+) -> None:
     rate = target("level", 95, unit="%")
-    assert judge(rate, rec(period, value), as_of=judged_at(period)).status == status
+    result = judge(rate, rec(period, value), as_of=judged_at(period))
+    assert result.status == status
+    assert result.gap == pytest.approx(value - 95)
+    assert result.completion is None  # 97% of 95% means nothing to a reader
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [(96, "on_track"), (91, "on_track"), (85, "behind"), (60, "at_risk")],
+)
+def test_a_level_in_other_units_is_judged_by_its_ratio(value: float, status: str) -> None:
+    beds = target("level", 95, unit="张")  # 91/95 = 0.958: within the on-track band
+    assert judge(beds, rec("2025-06", value)).status == status
 
 
 def test_a_level_met_mid_year_is_on_track_not_achieved() -> None:
