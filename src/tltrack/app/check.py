@@ -10,7 +10,7 @@ from typing import NamedTuple
 from tltrack.app.missing import MissingReport, missing_figures
 from tltrack.app.status import GroupsReport, StatusReport, by_groups, status
 from tltrack.domain.assess import Assessment
-from tltrack.domain.periods import default_period
+from tltrack.domain.periods import due_period
 from tltrack.domain.ranking import By, Group
 from tltrack.domain.responsibility import owners_of
 from tltrack.domain.statuses import Status
@@ -82,9 +82,9 @@ def check(
     chosen = (levels[0], *(("stale",) if with_stale else ()))
     catalog = workspace.catalog
     unreported = None
-    if catalog.meta.regions or owners_of(catalog.targets):
-        period = default_period(workspace.year, as_of).label
-        unreported = missing_figures(workspace, period, records=records)
+    due = due_period(workspace.year, as_of)  # in the year's January nothing is due yet
+    if due is not None and (catalog.meta.regions or owners_of(catalog.targets)):
+        unreported = missing_figures(workspace, due.label, records=records)
         if region is not None or owner is not None:  # only the office or region asked about
             wanted = [m for m in unreported.missing if m.reporter in (region, owner)]
             unreported = unreported._replace(missing=wanted)

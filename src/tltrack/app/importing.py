@@ -31,7 +31,7 @@ from tltrack.errors import (
     msg,
 )
 from tltrack.files.form_key import form_key
-from tltrack.sources.cells import figure_text, not_available
+from tltrack.sources.cells import figure_text, names_no_year, not_available
 from tltrack.sources.cells import period_text as period_cell
 from tltrack.sources.forms import returned_form
 from tltrack.sources.reader import import_files, read_source
@@ -67,16 +67,21 @@ def import_figures(
     period_text: str | None = None,
     columns: Mapping[str, str] | None = None,
     other_year: Callable[[int], Workspace | None] | None = None,
+    years_open: Sequence[int] = (),
 ) -> ImportResult:
     """Record every figure of some files and returned forms, or none: any bad row in any
     file, and nothing is written. Every problem of every file is listed, in file and row
     order. `period_text`: the period every figure must be for (a form for another is
     refused). `other_year` opens another year's workspace: a row of a year whose target file
     the folder holds goes there (a late 2025-12 figure in a file of 2026's), all or nothing
-    with the rest."""
+    with the rest. `years_open`: the years a period written without one (1-6月) could be of;
+    with more than one (the turn of the year, no --year), such a row is refused, naming them.
+    """
     listed = import_files(paths)
     files = [path for path, _ in listed]
     period = None if period_text is None else parse_period(period_text, workspace.year)
+    # 1-6月 of which year? With the --period given, that one's; else it must be one.
+    undecided = len(years_open) > 1 and period is None
     moment = _now(now)
     default_by = default_recorder() if by is None else by
     several = len(files) > 1
@@ -111,6 +116,21 @@ def import_figures(
             if not_available(row.fields.get("value", "")):  # —: the bureau has no figure yet
                 said = msg("row_not_available", file=path.name, row=row.label)
                 explained.append(said)
+                continue
+            written = row.fields.get("period", "")
+            if undecided and names_no_year(written):
+                first, last = years_open[0], years_open[-1]
+                example = f"{first}年{written.strip()}"
+                unsure = msg(
+                    "period_no_year",
+                    period=written.strip(),
+                    first=first,
+                    last=last,
+                    example=example,
+                )
+                problems.append(
+                    (order, msg("row_problem", file=path.name, row=row.label, problem=unsure))
+                )
                 continue
             home = _home(workspace, row, other_year, years)
             try:

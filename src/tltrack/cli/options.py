@@ -141,6 +141,26 @@ def output_for() -> Any:
     return Output.terminal(run_lang())
 
 
+def workspace_for(
+    data_dir: Path | None,
+    year: int | None,
+    period: str | None = None,
+    reads_all: bool = False,
+    as_of: date | None = None,
+) -> Any:
+    """The year's workspace a command works on (see open_workspace); a newer year passed over
+    because its targets are still to be filled in is said on stderr, once."""
+    # loaded when the command runs, not at start: a quick --help
+    from tltrack.workspace.folder import open_workspace
+
+    workspace = open_workspace(data_dir, year, period, reads_all, as_of)
+    if workspace.passed_over is not None:
+        lang = run_lang()
+        said = f"tltrack: {text(lang, 'warning')}: {workspace.passed_over.say(lang)}"
+        output_for().message(said)
+    return workspace
+
+
 def compact_for(out: Any, fmt: OutputFormat) -> bool:
     """A narrow terminal's table folds; Markdown, CSV and JSON never depend on the width."""
     return bool(out.compact) and fmt == OutputFormat.table

@@ -20,7 +20,7 @@ from tltrack.documents.sections import (
     GroupSections,
     build_sections,
 )
-from tltrack.documents.words import date_words, lead_paragraph, reporting_period
+from tltrack.documents.words import date_words, lead_paragraph, period_words, reporting_period
 from tltrack.domain.assess import Assessment, figures_by_end
 from tltrack.domain.figures import line_problem, records_by_metric
 from tltrack.domain.periods import Period
@@ -73,8 +73,9 @@ class Bulletin:
     last_year: dict[str, float] = field(default_factory=dict)
 
     @property
-    def period(self) -> Period:
-        """The period the bulletin reports on: the last complete month, or the year."""
+    def period(self) -> Period | None:
+        """The period the bulletin reports on: the last complete month, or the year; None in
+        the year's January."""
         return reporting_period(self.report.year, self.report.as_of)
 
     @property
@@ -100,7 +101,7 @@ class Bulletin:
             self.report.summary,
             self.lagging,
             self.stale,
-            self.period,
+            period_words(lang, self.period) if self.period else self.as_of_words(lang),
             whose,
             self.report.stale_after_days,
             sum(1 for a in self.report.assessments if a.awaiting_year),
@@ -206,7 +207,8 @@ def full_title(b: Bulletin, lang: Lang) -> str:
 
 
 def kind_of(b: Bulletin, lang: Lang) -> str:
-    return text(lang, "bulletin_year" if b.period.is_full_year else "bulletin")
+    full_year = b.period is not None and b.period.is_full_year
+    return text(lang, "bulletin_year" if full_year else "bulletin")
 
 
 # --- Markdown --------------------------------------------------------------------------------

@@ -15,12 +15,19 @@ from tltrack.app.missing import MissingReport
 from tltrack.app.missing import missing_figures as find_missing
 from tltrack.app.status import GroupsReport, StatusReport, by_groups
 from tltrack.domain.figures import Record
-from tltrack.domain.periods import default_period
+from tltrack.domain.periods import due_period
 from tltrack.domain.responsibility import owners_of
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.text.lang import Lang, status_label, text
 from tltrack.text.safe import markdown_text, printable
-from tltrack.views.cells import missing_line, percent, rollup_notes, signed, value_text
+from tltrack.views.cells import (
+    missing_line,
+    percent,
+    rollup_notes,
+    signed,
+    status_words,
+    value_text,
+)
 from tltrack.workspace.folder import Workspace
 
 # 三色预警: the light each status shows.
@@ -51,9 +58,9 @@ def build_sections(workspace: Workspace, as_of: date, records: Sequence[Record])
     split = any(t.split for t in catalog.targets)
     regions = by_groups(workspace, as_of, "region", records) if split else None
     missing = None
-    if owners is not None or split:
-        period = default_period(workspace.year, as_of).label
-        missing = find_missing(workspace, period, records=records)
+    due = due_period(workspace.year, as_of)  # in the year's January nothing is due yet
+    if due is not None and (owners is not None or split):
+        missing = find_missing(workspace, due.label, records=records)
     return GroupSections(owners, regions, missing)
 
 
@@ -119,7 +126,7 @@ def ranking_rows(lang: Lang, report: GroupsReport) -> list[tuple[str, list[tuple
                 value_text(lang, t, t.target),
                 percent(a.completion),
                 signed(a.gap),
-                status_label(lang, a.status),
+                status_words(lang, a),
             ]
             rows.append((LIGHT[a.status], cells))
         tables.append((ranking.target.name, rows))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from tltrack.domain.assess import Assessment
-from tltrack.domain.periods import Period, default_period
+from tltrack.domain.periods import Period, due_period
 from tltrack.domain.statuses import Status
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
@@ -36,9 +36,10 @@ def date_words(lang: Lang, day: date) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
-def reporting_period(year: int, as_of: date) -> Period:
-    """The period a bulletin at `as_of` reports on: the last complete month, or the year."""
-    return default_period(year, as_of)
+def reporting_period(year: int, as_of: date) -> Period | None:
+    """The period a bulletin at `as_of` reports on: the last complete month, or the year;
+    None in the year's January, when it can only say where things stand that day."""
+    return due_period(year, as_of)
 
 
 def period_name(lang: Lang, period: Period) -> str:
@@ -70,7 +71,7 @@ def lead_paragraph(
     summary: dict[Status, int],
     lagging: Sequence[Assessment],
     stale: Sequence[Assessment],
-    period: Period,
+    when: str,
     whose: str,
     stale_days: int,
     awaiting: int = 0,
@@ -100,7 +101,7 @@ def lead_paragraph(
         text(
             lang,
             "lead_sentence",
-            when=period_words(lang, period),
+            when=when,
             whose=whose,
             total=total,
             parts=text(lang, "count_join_lead").join(parts),

@@ -75,17 +75,24 @@ def parse_period(text: str, year: int | None = None) -> Period:
     return Period(period_year, months, label, _month_end(period_year, months))
 
 
-def default_period(year: int, today: date) -> Period:
-    """The period a figure recorded on `today` most likely covers.
-
-    Once the year is over, its full-year figure; during the year, the last complete month
-    (figures for June are collected in July). January and earlier have no complete month yet.
-    """
+def due_period(year: int, today: date) -> Period | None:
+    """The period of `year` whose figures are due on `today`, the one a figure recorded then
+    most likely covers: once the year is over, its full year (all January long, the closing
+    year's 全年); during the year, the last complete month (June's figures are collected in
+    July). None while no month of the year is complete: nothing is due yet."""
     if today.year > year:
         return parse_period(str(year))
     if today.year == year and today.month > 1:
         return parse_period(f"{year}-{today.month - 1:02d}")
-    raise DataError("no_complete_month", year=year, today=today.isoformat())
+    return None
+
+
+def default_period(year: int, today: date) -> Period:
+    """due_period, where a period must be named: refused while nothing of the year is due."""
+    period = due_period(year, today)
+    if period is None:
+        raise DataError("no_complete_month", year=year, today=today.isoformat())
+    return period
 
 
 # A pace profile maps the elapsed share of the year to the share of the target due by then.

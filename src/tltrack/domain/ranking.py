@@ -72,7 +72,11 @@ class Ranking(NamedTuple):
 
 def ranking_value(item: Assessment) -> float | None:
     """What regions are ranked by: completion for totals (a ceiling: lower is better), the
-    gap otherwise (a positive gap is always good)."""
+    gap otherwise (a positive gap is always good). A region without a figure to judge, or
+    with only a mid-year one once the year is over (未报全年数据), is not ranked: its pace
+    then said nothing of the year."""
+    if item.status == "no_data":
+        return None
     if item.target.kind == "cumulative":
         if item.completion is None:
             return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     pass
 
 TARGET_FILE_RE = re.compile(r"(\d{4})\.toml")
+# The problems of a target file not yet filled in (init --from leaves each target's value
+# and quote to the new report): a year still being prepared, not a broken one.
+TO_FILL = frozenset({"to_fill", "needs_target"})
 
 
 def check_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
@@ -140,6 +144,22 @@ def split_problems(
 
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(round(value, 6))
+
+
+def targets_to_fill(path: Path) -> int:
+    """How many targets of a file not yet filled in (its problems all TO_FILL) still need
+    their value or the report's words: what validate says in pieces, counted once each."""
+    text, _ = decode(path, read_bytes(path, MAX_TARGET_FILE_BYTES))
+    try:
+        entries = tomllib.loads(text or "").get("target", [])
+    except tomllib.TOMLDecodeError:
+        return 0
+    return sum(
+        1
+        for t in entries
+        if isinstance(t, dict)
+        and (t.get("quote") == "待填" or ("target" not in t and t.get("kind") != "milestone"))
+    )
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -32,6 +32,12 @@ def figure_text(text: str) -> str:
     return stripped.replace(",", "") if _GROUPED.fullmatch(stripped) else text
 
 
+def names_no_year(text: str) -> bool:
+    """A period cell that names its months but not its year: 1-6月, 6月份."""
+    months = _MONTHS.fullmatch(text.strip())
+    return months is not None and months.group(1) is None
+
+
 @functools.lru_cache(maxsize=1024)  # an import's rows repeat a few periods many times
 def period_text(text: str, year: int) -> str:
     """A period cell as tltrack writes periods: 1-9月 and 2025年1-9月 are the year to date

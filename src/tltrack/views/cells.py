@@ -80,8 +80,14 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
         "projected": ""
         if t.kind == "milestone"
         else with_unit(projection(t, a.projected, a.value), t.unit),
-        "status": text(lang, "awaiting_year") if a.awaiting_year else status_label(lang, a.status),
+        "status": status_words(lang, a),
     }
+
+
+def status_words(lang: Lang, a: Assessment) -> str:
+    """The status a reader sees: 未报全年数据 once the year is over and only a mid-year figure
+    is in, else the status's label."""
+    return text(lang, "awaiting_year") if a.awaiting_year else status_label(lang, a.status)
 
 
 def headers(lang: Lang) -> list[str]:
@@ -142,7 +148,7 @@ def rollup_notes(lang: Lang, items: Sequence[Assessment]) -> list[str]:
 
 def missing_line(lang: Lang, report: MissingReport | None) -> str:
     """未报送(2025-06): 市农牧局 2 项、扎鲁特旗 1 项: who has not reported, and how much."""
-    if report is None or not report.missing:
+    if report is None or report.period is None or not report.missing:
         return ""
     reporters = text(lang, "list_sep").join(
         text(lang, "reporter_owes", reporter=m.reporter, count=len(m.targets))

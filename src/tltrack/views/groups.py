@@ -16,7 +16,7 @@ from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.views.cells import percent, signed, value_text
+from tltrack.views.cells import percent, signed, status_words, value_text
 from tltrack.views.status import missing_json
 from tltrack.views.view import STATUS_STYLE, Cell, Column, Row, Section, View, json_number
 
@@ -160,7 +160,7 @@ def rankings(items: Sequence[Ranking], lang: Lang) -> View:
                     "target": Cell(t.target, value_text(lang, t, t.target)),
                     "completion": Cell(json_number(a.completion), percent(a.completion)),
                     "gap": Cell(json_number(a.gap), signed(a.gap)),
-                    "status": Cell(a.status, status_label(lang, a.status), STATUS_STYLE[a.status]),
+                    "status": Cell(a.status, status_words(lang, a), STATUS_STYLE[a.status]),
                 }
             )
         sections.append(Section(ranking.target.name, rows))
@@ -254,6 +254,15 @@ def missing(report: MissingReport, lang: Lang) -> View:
         title = text(lang, "missing_section", reporter=item.reporter, by=kind, count=len(rows))
         sections.append(Section(title, rows))
     count = sum(len(item.targets) for item in report.missing)
+    if report.period is None:  # the year's January: nothing is due
+        day = "" if report.as_of is None else report.as_of.isoformat()
+        return View(
+            title=text(lang, "missing_title", period=report.year),
+            columns=columns,
+            sections=[],
+            data=missing_json(report),
+            empty=text(lang, "nothing_due", year=report.year, today=day),
+        )
     return View(
         title=text(lang, "missing_title", year=report.year, period=report.period.label),
         columns=columns,

@@ -122,7 +122,7 @@ def missing_json(report: MissingReport | None) -> dict[str, Any] | None:
         return None
     return {
         "year": report.year,
-        "period": report.period.label,
+        "period": None if report.period is None else report.period.label,
         "missing": [
             # "unit": the key of DESIGN §8's contract, which scripts read.
             {"unit": m.reporter, "by": m.by, "targets": [t.id for t in m.targets]}

@@ -6,16 +6,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import Record
-from tltrack.domain.periods import parse_period
-from tltrack.errors import CannotCreateError, NoInputError, TltrackError
+from tltrack.domain.periods import due_period, parse_period
+from tltrack.errors import CannotCreateError, Message, NoInputError, TltrackError, msg
 from tltrack.files.folder import real_path
 from tltrack.files.form_key import KEY_NAME
-from tltrack.files.target_file import TARGET_FILE_RE, load_catalog, target_files, year_file
+from tltrack.files.target_file import (
+    TARGET_FILE_RE,
+    TO_FILL,
+    check_catalog,
+    load_catalog,
+    target_files,
+    targets_to_fill,
+    year_file,
+)
 from tltrack.stores.base import RecordStore
 from tltrack.stores.choice import every_store, open_store, reading_ahead
 
@@ -53,6 +62,9 @@ class Workspace(NamedTuple):
 
     catalog: Catalog
     store: RecordStore
+    # Why a newer year's target file was passed over for this one (its targets are still to
+    # be filled in), for a warning; None when the year was named or none was passed over.
+    passed_over: Message | None = None
 
     @property
     def year(self) -> int:
@@ -67,11 +79,12 @@ def open_workspace(
     year: int | None,
     period_text: str | None = None,
     reads_all: bool = False,
+    today: date | None = None,
 ) -> Workspace:
     """A year's target file and figures: `year`, else the year of `period_text` where the
     folder has its file (a late 2025-12 figure goes to 2025 when 2026 is the newest), else
-    the newest. `reads_all`: the command will read every figure (status, check, report), so
-    a big records file is read ahead."""
+    the year people can judge on `today` (see judged_year). `reads_all`: the command will
+    read every figure (status, check, report), so a big records file is read ahead."""
     folder = find_data_dir(data_dir)
     if year is None and period_text is not None:
         try:
@@ -80,14 +93,45 @@ def open_workspace(
             period_year = None  # a bad period is said by the command that reads it
         if period_year is not None and (folder / f"{period_year}.toml").is_file():
             year = period_year
-    path = year_file(folder, year)
+    passed_over = None
+    if year is None:
+        path, passed_over = judged_year(folder, today or date.today())
+    else:
+        path = year_file(folder, year)
     if reads_all:
         with reading_ahead(path) as keep_if:
             catalog = load_catalog(path)
             keep_if(catalog.meta.store)
     else:
         catalog = load_catalog(path)
-    return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
+    return Workspace(catalog, open_store(catalog.path, catalog.meta.store), passed_over)
+
+
+def judged_year(folder: Path, today: date) -> tuple[Path, Message | None]:
+    """The target file of the year people can judge on `today`, when no year is named: the
+    newest year with a period due (all January long, the closing year: its 全年 is what the
+    month is about) whose target file is complete; a newer file whose targets are still to
+    be filled in (init --from writes 待填) is passed over, and named. A file broken in any
+    other way is chosen all the same, so that its problems are said, not hidden; where no
+    year has a period due yet, the oldest year to come."""
+    files = target_files(folder)
+    if not files:
+        raise NoInputError("no_target_file", folder=folder)
+    due = [p for p in reversed(files) if due_period(int(p.stem), today) is not None]
+    to_come = [p for p in files if p not in due]
+    unfinished: list[tuple[Path, int]] = []
+    for path in [*due, *to_come]:
+        catalog, problems = check_catalog(path)
+        if catalog is not None or not all(p.message.id in TO_FILL for p in problems):
+            break
+        unfinished.append((path, targets_to_fill(path)))
+    else:
+        return files[-1], None  # none complete: the newest, whose problems are said
+    newer = [(p, count) for p, count in unfinished if p.name > path.name]
+    if not newer:
+        return path, None
+    skipped, count = newer[0]
+    return path, msg("year_unfinished", file=skipped.name, count=count, year=path.stem)
 
 
 def other_year(workspace: Workspace, year: int) -> Workspace | None:
@@ -97,6 +141,13 @@ def other_year(workspace: Workspace, year: int) -> Workspace | None:
         return None
     catalog = load_catalog(path)
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
+
+
+def open_years(workspace: Workspace) -> list[int]:
+    """This year and the years beside it whose target files the folder holds: the years a
+    period written without one (1-6月) could be of, in the turn of the year."""
+    years = {int(p.stem) for p in target_files(workspace.catalog.path.parent)}
+    return sorted(y for y in years if abs(y - workspace.year) <= 1) or [workspace.year]
 
 
 def last_year_store(workspace: Workspace) -> RecordStore:

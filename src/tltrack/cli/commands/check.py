@@ -22,6 +22,7 @@ from tltrack.cli.options import (
     compact_for,
     output_for,
     parse_as_of,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -61,11 +62,11 @@ def check(
     from tltrack.app import check as app_check
     from tltrack.views import status as status_views
     from tltrack.views.groups import check_by
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year, reads_all=True)
+    day = parse_as_of(as_of)
+    workspace = workspace_for(data_dir, year, reads_all=True, as_of=day)
     levels = [word.strip() for value in fail_on or [] for word in value.split(",")]
-    result = app_check.check(workspace, parse_as_of(as_of), levels, by_value(by), region, owner)
+    result = app_check.check(workspace, day, levels, by_value(by), region, owner)
     out = output_for()
     compact = compact_for(out, fmt)
     if result.groups is not None:

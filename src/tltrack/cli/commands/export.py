@@ -13,6 +13,7 @@ from tltrack.cli.options import (
     OutputFormat,
     YearOption,
     output_for,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -35,9 +36,8 @@ def export(
     """Every figure of a year's store, superseded ones too, for backups and git."""
     # loaded when the command runs, not at start: a quick --help
     from tltrack.views.view import Cell, Column, Section, View
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year)
+    workspace = workspace_for(data_dir, year)
     figures = workspace.records()
     out = output_for()
     keys = ("metric", "region", "period", "value", "note", "by", "at", "correction", "revision")

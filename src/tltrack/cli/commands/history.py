@@ -14,6 +14,7 @@ from tltrack.cli.options import (
     YearOption,
     compact_for,
     output_for,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -39,9 +40,8 @@ def history(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app import history as app_history
     from tltrack.views import targets as target_views
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year)
+    workspace = workspace_for(data_dir, year)
     out = output_for()
     target, figures = app_history.history(workspace, metric, region)
     view = target_views.history(target, figures, out.lang, compact_for(out, fmt), region)

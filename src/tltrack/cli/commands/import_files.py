@@ -18,6 +18,7 @@ from tltrack.cli.options import (
     output_for,
     parse_column_map,
     print_problems,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -70,10 +71,10 @@ def import_file(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.importing import import_figures
     from tltrack.views.files import imported
-    from tltrack.workspace.folder import open_workspace, other_year
+    from tltrack.workspace.folder import open_years, other_year
 
     chosen = parse_column_map(column_map or [])
-    workspace = open_workspace(data_dir, year)
+    workspace = workspace_for(data_dir, year)
     out = output_for()
     try:
         result = import_figures(
@@ -85,6 +86,7 @@ def import_file(
             period_text=period,
             columns=chosen,
             other_year=lambda other: other_year(workspace, other),
+            years_open=() if year is not None else open_years(workspace),
         )
     except ValidationFailed as exc:
         shown = text(out.lang, "n_files", count=len(files))

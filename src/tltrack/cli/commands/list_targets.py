@@ -17,6 +17,7 @@ from tltrack.cli.options import (
     YearOption,
     compact_for,
     output_for,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -43,9 +44,8 @@ def list_targets(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.status import targets
     from tltrack.views import targets as target_views
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year)
+    workspace = workspace_for(data_dir, year)
     out = output_for()
     chosen = targets(workspace, category, owner)
     write_view(target_views.targets(chosen, out.lang, compact_for(out, fmt)), fmt, out)

@@ -13,6 +13,7 @@ from tltrack.cli.options import (
     DataDirOption,
     LangOption,
     YearOption,
+    workspace_for,
 )
 from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.text.lang import text
@@ -40,9 +41,8 @@ def migrate(
     """Copy a year's figures into the other store, checked figure by figure."""
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.stores import migrate
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year)
+    workspace = workspace_for(data_dir, year)
     done = migrate(workspace.catalog.path, to.value)
     said = text(
         run_lang(),

@@ -9,6 +9,7 @@ import typer
 from tltrack.cli.app import app
 from tltrack.cli.help import examples, helptext
 from tltrack.cli.options import (
+    AsOfOption,
     ByChoice,
     DataDirOption,
     FormatOption,
@@ -17,6 +18,8 @@ from tltrack.cli.options import (
     YearOption,
     by_value,
     output_for,
+    parse_as_of,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -41,6 +44,7 @@ def missing(
             "--by", help=helptext("help_missing_by"), show_default=False, metavar="owner|region"
         ),
     ] = None,
+    as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -50,9 +54,9 @@ def missing(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.missing import missing_figures
     from tltrack.views.groups import missing as missing_view
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year)
-    report = missing_figures(workspace, period, by_value(by))
+    day = parse_as_of(as_of)
+    workspace = workspace_for(data_dir, year, as_of=day)
+    report = missing_figures(workspace, period, by_value(by), as_of=day)
     out = output_for()
     write_view(missing_view(report, out.lang), fmt, out)

@@ -18,6 +18,7 @@ from tltrack.cli.options import (
     YearOption,
     compact_for,
     output_for,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -68,9 +69,8 @@ def record(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app import recording as app_recording
     from tltrack.views import status as status_views
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year, period)  # the period's year decides
+    workspace = workspace_for(data_dir, year, period)  # the period's year decides
     out = output_for()  # before the write: a closed stdout is said before a figure is stored
     result = app_recording.record(
         workspace, metric, value, period, note, by, correct, region=region

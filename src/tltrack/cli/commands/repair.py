@@ -10,6 +10,7 @@ from tltrack.cli.options import (
     DataDirOption,
     LangOption,
     YearOption,
+    workspace_for,
 )
 from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.text.lang import text
@@ -31,9 +32,8 @@ def repair(
     """Rewrite a hand-edited records file in tltrack's form, keeping every figure and a backup."""
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app import stores as app_stores
-    from tltrack.workspace.folder import open_workspace
 
-    result = app_stores.repair(open_workspace(data_dir, year))
+    result = app_stores.repair(workspace_for(data_dir, year))
     name = result.store
     if result.backup is None:
         line = text(run_lang(), "nothing_to_repair", file=name, count=result.figures)

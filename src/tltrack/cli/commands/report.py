@@ -20,6 +20,7 @@ from tltrack.cli.options import (
     YearOption,
     parse_as_of,
     parse_statuses,
+    workspace_for,
 )
 from tltrack.cli.run import TltrackCommand, run_lang
 from tltrack.errors import UsageError
@@ -98,7 +99,7 @@ def report(
     from tltrack.documents import bulletin, render
     from tltrack.files.disk import write_atomic
     from tltrack.views.writers import writing_stdout
-    from tltrack.workspace.folder import check_output, open_workspace
+    from tltrack.workspace.folder import check_output
 
     chosen = fmt.value if fmt else None
     if output is not None:
@@ -114,10 +115,11 @@ def report(
     if issue is not None and issue < 1:
         raise UsageError("issue_positive", issue=issue)
     options = bulletin.Options(issue, issuer, only is not None, tuple(parse_statuses(hide)))
-    workspace = open_workspace(data_dir, year, reads_all=True)
+    day = parse_as_of(as_of)
+    workspace = workspace_for(data_dir, year, reads_all=True, as_of=day)
     if output is not None:
         check_output(workspace.catalog.path, output)
-    built = bulletin.build(workspace, parse_as_of(as_of), region, owner, options)
+    built = bulletin.build(workspace, day, region, owner, options)
     data = render.document(built, chosen, run_lang())
     language = run_lang()
     if output is None:

@@ -16,6 +16,7 @@ from tltrack.cli.options import (
     compact_for,
     output_for,
     parse_as_of,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -42,9 +43,9 @@ def show(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app.history import show as target_detail
     from tltrack.views.targets import detail
-    from tltrack.workspace.folder import open_workspace
 
-    workspace = open_workspace(data_dir, year)
-    found = target_detail(workspace, metric, parse_as_of(as_of), region)
+    day = parse_as_of(as_of)
+    workspace = workspace_for(data_dir, year, as_of=day)
+    found = target_detail(workspace, metric, day, region)
     out = output_for()
     write_view(detail(found, out.lang, compact_for(out, fmt)), fmt, out)

@@ -26,6 +26,7 @@ from tltrack.cli.options import (
     parse_as_of,
     parse_statuses,
     refuse_with_plan,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -64,7 +65,6 @@ def status(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.app import status as app_status
     from tltrack.views import status as status_views
-    from tltrack.workspace.folder import open_workspace
 
     out = output_for()
     if plan:
@@ -77,16 +77,17 @@ def status(
         view = plan_views.plan_status(progress, out.lang, compact_for(out, fmt))
         write_view(view, fmt, out, encoding)
         return
-    workspace = open_workspace(data_dir, year, reads_all=True)
+    day = parse_as_of(as_of)
+    workspace = workspace_for(data_dir, year, reads_all=True, as_of=day)
     if by is not None:
         # loaded when the command runs, not at start: a quick --help
         from tltrack.views.groups import groups
 
-        ranked = app_status.by_groups(workspace, parse_as_of(as_of), by_value(by) or "region")
+        ranked = app_status.by_groups(workspace, day, by_value(by) or "region")
         write_view(groups(ranked, out.lang, compact_for(out, fmt)), fmt, out, encoding)
         return
     report = app_status.status(
-        workspace, parse_as_of(as_of), category, owner, parse_statuses(status_filter), region
+        workspace, day, category, owner, parse_statuses(status_filter), region
     )
     view = status_views.status(report, out.lang, compact_for(out, fmt))
     write_view(view, fmt, out, encoding)

@@ -18,6 +18,7 @@ from tltrack.cli.options import (
     YearOption,
     by_value,
     output_for,
+    workspace_for,
     write_view,
 )
 from tltrack.cli.run import TltrackCommand
@@ -65,14 +66,13 @@ def template(
     # loaded when the command runs, not at start: a quick --help
     from tltrack.documents.forms import write_forms
     from tltrack.views.groups import templates
-    from tltrack.workspace.folder import open_workspace
 
     if by is None:
         raise UsageError("needs_by")
     if output is None or not output.strip():
         raise UsageError("needs_output_folder")
     folder = Path(output)
-    workspace = open_workspace(data_dir, year)
+    workspace = workspace_for(data_dir, year)
     out = output_for()  # before the forms are written: a closed stdout is said first
     written = write_forms(workspace, by_value(by) or "owner", period, folder, fmt.value, force)
     view = templates([p for p, _ in written], folder, out.lang, [n for _, n in written])
