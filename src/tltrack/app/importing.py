@@ -22,6 +22,7 @@ from tltrack.app.recording import (
 from tltrack.domain.figures import Record, text_problem
 from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.responsibility import region_of
+from tltrack.domain.units import convertible
 from tltrack.domain.values import says_not_done
 from tltrack.errors import (
     DataError,
@@ -44,6 +45,7 @@ class ImportResult(NamedTuple):
     changes: list[Change]
     dry_run: bool
     explained: tuple[Message, ...] = ()  # figures left blank on a form, with the reason
+    converted: tuple[Message, ...] = ()  # figures given in another unit: 420000亩 → 42万亩
 
     def tally(self, outcome: Outcome) -> int:
         return sum(1 for c in self.changes if c.outcome == outcome)
@@ -88,6 +90,7 @@ def import_figures(
     new: list[_Row] = []
     years: dict[int, tuple[Workspace, list[_Row]]] = {workspace.year: (workspace, new)}
     explained: list[Message] = []
+    conversions: list[Message] = []  # figures given in another unit of their kind
     problems: list[tuple[tuple[int, int], Message]] = []
     first_row: dict[tuple[str, str | None, Period], tuple[Message, float]] = {}
     sealing: bytes | None = None  # the folder's key for forms' seals
@@ -134,7 +137,7 @@ def import_figures(
                 continue
             home = _home(workspace, row, other_year, years)
             try:
-                record = _row_record(home, row, default_by, moment, period)
+                record, converted = _row_record(home, row, default_by, moment, period)
             except TltrackError as exc:
                 problems.append(
                     (order, msg("row_problem", file=path.name, row=row.label, problem=exc.msg))
@@ -156,6 +159,8 @@ def import_figures(
                     problems.append((order, problem))
                 continue  # the same figure twice counts once
             first_row[key] = (label, record.value)
+            if converted is not None:
+                conversions.append(msg("row_said", file=path.name, row=row.label, said=converted))
             target = home.catalog.by_id[record.metric]
             not_done = target.kind == "milestone" and says_not_done(row.fields["value"])
             years[home.year][1].append(_Row(order, record, label, row.label, not_done))
@@ -198,7 +203,7 @@ def import_figures(
         for change, planned_changes in ready:
             if _written(planned_changes) and not dry_run:
                 change.append(_written(planned_changes))
-    return ImportResult(files, changes, dry_run, tuple(explained))
+    return ImportResult(files, changes, dry_run, tuple(explained), tuple(conversions))
 
 
 def _home(
@@ -229,7 +234,8 @@ def _row_record(
     by: str,
     moment: datetime,
     expected: Period | None,
-) -> Record:
+) -> tuple[Record, Message | None]:
+    """A row's figure, and its conversion from another unit of its kind, said back."""
     fields = row.fields
     if not fields["metric"]:
         raise DataError("no_metric")
@@ -240,14 +246,14 @@ def _row_record(
     if expected is not None and period.end != expected.end:
         raise DataError("other_period", period=period.label, expected=expected.label)
     unit = fields.get("unit", "")
-    if unit and unit != target.unit:
+    if unit and not convertible(unit, target.unit):
         raise DataError("wrong_unit", metric=target.id, unit=unit, target_unit=target.unit)
     region = region_of(workspace.catalog.meta.regions, target, fields.get("region") or None)
     # 责任单位, where the target file names its offices: one of them, or the row is misfiled.
     office = fields.get("owner", "").strip()
     if office and target.owner is not None and office not in (target.owner, *target.co_owners):
         raise DataError("other_owner", metric=target.name, office=office, owner=target.owner)
-    value = parse_value(target, figure_text(fields["value"]))
+    value, converted = parse_value(target, figure_text(fields["value"]), unit)
     new = Record(
         metric=target.id,
         period=period.label,
@@ -263,4 +269,4 @@ def _row_record(
         problem = text_problem(field, getattr(new, field))
         if problem is not None:
             raise DataError(problem)
-    return new
+    return new, converted

@@ -16,7 +16,7 @@ from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.responsibility import region_of
 from tltrack.domain.rollup import Series, assess_city, assess_region
 from tltrack.domain.targets import Target
-from tltrack.domain.values import parse_milestone, parse_number, says_not_done
+from tltrack.domain.values import number, parse_milestone, read_number, says_not_done
 from tltrack.errors import (
     DataError,
     Message,
@@ -25,16 +25,25 @@ from tltrack.errors import (
 from tltrack.workspace.folder import Workspace
 
 
-def parse_value(target: Target, text: str) -> float:
-    """The figure typed for `target`, read in its unit; refused with a reason otherwise."""
+def parse_value(target: Target, text: str, given_in: str = "") -> tuple[float, Message | None]:
+    """The figure given for `target`, read in its unit (from another of its kind, exactly:
+    `given_in` is a column's unit), and the conversion said back (420000亩 → 42万亩);
+    refused with a reason otherwise."""
     if target.kind == "milestone":
-        return parse_milestone(text)
-    value = parse_number(text, target.unit)
+        return parse_milestone(text), None
+    value, conversion = read_number(text, target.unit, given_in)
     if value < 0 and target.kind == "cumulative":
         raise DataError("bad_value", value=text, reason=msg("why_negative_total"))
     if target.change == "decrease" and value >= 100:
         raise DataError("bad_value", value=text, reason=msg("why_decrease_100"))
-    return value
+    if conversion is None:
+        return value, None
+    said = msg(
+        "converted",
+        given=f"{conversion.given}{conversion.unit}",
+        value=f"{number(value, 6)}{target.unit}",
+    )
+    return value, said
 
 
 def kept_progress(record: Record, existing: Sequence[Record], year: int) -> Record:
@@ -129,6 +138,7 @@ class RecordOutcome(NamedTuple):
     change: Change
     assessment: Assessment
     stale_after_days: int
+    converted: Message | None = None  # the figure as typed, in another unit of its kind
 
 
 def record(
@@ -146,7 +156,7 @@ def record(
     """Append a figure. The same figure again is a no-op; another figure needs `correct`."""
     target = workspace.catalog.find(metric)
     place = region_of(workspace.catalog.meta.regions, target, region)
-    value = parse_value(target, value_text)
+    value, converted = parse_value(target, value_text)
     moment = _now(now)
     today = as_of or moment.astimezone().date()
     period = (
@@ -187,4 +197,4 @@ def record(
         assessment = assess_city(target, series, workspace.year, when, thresholds)
     else:
         assessment = assess_region(target, place, series, workspace.year, when, thresholds)
-    return RecordOutcome(changes[0], assessment, thresholds.stale_after_days)
+    return RecordOutcome(changes[0], assessment, thresholds.stale_after_days, converted)

@@ -2,7 +2,8 @@
 
 Accepted: ASCII digits with an optional sign, decimal point and exponent; full-width digits
 and signs (５.８), which Chinese input methods type, read as their ASCII forms; a trailing `%`
-when the target's unit is `%`; a trailing unit equal to the target's own (262个, 5.8亿元).
+when the target's unit is `%`; a trailing unit equal to the target's own (262个, 5.8亿元), or
+one of its kind, converted exactly (420000亩 for a target in 万亩: see units.py).
 Refused, each with its reason: empty text, nan and inf, values too large for a float, thousands
 separators (1,686), Chinese numerals (二百) and digits of other scripts.
 """
@@ -14,6 +15,7 @@ import re
 import unicodedata
 
 from tltrack.domain.figures import MAX_FIGURE
+from tltrack.domain.units import Conversion, convert, convertible, split_unit
 from tltrack.errors import DataError, Message, msg
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -40,10 +42,26 @@ def _fold_width(text: str) -> str:
 
 def parse_number(text: str, unit: str = "") -> float:
     """Parse a figure given in `unit`; raise DataError saying why when it cannot be read."""
+    return read_number(text, unit)[0]
+
+
+def read_number(text: str, unit: str = "", given_in: str = "") -> tuple[float, Conversion | None]:
+    """A figure for a target in `unit`, and the conversion when it was written in another
+    unit of that kind: after the number (420000亩) or, for the whole column, `given_in` (a
+    header 数值(万元)). Refused with the reason when it cannot be read."""
     shown = text if len(text) <= 40 else text[:37] + "..."
     folded = _fold_width(text).strip()
     if not folded:
         raise DataError("empty_value")
+    written, own_unit = split_unit(folded)
+    written_unit = own_unit or given_in  # the figure's own unit over its column's
+    if unit and written_unit and written_unit != unit and convertible(written_unit, unit):
+        if _NUMBER_RE.fullmatch(written) is None:
+            raise DataError("bad_value", value=shown, reason=_why_not_a_number(written, unit))
+        conversion = convert(written, written_unit, unit)
+        return _in_range(float(conversion.value), shown), conversion
+    if given_in and given_in != unit and _NUMBER_RE.fullmatch(folded):
+        folded += given_in  # a bare number in its column's unit: refused below, both named
     if unit and unit != "%" and folded.endswith(unit):
         folded = folded[: -len(unit)].strip()
     if folded.endswith("%"):
@@ -53,7 +71,10 @@ def parse_number(text: str, unit: str = "") -> float:
         folded = folded[:-1].strip()
     if _NUMBER_RE.fullmatch(folded) is None:
         raise DataError("bad_value", value=shown, reason=_why_not_a_number(folded, unit))
-    value = float(folded)
+    return _in_range(float(folded), shown), None
+
+
+def _in_range(value: float, shown: str) -> float:
     if math.isinf(value) or abs(value) > MAX_FIGURE:
         too_big = msg("why_out_of_range", limit=MAX_FIGURE)
         raise DataError("bad_value", value=shown, reason=too_big)

@@ -381,6 +381,8 @@ EN: dict[str, str] = {
     "nothing_due": "on {today} no period of {year} is due yet: nobody owes a figure",
     "year_unfinished": "{file} still has {count} targets to fill in: the figures of {year} are used until it validates (or give --year)",
     "period_no_year": "{period!r} names no year, and every year from {first} to {last} is open: write the year ({example}) or give --year",
+    "converted": "{given} → {value}",
+    "row_said": "{file} {row}: {said}",
     "none_missing": "every office and region has reported for {period}",
     "templates_written": "wrote {count} form(s) to {folder}",
     "n_files": "{count} files",

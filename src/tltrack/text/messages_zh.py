@@ -381,6 +381,8 @@ ZH: dict[str, str] = {
     "nothing_due": "截至 {today}，{year} 年尚无到期的填报期间，无须报送",
     "year_unfinished": "{file} 尚有 {count} 项目标待填，暂按 {year} 年统计；填完并通过校验后自动改用新年度（也可用 --year 指定）",
     "period_no_year": "期间“{period}”未写年份，而 {first} 至 {last} 年均在填报：请写明年份（如“{example}”）或用 --year 指定",
+    "converted": "{given} → {value}",
+    "row_said": "{file} {row}: {said}",
     "none_missing": "{period} 各单位均已报送",
     "templates_written": "已生成 {count} 份填报表，存放于 {folder}",
     "n_files": "{count} 个文件",

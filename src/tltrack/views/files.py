@@ -74,6 +74,7 @@ def imported(
         },
         messages=[
             *(said.say(lang) for said in result.explained),
+            *(said.say(lang) for said in result.converted),
             text(lang, key, file=shown_files, **counts),
         ],
     )

@@ -153,5 +153,5 @@ def record(result: RecordOutcome, lang: Lang, compact: bool) -> View:
         data={"outcome": change.outcome, **assessment_json(result.assessment)},
         fields=[(text(lang, "region"), r.region)] if r.region is not None else [],
         notes=stale_notes(lang, [result.assessment], result.stale_after_days),
-        messages=[said],
+        messages=[said] if result.converted is None else [result.converted.say(lang), said],
     )
