@@ -322,7 +322,8 @@ _TYPED = re.compile(
     r"\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|tltrack: error:|tltrack|TLTRACK_\w+|README|"
     r"YYYY(-MM-DD|-MM|-Qn|-Hn)?|\b\d{4}-(Q|H)\d\b|UTF-(8|16)|GB18030|JSON|TOML|CSV|xlsx|"
     r"done|not done|nan|infinity|true|false|FILE|Repairing a records file|Target files|"
-    r"0x[0-9a-f]+|\b(metric|period|value|note|by|unit|records|id|name|region|owner)\b|"
+    r"0x[0-9a-f]+|\b(metric|period|value|note|by|unit|records|id|name|region|owner|reporter|"
+    r"explanation)\b|"
     r"\b(achieved|ahead|on_track|behind|at_risk|missed|no_data|stale)\b|"
     r"\btester\b"  # the recorder's name the tests give (data, not words)
 )

@@ -93,8 +93,8 @@ def test_show_markdown_and_csv(cli) -> None:
     assert "- 原文: “粮食产量力争突破200亿斤”\n" in md
     assert "| 2025 | 201.3亿斤 | 统计公报 | tester |" in md
     csv_lines = cli("show", "grain_output", "--format", "csv").stdout.splitlines()
-    assert csv_lines[0] == "period,value,note,by,at,correction,current"
-    assert csv_lines[1].startswith("2025,201.3,统计公报,tester,")
+    assert csv_lines[0] == "period,value,note,by,explanation,unit,source,at,correction,current"
+    assert csv_lines[1].startswith("2025,201.3,统计公报,tester,,,typed,")
 
 
 def test_the_nearest_targets_folder_is_found(

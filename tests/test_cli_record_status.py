@@ -88,6 +88,8 @@ def test_status_json_follows_the_contract(cli) -> None:
         "source": None,
         "regions_reported": None,
         "rollup_sum": None,
+        "review": None,
+        "explanation": None,
     }
 
 

@@ -323,10 +323,10 @@ def test_a_full_width_space_at_the_end_of_a_name_or_note_is_not_kept(
     monkeypatch.setenv("TLTRACK_CACHE_DIR", "off")
     run = cli("record", "gdp_growth", "5.8", "--period", "2025-H1", "--note", "x\u3000")
     assert run.exit_code == 0, run.stderr
-    run = cli("record", "key_projects_started", "9", "--period", "2025-06", "--by", "张三\u3000")
+    run = cli("record", "key_projects_started", "262", "--period", "2025-06", "--by", "张三\u3000")
     assert run.exit_code == 0, run.stderr
     monkeypatch.setenv("TLTRACK_USER", "李四\u3000")
-    assert cli("record", "key_projects_started", "8", "--period", "2025-05").exit_code == 0
+    assert cli("record", "key_projects_started", "240", "--period", "2025-05").exit_code == 0
     records = json.loads(cli("export", "--format", "json").stdout)["records"]
     assert [(r["note"], r["by"]) for r in records] == [("x", "tester"), ("", "张三"), ("", "李四")]
-    assert cli("record", "key_projects_started", "10", "--period", "2025-04").exit_code == 0
+    assert cli("record", "key_projects_started", "200", "--period", "2025-04").exit_code == 0

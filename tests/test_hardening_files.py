@@ -238,7 +238,7 @@ def _writer(data_dir: str, worker: int, barrier: Any) -> None:
     barrier.wait()
     for i in range(12):
         metric, period = figure(worker * 12 + i)
-        record(workspace, metric, str(worker * 100 + i), period, by=f"w{worker}")
+        record(workspace, metric, str(worker * 100 + i), period, by=f"w{worker}", explanation="x")
 
 
 def test_writers_through_a_link_and_the_real_path_share_one_lock(tmp_path: Path) -> None:
@@ -459,7 +459,7 @@ def test_a_correction_beats_a_line_from_a_clock_running_ahead(cli, data_dir: Pat
     result = cli("record", "gdp_growth", "5.9", "--period", "2025-H1", "--correct")
     assert result.exit_code == 0, result.stderr
     assert _actual(cli, "gdp_growth") == (5.9, "2025-H1")
-    assert "revision = 1 }" in records_file(data_dir).read_text(encoding="utf-8")
+    assert 'revision = 1, source = "typed" }' in records_file(data_dir).read_text("utf-8")
     # A second correction counts over the first, whatever the clocks say.
     assert cli("record", "gdp_growth", "6.0", "--period", "2025-H1", "--correct").exit_code == 0
     assert _actual(cli, "gdp_growth") == (6.0, "2025-H1")

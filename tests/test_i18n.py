@@ -153,7 +153,7 @@ ALLOWED_IN_CHINESE = re.compile(
     r"records|metric|period|value|target|kind|level|note|by|unit|meta\.year|base_year|change|due|at_risk|on_track|"
     r"Repairing a records file|Target files|validate|repair|list|nobody|"
     r"\b[A-Z][A-Z_]+\b|\bzh\b|\ben\b|markdown|behind|missed|stale|init|status|"
-    r"owner|region|split|template|meta|pdf|docx|lagging|no_data|chromium|"
+    r"owner|region|reporter|explanation|review|split|template|meta|pdf|docx|lagging|no_data|chromium|"
     r"utf-8-sig|utf-8|gb18030|Excel|\d{4}\.toml|demo|quote|"
     r"plan\.toml|Multi-year plans|end_year|base|path|linear|at_least|at_most|report|store|"
     r"SQLite|sqlite|toml|git|PostgreSQL|postgresql|psycopg|pip install|CREATE|ROLE|LOGIN|db|init"
@@ -278,7 +278,7 @@ def test_a_chinese_help_page_holds_only_names_in_latin_letters() -> None:
         *("bulletin", "file", "folder", "targets", "shell", "CI", "LC", "ALL", "LANG", "MM"),
         *("owner", "region", "files", "missing", "template", "pdf", "docx", "lagging"),
         *("utf", "sig", "gb", "Excel", "demo"),  # encodings, a program, a command
-        *("migrate", "export", "SQLite", "git", "db", "PostgreSQL"),
+        *("migrate", "export", "SQLite", "git", "db", "PostgreSQL", "review"),
     }
     page = regex_metavars("\n".join(pages))
     assert set(english_words(page)) <= typed, set(english_words(page)) - typed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tomllib
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import records_file
+from conftest import SHIPPED_TARGETS, records_file
+
+SHIPPED = SHIPPED_TARGETS / "2025.toml"
 
 
 @pytest.fixture
@@ -34,10 +37,12 @@ CUMULATIVE = [
 
 
 def sixty_rows() -> list[list[str]]:
-    """60 distinct figures: ten cumulative targets, January to June."""
+    """60 distinct figures: ten cumulative targets, January to June, each a twelfth of its
+    goal a month (figures no review rule finds unusual)."""
+    goals = {t["id"]: t.get("target") for t in tomllib.loads(SHIPPED.read_text("utf-8"))["target"]}
     return [
-        [metric, f"2025-{month:02d}", str(month * (i + 1)), "市统计局"]
-        for i, metric in enumerate(CUMULATIVE)
+        [metric, f"2025-{month:02d}", str(round(goals[metric] * month / 12, 2)), "市统计局"]
+        for metric in CUMULATIVE
         for month in range(1, 7)
     ]
 
@@ -63,10 +68,11 @@ def test_a_60_row_csv_is_imported(cli, data_dir: Path, tmp_path: Path) -> None:
     assert entries(data_dir)[0] | {"at": None} == {
         "metric": "key_projects_started",
         "period": "2025-01",
-        "value": 1.0,
+        "value": 41.67,
         "note": "市统计局",
         "by": "tester",
         "at": None,
+        "source": f"sha256:{hashlib.sha256(path.read_bytes()).hexdigest()} figures.csv",
     }
 
 

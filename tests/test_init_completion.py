@@ -76,7 +76,7 @@ def _complete(words: str, cword: int, data_dir: Path) -> list[str]:
     ("words", "cword", "expected"),
     [
         ("tltrack sh", 1, ["show"]),
-        ("tltrack re", 1, ["record", "report", "repair"]),
+        ("tltrack re", 1, ["record", "review", "report", "repair"]),
         ("tltrack show gdp", 2, ["gdp_growth"]),
         ("tltrack record grain", 2, ["grain_output"]),
         ("tltrack history 粮", 2, ["粮食产量"]),

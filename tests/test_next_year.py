@@ -58,7 +58,7 @@ def test_a_late_figure_goes_to_the_year_of_its_period(cli, data_dir: Path) -> No
 def test_a_file_mixing_years_is_split_by_year_all_or_nothing(cli, data_dir: Path) -> None:
     assert cli("init", str(data_dir), "--from", "2025", "--year", "2026").exit_code == 0
     text = (data_dir / "2026.toml").read_text(encoding="utf-8")
-    filled = text.replace("# target = ?        # 待填: the new report's figure", "target = 1")
+    filled = text.replace("# target = ?        # 待填: the new report's figure", "target = 300")
     (data_dir / "2026.toml").write_text(filled.replace('quote = "待填"', 'quote = "x"'), "utf-8")
     assert cli("validate").exit_code == 0
     mixed = data_dir.parent / "mixed.csv"

@@ -94,9 +94,10 @@ def test_html_bulletin_of_a_full_year_is_small_enough_to_mail(cli, tmp_path: Pat
     ids = [t["id"] for t in json.loads(cli("list", "--format", "json").stdout)]
     for target_id in ids:
         for month_number in range(1, 13):
-            figures.append(f"{target_id},2025-{month_number:02d},{month_number * 3}")
+            figures.append(f"{target_id},2025-{month_number:02d},{month_number * 3},示例")
     path = tmp_path / "year.csv"
-    path.write_text("metric,period,value\n" + "\n".join(figures) + "\n", encoding="utf-8")
+    header = "metric,period,value,核实说明\n"  # figures no office sends: explained
+    path.write_text(header + "\n".join(figures) + "\n", encoding="utf-8")
     assert cli("import", str(path)).exit_code == 0
     out = tmp_path / "b.html"
     assert cli("report", "--as-of", "2026-01-31", "-o", str(out)).exit_code == 0

@@ -145,7 +145,7 @@ def test_a_writer_killed_mid_transaction_leaves_nothing(db, data_dir: Path, cli,
 def test_the_schema_is_versioned(db, cli, pg: Server, monkeypatch) -> None:
     again = cli("db", "init", "--lang", "en")
     assert again.exit_code == 0
-    assert again.stderr.startswith("the database's tltrack schema is at version 5 (it was 5)")
+    assert again.stderr.startswith("the database's tltrack schema is at version 6 (it was 6)")
     pg.sql("UPDATE tltrack.schema_version SET version = 99", db.name)
     newer = cli("db", "init", "--lang", "en")
     assert newer.exit_code == 65 and "later tltrack (schema 99)" in newer.stderr
@@ -165,7 +165,7 @@ def test_an_older_schema_is_migrated(pg: Server, cli, data_dir, monkeypatch) -> 
     monkeypatch.setenv("TLTRACK_STORE", pg.url("admin", name))
     assert cli("status").exit_code == 66  # the old schema wants db init first
     run = cli("db", "init", "--lang", "en")
-    assert run.stderr.startswith("the database's tltrack schema is at version 5 (it was 1)")
+    assert run.stderr.startswith("the database's tltrack schema is at version 6 (it was 1)")
     assert cli("record", "gdp_growth", "5.8", "--period", "2025-H1").exit_code == 0
 
 

@@ -191,9 +191,12 @@ def test_a_store_of_the_first_version_is_brought_up_to_date(cli, data_dir, monke
     assert database.read_bytes() == before
     assert cli("record", "gdp_growth", "5.9", "--period", "2025-Q3").exit_code == 0
     with sqlite3.connect(database) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 4
         values = [r[0] for r in db.execute("SELECT value FROM figure ORDER BY seq")]
         assert values == ["5.8", "421", "58", "5.9"]
+        # Schema 4: where each came from; the figures from before keep none.
+        kept = db.execute("SELECT unit, source FROM figure ORDER BY seq").fetchall()
+        assert kept == [("", ""), ("", ""), ("", ""), ("", "typed")]
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("UPDATE figure SET period_end = '2025-12-31'")
         # The series of the figures already there are listed by the upgrade, each once,
@@ -474,7 +477,7 @@ def test_a_row_s_figure_is_read_only_in_ascii_digits(value: str) -> None:
     from tltrack.stores.rows import checked_record
 
     row = ("gdp", "2025-06", value, "2025-07-01T00:00:00+00:00", "", "", 0, 0, None)
-    record = checked_record((*row, "2025-06-30"), 2025)
+    record = checked_record((*row, "2025-06-30", "", "", ""), 2025)
     assert (record is not None) == (value == "12.0")  # int() and float() read ١٢; TOML does not
 
 
@@ -532,12 +535,12 @@ def test_an_upgrade_never_writes_over_a_later_tltrack_s(gdp_in_sqlite) -> None:
     from tltrack.stores.sqlite.schema import upgrade
 
     with closing(sqlite3.connect(gdp_in_sqlite, isolation_level=None)) as db:
-        db.execute("PRAGMA user_version = 4")
+        db.execute("PRAGMA user_version = 5")
         db.execute("BEGIN IMMEDIATE")
         with pytest.raises(DataError, match="later tltrack"):
             upgrade(db, "2025.records.sqlite")
         db.execute("ROLLBACK")
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 5
 
 
 def test_a_refused_write_leaves_an_older_store_as_it_was(cli, data_dir, monkeypatch) -> None:

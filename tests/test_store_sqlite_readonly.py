@@ -172,10 +172,10 @@ def test_a_later_store_in_a_read_only_folder_says_so(cli, data_dir, monkeypatch)
     monkeypatch.setenv("TLTRACK_STORE", "sqlite")
     assert cli("record", "key_projects_started", "421", "--period", "2025-06").exit_code == 0
     with closing(sqlite3.connect(data_dir / "2025.records.sqlite")) as db:
-        db.execute("PRAGMA user_version = 4")
+        db.execute("PRAGMA user_version = 5")
     run = read_only_run(data_dir, "record", "key_projects_started", "430", "--lang", "en")
     assert run.returncode == 65
-    assert "was made by a later tltrack (schema 4)" in run.stderr
+    assert "was made by a later tltrack (schema 5)" in run.stderr
 
 
 @pytest.mark.linux_only

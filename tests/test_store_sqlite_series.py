@@ -142,8 +142,14 @@ def test_seeking_the_listed_series_finds_what_a_scan_finds(before, after, versio
         sqlite_schema.upgrade(db, "memory")
         db.execute("COMMIT")
         insert(db, after)
-        seek = [row[0] for row in db.execute(store_sqlite._NEWEST, (as_of,))]
-        scan = [row[0] for row in db.execute(store_sqlite._NEWEST_BY_SCAN, (as_of,))]
+        columns = store_sqlite._columns(sqlite_schema.SCHEMA_VERSION, "f.")
+        seek = [
+            row[0] for row in db.execute(store_sqlite._NEWEST.format(f_figure=columns), (as_of,))
+        ]
+        scan = [
+            row[0]
+            for row in db.execute(store_sqlite._NEWEST_BY_SCAN.format(f_figure=columns), (as_of,))
+        ]
     assert seek == scan
 
 
@@ -152,7 +158,7 @@ def insert(db: sqlite3.Connection, figures: list) -> None:
     rows = [
         store_sqlite._row(
             Record(metric, period, float(n), at, "", "x", revision > 0, revision, region)
-        )
+        )[:10]  # the columns of every schema: explanation, unit and source came in 4
         for n, (metric, region, period, revision) in enumerate(figures)
     ]
     db.executemany(

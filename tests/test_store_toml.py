@@ -104,7 +104,15 @@ def _record_many(data_dir: str, worker: int, count: int) -> None:
     for i in range(count):
         month = f"2025-{(i % 12) + 1:02d}"
         metric = ["key_projects_started", "housing_sales", "new_5g_base_stations"][i // 12]
-        record(workspace, metric, str(worker * 100 + i), month, by=f"w{worker}", correct=True)
+        record(
+            workspace,
+            metric,
+            str(worker * 100 + i),
+            month,
+            by=f"w{worker}",
+            correct=True,
+            explanation="x",  # any figure: no review rule stands between the writers
+        )
 
 
 def test_concurrent_writers_lose_nothing(data_dir: Path) -> None:

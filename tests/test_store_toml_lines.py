@@ -307,7 +307,7 @@ def test_history_reads_only_its_metrics_lines(
     cli, data_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for metric in ("key_projects_started", "housing_sales", "gdp_growth"):
-        assert cli("record", metric, "5", "--period", "2025-Q1").exit_code == 0
+        assert cli("record", metric, "5", "--period", "2025-Q1", "--explain", "x").exit_code == 0
     read = lines_read(monkeypatch)
     monkeypatch.setattr(toml_reading, "_cached_rows", lambda key: None)  # no whole-file entry
     history = json.loads(cli("history", "housing_sales", "--format", "json").stdout)

@@ -19,7 +19,7 @@ from tltrack.app.recording import (
     kept_progress,
     parse_value,
 )
-from tltrack.domain.figures import Record, text_problem
+from tltrack.domain.figures import Record, source_of, text_problem
 from tltrack.domain.periods import Period, parse_period
 from tltrack.domain.responsibility import region_of
 from tltrack.domain.units import convertible
@@ -103,6 +103,7 @@ def import_figures(
                     sealing = form_key(workspace.catalog.path.parent, create=False) or b""
                 form = returned_form(workspace.catalog, path, source.form, period, sealing or None)
             rows = form.rows if form is not None else source.rows
+            origin = source_of(path.name, source.sha256)
             if not rows and form is None:
                 raise DataError("holds_no_figures", file=path.name)
         except DataError as exc:
@@ -137,7 +138,7 @@ def import_figures(
                 continue
             home = _home(workspace, row, other_year, years)
             try:
-                record, converted = _row_record(home, row, default_by, moment, period)
+                record, converted = _row_record(home, row, default_by, moment, period, origin)
             except TltrackError as exc:
                 problems.append(
                     (order, msg("row_problem", file=path.name, row=row.label, problem=exc.msg))
@@ -177,19 +178,15 @@ def import_figures(
             change = stack.enter_context(
                 home.store.change(metrics=metrics, dry_run=dry_run or bool(problems))
             )
-            # Deciding a figure reads its own period's; 未完成 reads the periods before it.
-            ends = None
-            if not any(row.not_done for row in kept):
-                ends = {parse_period(row.record.period, home.year).end for row in kept}
-            existing = change.of(metrics, ends)
-            if ends is not None:  # a store may give more: decide on the periods at hand only
-                existing = [r for r in existing if parse_period(r.period, home.year).end in ends]
+            # Deciding a figure reads its series: the review compares it with the period
+            # before, 未完成 keeps the progress before it.
+            existing = change.of(metrics)
             planned = [
                 (kept_progress(row.record, existing, home.year) if row.not_done else row.record,
                  row.source)
                 for row in kept
             ]  # fmt: skip
-            planned_changes, refusals = _plan(existing, planned, home.year, correct)
+            planned_changes, refusals = _plan(existing, planned, home.catalog, correct)
             for position, refusal in refusals:
                 refused = kept[position]
                 name = files[refused.order[0]].name
@@ -234,8 +231,11 @@ def _row_record(
     by: str,
     moment: datetime,
     expected: Period | None,
+    origin: str,
 ) -> tuple[Record, Message | None]:
-    """A row's figure, and its conversion from another unit of its kind, said back."""
+    """A row's figure, and its conversion from another unit of its kind, said back. It
+    keeps who sent it (the form's office or region, else the row's) and `origin`, the file
+    it came from."""
     fields = row.fields
     if not fields["metric"]:
         raise DataError("no_metric")
@@ -254,6 +254,7 @@ def _row_record(
     if office and target.owner is not None and office not in (target.owner, *target.co_owners):
         raise DataError("other_owner", metric=target.name, office=office, owner=target.owner)
     value, converted = parse_value(target, figure_text(fields["value"]), unit)
+    sender = fields.get("reporter", "").strip() or region or office
     new = Record(
         metric=target.id,
         period=period.label,
@@ -262,10 +263,13 @@ def _row_record(
         by=(fields.get("by", "") or by).strip(),
         at=moment,
         region=region,
+        explanation=fields.get("explanation", "").strip(),
+        unit=sender,
+        source=origin,
     )
     # Of the one rule of a figure, what a row's own words may break, said as the row's problem;
     # the store checks every field again before it writes (the rest is made by tltrack).
-    for field in ("note", "by"):
+    for field in ("note", "by", "explanation", "unit"):
         problem = text_problem(field, getattr(new, field))
         if problem is not None:
             raise DataError(problem)

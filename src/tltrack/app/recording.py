@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime
 from typing import Literal, NamedTuple
 
 from tltrack.domain.assess import Assessment, counting, figures_by_period
-from tltrack.domain.figures import Record, check_figures
+from tltrack.domain.catalog import Catalog
+from tltrack.domain.figures import TYPED, Record, check_figures, records_by_metric
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.responsibility import region_of
-from tltrack.domain.rollup import Series, assess_city, assess_region
+from tltrack.domain.review import new_findings, review_target
+from tltrack.domain.rollup import Series, assess_city, assess_region, series_of
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number, parse_milestone, read_number, says_not_done
 from tltrack.errors import (
@@ -81,12 +83,15 @@ class Change(NamedTuple):
 def _plan(
     existing: Sequence[Record],
     new: Sequence[tuple[Record, Message | None]],
-    year: int,
+    catalog: Catalog,
     correct: bool,
 ) -> tuple[list[Change], list[tuple[int, Message]]]:
     """Decide each new figure against the file: a repeat is a no-op, another value for a
-    period already recorded is a correction and needs `correct`; refusals come back as
-    messages. A region's figures and the city's are separate series."""
+    period already recorded is a correction and needs `correct`; a figure a review rule
+    finds unusual needs an explanation (DESIGN §9); refusals come back as messages. A
+    region's figures and the city's are separate series. `existing`: every figure of the
+    metrics at hand, as the review compares a figure with the period before."""
+    year = catalog.year
     series: dict[tuple[str, str | None], list[Record]] = {}
     for record in existing:
         series.setdefault((record.metric, record.region), []).append(record)
@@ -97,6 +102,7 @@ def _plan(
     }
     changes: list[Change] = []
     refusals: list[tuple[int, Message]] = []  # the position in `new`, and why
+    places: dict[Record, int] = {}  # each figure to write, by its place in `new`
     for position, (record, source) in enumerate(new):
         key = (record.metric, record.region, parse_period(record.period, year))
         held = current.get(key)
@@ -119,7 +125,37 @@ def _plan(
             kept = record._replace(correction=previous is not None, revision=revision)
             outcome: Outcome = "corrected" if previous is not None else "added"
             changes.append(Change(outcome, kept, previous, source))
+            places[kept] = position
+    refusals += _unexplained(existing, places, catalog)
+    refusals.sort(key=lambda refusal: refusal[0])
     return changes, refusals
+
+
+def _unexplained(
+    existing: Sequence[Record], places: dict[Record, int], catalog: Catalog
+) -> list[tuple[int, Message]]:
+    """The figures about to be written that a review rule finds unusual and that carry no
+    explanation, each by its place, with what the rules found."""
+    refusals = []
+    had = records_by_metric(existing)
+    for metric, written in records_by_metric(places).items():
+        target = catalog.by_id[metric]
+        would_be = series_of([*had.get(metric, ()), *written])
+        findings = review_target(target, would_be, catalog.year, catalog.meta.review)
+        for finding in new_findings(findings, places):
+            record = finding.record
+            why = finding.said[0]
+            for said in finding.said[1:]:
+                why = msg("review_both", first=why, second=said)
+            refusal = msg(
+                "needs_explanation",
+                series=_series_name(record),
+                period=record.period,
+                value=f"{number(record.value, 6)}{target.unit}",
+                why=why,
+            )
+            refusals.append((places[record], refusal))
+    return refusals
 
 
 def _series_name(record: Record) -> str:
@@ -152,6 +188,7 @@ def record(
     now: datetime | None = None,
     as_of: date | None = None,
     region: str | None = None,
+    explanation: str = "",
 ) -> RecordOutcome:
     """Append a figure. The same figure again is a no-op; another figure needs `correct`."""
     target = workspace.catalog.find(metric)
@@ -174,12 +211,15 @@ def record(
         by=recorder.strip(),
         at=moment,
         region=place,
+        explanation=explanation.strip(),
+        unit=place or "",
+        source=TYPED,
     )
     check_figures([new])  # the one rule of a figure, before any store is locked
     with workspace.store.change(metrics={target.id}) as change:
         if target.kind == "milestone" and says_not_done(value_text):
             new = kept_progress(new, change.of({target.id}), workspace.year)
-        changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.year, correct)
+        changes, refusals = _plan(change.of({target.id}), [(new, None)], workspace.catalog, correct)
         if refusals:
             raise DataError(refusals[0][1])
         if _written(changes):

@@ -18,6 +18,7 @@ from tltrack.cli.commands import import_files  # noqa: F401
 from tltrack.cli.commands import check  # noqa: F401
 from tltrack.cli.commands import template  # noqa: F401
 from tltrack.cli.commands import missing  # noqa: F401
+from tltrack.cli.commands import review  # noqa: F401
 from tltrack.cli.commands import demo  # noqa: F401
 from tltrack.cli.commands import report  # noqa: F401
 from tltrack.cli.commands import init  # noqa: F401

@@ -23,9 +23,11 @@ from tltrack.text.safe import markdown_text, printable
 from tltrack.views.cells import (
     missing_line,
     percent,
+    review_notes,
     rollup_notes,
     signed,
     status_words,
+    unjudged_blank,
     value_text,
 )
 from tltrack.workspace.folder import Workspace
@@ -119,13 +121,14 @@ def ranking_rows(lang: Lang, report: GroupsReport) -> list[tuple[str, list[tuple
         for standing in ranking.standings:
             a = standing.assessment
             t = a.target
+            judged = unjudged_blank(a)
             cells = [
                 "" if standing.rank is None else str(standing.rank),
                 a.region or "",
                 value_text(lang, t, a.value),
                 value_text(lang, t, t.target),
-                percent(a.completion),
-                signed(a.gap),
+                percent(judged.completion),
+                signed(judged.gap),
                 status_words(lang, a),
             ]
             rows.append((LIGHT[a.status], cells))
@@ -134,9 +137,17 @@ def ranking_rows(lang: Lang, report: GroupsReport) -> list[tuple[str, list[tuple
 
 
 def notes(lang: Lang, report: StatusReport, sections: GroupSections) -> list[str]:
-    """The lines under the sections: mismatching totals (数据衔接), who has not reported."""
+    """The lines under the sections: mismatching totals (数据衔接), what the review rules
+    say of the figures shown (the city's and, ranked, the regions'), who has not reported."""
     said = missing_line(lang, sections.missing)
-    return rollup_notes(lang, report.assessments) + ([said] if said else [])
+    ranked = [
+        standing.assessment
+        for ranking in (sections.regions.rankings if sections.regions else [])
+        for standing in ranking.standings
+    ]
+    notes = rollup_notes(lang, report.assessments)
+    notes += review_notes(lang, [*report.assessments, *ranked])
+    return notes + ([said] if said else [])
 
 
 # --- Markdown ----------------------------------------------------------------------------------

@@ -48,6 +48,18 @@ class Assessment:
     rollup_sum: float | None = None  # the regions' sum, where it and the city figure disagree
     # The year is over and only a mid-year figure is in: 未报全年数据, judged as no data.
     awaiting_year: bool = False
+    # The figure is one a review rule finds unusual and nobody explained (待核实): shown,
+    # not judged, so it never enters a ranking or the lead paragraph as done (DESIGN §9).
+    under_review: bool = False
+
+    def held(self) -> Assessment:
+        """This assessment, its figure held back for review."""
+        return self.replaced(status="no_data", under_review=True, awaiting_year=False)
+
+    @property
+    def explanation(self) -> str:
+        """The 核实说明 of the figure judged, if it has one."""
+        return "" if self.actual is None else self.actual.record.explanation
 
     def replaced(self, **changes: Any) -> Assessment:
         """A copy with some fields changed: dataclasses.replace without its checks, which

@@ -20,7 +20,18 @@ from tltrack.domain.periods import parse_period
 from tltrack.errors import DataError, Message, msg
 
 # The longest text each field may hold, in characters.
-TEXT_BOUNDS = {"metric": 200, "period": 20, "note": 2000, "by": 200, "region": 100}
+TEXT_BOUNDS = {
+    "metric": 200,
+    "period": 20,
+    "note": 2000,
+    "by": 200,
+    "region": 100,
+    "explanation": 2000,
+    "unit": 100,
+    "source": 400,  # a file's name (255 at most on most systems) and its SHA-256
+}
+# Where a figure typed on the command line came from.
+TYPED = "typed"
 # Above this, a figure in the report's units (亿元, 万亩, %) is certainly a typo.
 MAX_FIGURE = 1e15
 MAX_REVISION = 1_000_000
@@ -45,6 +56,7 @@ RULE = repr(
         CONTROL_RANGES,
         SPACES,
         "period as written, of the year",
+        "explanation, unit and source",
     )
 )
 _CONTROL = re.compile(f"[{CONTROLS}]")
@@ -68,6 +80,27 @@ class Record(NamedTuple):
     # correction that did not write one (its revision follows from its place in the file).
     revision: int = 0
     region: str | None = None  # a region's own figure (旗县市区); None: the city's
+    # 核实说明: why a figure a review rule found unusual is right (DESIGN §9); "" without.
+    explanation: str = ""
+    # Who sent it (报送单位): the office or region of a form or a file's row; not a measure.
+    unit: str = ""
+    # Where it came from: TYPED, or a file's name and SHA-256 (source_of); "" when older
+    # than tltrack's keeping of it.
+    source: str = ""
+
+
+def source_of(name: str, sha256: str) -> str:
+    """A file's figures' source: its SHA-256 and its name ("sha256:9f2c… 开鲁县.xlsx"), the
+    digest first so that any name reads back."""
+    return f"sha256:{sha256} {name}"
+
+
+def source_parts(source: str) -> tuple[str, str | None]:
+    """source_of's name and digest; TYPED or an older figure's "" with no digest."""
+    digest, _, name = source.partition(" ")
+    if digest.startswith("sha256:") and name:
+        return name, digest.removeprefix("sha256:")
+    return source, None
 
 
 def records_by_metric(records: Iterable[Record]) -> dict[str, list[Record]]:
@@ -160,7 +193,7 @@ def others_years(periods: Iterable[str], year: int) -> list[int]:
 def figure_problem(record: Record, year: int | None = None) -> Message | None:
     """Why `record` cannot be stored in `year`'s store: the first of its fields that breaks
     the rule."""
-    for field in ("metric", "period", "note", "by"):
+    for field in ("metric", "period", "note", "by", "explanation", "unit", "source"):
         problem = text_problem(field, getattr(record, field))
         if problem is not None:
             return problem

@@ -43,18 +43,35 @@ def _by_end(records: Sequence[Record], year: int, as_of: date) -> dict[date, tup
     return {end: figure for end, figure in figures_at_ends(records, year).items() if end <= as_of}
 
 
+def _reviewed(judged: Assessment, held: frozenset[Record]) -> Assessment:
+    """The assessment, held back when its figure awaits review (see review.held_back)."""
+    if held and judged.actual is not None and judged.actual.record in held:
+        return judged.held()
+    return judged
+
+
 def assess_city(
-    target: Target, series: Series, year: int, as_of: date, limits: Thresholds
+    target: Target,
+    series: Series,
+    year: int,
+    as_of: date,
+    limits: Thresholds,
+    held: frozenset[Record] = frozenset(),
 ) -> Assessment:
     """The city's assessment of a target. A total split among regions and not recorded for
     the city's newest period is the sum of its regions' figures: `rollup` when every region
     with a share reported, else `partial`, judged on what is known (DESIGN §7). Rates and
-    levels are never summed."""
+    levels are never summed. A figure `held` for review is not judged, nor summed."""
     if not target.split:  # its own figures: `source` says "recorded" wherever it has one
-        return assess(target, series.city, year, as_of, limits)
+        return _reviewed(assess(target, series.city, year, as_of, limits), held)
     names = target.regions
     city = _by_end(series.city, year, as_of)
     regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in names}
+    if held:  # a region's figure awaiting review is not in the sum: the sum is partial
+        regions = {
+            r: {end: f for end, f in figures.items() if f[1] not in held}
+            for r, figures in regions.items()
+        }
     ends = set(city).union(*regions.values())
     if target.kind != "cumulative":
         ends = set(city) or ends
@@ -66,7 +83,7 @@ def assess_city(
     whole = len(at_end) == len(names)
     total = math.fsum(record.value for _, record in at_end)
     if end in city:
-        judged = assess(target, [city[end][1]], year, as_of, limits)
+        judged = _reviewed(assess(target, [city[end][1]], year, as_of, limits), held)
         differs = (
             target.kind == "cumulative"
             and whole
@@ -104,10 +121,11 @@ def assess_region(
     as_of: date,
     limits: Thresholds,
     share: float | None = None,
+    held: frozenset[Record] = frozenset(),
 ) -> Assessment:
     """A region's assessment of a target: its own figures against its share (`share`, when
-    the caller has looked it up)."""
+    the caller has looked it up); its figure not judged while `held` for review."""
     regional = target.for_region(region, share)
     judged = assess(regional, series.regions.get(region, []), year, as_of, limits)
     source = "recorded" if judged.actual is not None else None
-    return judged.replaced(region=region, source=source)
+    return _reviewed(judged.replaced(region=region, source=source), held)

@@ -32,6 +32,34 @@ class Thresholds(NamedTuple):
     growth_ahead_pp: float = 1.0  # growth: ahead when the rate beats the target by this many pp
 
 
+# The review rules (审核, DESIGN §9), each of which a target file may switch off.
+REVIEW_RULES = (
+    "magnitude",
+    "falling",
+    "growth_jump",
+    "growth_range",
+    "early_excess",
+    "regions_sum",
+)
+
+
+class ReviewLimits(NamedTuple):
+    """Where a figure becomes unusual enough to need an explanation (核实性审核); a target
+    file sets its own in [meta.review], a target in its own `review` table."""
+
+    magnitude: float = 20.0  # a total or level this many times its goal (or 1/this): a slip
+    growth_jump_pp: float = 5.0  # a growth rate this many points off the period before
+    growth_low: float = -30.0  # a growth rate below this, in %
+    growth_high: float = 50.0  # or above this
+    early_excess: float = 1.5  # a total above this many times its goal ...
+    early_share: float = 0.5  # ... while the pace expects less than this share of it
+    regions_sum: float = 1.2  # the regions' sum above this many times the city's figure
+    off: tuple[str, ...] = ()  # rules not applied (REVIEW_RULES)
+
+    def applies(self, rule: str) -> bool:
+        return rule not in self.off
+
+
 class Meta(NamedTuple):
     year: int
     title: str = ""
@@ -41,6 +69,7 @@ class Meta(NamedTuple):
     sample: bool = False  # illustrative figures (tltrack demo): every report says 示例数据
     # Where the figures are kept: toml, sqlite or postgresql (see stores.choice, which decides).
     store: str = "toml"
+    review: ReviewLimits = ReviewLimits()
 
 
 class Target(NamedTuple):
@@ -71,6 +100,9 @@ class Target(NamedTuple):
     split: tuple[tuple[str, float], ...] = ()
     # The goal of the multi-year plan (plan.toml) this target's figures count toward.
     plan: str | None = None
+    # The review limits this target sets for itself over [meta.review]'s: pairs of a
+    # ReviewLimits field and its value, in the file's order.
+    review: tuple[tuple[str, Any], ...] = ()
 
     @property
     def goal(self) -> float:
@@ -90,8 +122,12 @@ class Target(NamedTuple):
         # _replace(target=share, baseline=None, baseline_unit=None, baseline_quote=None,
         # split=()), built directly: a province's status by region makes 180,000 of them.
         return tuple.__new__(
-            Target, (*self[:4], share, *self[5:8], None, None, None, *self[11:19], (), self[20])
+            Target, (*self[:4], share, *self[5:8], None, None, None, *self[11:19], (), *self[20:])
         )
+
+    def review_limits(self, limits: ReviewLimits) -> ReviewLimits:
+        """The file's review limits with this target's own over them."""
+        return limits._replace(**dict(self.review)) if self.review else limits
 
     def as_json(self, skip_empty: bool = False) -> dict[str, Any]:
         """The target as in its file, in the file's order of fields."""
@@ -100,6 +136,7 @@ class Target(NamedTuple):
             out["due"] = out["due"].isoformat()
         out["co_owners"] = list(self.co_owners)
         out["split"] = dict(self.split)
+        out["review"] = {k: list(v) if k == "off" else v for k, v in self.review}
         if skip_empty:
             out = {key: value for key, value in out.items() if value not in (None, [], {})}
         return out

@@ -27,13 +27,14 @@ from typing import Any
 
 from tltrack import __version__
 from tltrack.domain.figures import RULE, Record
-from tltrack.domain.targets import Meta, Target, Thresholds
+from tltrack.domain.targets import Meta, ReviewLimits, Target, Thresholds
 from tltrack.files import platform
 
 # Part of every key: a new version of tltrack, or a new field of a cached tuple, never reads
 # an older entry.
 _SCHEMA = ";".join(
-    f"{cls.__name__}:{','.join(cls._fields)}" for cls in (Record, Target, Meta, Thresholds)
+    f"{cls.__name__}:{','.join(cls._fields)}"
+    for cls in (Record, Target, Meta, Thresholds, ReviewLimits)
 )
 # The layout of the entries themselves: 2, target files' targets kept as plain tuples.
 _LAYOUT = 2
@@ -47,7 +48,7 @@ _ALLOWED = {
     ("datetime", "date"),
     ("datetime", "timezone"),
     ("datetime", "timedelta"),
-    *((cls.__module__, cls.__name__) for cls in (Record, Target, Meta, Thresholds)),
+    *((cls.__module__, cls.__name__) for cls in (Record, Target, Meta, Thresholds, ReviewLimits)),
 }
 
 

@@ -26,7 +26,7 @@ from pydantic import (
 from tltrack.domain.figures import MAX_FIGURE, MAX_REVISION, Record, text_problem, time_problem
 from tltrack.domain.periods import parse_period
 from tltrack.domain.plan import Goal
-from tltrack.domain.targets import Meta, Target, Thresholds
+from tltrack.domain.targets import REVIEW_RULES, Meta, ReviewLimits, Target, Thresholds
 from tltrack.errors import DataError, Invalid, Message
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -103,6 +103,46 @@ class ThresholdsSpec(_Strict):
         return self
 
 
+# The review rules a file may name: REVIEW_RULES, as a type.
+RuleName = Literal[
+    "magnitude", "falling", "growth_jump", "growth_range", "early_excess", "regions_sum"
+]
+assert typing.get_args(RuleName) == REVIEW_RULES
+
+
+class TargetReviewSpec(_Strict):
+    """A target's own `review` table: the limits it sets for itself, the others are the
+    file's (DESIGN §9)."""
+
+    magnitude: FiniteFloat | None = Field(None, gt=1, le=1e6)
+    growth_jump_pp: FiniteFloat | None = Field(None, gt=0, le=1000)
+    growth_low: FiniteFloat | None = Field(None, ge=-100, le=0)
+    growth_high: FiniteFloat | None = Field(None, ge=0, le=1e6)
+    early_excess: FiniteFloat | None = Field(None, gt=1, le=1e6)
+    early_share: FiniteFloat | None = Field(None, gt=0, le=1)
+    regions_sum: FiniteFloat | None = Field(None, gt=1, le=1e6)
+    off: list[RuleName] | None = None
+
+
+class ReviewSpec(TargetReviewSpec):
+    """[meta.review]: where a figure needs an explanation; unset, the defaults of
+    ReviewLimits."""
+
+    def to_limits(self) -> ReviewLimits:
+        return ReviewLimits()._replace(**dict(_review_pairs(self)))
+
+
+def _review_pairs(spec: TargetReviewSpec | None) -> tuple[tuple[str, Any], ...]:
+    """The limits a review table sets, as (field, value) pairs; `off` as a tuple."""
+    if spec is None:
+        return ()
+    return tuple(
+        (name, tuple(value) if name == "off" else value)
+        for name, value in dict(spec).items()
+        if value is not None
+    )
+
+
 def _distinct(names: list[str]) -> list[str]:
     seen: set[str] = set()
     for name in names:
@@ -125,6 +165,7 @@ class MetaSpec(_Strict):
     regions: Names = []
     sample: bool = False
     store: Literal["toml", "sqlite", "postgresql"] = "toml"
+    review: ReviewSpec = ReviewSpec()
 
     @field_validator("store", mode="before")
     @classmethod
@@ -136,7 +177,14 @@ class MetaSpec(_Strict):
         thresholds = Thresholds(**dict(self.thresholds))
         regions = tuple(self.regions)
         return Meta(
-            self.year, self.title, self.source, thresholds, regions, self.sample, self.store
+            self.year,
+            self.title,
+            self.source,
+            thresholds,
+            regions,
+            self.sample,
+            self.store,
+            self.review.to_limits(),
         )
 
 
@@ -222,6 +270,7 @@ TargetSpec = model_of(
         "note": Rule(Block | None, {"max_length": 4000}),
         "split": Rule(dict[UnitName, Figure], {"max_length": 1000}),
         "plan": Rule(constraints={"pattern": r"^[a-z][a-z0-9_]{0,63}$"}),
+        "review": Rule(TargetReviewSpec | None),
     },
     _TargetChecks,
 )
@@ -243,6 +292,7 @@ def read_target_file(raw: dict[str, Any]) -> tuple[Meta, tuple[Target, ...]]:
                 **spec.__dict__,  # its fields (dict(spec) walks them one by one: slower)
                 "co_owners": tuple(spec.co_owners),
                 "split": tuple(dict(spec.split).items()),
+                "review": _review_pairs(spec.review),
             }
         )
         for spec in parsed.target
@@ -291,6 +341,9 @@ RecordEntry = model_of(
         "by": Rule(_figure_text("by")),
         "revision": Rule(constraints={"ge": 0, "le": MAX_REVISION}),
         "region": Rule(_figure_text("region") | None),
+        "explanation": Rule(_figure_text("explanation")),
+        "unit": Rule(_figure_text("unit")),
+        "source": Rule(_figure_text("source")),
     },
     _RecordChecks,
 )

@@ -195,6 +195,7 @@ def _rows(
             "note": texts[7],
             "unit": "",
             "region": form.reporter if form.by == "region" else "",
+            "reporter": form.reporter,
         }
         rows.append(SourceRow(number_in_file, where, fields))
     return ReturnedForm(rows, problems, explained)

@@ -3,6 +3,7 @@ it once and gives its figure rows or its form (see rows.SourceFile)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -24,14 +25,17 @@ def read_source(
     """What one file holds. `follow` False: a link is refused (see files.disk.read_bytes);
     `chosen`: the columns --map names."""
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return read_xlsx(path, follow, chosen or {})
-    if suffix not in (".json", ".csv", ".txt", ".tsv", ""):
+    if suffix not in (".xlsx", ".json", ".csv", ".txt", ".tsv", ""):
         raise DataError("import_suffix", file=path.name)
     data = read_bytes(path, MAX_FILE_BYTES, follow)
-    if suffix == ".json":
-        return read_json(path, data, chosen or {})
-    return read_csv(path, data, chosen or {})
+    if suffix == ".xlsx":
+        read = read_xlsx(path, data, chosen or {})
+    elif suffix == ".json":
+        read = read_json(path, data, chosen or {})
+    else:
+        read = read_csv(path, data, chosen or {})
+    # The bytes read are the ones the figures came from: their digest names the file sent.
+    return read._replace(sha256=hashlib.sha256(data).hexdigest())
 
 
 def import_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:

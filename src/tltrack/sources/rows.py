@@ -28,6 +28,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "单位"),
     "region": ("region", "地区", "旗县区", "旗县市区"),
     "owner": ("owner", "责任单位", "牵头单位"),  # checked against the target's offices
+    "reporter": ("reporter", "报送单位", "填报单位"),  # who sent the figure, if not the above
+    "explanation": ("explanation", "核实说明"),  # why a figure a review flags is right
     "ignore": ("序号", "序", "行次", "编号", "no."),  # bookkeeping a bureau's form carries
 }
 REQUIRED = ("metric", "period", "value")
@@ -205,3 +207,4 @@ class SourceFile(NamedTuple):
     path: Path
     rows: list[SourceRow]
     form: FormTable | None = None
+    sha256: str = ""  # of the bytes read

@@ -29,12 +29,13 @@ from tltrack.sources.rows import (
 )
 
 
-def open_xlsx(path: Path, follow: bool = True) -> Any:
+def open_xlsx(path: Path, follow: bool = True, data: bytes | None = None) -> Any:
     """An .xlsx workbook opened read-only, its unpacked size checked first (a zip bomb is
-    refused). The caller closes it."""
+    refused); `data`: its bytes, where they were read already. The caller closes it."""
     from openpyxl import load_workbook  # only an .xlsx file read pays for openpyxl
 
-    data = read_bytes(path, MAX_FILE_BYTES, follow)  # also the usual errors for a missing file
+    if data is None:  # read here: also the usual errors for a missing file
+        data = read_bytes(path, MAX_FILE_BYTES, follow)
     with xlsx_errors(path):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -125,10 +126,10 @@ def sheet_cells(path: Path, sheet: Any, columns: int = MAX_COLUMNS) -> list[list
     return cells
 
 
-def read_xlsx(path: Path, follow: bool, chosen: Mapping[str, str]) -> SourceFile:
+def read_xlsx(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
     """The first sheet's rows of figures, or the form when the workbook carries a form's marks
     (a sheet `表单信息` that starts with tltrack's mark): the workbook is opened once."""
-    workbook = open_xlsx(path, follow)
+    workbook = open_xlsx(path, data=data)
     try:
         with xlsx_errors(path):
             if MARKS_SHEET in workbook.sheetnames and FORM_SHEET in workbook.sheetnames:

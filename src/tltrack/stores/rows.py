@@ -29,9 +29,13 @@ _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
 
 def checked_record(fields: Sequence[Any], year: int | None) -> Record | None:
     """A row of `year`'s store as a figure, checked as every figure is; None when it is not
-    one. `fields` end with the day the row says its period ends, which must be its period's."""
-    metric, period, value, at, note, by, correction, revision, region, end = fields
+    one. `fields`: the day the row says its period ends (which must be its period's) follows
+    the region, then the explanation, who sent the figure and from where."""
+    metric, period, value, at, note, by, correction, revision, region, end, *kept = fields
+    explanation, unit, source = kept
     if not (_text("metric", metric) and _text("note", note) and _text("by", by)):
+        return None
+    if not (_text("explanation", explanation) and _text("unit", unit) and _text("source", source)):
         return None
     if not _period_of(period, end) or year_problem(period, year) is not None:
         return None
@@ -48,7 +52,23 @@ def checked_record(fields: Sequence[Any], year: int | None) -> Record | None:
     if when is None:
         return None
     # Built as a tuple: a status builds one per row it reads.
-    return _new(Record, (metric, period, figure, when, note, by, correction == 1, revision, region))
+    return _new(
+        Record,
+        (
+            metric,
+            period,
+            figure,
+            when,
+            note,
+            by,
+            correction == 1,
+            revision,
+            region,
+            explanation,
+            unit,
+            source,
+        ),
+    )
 
 
 _new = tuple.__new__

@@ -13,6 +13,7 @@ from tltrack.text.lang import Lang, status_label, text
 
 STALE_MARK = "*"
 PARTIAL_MARK = "△"  # a city total summed from the regions that reported so far
+EXPLAINED_MARK = "核"  # a figure a review rule found unusual, kept with its 核实说明
 # Row cells in table order; their headers are messages of the same ids.
 COLUMNS = (
     "name",
@@ -69,6 +70,7 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
     t = a.target
     stale = STALE_MARK if a.stale and mark_stale else ""
     stale += PARTIAL_MARK if a.source == "partial" and mark_stale else ""
+    stale += EXPLAINED_MARK if a.explanation and mark_stale else ""
     return {
         "name": t.name,
         "actual": value_text(lang, t, a.value),
@@ -85,9 +87,40 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
 
 
 def status_words(lang: Lang, a: Assessment) -> str:
-    """The status a reader sees: 未报全年数据 once the year is over and only a mid-year figure
-    is in, else the status's label."""
+    """The status a reader sees: 待核实 for a figure held back for review, 未报全年数据 once
+    the year is over and only a mid-year figure is in, else the status's label."""
+    if a.under_review:
+        return text(lang, "pending_review")
     return text(lang, "awaiting_year") if a.awaiting_year else status_label(lang, a.status)
+
+
+def unjudged_blank(a: Assessment) -> Assessment:
+    """A figure shown but not judged (待核实, 未报全年数据) has no completion or gap to rank
+    by: a ranking shows them blank, not as a lead."""
+    if a.under_review or a.awaiting_year:
+        return a.replaced(completion=None, gap=None)
+    return a
+
+
+def review_notes(lang: Lang, items: Sequence[Assessment]) -> list[str]:
+    """What the review rules say of the figures shown: those held back (待核实), and the
+    explanation of each figure kept with one (核)."""
+    notes = []
+    held = [a for a in items if a.under_review]
+    if held:
+        names = text(lang, "list_sep").join(_whose(lang, a) for a in held)
+        notes.append(text(lang, "held_note", count=len(held), names=names))
+    for a in items:
+        if a.explanation and not a.under_review:
+            said = text(lang, "explained_note", mark=EXPLAINED_MARK, name=_whose(lang, a))
+            notes.append(f"{said}{a.explanation}")
+    return notes
+
+
+def _whose(lang: Lang, a: Assessment) -> str:
+    if a.region is None:
+        return a.target.name
+    return text(lang, "of_region", metric=a.target.name, region=a.region)
 
 
 def headers(lang: Lang) -> list[str]:

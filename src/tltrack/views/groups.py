@@ -16,7 +16,7 @@ from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, status_label, text
-from tltrack.views.cells import percent, signed, status_words, value_text
+from tltrack.views.cells import percent, signed, status_words, unjudged_blank, value_text
 from tltrack.views.status import missing_json
 from tltrack.views.view import STATUS_STYLE, Cell, Column, Row, Section, View, json_number
 
@@ -152,14 +152,15 @@ def rankings(items: Sequence[Ranking], lang: Lang) -> View:
         for standing in ranking.standings:
             a = standing.assessment
             t = a.target
+            judged = unjudged_blank(a)
             rows.append(
                 {
                     "rank": Cell(standing.rank, _rank_text(standing.rank)),
                     "region": Cell(a.region, a.region or ""),
                     "actual": Cell(a.value, value_text(lang, t, a.value)),
                     "target": Cell(t.target, value_text(lang, t, t.target)),
-                    "completion": Cell(json_number(a.completion), percent(a.completion)),
-                    "gap": Cell(json_number(a.gap), signed(a.gap)),
+                    "completion": Cell(json_number(judged.completion), percent(judged.completion)),
+                    "gap": Cell(json_number(judged.gap), signed(judged.gap)),
                     "status": Cell(a.status, status_words(lang, a), STATUS_STYLE[a.status]),
                 }
             )

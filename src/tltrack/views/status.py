@@ -12,6 +12,7 @@ from tltrack.app.status import StatusReport
 from tltrack.text.lang import Lang, text
 from tltrack.views.cells import (
     missing_line,
+    review_notes,
     rollup_notes,
     summary_text,
     value_text,
@@ -85,6 +86,7 @@ def check(result: CheckResult, lang: Lang, compact: bool) -> View:
             (text(lang, "stale_list", days=report.stale_after_days, names=names), "yellow")
         )
     notes += [(line, "yellow") for line in rollup_notes(lang, report.assessments)]
+    notes += [(line, "yellow") for line in review_notes(lang, report.assessments)]
     notes += missing_notes(lang, result.missing)
     notes.append((verdict, ""))
     sample = text(lang, "sample_mark") if report.sample else ""

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tltrack.app.history import PeriodFigure, TargetDetail
+from tltrack.domain.figures import TYPED, source_parts
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, text
@@ -205,15 +206,33 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
             fields.append((text(lang, key), status_cells[key].text))
     keys = ("period", "value", "note", "by", "at", "correction", "current")
     columns = [Column(k, text(lang, k), k == "value", k == "note") for k in keys]
+    explained = any(h.record.explanation for h in d.history)
+    columns[4:4] = [  # after `by`: who sent it, from where, and why
+        # On a narrow terminal the explanation is the note under the table only.
+        Column(
+            "explanation",
+            text(lang, "col_explanation"),
+            wraps=True,
+            in_table=explained and not compact,
+        ),
+        Column("unit", text(lang, "col_reporter"), in_table=not compact),
+        Column("source", text(lang, "col_source"), wraps=True, in_table=not compact),
+    ]
     rows: list[Row] = []
     for h in d.history:
         r = h.record
         style = "" if h.current else "dim"
+        source = source_parts(r.source)[0]
         rows.append(
             {
                 "period": Cell(r.period, r.period, style),
                 "value": Cell(r.value, value_text(lang, t, r.value), style),
                 "note": Cell(r.note, r.note, style),
+                "explanation": Cell(r.explanation, r.explanation, style),
+                "unit": Cell(r.unit, r.unit, style),
+                "source": Cell(
+                    source, text(lang, "source_typed") if source == TYPED else source, style
+                ),
                 "by": Cell(r.by, by_text(lang, r.by, h.role), style),
                 "at": Cell(r.at.isoformat(), r.at.isoformat(), style),
                 "correction": Cell(r.correction, text(lang, "correction") if r.correction else ""),

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tltrack.domain.assess import Assessment
-from tltrack.domain.figures import Record
+from tltrack.domain.figures import Record, source_parts
 from tltrack.domain.statuses import Status
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, text
-from tltrack.views.cells import COLUMNS, by_category, rollup_notes, row_cells, stale_note
+from tltrack.views.cells import (
+    COLUMNS,
+    by_category,
+    review_notes,
+    rollup_notes,
+    row_cells,
+    stale_note,
+)
 
 Plain = str | float | int | bool | None
 
@@ -127,6 +134,9 @@ def assessment_json(item: Assessment) -> dict[str, Any]:
         "source": item.origin,
         "regions_reported": list(item.regions_reported) if item.regions_reported else None,
         "rollup_sum": item.rollup_sum,
+        # review (DESIGN §9): "pending" (held back, 待核实), "explained" (核), or null
+        "review": "pending" if item.under_review else ("explained" if item.explanation else None),
+        "explanation": item.explanation or None,
     }
 
 
@@ -138,6 +148,11 @@ def record_json(record: Record) -> dict[str, Any]:
         "by": record.by,
         "at": record.at.isoformat(),
         "correction": record.correction,
+        # who sent it, from where, and why an unusual figure is right (DESIGN §9-§10)
+        "unit": record.unit or None,
+        "source": source_parts(record.source)[0] or None,
+        "sha256": source_parts(record.source)[1],
+        "explanation": record.explanation or None,
     }
 
 
@@ -210,4 +225,5 @@ def stale_notes(lang: Lang, items: Sequence[Assessment], days: int) -> list[tupl
     """The notes under a table of targets: stale figures, partial and disagreeing totals."""
     note = stale_note(lang, items, days)
     notes = [(note, "yellow")] if note else []
-    return notes + [(line, "yellow") for line in rollup_notes(lang, items)]
+    notes += [(line, "yellow") for line in rollup_notes(lang, items)]
+    return notes + [(line, "yellow") for line in review_notes(lang, items)]

@@ -40,7 +40,20 @@ def export(
     workspace = workspace_for(data_dir, year)
     figures = workspace.records()
     out = output_for()
-    keys = ("metric", "region", "period", "value", "note", "by", "at", "correction", "revision")
+    keys = (
+        "metric",
+        "region",
+        "period",
+        "value",
+        "note",
+        "by",
+        "at",
+        "correction",
+        "revision",
+        "explanation",
+        "unit",
+        "source",
+    )
     columns = [Column(key, key, numeric=key in ("value", "revision")) for key in keys]
 
     def plain(value: Any) -> Any:

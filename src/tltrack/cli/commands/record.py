@@ -35,6 +35,7 @@ from tltrack.cli.run import TltrackCommand
         "tltrack record gdp_growth 5.9 --period 2025-Q2 --correct --note 统计局修订",
         "tltrack record gahaishan_reservoir done",
         "tltrack record key_projects_started 58 --period 2025-06 --region 开鲁县",
+        "tltrack record new_energy_capacity_added 452 --explain 含年底集中并网，经市能源局核实",
     ),
 )
 def record(
@@ -59,6 +60,10 @@ def record(
         bool,
         typer.Option("--correct", help=helptext("help_correct")),
     ] = False,
+    explain: Annotated[
+        str,
+        typer.Option("--explain", help=helptext("help_explain"), show_default=False),
+    ] = "",
     region: RegionOption = None,
     data_dir: DataDirOption = None,
     year: YearOption = None,
@@ -73,6 +78,6 @@ def record(
     workspace = workspace_for(data_dir, year, period)  # the period's year decides
     out = output_for()  # before the write: a closed stdout is said before a figure is stored
     result = app_recording.record(
-        workspace, metric, value, period, note, by, correct, region=region
+        workspace, metric, value, period, note, by, correct, region=region, explanation=explain
     )
     write_view(status_views.record(result, out.lang, compact_for(out, fmt)), fmt, out)

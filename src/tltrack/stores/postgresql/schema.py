@@ -99,6 +99,21 @@ FIGURE_CHECKS_4 = r"""
 
 """
 
+
+def provenance_columns() -> str:
+    """Migration 6: who sent a figure (unit), from where (source) and the explanation of an
+    unusual one, each checked as the one rule of a figure checks its text. Rows already
+    there get none ('')."""
+    columns = ("explanation", "unit", "source")
+    added = ",\n".join(f"ADD COLUMN {c} text NOT NULL DEFAULT ''" for c in columns)
+    checks = " AND ".join(_text_check(c, c) for c in columns)
+    return f"""
+    ALTER TABLE tltrack.figure
+        {added},
+        ADD CONSTRAINT figure_provenance CHECK ({checks});
+    """
+
+
 # Each step brings the schema from its index to the next version; `db init` runs the ones a
 # database lacks, in one transaction.
 MIGRATIONS = [
@@ -271,5 +286,8 @@ MIGRATIONS = [
         END LOOP;
     END $$;
     """,
+    # 6: who sent each figure, from where, and why an unusual one is right (DESIGN §9-§10).
+    # Written from the rule as it stands: a later change of the rule needs a 7th.
+    provenance_columns(),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

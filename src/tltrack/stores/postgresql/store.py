@@ -41,7 +41,7 @@ from tltrack.text.safe import without_password
 
 _COLUMNS = (
     "seq, metric, period, value, at, note, recorded_by, correction::int, revision, region,"
-    " period_end::text"
+    " period_end::text, explanation, unit, source"
 )
 
 
@@ -127,8 +127,8 @@ class PgChange:
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO tltrack.figure (year, metric, region, period, period_end, value,"
-                " note, recorded_by, at, correction, revision)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " note, recorded_by, at, correction, revision, explanation, unit, source)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 " RETURNING revision, correction",
                 [self.store.row(r) for r in new],
                 returning=True,
@@ -173,6 +173,9 @@ class PgStore:
             at,
             correction,
             revision,
+            r.explanation,
+            r.unit,
+            r.source,
         )
 
     def rows(self, cursor: Any, strict: bool = False, roles: bool = False) -> list[Record]:

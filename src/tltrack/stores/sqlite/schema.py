@@ -8,7 +8,7 @@ import sqlite3
 
 from tltrack.errors import DataError, msg
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x746C7472  # "tltr": a database tltrack made
 # A figure's series, listed unless it is (`IS`: the city's region is NULL).
 _LIST_SERIES = """INSERT INTO series SELECT NEW.metric, NEW.region WHERE NOT EXISTS
@@ -61,6 +61,12 @@ _VERSIONS = (
             SELECT RAISE(ABORT, 'tltrack keeps every series a figure was recorded for');
         END""",
     ),
+    # 4: who sent a figure and from where, and the explanation of an unusual one (DESIGN
+    # §9-§10). A figure recorded before is kept as it was, with none.
+    tuple(
+        f"ALTER TABLE figure ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+        for column in ("explanation", "unit", "source")
+    ),
 )
 # What an upgrade does besides making objects: the series of the figures already there.
 _FILLS = {3: "INSERT INTO series SELECT DISTINCT metric, region FROM figure ORDER BY 1, 2"}
@@ -79,12 +85,16 @@ def _spaced(definition: str) -> str:
 def _objects(version: int) -> tuple[set[tuple[str, str]], list[str]]:
     """The objects of a store of `version` and their definitions, as sqlite_master has them
     (whitespace aside)."""
-    statements = [text for made in _VERSIONS[:version] for text in made]
-    found = set()
-    for text in statements:
-        kind, name = text.split()[1:3]
-        found.add((kind.lower(), name))
-    return found, sorted(_spaced(text) for text in statements)
+    made: dict[tuple[str, str], str] = {}  # each object's definition, as SQLite keeps it
+    for text in (text for statements in _VERSIONS[:version] for text in statements):
+        verb, kind, name = text.split()[:3]
+        if verb == "ALTER":  # SQLite writes the column into the table's definition
+            column = _spaced(text).split(" ADD COLUMN ", 1)[1]
+            table = made[("table", name)]
+            made[("table", name)] = f"{table[: table.rindex(')')]}, {column})"
+        else:
+            made[(kind.lower(), name)] = text
+    return set(made), sorted(_spaced(text) for text in made.values())
 
 
 def check_schema(connection: sqlite3.Connection, name: str, version: int) -> None:

@@ -53,14 +53,25 @@ from tltrack.stores.sqlite.files import (
 from tltrack.stores.sqlite.schema import APPLICATION_ID, SCHEMA_VERSION, check_schema, upgrade
 
 T = TypeVar("T")
-_CACHED = 1  # the layout of a kept read: Record's fields as a plain tuple
+_CACHED = 2  # the layout of a kept read: Record's fields as a plain tuple
 _COLUMNS = "metric, period, value, at, note, by, correction, revision, region, period_end"
-_OF_FIGURE = ", ".join(f"f.{column}" for column in _COLUMNS.split(", "))
+# What schema 4 added; a store of an older one, read as it is, has none of them.
+_KEPT_SINCE_4 = ("explanation", "unit", "source")
+
+
+def _columns(version: int, prefix: str = "") -> str:
+    """The columns a figure is read from, in checked_record's order, for a store of
+    `version`; `prefix` names the table in a join (f.)."""
+    named = [f"{prefix}{column}" for column in _COLUMNS.split(", ")]
+    later = [f"{prefix}{c}" if version >= 4 else "''" for c in _KEPT_SINCE_4]
+    return ", ".join([*named, *later])
+
+
 # Each series' figures of the newest day its periods end by a date: one seek in the index
 # per listed series (schema 3; CROSS JOIN keeps the series outside; DISTINCT, as a file
 # from elsewhere may list a series a thousand times to make each read as many), ...
 _NEWEST = (
-    f"SELECT f.seq, {_OF_FIGURE} FROM (SELECT DISTINCT metric, region FROM series) s"
+    "SELECT f.seq, {f_figure} FROM (SELECT DISTINCT metric, region FROM series) s"
     " CROSS JOIN figure f"
     " ON f.metric = s.metric AND f.region IS s.region AND f.period_end = (SELECT MAX(period_end)"
     " FROM figure WHERE metric = s.metric AND region IS s.region AND period_end <= ?)"
@@ -68,7 +79,7 @@ _NEWEST = (
 )
 # ... or, in a store without the list, found by scanning every figure's entry in the index.
 _NEWEST_BY_SCAN = (
-    f"SELECT f.seq, {_OF_FIGURE} FROM figure f JOIN (SELECT metric, region,"
+    "SELECT f.seq, {f_figure} FROM figure f JOIN (SELECT metric, region,"
     " MAX(period_end) AS e FROM figure WHERE period_end <= ? GROUP BY metric, region) n"
     " ON f.metric = n.metric AND f.region IS n.region AND f.period_end = n.e ORDER BY f.seq"
 )
@@ -81,7 +92,7 @@ def sqlite_path(target_file: Path) -> Path:
 class SqliteChange:
     """One IMMEDIATE transaction on the store, begun by `SqliteStore.change`."""
 
-    def __init__(self, store: SqliteStore, connection: sqlite3.Connection | None) -> None:
+    def __init__(self, store: SqliteStore, connection: _Connection | None) -> None:
         self.store = store
         self.connection = connection
         self.added: list[Record] = []
@@ -96,7 +107,7 @@ class SqliteChange:
             for start in range(0, len(wanted), 500):  # SQLite's bound on parameters
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks}){within}"
+                query = f"SELECT seq, {{figure}} FROM figure WHERE metric IN ({marks}){within}"
                 held += self.store.rows(self.connection, query, [*chunk, *days])
             held.sort(key=lambda pair: pair[0])
         return [*(r for _, r in held), *(r for r in self.added if r.metric in metrics)]
@@ -109,7 +120,8 @@ class SqliteChange:
         with sqlite_errors(self.store.name):
             self.connection.executemany(
                 "INSERT INTO figure (metric, region, period, period_end, value, note, by, at,"
-                " correction, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " correction, revision, explanation, unit, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_row(r) for r in new],
             )
         self.added += new
@@ -131,6 +143,9 @@ def _row(r: Record) -> tuple[Any, ...]:
         at,
         int(r.correction),
         r.revision,
+        r.explanation,
+        r.unit,
+        r.source,
     )
 
 
@@ -273,12 +288,15 @@ class SqliteStore:
         return connection
 
     def rows(
-        self, connection: sqlite3.Connection, query: str, params: Sequence[Any]
+        self, connection: _Connection, query: str, params: Sequence[Any]
     ) -> list[tuple[int, Record]]:
         """The rows a query selects as records, each checked as a records file's line is: a
-        database anyone may have edited with sqlite3 is read, not trusted."""
+        database anyone may have edited with sqlite3 is read, not trusted. The query names
+        a figure's columns {figure} (or {f_figure} in a join): those of the store's schema."""
+        version = connection.version
+        asked = query.format(figure=_columns(version), f_figure=_columns(version, "f."))
         try:
-            rows = connection.execute(query, params).fetchall()
+            rows = connection.execute(asked, params).fetchall()
         except sqlite3.OperationalError as exc:
             if "decode" in str(exc):  # text that is not UTF-8: no figure tltrack wrote
                 raise DataError("store_not_utf8", file=self.name) from None
@@ -320,13 +338,13 @@ class SqliteStore:
         raise LockBusyError("store_kept_changing", file=self.name)
 
     def read(self) -> list[Record]:
-        return self._select(f"SELECT seq, {_COLUMNS} FROM figure ORDER BY seq")
+        return self._select("SELECT seq, {figure} FROM figure ORDER BY seq")
 
     def read_of(self, metrics: Collection[str]) -> list[Record]:
         if len(metrics) > 500:  # SQLite's bound on parameters
             return [r for r in self.read() if r.metric in metrics]
         marks = ",".join("?" * len(metrics))
-        query = f"SELECT seq, {_COLUMNS} FROM figure WHERE metric IN ({marks}) ORDER BY seq"
+        query = f"SELECT seq, {{figure}} FROM figure WHERE metric IN ({marks}) ORDER BY seq"
         return self._select(query, sorted(metrics))
 
     def latest(self, as_of: date) -> list[Record]:

@@ -85,6 +85,10 @@ def _entry(record: Record) -> dict[str, Any]:
         entry["correction"] = True
     if record.revision:
         entry["revision"] = record.revision
+    # Written only where a figure has them: a figure without is the line it always was.
+    for field in ("explanation", "unit", "source"):
+        if getattr(record, field):
+            entry[field] = getattr(record, field)
     return entry
 
 
@@ -127,6 +131,12 @@ _LINES = re.compile(
     + _TIME
     + r"(, correction = true)?(?:, revision = "
     + _REVISION
+    + r")?(?:, explanation = "
+    + _bounded_text("explanation", 1)
+    + r")?(?:, unit = "
+    + _bounded_text("unit", 1)
+    + r")?(?:, source = "
+    + _bounded_text("source", 1)
     + r")? \},$",
     re.MULTILINE,
 )
@@ -251,7 +261,20 @@ def _read_chunk(lines: str, rows: list[Row], shared: dict[str, str]) -> bool:
     if len(matches) != lines.count("\n") + 1:
         return False  # a line does not match: one match a line at most, by ^ and $
     append, keep, times = rows.append, shared.setdefault, _TIMES
-    for metric, region, period, value_text, note, by, at_text, correction, revision in matches:
+    for (
+        metric,
+        region,
+        period,
+        value_text,
+        note,
+        by,
+        at_text,
+        correction,
+        revision,
+        explanation,
+        unit,
+        source,
+    ) in matches:
         value = float(value_text)
         if repr(value) != value_text or value_problem(value) is not None:
             return False  # not as tltrack writes it (1.50, 1E3), or out of bounds
@@ -271,6 +294,9 @@ def _read_chunk(lines: str, rows: list[Row], shared: dict[str, str]) -> bool:
                 correction != "",
                 int(revision) if revision else 0,
                 keep(region, region) if region else None,
+                explanation,
+                keep(unit, unit),
+                keep(source, source),
             )
         )
     return True
