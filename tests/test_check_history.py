@@ -135,9 +135,11 @@ def test_history_shows_every_period_and_corrections(cli) -> None:
     )
     assert [r["value"] for r in july["superseded"]] == [430.0]
     csv_lines = cli("history", "key_projects_started", "--format", "csv").stdout.splitlines()
-    assert csv_lines[0] == "period,value,completion,expected,gap,status,note,by,at,corrects"
+    assert csv_lines[0] == (
+        "period,value,completion,expected,gap,status,note,by,unit,source,at,corrects"
+    )
     # For scripts: plain numbers, the status word, the superseded value in its own column.
-    assert csv_lines[3].startswith("2025-07,470,94,88,6,ahead,复核,丙,")
+    assert csv_lines[3].startswith("2025-07,470,94,88,6,ahead,复核,丙,,typed,")
     assert csv_lines[3].endswith(",430")
     assert len(csv_lines) == 4
 

@@ -42,19 +42,43 @@ def forms(cli, tmp_path: Path) -> Path:
     return folder
 
 
-def fill(path: Path, values: dict[str, object], notes: dict[str, str] | None = None) -> None:
-    """What a unit does: type figures into 本期数值 (and 备注) by the row's 指标代码, save."""
+def fill(
+    path: Path,
+    values: dict[str, object],
+    notes: dict[str, str] | None = None,
+    explanations: dict[str, str] | None = None,
+) -> None:
+    """What a unit does: type figures into 本期数值 (and 备注, 核实说明) by the row's 指标代码,
+    save."""
     book = load_workbook(path)
     sheet = book["填报"]
     header = [cell.value for cell in sheet[1]]
     value_col, note_col = header.index("本期数值") + 1, header.index("备注") + 1
+    said_col = header.index("核实说明") + 1
     for row in range(2, sheet.max_row + 1):
         metric = sheet.cell(row, 1).value
         if metric in values:
             sheet.cell(row, value_col).value = values[metric]
         if notes and metric in notes:
             sheet.cell(row, note_col).value = notes[metric]
+        if explanations and metric in explanations:
+            sheet.cell(row, said_col).value = explanations[metric]
     book.save(path)
+
+
+def test_a_form_explains_an_unusual_figure(cli, forms: Path, data_dir: Path) -> None:
+    """A July total below June's is refused from a form without a 核实说明, kept with one."""
+    fill(forms / "开鲁县.xlsx", {"key_projects_started": 28})
+    refused = cli("import", str(forms / "开鲁县.xlsx"))
+    assert refused.exit_code == 65
+    assert "累计数 28个 低于上期（2025-06）的 30个" in refused.stderr
+    said = "2个项目经核查不符合开工条件，予以核减"
+    fill(forms / "开鲁县.xlsx", {}, explanations={"key_projects_started": said})
+    run = cli("import", str(forms / "开鲁县.xlsx"))
+    assert run.exit_code == 0, run.stderr
+    kept = json.loads(cli("export", "--format", "json").stdout)["records"][-1]
+    assert (kept["value"], kept["explanation"], kept["unit"]) == (28.0, said, "开鲁县")
+    assert kept["source"].endswith(" 开鲁县.xlsx")
 
 
 def test_one_form_per_region_with_its_own_targets(forms: Path) -> None:
@@ -66,8 +90,9 @@ def test_one_form_per_region_with_its_own_targets(forms: Path) -> None:
     assert rows[0] == [
         *("指标代码", "指标", "单位", "目标", "上期数值", "上期期间", "本期数值", "备注"),
         *("地区", "期间"),  # whose form and which period, on every row
+        "核实说明",  # why a figure a review rule finds unusual is right
     ]
-    mine = ["开鲁县", "2025-07"]
+    mine = ["开鲁县", "2025-07", None]
     assert rows[1:] == [
         ["key_projects_started", "开复工重点项目", "个", 60, 30, "2025-06", None, None, *mine],
         ["gdp_growth", "地区生产总值增长", "%", 6, None, None, None, None, *mine],
@@ -249,9 +274,11 @@ def test_a_csv_form_in_gb18030_round_trips(cli, tmp_path: Path) -> None:
         "牵头单位",
         "期间",
         "校验码",
+        "核实说明",
     ]
-    assert re.fullmatch("[0-9a-f]{64}", rows[1][-1])  # the row's seal
-    assert rows[1][:-1] == [
+    assert re.fullmatch("[0-9a-f]{64}", rows[1][-2])  # the row's seal
+    assert rows[1][-1] == ""  # its 核实说明, to fill where a figure is unusual
+    assert rows[1][:-2] == [
         "key_projects_started",
         "开复工重点项目",
         "个",
@@ -605,3 +632,19 @@ def test_a_csv_form_saved_again_by_a_spreadsheet_still_imports(cli, tmp_path: Pa
     run = cli("import", str(folder / "市发改委.csv"))
     assert run.exit_code == 0, run.stderr
     assert "key_projects_started,,2025-06,300," in cli("export").stdout
+
+
+def test_a_form_sent_before_the_explanation_column_still_imports(cli, tmp_path: Path) -> None:
+    """Forms already out with the offices have no 核实说明 column: they read as ever."""
+    folder = tmp_path / "csv"
+    cli("template", "--by", "owner", "--period", "2025-06", "-o", str(folder), "--format", "csv")
+    path = folder / "市发改委.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("gb18030"))))
+    rows = [row[:-1] for row in rows]  # as tltrack wrote forms before
+    rows[1][6] = "262"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_bytes(out.getvalue().encode("gb18030"))
+    run = cli("import", str(path), "--period", "2025-06")
+    assert run.exit_code == 0, run.stderr
+    assert "新增 1" in run.stderr

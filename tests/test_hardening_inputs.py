@@ -417,7 +417,7 @@ def test_markdown_holds_no_markup_from_the_data(cli, hostile: Path) -> None:
     report = cli("report", *AS_OF).stdout
     assert report.startswith("# \\# 通报 &lt;script&gt; 月度调度通报\n")
     history = cli("history", "grain_output", "--format", "markdown").stdout
-    assert set(_cells_per_row(history)) == {9}
+    assert set(_cells_per_row(history)) == {11}  # with who sent each figure, and from where
     assert "&lt;script&gt;" in history
 
 

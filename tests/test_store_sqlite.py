@@ -103,10 +103,12 @@ def test_export_csv_lists_every_figure(cli, data_dir: Path) -> None:
     assert run.exit_code == 0, run.stderr
     cli("record", "key_projects_started", "420", "--period", "2025-06", "--correct")
     lines = cli("export").stdout.splitlines()
-    assert lines[0] == "metric,region,period,value,note,by,at,correction,revision"
+    assert lines[0] == (
+        "metric,region,period,value,note,by,at,correction,revision,explanation,unit,source"
+    )
     assert lines[1].startswith("key_projects_started,,2025-06,421,,tester,")
     assert lines[2].startswith("key_projects_started,开鲁县,2025-06,58,,tester,")
-    assert lines[2].endswith(",false,0") and lines[3].endswith(",true,1")
+    assert lines[2].endswith(",false,0,,开鲁县,typed") and lines[3].endswith(",true,1,,,typed")
 
 
 def test_what_is_not_a_tltrack_database_is_refused(cli, data_dir: Path, monkeypatch) -> None:

@@ -19,6 +19,7 @@ from tltrack.domain.figures import records_by_metric
 from tltrack.domain.forms import (
     BY_WORD,
     CSV_SEALED,
+    EXPLANATION_HEADER,
     FORM_SHEET,
     GUIDE_SHEET,
     HEADERS,
@@ -56,12 +57,13 @@ def csv_bytes(form: Form, key: bytes) -> bytes:
     row sealed (domain.forms.seal) over its locked cells, office or region and period."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER, SEAL_HEADER])
+    marks = [REPORTER_HEADER[form.by], PERIOD_HEADER, SEAL_HEADER]
+    writer.writerow([*HEADERS, *marks, EXPLANATION_HEADER])
     unit_cell = spreadsheet_cell(form.reporter)
     for line in form.lines:
         locked = _safe(line.locked())
         sealed = seal(key, form.by, unit_cell, form.period.label, *locked[:CSV_SEALED])
-        writer.writerow([*locked, "", "", unit_cell, form.period.label, sealed])
+        writer.writerow([*locked, "", "", unit_cell, form.period.label, sealed, ""])
     return out.getvalue().encode("gb18030")
 
 
@@ -71,12 +73,12 @@ def xlsx_bytes(form: Form, key: bytes) -> bytes:
     sheet: Any = book.active  # openpyxl's stubs leave most of a sheet's parts optional
     sheet.title = FORM_SHEET
     # Whose form and for which period, on every row, so a printed page says it too.
-    sheet.append([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER])
+    sheet.append([*HEADERS, REPORTER_HEADER[form.by], PERIOD_HEADER, EXPLANATION_HEADER])
     reporter = spreadsheet_cell(form.reporter)
     for line in form.lines:
         locked = _safe(line.locked()[:3])
         figures = [line.goal, line.latest, line.latest_period, None, None]
-        sheet.append([*locked, *figures, reporter, form.period.label])
+        sheet.append([*locked, *figures, reporter, form.period.label, None])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, as offices mark them
     for cell in sheet[1]:
@@ -84,13 +86,13 @@ def xlsx_bytes(form: Form, key: bytes) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     last = len(form.lines) + 1
     for number_row in range(2, last + 1):
-        for column in (7, 8):
+        for column in (7, 8, 11):  # 本期数值, 备注, 核实说明
             cell = sheet.cell(number_row, column)
             cell.protection = Protection(locked=False)
             cell.fill = fill
         sheet.cell(number_row, 2).alignment = Alignment(wrap_text=True, vertical="center")
-    widths = (24, 36, 10, 12, 12, 12, 14, 30, 16, 10)
-    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
+    widths = (24, 36, 10, 12, 12, 12, 14, 30, 16, 10, 30)
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     if form.lines:
         numbers = DataValidation(
@@ -132,13 +134,15 @@ def _guide(book: Workbook, form: Form) -> None:
         f"填报单位（{who}）：{spreadsheet_cell(form.reporter)}",
         "",
         "填报要求：",
-        "1. 只填写“本期数值”和“备注”两列（浅黄色单元格），其余各列已预先填好，请勿改动。",
+        "1. 只填写“本期数值”“备注”和“核实说明”三列（浅黄色单元格），其余各列已预先填好，请勿改动。",
         f"2. “本期数值”填写截至{period_name('zh', form.period)}底的年度累计数或累计增速，"
         "单位与“单位”列一致，只填数字。",
         "3. 节点类指标填写完成百分比，已完成的填 100。",
         "4. 本期无数据的指标请留空，并在“备注”中说明原因。",
-        "5. 请勿增删行、改动表名或另存为其他格式，填好后原文件报回。",
-        f"6. 表中共 {len(form.lines)} 项指标。",
+        "5. 数值与上期相比下降、与目标相差悬殊（如单位换算、口径调整）等异常情况，"
+        "请在“核实说明”中写明原因，否则不予汇总。",
+        "6. 请勿增删行、改动表名或另存为其他格式，填好后原文件报回。",
+        f"7. 表中共 {len(form.lines)} 项指标。",
     ]
     for text in lines:
         guide.append([text])

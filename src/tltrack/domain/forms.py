@@ -51,6 +51,10 @@ REPORTER_HEADER = {"owner": "牵头单位", "region": "地区"}
 
 PERIOD_HEADER = "期间"
 
+# The column after a form's marks where an office explains a figure a review rule finds
+# unusual (DESIGN §9); a form sent before it had none, and reads as ever.
+EXPLANATION_HEADER = "核实说明"
+
 
 BY_WORD = {"owner": "牵头单位", "region": "旗县市区"}
 

@@ -9,7 +9,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tltrack.domain.forms import HEADERS, PERIOD_HEADER, REPORTER_HEADER, SEAL_HEADER
+from tltrack.domain.forms import (
+    EXPLANATION_HEADER,
+    HEADERS,
+    PERIOD_HEADER,
+    REPORTER_HEADER,
+    SEAL_HEADER,
+)
 from tltrack.errors import DataError
 from tltrack.sources.rows import (
     MAX_CELLS,
@@ -123,7 +129,11 @@ def _form(path: Path, table: list[list[str]]) -> FormTable:
         (_at(row, name_at), _at(row, period_at), _at(row, seal_at)) for row in table[1:]
     ]
     name, period = next(iter(names), ""), next(iter(periods), "")
-    return FormTable(by, name, period, None, None, header, body, row_marks=row_marks)
+    said_at = header.index(EXPLANATION_HEADER) if EXPLANATION_HEADER in extra else None
+    explanations = [_at(row, said_at) for row in table[1:]]
+    return FormTable(
+        by, name, period, None, None, header, body, row_marks=row_marks, explanations=explanations
+    )
 
 
 def _at(row: list[str], index: int | None) -> str:

@@ -145,7 +145,9 @@ def _rows(
     number_in_file = 0
     marks: Sequence[tuple[Any, Any, Any] | None] = [*(table.row_marks or [])]
     marks = [*marks, *[None] * (len(table.body) - len(marks))]
-    for (where, cells), row_marks in zip(table.body, marks, strict=True):
+    whys: list[Any] = [*(table.explanations or [])][: len(table.body)]
+    whys = [*whys, *[None] * (len(table.body) - len(whys))]
+    for (where, cells), row_marks, explanation in zip(table.body, marks, whys, strict=True):
         cells = [*cells, *[None] * (8 - len(cells))][:8]
         texts = [_cell(c) for c in cells]
         texts[6:] = [cell_text(c) for c in cells[6:]]  # the figure as typed, never rounded
@@ -196,6 +198,7 @@ def _rows(
             "unit": "",
             "region": form.reporter if form.by == "region" else "",
             "reporter": form.reporter,
+            "explanation": cell_text(explanation),
         }
         rows.append(SourceRow(number_in_file, where, fields))
     return ReturnedForm(rows, problems, explained)

@@ -199,6 +199,8 @@ class FormTable(NamedTuple):
     seal: Any = None  # an .xlsx form's seal of its marks and locked cells
     # A CSV form's marks on each row of `body`: its office or region, period and seal.
     row_marks: list[tuple[Any, Any, Any]] | None = None
+    # Each row's 核实说明, where the form has the column (forms sent before it have none).
+    explanations: list[Any] | None = None
 
 
 class SourceFile(NamedTuple):

@@ -13,7 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tltrack.domain.forms import FORM_SHEET, HEADERS, LOCKED, MARK, MARKS_SHEET, SEAL_FIELD
+from tltrack.domain.forms import (
+    EXPLANATION_HEADER,
+    FORM_SHEET,
+    HEADERS,
+    LOCKED,
+    MARK,
+    MARKS_SHEET,
+    SEAL_FIELD,
+)
 from tltrack.errors import DataError, TltrackError, msg
 from tltrack.files.disk import read_bytes
 from tltrack.sources.rows import (
@@ -135,7 +143,8 @@ def read_xlsx(path: Path, data: bytes, chosen: Mapping[str, str]) -> SourceFile:
             if MARKS_SHEET in workbook.sheetnames and FORM_SHEET in workbook.sheetnames:
                 marks = sheet_cells(path, workbook[MARKS_SHEET], len(LOCKED))
                 if marks and marks[0] and marks[0][0] == MARK:
-                    table = sheet_cells(path, workbook[FORM_SHEET], len(HEADERS))
+                    # The form's columns, its marks and its 核实说明 after them.
+                    table = sheet_cells(path, workbook[FORM_SHEET], len(HEADERS) + 3)
                     return SourceFile(path, [], _form(marks, table))
             cells = sheet_cells(path, workbook.worksheets[0], MAX_COLUMNS + 1)
     finally:
@@ -159,6 +168,13 @@ def _form(marks: list[list[Any]], table: list[list[Any]]) -> FormTable:
         (("row_sheet", n), row) for n, row in enumerate(table[1:], start=2)
     ]
     header = table[0] if table else None
+    said_at = None
+    if header is not None and EXPLANATION_HEADER in header[len(HEADERS) :]:
+        said_at = list(header).index(EXPLANATION_HEADER)
+    explanations = [
+        row[said_at] if said_at is not None and said_at < len(row) else None for row in table[1:]
+    ]
+    body = [(where, row[: len(HEADERS)]) for where, row in body]
     return FormTable(
         by,
         fields.get("填报单位"),
@@ -168,4 +184,5 @@ def _form(marks: list[list[Any]], table: list[list[Any]]) -> FormTable:
         header,
         body,
         seal=fields.get(SEAL_FIELD),
+        explanations=explanations,
     )

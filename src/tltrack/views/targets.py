@@ -35,6 +35,13 @@ from tltrack.views.view import (
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
+def _source_cell(lang: Lang, source: str, style: str = "") -> Cell:
+    """Where a figure came from: the file's name (its digest is in show and the JSON), or
+    手工录入 for a typed one."""
+    name = source_parts(source)[0]
+    return Cell(name, text(lang, "source_typed") if name == TYPED else name, style)
+
+
 def by_text(lang: Lang, by: str, role: str | None) -> str:
     """Who recorded a figure, as people read it: the name the writer gave, and beside it the
     database role that wrote it where the store knows (the one name a database vouches for:
@@ -61,6 +68,11 @@ def history(
         Column(k, text(lang, k), k in numeric, k == "note", k not in narrow_out) for k in keys
     ]
     columns.append(Column("corrects", text(lang, "corrected_from"), in_table=False))
+    # Who sent each figure and from where: for scripts, and on a wide terminal.
+    columns[8:8] = [
+        Column("unit", text(lang, "col_reporter"), in_table=not compact),
+        Column("source", text(lang, "col_source"), wraps=True, in_table=not compact),
+    ]
     rows: list[Row] = []
     for f in figures:
         a = f.assessment
@@ -76,6 +88,8 @@ def history(
                 "status": Cell(a.status, cells["status"], STATUS_STYLE[a.status]),
                 "note": Cell(f.current.note, f.current.note),
                 "by": Cell(f.current.by, by_text(lang, f.current.by, f.roles.get(f.current))),
+                "unit": Cell(f.current.unit, f.current.unit),
+                "source": _source_cell(lang, f.current.source),
                 "at": Cell(f.current.at.isoformat(), f"{f.current.at:%Y-%m-%d %H:%M}"),
                 "corrects": Cell(
                     "; ".join(number(r.value) for r in f.superseded),
@@ -222,7 +236,6 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
     for h in d.history:
         r = h.record
         style = "" if h.current else "dim"
-        source = source_parts(r.source)[0]
         rows.append(
             {
                 "period": Cell(r.period, r.period, style),
@@ -230,9 +243,7 @@ def detail(d: TargetDetail, lang: Lang, compact: bool) -> View:
                 "note": Cell(r.note, r.note, style),
                 "explanation": Cell(r.explanation, r.explanation, style),
                 "unit": Cell(r.unit, r.unit, style),
-                "source": Cell(
-                    source, text(lang, "source_typed") if source == TYPED else source, style
-                ),
+                "source": _source_cell(lang, r.source, style),
                 "by": Cell(r.by, by_text(lang, r.by, h.role), style),
                 "at": Cell(r.at.isoformat(), r.at.isoformat(), style),
                 "correction": Cell(r.correction, text(lang, "correction") if r.correction else ""),
