@@ -57,11 +57,11 @@ def test_a_unit_slip_is_refused_naming_the_row_and_what_it_needs(cli, data_dir, 
     assert run.exit_code == 65
     lines = run.stderr.splitlines()
     assert lines[0] == (
-        "6月.csv: 第 1 行(文件第 2 行): desertification_control (科尔沁左翼中旗) 2025-06 = "
+        "6月.csv: 第 1 行(文件第 2 行): 综合治沙（科尔沁左翼中旗） 2025-06 = "
         "420000万亩：420000万亩 与时序应完成的 35万亩 相差 12000 倍，疑为单位填错（亩/万亩、"
         "万元/亿元）；如确认无误，请附核实说明（--explain 或“核实说明”列）"
     )
-    assert lines[1].startswith("6月.csv: 第 2 行(文件第 3 行): desertification_control (开鲁县)")
+    assert lines[1].startswith("6月.csv: 第 2 行(文件第 3 行): 综合治沙（开鲁县） 2025-06")
     assert "1020万亩 与时序应完成的 20万亩 相差 51 倍" in lines[1]
     assert lines[2] == "6月.csv 未导入任何数据: 2 个问题"
     assert records(data_dir) == ""
@@ -258,3 +258,87 @@ def test_who_sent_what_is_kept(cli, data_dir, tmp_path):
     }
     table = cli("show", "desertification_control", "--region", "开鲁县").stdout
     assert "开鲁县6月.csv" in table
+
+
+@pytest.mark.parametrize("store", ["toml", "sqlite"])
+@pytest.mark.parametrize("before", ["2025-06", "2025-03"])
+def test_an_import_finds_the_figure_before_in_every_store(
+    cli, data_dir, tmp_path, monkeypatch, store: str, before: str
+):
+    """An import reads only the days it needs: its periods' and, for each series, the last
+    one before (found a month at a time where the store gives only the days asked)."""
+    monkeypatch.setenv("TLTRACK_STORE", store)
+    run = cli("record", "desertification_control", "25", "--period", before, "--region", "奈曼旗")
+    assert run.exit_code == 0, run.stderr
+    assert cli("record", "desertification_control", "40", "--period", "2025-01").exit_code == 0
+    sheet = form(
+        tmp_path,
+        "7月.csv",
+        ["综合治沙,2025年1-7月,20,奈曼旗", "综合治沙,2025年1-7月,60,科尔沁区"],
+    )
+    run = cli("import", str(sheet))
+    assert run.exit_code == 65
+    assert f"累计数 20万亩 低于上期（{before}）的 25万亩" in run.stderr
+    assert "科尔沁区" not in run.stderr  # its first figure: nothing before it
+
+
+def test_a_held_figure_is_explained_by_sending_it_again_with_words(cli, data_dir):
+    hand_written(data_dir, ['region = "科尔沁左翼中旗", period = "2025-06", value = 600000.0'])
+    mine = ("--region", "科尔沁左翼中旗", *AS_OF, "--format", "json")
+    held = next(
+        t
+        for t in json.loads(cli("status", *mine).stdout)["targets"]
+        if t["id"] == "desertification_control"
+    )
+    assert (held["completion"], held["gap"], held["projected"]) == (None, None, None)
+    said = "含代管林场面积，已经市林草局核实"
+    run = cli(
+        "record", "desertification_control", "600000", *JUNE, "--region", "科尔沁左翼中旗",
+        "--explain", said,
+    )  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    assert "已为 desertification_control（科尔沁左翼中旗） 2025-06 = 600000万亩 补充核实说明" in (
+        run.stderr
+    )
+    assert 'revision = 1, explanation = "含代管林场面积' in records(data_dir)
+    listed = json.loads(cli("review", "--format", "json").stdout)["figures"]
+    assert [(f["review"], f["explanation"]) for f in listed] == [("explained", said)]
+    again = cli(
+        "record", "desertification_control", "600000", *JUNE, "--region", "科尔沁左翼中旗",
+        "--explain", said,
+    )  # fmt: skip
+    assert again.exit_code == 0 and "未作改动" in again.stderr  # the same words: a repeat
+
+
+def test_a_figure_that_makes_a_kept_one_unusual_is_the_one_refused(cli, data_dir):
+    """The regions' figures are in; the city's total, recorded last, is far below their
+    sum: the city's figure is refused, naming the region figure it would make unusual."""
+    for region, value in (("科尔沁区", "60"), ("开鲁县", "30")):
+        assert cli("record", "desertification_control", value, *JUNE, "--region", region)
+    run = cli("record", "desertification_control", "50", *JUNE)
+    assert run.exit_code == 65
+    assert (
+        "综合治沙 2025-06 = 50万亩：各地区合计 90万亩 超过全市数 50万亩 的 1.2 倍"
+        "（涉及已报送的 综合治沙（开鲁县） 2025-06）" in run.stderr  # highest against its share
+    )
+    assert cli("record", "desertification_control", "95", *JUNE).exit_code == 0
+
+
+def test_what_a_sender_puts_in_a_name_or_an_explanation(cli, data_dir, tmp_path):
+    """A file's name with a control character is shown replaced, not a refusal of the
+    file; an explanation nobody can see is none; a number beyond any decimal is refused."""
+    odd = tmp_path / "开鲁\x1b[2J县.csv"
+    odd.write_text("指标,期间,数值,地区\n综合治沙,2025年1-6月,21,开鲁县\n", encoding="utf-8")
+    run = cli("import", str(odd))
+    assert run.exit_code == 0, run.stderr
+    exported = json.loads(cli("export", "--format", "json").stdout)["records"]
+    assert exported[0]["source"].endswith(" 开鲁\ufffd[2J县.csv")
+    unseen = cli("record", "gdp_growth", "65", *JUNE, "--explain", "\u200b\u3164")
+    assert unseen.exit_code == 65 and "核实说明没有可见的文字" in unseen.stderr
+    huge = cli("record", "desertification_control", "1e999999999亩", *JUNE)
+    assert huge.exit_code == 65 and "超出范围" in huge.stderr
+    typed_name = tmp_path / "typed"
+    typed_name.write_text("指标,期间,数值,地区\n综合治沙,2025年1-6月,11,库伦旗\n", "utf-8")
+    assert cli("import", str(typed_name)).exit_code == 0
+    shown = cli("history", "desertification_control", "--region", "库伦旗").stdout
+    assert "手工录入" not in shown and "typed" in shown

@@ -345,3 +345,11 @@ def test_migration_4_is_what_the_rule_writes() -> None:
     from tltrack.stores.postgresql.schema import MIGRATIONS, figure_checks
 
     assert " ".join(figure_checks().split()) == " ".join(MIGRATIONS[3].split())
+
+
+def test_migration_6_is_what_the_rule_writes() -> None:
+    """Schema 6's checks of who sent a figure, from where and why are kept as the text
+    databases ran; when this fails the rule has changed: write a new migration."""
+    from tltrack.stores.postgresql.schema import MIGRATIONS, provenance_columns
+
+    assert " ".join(provenance_columns().split()) == " ".join(MIGRATIONS[5].split())

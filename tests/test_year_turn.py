@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tltrack.app.importing import import_figures
+from tltrack.errors import ValidationFailed
+from tltrack.workspace.folder import open_workspace, open_years
 from units_catalog import write_catalog
 
 JUNE = ("--period", "2025-06")
@@ -133,20 +136,38 @@ def test_a_new_year_broken_otherwise_is_said_not_passed_over(a_year, data_dir) -
 def test_a_period_without_its_year_is_refused_while_two_years_are_open(
     a_year, data_dir, tmp_path
 ) -> None:
+    """From a new year's February to its March's end both years take figures: 1-6月 of
+    which? Refused, naming both; the year written, or --year, decides."""
     assert a_year("init", "--from", "2025", "--year", "2026").exit_code == 0
     sheet = tmp_path / "开鲁县.csv"
     sheet.write_text(
         "指标,期间,数值,地区\n开复工重点项目,1-6月,36,开鲁县\n开复工重点项目,2025年1-6月,41,库伦旗\n",
         encoding="utf-8",
     )
-    before = (data_dir / "2025.records.toml").read_bytes()
-    run = a_year("import", str(sheet))
-    assert run.exit_code == 65
-    assert (
-        "开鲁县.csv: 第 1 行(文件第 2 行): 期间“1-6月”未写年份，而 2025 至 2026 年均在填报："
-        "请写明年份（如“2025年1-6月”）或用 --year 指定"
-    ) in run.stderr
-    assert (data_dir / "2025.records.toml").read_bytes() == before
+    workspace = open_workspace(data_dir, 2025)
+    assert [open_years(workspace, day) for day in TURN] == [
+        [2025],  # January: 2026 has nothing due yet
+        [2025, 2026],
+        [2025, 2026],
+        [2025, 2026],  # April: 2025 is the year worked on (2026's file is unfinished)
+    ]
+    # 1-6月 in April 2026 can only be 2025's; 1-3月 is either year's.
+    april = date(2026, 4, 10)
+    june = tmp_path / "6月.csv"
+    june.write_text("指标,期间,数值,地区\n开复工重点项目,1-6月,37,开鲁县\n", encoding="utf-8")
+    found = import_figures(
+        workspace, [june], correct=True, dry_run=True, years_open=[2025, 2026], today=april
+    )
+    assert [c.record.period for c in found.changes] == ["2025-06"]
+    march = tmp_path / "3月.csv"
+    march.write_text("指标,期间,数值,地区\n开复工重点项目,1-3月,20,开鲁县\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as refused:
+        import_figures(workspace, [march], years_open=[2025, 2026], today=april)
+    said = [p.say("zh") for p in refused.value.problems]
+    assert said == [
+        "3月.csv: 第 1 行(文件第 2 行): 期间“1-3月”未写年份，而 2025 至 2026 年均在填报："
+        "请写明年份（如“2025年1-3月”）或用 --year 指定"
+    ]
     assert not (data_dir / "2026.records.toml").exists()
     # Named: the year given, or the year written.
     named = a_year("import", str(sheet), "--year", "2025", "--correct")
@@ -154,6 +175,20 @@ def test_a_period_without_its_year_is_refused_while_two_years_are_open(
     records = (data_dir / "2025.records.toml").read_text(encoding="utf-8")
     assert 'period = "2025-06", value = 36.0' in records
     assert 'period = "2025-06", value = 41.0' in records
+
+
+TURN = (date(2026, 1, 20), date(2026, 2, 10), date(2026, 3, 31), date(2026, 4, 1))
+
+
+def test_last_years_file_kept_for_baselines_does_not_make_1_6_ambiguous(
+    a_year, data_dir, tmp_path
+) -> None:
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2024.toml").write_text(text.replace("2025", "2024"), encoding="utf-8")
+    workspace = open_workspace(data_dir, 2025)
+    assert open_years(workspace, date(2025, 7, 20)) == [2025]
+    assert open_years(workspace, date(2025, 3, 20)) == [2024, 2025]
+    assert open_years(workspace, date(2025, 4, 1)) == [2025]  # 2024's close-out is over
 
 
 def test_a_period_without_its_year_is_this_years_while_one_year_is_open(
@@ -190,3 +225,19 @@ def _projects(document: str) -> dict[str, dict]:
     rankings = json.loads(document)["rankings"]
     projects = next(r for r in rankings if r["id"] == "key_projects_started")
     return {r["name"]: r for r in projects["regions"]}
+
+
+def test_a_finished_new_year_that_lost_a_value_is_said_not_passed_over(a_year, data_dir):
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2026.toml").write_text(
+        text.replace("2025", "2026").replace("target = 500\n", "", 1), encoding="utf-8"
+    )
+    run = a_year("status", "--as-of", "2026-03-10")
+    assert run.exit_code == 65 and "2026.toml" in run.stderr
+
+
+def test_a_file_named_for_no_year_leaves_the_default_year_alone(a_year, data_dir):
+    (data_dir / "0000.toml").write_text("", encoding="utf-8")
+    run = a_year("status", "--as-of", "2025-07-20", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["year"] == 2025

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,6 +38,7 @@ from tltrack.sources.cells import period_text as period_cell
 from tltrack.sources.forms import returned_form
 from tltrack.sources.reader import import_files, read_source
 from tltrack.sources.rows import SourceRow
+from tltrack.stores.base import StoreChange
 from tltrack.workspace.folder import Workspace
 
 
@@ -70,14 +72,16 @@ def import_figures(
     columns: Mapping[str, str] | None = None,
     other_year: Callable[[int], Workspace | None] | None = None,
     years_open: Sequence[int] = (),
+    today: date | None = None,
 ) -> ImportResult:
     """Record every figure of some files and returned forms, or none: any bad row in any
     file, and nothing is written. Every problem of every file is listed, in file and row
     order. `period_text`: the period every figure must be for (a form for another is
     refused). `other_year` opens another year's workspace: a row of a year whose target file
     the folder holds goes there (a late 2025-12 figure in a file of 2026's), all or nothing
-    with the rest. `years_open`: the years a period written without one (1-6月) could be of;
-    with more than one (the turn of the year, no --year), such a row is refused, naming them.
+    with the rest. `years_open`: the years a period written without one (1-6月) could be of
+    (see workspace.open_years): it is the year among them whose such period has ended by
+    `today`; where more than one has, such a row is refused, naming them.
     """
     listed = import_files(paths)
     files = [path for path, _ in listed]
@@ -123,19 +127,21 @@ def import_figures(
                 continue
             written = row.fields.get("period", "")
             if undecided and names_no_year(written):
-                first, last = years_open[0], years_open[-1]
-                example = f"{first}年{written.strip()}"
-                unsure = msg(
-                    "period_no_year",
-                    period=written.strip(),
-                    first=first,
-                    last=last,
-                    example=example,
-                )
-                problems.append(
-                    (order, msg("row_problem", file=path.name, row=row.label, problem=unsure))
-                )
-                continue
+                ended = _ended_in(written, years_open, today or date.today())
+                if len(ended) > 1:
+                    unsure = msg(
+                        "period_no_year",
+                        period=written.strip(),
+                        first=ended[0],
+                        last=ended[-1],
+                        example=f"{ended[0]}年{written.strip()}",
+                    )
+                    problem = msg("row_problem", file=path.name, row=row.label, problem=unsure)
+                    problems.append((order, problem))
+                    continue
+                if ended:  # the one year whose such period is over: 1-6月 in April is last year's
+                    fields = {**row.fields, "period": f"{ended[0]}年{written.strip()}"}
+                    row = dataclasses.replace(row, fields=fields)
             home = _home(workspace, row, other_year, years)
             try:
                 record, converted = _row_record(home, row, default_by, moment, period, origin)
@@ -178,9 +184,12 @@ def import_figures(
             change = stack.enter_context(
                 home.store.change(metrics=metrics, dry_run=dry_run or bool(problems))
             )
-            # Deciding a figure reads its series: the review compares it with the period
-            # before, 未完成 keeps the progress before it.
-            existing = change.of(metrics)
+            # Deciding a figure reads its own period's, and the review the figure before it
+            # in its series; 未完成 reads every period before it.
+            if any(row.not_done for row in kept):
+                existing = change.of(metrics)
+            else:
+                existing = at_hand(change, [row.record for row in kept], home.year)
             planned = [
                 (kept_progress(row.record, existing, home.year) if row.not_done else row.record,
                  row.source)
@@ -201,6 +210,19 @@ def import_figures(
             if _written(planned_changes) and not dry_run:
                 change.append(_written(planned_changes))
     return ImportResult(files, changes, dry_run, tuple(explained), tuple(conversions))
+
+
+def _ended_in(written: str, years: Sequence[int], today: date) -> list[int]:
+    """The years among `years` whose period `written` without its year (1-6月) names has
+    ended by `today`."""
+    ended = []
+    for year in years:
+        try:
+            if parse_period(period_cell(written, year)).end <= today:
+                ended.append(year)
+        except TltrackError:
+            return []  # not a period: said by the row's own check
+    return ended
 
 
 def _home(
@@ -274,3 +296,43 @@ def _row_record(
         if problem is not None:
             raise DataError(problem)
     return new, converted
+
+
+def at_hand(change: StoreChange, new: Sequence[Record], year: int) -> list[Record]:
+    """The figures of the store that deciding and reviewing `new` needs, and no more (an
+    import of a province's month must not read its year): every figure of the days their
+    periods end (a repeat, a correction, the regions' sum of a day), and each series' figures
+    of the last day before its first new one (a fall, a jump). A store may give more than
+    the days asked for (the TOML file gives every period): it is kept to those days."""
+    first: dict[tuple[str, str | None], date] = {}
+    for record in new:
+        end = parse_period(record.period, year).end
+        key = (record.metric, record.region)
+        first[key] = min(end, first.get(key, end))
+    ends = {parse_period(r.period, year).end for r in new}
+    given = change.of({metric for metric, _ in first}, ends)
+    before: dict[tuple[str, str | None], date] = {}  # each series' last day before its first
+    for record in given:
+        key, end = (record.metric, record.region), parse_period(record.period, year).end
+        if key in first and end < first[key] and end > before.get(key, date.min):
+            before[key] = end
+    # The series whose day before was not given: asked for a month's end at a time, from
+    # the latest back (most have a figure the month before; a series new this year, none).
+    month_ends = sorted({parse_period(f"{year}-{m:02d}").end for m in range(1, 13)})
+    for day in reversed(month_ends):
+        if all(key in before for key in first):
+            break
+        wanting = {key for key, end in first.items() if key not in before and day < end}
+        if not wanting:
+            continue  # a day after every series' first new one
+        for record in change.of({metric for metric, _ in wanting}, {day}):
+            key = (record.metric, record.region)
+            if key in wanting and parse_period(record.period, year).end == day:
+                before[key] = day
+                given.append(record)
+    return [
+        r
+        for r in given
+        if (end := parse_period(r.period, year).end) in ends
+        or before.get((r.metric, r.region)) == end
+    ]

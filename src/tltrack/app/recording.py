@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Literal, NamedTuple
 
@@ -15,8 +15,8 @@ from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import TYPED, Record, check_figures, records_by_metric
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.responsibility import region_of
-from tltrack.domain.review import new_findings, review_target
-from tltrack.domain.rollup import Series, assess_city, assess_region, series_of
+from tltrack.domain.review import Finding, held_back, review_target
+from tltrack.domain.rollup import assess_city, assess_region, series_of
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number, parse_milestone, read_number, says_not_done
 from tltrack.errors import (
@@ -68,7 +68,8 @@ def default_recorder() -> str:
         return ""
 
 
-Outcome = Literal["added", "unchanged", "corrected"]
+# "explained": the same figure again with an explanation it lacked, kept as a new revision.
+Outcome = Literal["added", "unchanged", "corrected", "explained"]
 
 
 class Change(NamedTuple):
@@ -107,9 +108,10 @@ def _plan(
         key = (record.metric, record.region, parse_period(record.period, year))
         held = current.get(key)
         previous = held.record if held is not None else None
-        if previous is not None and previous.value == record.value:
+        explains = previous is not None and record.explanation not in ("", previous.explanation)
+        if previous is not None and previous.value == record.value and not explains:
             changes.append(Change("unchanged", previous, previous, source))
-        elif previous is not None and not correct:
+        elif previous is not None and not correct and not explains:
             refusal = msg(
                 "already_has",
                 metric=_series_name(record),
@@ -124,6 +126,8 @@ def _plan(
             revision = held.revision + 1 if held is not None else 0
             kept = record._replace(correction=previous is not None, revision=revision)
             outcome: Outcome = "corrected" if previous is not None else "added"
+            if explains and previous is not None and previous.value == record.value:
+                outcome = "explained"
             changes.append(Change(outcome, kept, previous, source))
             places[kept] = position
     refusals += _unexplained(existing, places, catalog)
@@ -134,28 +138,72 @@ def _plan(
 def _unexplained(
     existing: Sequence[Record], places: dict[Record, int], catalog: Catalog
 ) -> list[tuple[int, Message]]:
-    """The figures about to be written that a review rule finds unusual and that carry no
-    explanation, each by its place, with what the rules found."""
+    """The figures about to be written that a review rule finds unusual, or that make one
+    already kept unusual (a city total under its regions' sum, a total recorded late above
+    the next), and that carry no explanation: each by its place, with what the rules found."""
     refusals = []
     had = records_by_metric(existing)
+    limits = catalog.meta.review
     for metric, written in records_by_metric(places).items():
         target = catalog.by_id[metric]
-        would_be = series_of([*had.get(metric, ()), *written])
-        findings = review_target(target, would_be, catalog.year, catalog.meta.review)
-        for finding in new_findings(findings, places):
-            record = finding.record
-            why = finding.said[0]
-            for said in finding.said[1:]:
-                why = msg("review_both", first=why, second=said)
-            refusal = msg(
-                "needs_explanation",
-                series=_series_name(record),
-                period=record.period,
-                value=f"{number(record.value, 6)}{target.unit}",
-                why=why,
-            )
-            refusals.append((places[record], refusal))
+        before = review_target(target, series_of(had.get(metric, [])), catalog.year, limits)
+        known = {(f.record, f.rules) for f in before}
+        after = review_target(
+            target, series_of([*had.get(metric, ()), *written]), catalog.year, limits
+        )
+        for finding in after:
+            if finding.explained or (finding.record, finding.rules) in known:
+                continue
+            for record in _answerable(finding, written, places):
+                refusals.append((places[record], _needs_explanation(finding, record)))
     return refusals
+
+
+def _answerable(
+    finding: Finding, written: Sequence[Record], new: Mapping[Record, int]
+) -> list[Record]:
+    """The new figures a finding is theirs to explain: the figure itself, when new; else
+    those that made a kept figure unusual (its day's, for the regions' sum; its series'
+    earlier ones, for a fall or a jump). Each needs an explanation to be written."""
+    if finding.record in new:
+        return [finding.record] if not finding.record.explanation else []
+    day = finding.period.end
+    year = finding.period.year
+    same_day = "regions_sum" in finding.rules
+    return [
+        r
+        for r in written
+        if not r.explanation
+        and (
+            parse_period(r.period, year).end == day
+            if same_day
+            else r.region == finding.record.region and parse_period(r.period, year).end < day
+        )
+    ]
+
+
+def _needs_explanation(finding: Finding, record: Record) -> Message:
+    why = finding.said[0]
+    for said in finding.said[1:]:
+        why = msg("review_both", first=why, second=said)
+    target = finding.target
+    if record != finding.record:  # another figure, kept, which this one makes unusual
+        why = msg("review_makes", series=_named(target, finding.record),
+                  period=finding.period.label, why=why)  # fmt: skip
+    return msg(
+        "needs_explanation",
+        series=_named(target, record),
+        period=record.period,
+        value=f"{number(record.value, 6)}{finding.target.unit}",
+        why=why,
+    )
+
+
+def _named(target: Target, record: Record) -> Message:
+    """A figure's series as people name it: 综合治沙, or 综合治沙（奈曼旗）."""
+    if record.region is None:
+        return msg("plain", text=target.name)
+    return msg("of_region", metric=target.name, region=record.region)
 
 
 def _series_name(record: Record) -> str:
@@ -229,12 +277,12 @@ def record(
     # a June figure is still shown against June's pace, not as waiting for the year's).
     when = min(max(today, period.end), date(workspace.year, 12, 31))
     thresholds = workspace.catalog.meta.thresholds
-    series = Series(
-        [r for r in mine if r.region is None],
-        {place: [r for r in mine if r.region == place]} if place else {},
-    )
+    series = series_of(mine)  # every region's too: the regions' sum is part of the review
+    held = held_back(target, series, workspace.year, when, workspace.catalog.meta.review)
     if place is None:
-        assessment = assess_city(target, series, workspace.year, when, thresholds)
+        assessment = assess_city(target, series, workspace.year, when, thresholds, held)
     else:
-        assessment = assess_region(target, place, series, workspace.year, when, thresholds)
+        assessment = assess_region(
+            target, place, series, workspace.year, when, thresholds, held=held
+        )
     return RecordOutcome(changes[0], assessment, thresholds.stale_after_days, converted)

@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt, RGBColor
 from lxml import etree  # type: ignore[import-untyped]  # python-docx's XML library
 
 from tltrack.documents.bulletin import TOP_LAGGING, Bulletin, kind_of, table_headers, table_row
-from tltrack.documents.sections import owner_rows, ranking_header, ranking_rows
+from tltrack.documents.sections import notes, owner_rows, ranking_header, ranking_rows
 from tltrack.documents.words import date_words, lag_line
 from tltrack.text.lang import Lang, text
 from tltrack.text.safe import printable
@@ -92,6 +92,8 @@ def docx_bytes(b: Bulletin, lang: Lang) -> bytes:
     if b.stale:
         note = text(lang, "stale_note", mark="*", days=r.stale_after_days)
         _paragraph(document, note, BODY_FONT, 12)
+    for line in notes(lang, r, b.sections):  # partial totals, review marks, who is missing
+        _paragraph(document, line, BODY_FONT, 12)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

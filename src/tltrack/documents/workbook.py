@@ -23,6 +23,7 @@ from tltrack.documents.sections import (
     LIGHT_COLOUR,
     GroupSections,
     count_sentence,
+    notes,
     owner_rows,
     ranking_header,
     ranking_rows,
@@ -120,6 +121,11 @@ def _summary(book: Any, b: Bulletin, lang: Lang) -> None:
         summary.append([spreadsheet_cell(lag_line(lang, a))])
     if not b.lagging:
         summary.append([text(lang, "none_behind")])
+    said = notes(lang, r, b.sections)  # partial totals, review marks, who has not reported
+    if said:
+        summary.append([])
+        for line in said:
+            summary.append([spreadsheet_cell(line)])
     summary.sheet.set_column(0, 0, 60)
     summary.sheet.set_column(1, 1, 18)
     summary.sheet.set_column(2, 2, 12)

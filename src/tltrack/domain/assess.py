@@ -53,8 +53,17 @@ class Assessment:
     under_review: bool = False
 
     def held(self) -> Assessment:
-        """This assessment, its figure held back for review."""
-        return self.replaced(status="no_data", under_review=True, awaiting_year=False)
+        """This assessment, its figure held back for review: shown, not judged, so nothing
+        is worked out from it (no completion, gap or projection to rank or print)."""
+        return self.replaced(
+            status="no_data",
+            under_review=True,
+            awaiting_year=False,
+            completion=None,
+            expected=None,
+            gap=None,
+            projected=None,
+        )
 
     @property
     def explanation(self) -> str:

@@ -56,7 +56,7 @@ RULE = repr(
         CONTROL_RANGES,
         SPACES,
         "period as written, of the year",
-        "explanation, unit and source",
+        "explanation, unit and source; an explanation has a letter a reader sees",
     )
 )
 _CONTROL = re.compile(f"[{CONTROLS}]")
@@ -91,12 +91,17 @@ class Record(NamedTuple):
 
 def source_of(name: str, sha256: str) -> str:
     """A file's figures' source: its SHA-256 and its name ("sha256:9f2c… 开鲁县.xlsx"), the
-    digest first so that any name reads back."""
-    return f"sha256:{sha256} {name}"
+    digest first so that any name reads back. A name is the sender's: what no text of a
+    figure may hold (a control character, a lone surrogate, outer spaces) is replaced, and
+    a name too long is cut, so that a file's name never stops its figures."""
+    shown = _SURROGATE.sub("\ufffd", _CONTROL.sub("\ufffd", name)).strip(SPACES) or "\ufffd"
+    room = TEXT_BOUNDS["source"] - len("sha256:") - len(sha256) - 1
+    return f"sha256:{sha256} {shown[:room].rstrip(SPACES) or chr(0xFFFD)}"
 
 
 def source_parts(source: str) -> tuple[str, str | None]:
-    """source_of's name and digest; TYPED or an older figure's "" with no digest."""
+    """source_of's name and digest; TYPED or an older figure's "" with no digest (a file
+    named `typed` has one: only the source TYPED itself is a typed figure's)."""
     digest, _, name = source.partition(" ")
     if digest.startswith("sha256:") and name:
         return name, digest.removeprefix("sha256:")
@@ -139,9 +144,20 @@ def text_problem(field: str, value: Any) -> Message | None:
         return msg("figure_spaces", what=what)
     if field == "region" and any(unicodedata.category(c) == "Cf" for c in value):
         return msg("figure_invisible", what=what)  # typed after --region: nothing unseen
+    if field == "explanation" and value and not any(map(_seen, value)):
+        return msg("figure_unseen", what=what)  # an explanation nobody can read is none
     if field == "period" and not _canonical_period(value):
         return msg("bad_period", period=value)
     return None
+
+
+# Letters that show nothing: Hangul fillers, the blank Braille pattern.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _seen(char: str) -> bool:
+    """Whether a reader sees `char`: not a space, a format or control character, a blank."""
+    return not char.isspace() and char not in _BLANKS and unicodedata.category(char)[0] != "C"
 
 
 def _canonical_period(text: str) -> bool:

@@ -13,7 +13,7 @@ same series' period before (falling total, growth jump), checked on every write 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -71,7 +71,7 @@ def point_flags(
         if ratio >= limits.magnitude - _EPS or low:
             times = ratio if ratio >= 1 else 1 / ratio
             said = msg(
-                "review_magnitude",
+                "review_magnitude" if prorated else "review_magnitude_year",
                 value=_shown(target, value),
                 reference=_shown(target, reference),
                 times=number(times, 0 if times >= 100 else 1),
@@ -232,10 +232,3 @@ def _newest(records: Sequence[Record], year: int, as_of: date) -> tuple[Period, 
         return (period, records[0]) if period.end <= as_of else None
     at_ends = {end: f for end, f in figures_at_ends(records, year).items() if end <= as_of}
     return at_ends[max(at_ends)] if at_ends else None
-
-
-def new_findings(findings: Iterable[Finding], new: Iterable[Record]) -> list[Finding]:
-    """The findings on figures about to be written that carry no explanation: each needs one
-    before it is (the write is refused, saying so)."""
-    written = set(new)
-    return [f for f in findings if f.record in written and not f.explained]

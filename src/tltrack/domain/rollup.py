@@ -67,9 +67,12 @@ def assess_city(
     names = target.regions
     city = _by_end(series.city, year, as_of)
     regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in names}
-    if held:  # a region's figure awaiting review is not in the sum: the sum is partial
+    if held:
+        # A region whose newest figure awaits review is left out of the sum (the sum is then
+        # partial), not summed at an older day: a store that gives each series' newest day
+        # only has no older one, and every store must give one answer.
         regions = {
-            r: {end: f for end, f in figures.items() if f[1] not in held}
+            r: {} if figures and figures[max(figures)][1] in held else figures
             for r, figures in regions.items()
         }
     ends = set(city).union(*regions.values())

@@ -5,7 +5,7 @@ converts: 个 and 户, 吨 for a target in 万亩, are refused with the target's
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import NamedTuple
 
 # Each kind of quantity, each unit's size in the kind's smallest: exact decimals. A weight in
@@ -51,6 +51,15 @@ def convert(number: str, unit: str, target_unit: str) -> Conversion:
     The units must be convertible."""
     value = Decimal(number) * _SIZE[unit][1] / _SIZE[target_unit][1]
     return Conversion(number, unit, value.normalize(), target_unit)
+
+
+def converted_or_none(number: str, unit: str, target_unit: str) -> Conversion | None:
+    """convert, or None where the number is beyond what a decimal holds (1e999999999亩):
+    no figure, and the caller says so."""
+    try:
+        return convert(number, unit, target_unit)
+    except DecimalException:
+        return None
 
 
 def split_unit(text: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from tltrack.domain.figures import MAX_FIGURE
-from tltrack.domain.units import Conversion, convert, convertible, split_unit
+from tltrack.domain.units import Conversion, converted_or_none, convertible, split_unit
 from tltrack.errors import DataError, Message, msg
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -58,7 +58,10 @@ def read_number(text: str, unit: str = "", given_in: str = "") -> tuple[float, C
     if unit and written_unit and written_unit != unit and convertible(written_unit, unit):
         if _NUMBER_RE.fullmatch(written) is None:
             raise DataError("bad_value", value=shown, reason=_why_not_a_number(written, unit))
-        conversion = convert(written, written_unit, unit)
+        conversion = converted_or_none(written, written_unit, unit)
+        if conversion is None:
+            too_big = msg("why_out_of_range", limit=MAX_FIGURE)
+            raise DataError("bad_value", value=shown, reason=too_big)
         return _in_range(float(conversion.value), shown), conversion
     if given_in and given_in != unit and _NUMBER_RE.fullmatch(folded):
         folded += given_in  # a bare number in its column's unit: refused below, both named

@@ -146,20 +146,22 @@ def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(round(value, 6))
 
 
-def targets_to_fill(path: Path) -> int:
-    """How many targets of a file not yet filled in (its problems all TO_FILL) still need
-    their value or the report's words: what validate says in pieces, counted once each."""
+def targets_to_fill(path: Path) -> tuple[int, int]:
+    """Of a file not yet filled in (its problems all TO_FILL): how many targets still need
+    their value or the report's words (what validate says in pieces, counted once each),
+    and how many still hold init --from's 待填 where the words go."""
     text, _ = decode(path, read_bytes(path, MAX_TARGET_FILE_BYTES))
     try:
         entries = tomllib.loads(text or "").get("target", [])
     except tomllib.TOMLDecodeError:
-        return 0
-    return sum(
-        1
-        for t in entries
-        if isinstance(t, dict)
-        and (t.get("quote") == "待填" or ("target" not in t and t.get("kind") != "milestone"))
-    )
+        return 0, 0
+    targets = [t for t in entries if isinstance(t, dict)]
+    marked = sum(1 for t in targets if t.get("quote") == "待填")
+    valueless = sum(
+        1 for t in targets if t.get("quote") != "待填" and "target" not in t
+        and t.get("kind") != "milestone"
+    )  # fmt: skip
+    return marked + valueless, marked
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -76,6 +76,11 @@ def imported(
             *(said.say(lang) for said in result.explained),
             *(said.say(lang) for said in result.converted),
             text(lang, key, file=shown_files, **counts),
+            *(
+                [text(lang, "import_explained", count=explained)]
+                if (explained := result.tally("explained"))
+                else []
+            ),
         ],
     )
 

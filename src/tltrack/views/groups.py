@@ -258,7 +258,7 @@ def missing(report: MissingReport, lang: Lang) -> View:
     if report.period is None:  # the year's January: nothing is due
         day = "" if report.as_of is None else report.as_of.isoformat()
         return View(
-            title=text(lang, "missing_title", period=report.year),
+            title=text(lang, "missing_title_none_due", year=report.year),
             columns=columns,
             sections=[],
             data=missing_json(report),

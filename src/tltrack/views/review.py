@@ -69,13 +69,13 @@ def _row(lang: Lang, unit: str, finding: Finding) -> Row:
         ),
         "review": Cell(status, status),
         "by": Cell(record.by, record.by),
-        "source": Cell(name or None, _source_words(lang, name)),
+        "source": Cell(name or None, _source_words(lang, record.source)),
         "sha256": Cell(digest, digest or ""),
     }
 
 
-def _source_words(lang: Lang, name: str) -> str:
-    return text(lang, "source_typed") if name == TYPED else name
+def _source_words(lang: Lang, source: str) -> str:
+    return text(lang, "source_typed") if source == TYPED else source_parts(source)[0]
 
 
 def _json(report: ReviewReport) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def _source_cell(lang: Lang, source: str, style: str = "") -> Cell:
     """Where a figure came from: the file's name (its digest is in show and the JSON), or
     手工录入 for a typed one."""
     name = source_parts(source)[0]
-    return Cell(name, text(lang, "source_typed") if name == TYPED else name, style)
+    return Cell(name, text(lang, "source_typed") if source == TYPED else name, style)
 
 
 def by_text(lang: Lang, by: str, role: str | None) -> str:

@@ -117,14 +117,19 @@ def judged_year(folder: Path, today: date) -> tuple[Path, Message | None]:
     files = target_files(folder)
     if not files:
         raise NoInputError("no_target_file", folder=folder)
-    due = [p for p in reversed(files) if due_period(int(p.stem), today) is not None]
-    to_come = [p for p in files if p not in due]
+    # A name no year has (0000.toml) is no year to judge: its file is validate's to name.
+    due = [p for p in reversed(files) if int(p.stem) and due_period(int(p.stem), today)]
+    newest_due = int(due[0].stem) if due else 0
+    to_come = [p for p in files if int(p.stem) > newest_due and p not in due]
     unfinished: list[tuple[Path, int]] = []
     for path in [*due, *to_come]:
         catalog, problems = check_catalog(path)
-        if catalog is not None or not all(p.message.id in TO_FILL for p in problems):
+        if catalog is not None or not {p.message.id for p in problems} <= TO_FILL:
             break
-        unfinished.append((path, targets_to_fill(path)))
+        count, marked = targets_to_fill(path)
+        if not marked:  # a finished file that lost a value: broken, said, not passed over
+            break
+        unfinished.append((path, count))
     else:
         return files[-1], None  # none complete: the newest, whose problems are said
     newer = [(p, count) for p, count in unfinished if p.name > path.name]
@@ -143,11 +148,25 @@ def other_year(workspace: Workspace, year: int) -> Workspace | None:
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store))
 
 
-def open_years(workspace: Workspace) -> list[int]:
-    """This year and the years beside it whose target files the folder holds: the years a
-    period written without one (1-6月) could be of, in the turn of the year."""
+# A year's figures are still coming in until its close-out is done: through the first
+# quarter of the next year (the 全年 figures, then their corrections, 年报).
+_CLOSE_OUT_MONTHS = 3
+
+
+def open_years(workspace: Workspace, today: date) -> list[int]:
+    """This year, and the years beside it whose target files the folder holds and whose
+    figures are still coming in on `today` (a month of it is due, its close-out not over):
+    the years a period written without one (1-6月) could be of. Two only at the turn of
+    the year, from a new year's February to its March's end."""
     years = {int(p.stem) for p in target_files(workspace.catalog.path.parent)}
-    return sorted(y for y in years if abs(y - workspace.year) <= 1) or [workspace.year]
+    open_now = {
+        y
+        for y in years
+        if abs(y - workspace.year) <= 1
+        and due_period(y, today) is not None
+        and (today.year, today.month) <= (y + 1, _CLOSE_OUT_MONTHS)
+    }
+    return sorted(open_now | {workspace.year})
 
 
 def last_year_store(workspace: Workspace) -> RecordStore:

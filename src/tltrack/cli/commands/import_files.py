@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -86,7 +87,8 @@ def import_file(
             period_text=period,
             columns=chosen,
             other_year=lambda other: other_year(workspace, other),
-            years_open=() if year is not None else open_years(workspace),
+            years_open=() if year is not None else open_years(workspace, date.today()),
+            today=date.today(),
         )
     except ValidationFailed as exc:
         shown = text(out.lang, "n_files", count=len(files))
