@@ -342,3 +342,28 @@ def test_what_a_sender_puts_in_a_name_or_an_explanation(cli, data_dir, tmp_path)
     assert cli("import", str(typed_name)).exit_code == 0
     shown = cli("history", "desertification_control", "--region", "库伦旗").stdout
     assert "手工录入" not in shown and "typed" in shown
+
+
+@pytest.mark.parametrize("store", ["toml", "sqlite"])
+def test_a_held_region_leaves_the_citys_sum_alike_in_every_store(
+    cli, data_dir, monkeypatch, store: str
+):
+    """A region whose newest figure is held is out of the city's sum, not summed at an
+    older day: the TOML file holds every day, SQLite gives the newest only."""
+    monkeypatch.setenv("TLTRACK_STORE", store)
+    path = data_dir / "2025.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '\n[meta.review]\noff = ["magnitude"]\n', encoding="utf-8")
+    for region, period, value in (
+        ("科尔沁区", "2025-05", "40"),
+        ("开鲁县", "2025-05", "20"),
+        ("科尔沁区", "2025-06", "5000"),  # a slip, written while the rule was off
+    ):
+        run = cli(
+            "record", "desertification_control", value, "--period", period, "--region", region
+        )
+        assert run.exit_code == 0, run.stderr
+    path.write_text(text, encoding="utf-8")  # the rule on again
+    city = json.loads(cli("status", *AS_OF, "--format", "json").stdout)
+    item = next(t for t in city["targets"] if t["id"] == "desertification_control")
+    assert (item["actual"], item["period"], item["regions_reported"]) == (20.0, "2025-05", [1, 8])

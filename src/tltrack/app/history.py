@@ -10,8 +10,7 @@ from tltrack.domain.assess import Assessment, assess, counting, figures_by_perio
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import Period
 from tltrack.domain.responsibility import region_of
-from tltrack.domain.review import held_back
-from tltrack.domain.rollup import assess_city, assess_region, series_of
+from tltrack.domain.rollup import assess_city, assess_region, series_of, sum_held
 from tltrack.domain.targets import Target
 from tltrack.workspace.folder import Workspace
 
@@ -43,11 +42,14 @@ def show(workspace: Workspace, metric: str, as_of: date, region: str | None = No
             for f in figures
         ]
     thresholds = workspace.catalog.meta.thresholds
-    held = held_back(target, mine, workspace.year, as_of, workspace.catalog.meta.review)
+    review = target.review_limits(workspace.catalog.meta.review)
     if region is None:
-        judged = assess_city(target, mine, workspace.year, as_of, thresholds, held)
+        judged = assess_city(target, mine, workspace.year, as_of, thresholds, review)
     else:
-        judged = assess_region(target, region, mine, workspace.year, as_of, thresholds, held=held)
+        out = sum_held(target, mine, workspace.year, as_of, review)
+        judged = assess_region(
+            target, region, mine, workspace.year, as_of, thresholds, None, review, out
+        )
     return TargetDetail(target, history, judged, thresholds.stale_after_days)
 
 

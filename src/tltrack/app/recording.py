@@ -15,8 +15,8 @@ from tltrack.domain.catalog import Catalog
 from tltrack.domain.figures import TYPED, Record, check_figures, records_by_metric
 from tltrack.domain.periods import default_period, parse_period
 from tltrack.domain.responsibility import region_of
-from tltrack.domain.review import Finding, held_back, review_target
-from tltrack.domain.rollup import assess_city, assess_region, series_of
+from tltrack.domain.review import Finding, review_target
+from tltrack.domain.rollup import assess_city, assess_region, series_of, sum_held
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number, parse_milestone, read_number, says_not_done
 from tltrack.errors import (
@@ -278,11 +278,12 @@ def record(
     when = min(max(today, period.end), date(workspace.year, 12, 31))
     thresholds = workspace.catalog.meta.thresholds
     series = series_of(mine)  # every region's too: the regions' sum is part of the review
-    held = held_back(target, series, workspace.year, when, workspace.catalog.meta.review)
+    review = target.review_limits(workspace.catalog.meta.review)
     if place is None:
-        assessment = assess_city(target, series, workspace.year, when, thresholds, held)
+        assessment = assess_city(target, series, workspace.year, when, thresholds, review)
     else:
+        out = sum_held(target, series, workspace.year, when, review)
         assessment = assess_region(
-            target, place, series, workspace.year, when, thresholds, held=held
+            target, place, series, workspace.year, when, thresholds, None, review, out
         )
     return RecordOutcome(changes[0], assessment, thresholds.stale_after_days, converted)

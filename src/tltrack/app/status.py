@@ -12,8 +12,7 @@ from tltrack.domain.assess import Assessment, status_counts
 from tltrack.domain.figures import Record, records_by_metric
 from tltrack.domain.ranking import BY_CHOICES, By, Group, Ranking, rank_regions, ranked_groups
 from tltrack.domain.responsibility import check_name, owners_of
-from tltrack.domain.review import held_back
-from tltrack.domain.rollup import assess_city, assess_region, series_of
+from tltrack.domain.rollup import assess_city, assess_region, series_of, sum_held
 from tltrack.domain.statuses import Status
 from tltrack.domain.targets import Target
 from tltrack.errors import UsageError
@@ -54,11 +53,14 @@ def assess_all(
         if region is not None and region not in t.regions:
             continue
         mine = series_of(grouped.get(t.id, ()))
-        held = held_back(t, mine, year, as_of, catalog.meta.review)
+        review = t.review_limits(catalog.meta.review)
         if region is None:
-            assessments.append(assess_city(t, mine, year, as_of, thresholds, held))
+            assessments.append(assess_city(t, mine, year, as_of, thresholds, review))
         else:
-            assessments.append(assess_region(t, region, mine, year, as_of, thresholds, held=held))
+            out = sum_held(t, mine, year, as_of, review)
+            assessments.append(
+                assess_region(t, region, mine, year, as_of, thresholds, None, review, out)
+            )
     return StatusReport(
         year,
         as_of,
@@ -148,9 +150,10 @@ def by_groups(
             if not t.split:
                 continue
             mine = series_of(grouped.get(t.id, ()))
-            held = held_back(t, mine, workspace.year, as_of, catalog.meta.review)
+            review = t.review_limits(catalog.meta.review)
+            out = sum_held(t, mine, workspace.year, as_of, review)
             judged = [
-                assess_region(t, r, mine, workspace.year, as_of, thresholds, share, held)
+                assess_region(t, r, mine, workspace.year, as_of, thresholds, share, review, out)
                 for r, share in t.split
             ]
             for item in judged:

@@ -11,7 +11,8 @@ from typing import NamedTuple
 from tltrack.domain.assess import Assessment, assess, figures_at_ends
 from tltrack.domain.figures import Record
 from tltrack.domain.periods import Period, parse_period
-from tltrack.domain.targets import Target, Thresholds
+from tltrack.domain.review_rules import sum_flag, unusual
+from tltrack.domain.targets import ReviewLimits, Target, Thresholds
 
 # A recorded city total and its regions' sum may differ by rounding; past this share of the
 # target the two do not agree (数据衔接), and both are shown.
@@ -43,11 +44,41 @@ def _by_end(records: Sequence[Record], year: int, as_of: date) -> dict[date, tup
     return {end: figure for end, figure in figures_at_ends(records, year).items() if end <= as_of}
 
 
-def _reviewed(judged: Assessment, held: frozenset[Record]) -> Assessment:
-    """The assessment, held back when its figure awaits review (see review.held_back)."""
-    if held and judged.actual is not None and judged.actual.record in held:
+def _reviewed(
+    judged: Assessment, target: Target, review: ReviewLimits | None, out: Record | None = None
+) -> Assessment:
+    """The assessment, held back (待核实) when its figure is `out` (the regions' sum found it
+    unusual) or a rule finds it unusual by itself, and nobody explained it."""
+    actual = judged.actual
+    if review is None or actual is None:
+        return judged
+    record = actual.record
+    if (record == out and not record.explanation) or unusual(target, record, actual.period, review):
         return judged.held()
     return judged
+
+
+def sum_held(
+    target: Target, series: Series, year: int, as_of: date, review: ReviewLimits
+) -> Record | None:
+    """The region figure the regions' sum rule holds back at `as_of`: of the city's newest
+    day, where the regions' newest figures of that day sum far above the city's, the one
+    standing highest against its share, unless explained."""
+    if not target.split or target.kind != "cumulative":
+        return None
+    city = _by_end(series.city, year, as_of)
+    if not city:
+        return None
+    end = max(city)
+    at_end = {}
+    for region in target.regions:
+        figures = _by_end(series.regions.get(region, []), year, as_of)
+        if figures and max(figures) == end:
+            at_end[region] = figures[end][1]
+    flagged = sum_flag(target, city[end][1], at_end, review)
+    if flagged is None or at_end[flagged[0]].explanation:
+        return None
+    return at_end[flagged[0]]
 
 
 def assess_city(
@@ -56,25 +87,20 @@ def assess_city(
     year: int,
     as_of: date,
     limits: Thresholds,
-    held: frozenset[Record] = frozenset(),
+    review: ReviewLimits | None = None,
 ) -> Assessment:
     """The city's assessment of a target. A total split among regions and not recorded for
     the city's newest period is the sum of its regions' figures: `rollup` when every region
     with a share reported, else `partial`, judged on what is known (DESIGN §7). Rates and
-    levels are never summed. A figure `held` for review is not judged, nor summed."""
+    levels are never summed. With `review` (the target's limits), a figure a rule finds
+    unusual and nobody explained is held back (待核实): not judged, nor summed."""
     if not target.split:  # its own figures: `source` says "recorded" wherever it has one
-        return _reviewed(assess(target, series.city, year, as_of, limits), held)
+        return _reviewed(assess(target, series.city, year, as_of, limits), target, review)
     names = target.regions
     city = _by_end(series.city, year, as_of)
     regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in names}
-    if held:
-        # A region whose newest figure awaits review is left out of the sum (the sum is then
-        # partial), not summed at an older day: a store that gives each series' newest day
-        # only has no older one, and every store must give one answer.
-        regions = {
-            r: {} if figures and figures[max(figures)][1] in held else figures
-            for r, figures in regions.items()
-        }
+    if review is not None:
+        regions = _without_held(target, city, regions, review, series, year, as_of)
     ends = set(city).union(*regions.values())
     if target.kind != "cumulative":
         ends = set(city) or ends
@@ -86,7 +112,7 @@ def assess_city(
     whole = len(at_end) == len(names)
     total = math.fsum(record.value for _, record in at_end)
     if end in city:
-        judged = _reviewed(assess(target, [city[end][1]], year, as_of, limits), held)
+        judged = _reviewed(assess(target, [city[end][1]], year, as_of, limits), target, review)
         differs = (
             target.kind == "cumulative"
             and whole
@@ -124,11 +150,43 @@ def assess_region(
     as_of: date,
     limits: Thresholds,
     share: float | None = None,
-    held: frozenset[Record] = frozenset(),
+    review: ReviewLimits | None = None,
+    summed_out: Record | None = None,
 ) -> Assessment:
     """A region's assessment of a target: its own figures against its share (`share`, when
-    the caller has looked it up); its figure not judged while `held` for review."""
+    the caller has looked it up). With `review`, its figure held back (待核实) when a rule
+    finds it unusual, or it is `summed_out` (sum_held's, looked up once per target)."""
     regional = target.for_region(region, share)
     judged = assess(regional, series.regions.get(region, []), year, as_of, limits)
     source = "recorded" if judged.actual is not None else None
-    return _reviewed(judged.replaced(region=region, source=source), held)
+    return _reviewed(judged.replaced(region=region, source=source), regional, review, summed_out)
+
+
+def _without_held(
+    target: Target,
+    city: dict[date, tuple[Period, Record]],
+    regions: dict[str, dict[date, tuple[Period, Record]]],
+    review: ReviewLimits,
+    series: Series,
+    year: int,
+    as_of: date,
+) -> dict[str, dict[date, tuple[Period, Record]]]:
+    """The regions' figures a city total may be summed from: a region whose newest figure
+    is held back is left out (the sum is then partial), not summed at an older day (a store
+    that gives each series' newest day only has no older one: every store gives one
+    answer). Its figures are weighed only where a sum may be made of them (the city has no
+    figure of the newest day), and by the regions' sum where the city has."""
+    newest_city = max(city) if city else None
+    newest = max((max(f) for f in regions.values() if f), default=None)
+    out = sum_held(target, series, year, as_of, review) if newest_city is not None else None
+    summing = newest is not None and (newest_city is None or newest > newest_city)
+    kept = {}
+    for region, figures in regions.items():
+        if figures:
+            period, record = figures[max(figures)]
+            if record == out or (
+                summing and unusual(target.for_region(region), record, period, review)
+            ):
+                figures = {}
+        kept[region] = figures
+    return kept
