@@ -143,6 +143,7 @@ def sum_flag(
         "review_regions_sum",
         total=_shown(target, total),
         city=_shown(target, city.value),
+        times=number(total / city.value, 1),
         limit=number(limits.regions_sum),
     )
     return highest, ("regions_sum", said)

@@ -394,7 +394,7 @@ EN: dict[str, str] = {
     "review_early_excess": "{value} is already {times} times the year's {goal} while only {expected} of it is due",
     "review_falling": "a year-to-date total of {value} is below the {previous} of {period}",
     "review_growth_jump": "a growth rate of {value}% moved {change} points from the {previous}% of {period} (more than {limit})",
-    "review_regions_sum": "the regions' sum {total} is more than {limit} times the city's {city}",
+    "review_regions_sum": "the regions' sum {total} is {times} times the city's {city} (more than {limit} times needs an explanation)",
     "needs_explanation": "{series} {period} = {value}: {why}; if it is right, give an explanation (--explain, or a 核实说明 column)",
     "pending_review": "awaiting 核实",
     "review_join": "; ",

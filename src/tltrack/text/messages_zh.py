@@ -394,7 +394,7 @@ ZH: dict[str, str] = {
     "review_early_excess": "时序进度仅 {expected}，累计 {value} 已是全年目标 {goal} 的 {times} 倍",
     "review_falling": "累计数 {value} 低于上期（{period}）的 {previous}",
     "review_growth_jump": "增速 {value}% 较上期（{period}）的 {previous}% 变动 {change} 个百分点，超过 {limit} 个百分点",
-    "review_regions_sum": "各地区合计 {total} 超过全市数 {city} 的 {limit} 倍",
+    "review_regions_sum": "各地区合计 {total} 是全市数 {city} 的 {times} 倍（超过 {limit} 倍须核实）",
     "needs_explanation": "{series} {period} = {value}：{why}；如确认无误，请附核实说明（--explain 或“核实说明”列）",
     "pending_review": "待核实",
     "review_join": "；",
