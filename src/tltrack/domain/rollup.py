@@ -67,14 +67,21 @@ def sum_held(
     if not target.split or target.kind != "cumulative":
         return None
     city = _by_end(series.city, year, as_of)
-    if not city:
+    regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in target.regions}
+    return _summed_out(target, city, regions, review)
+
+
+def _summed_out(
+    target: Target,
+    city: dict[date, tuple[Period, Record]],
+    regions: dict[str, dict[date, tuple[Period, Record]]],
+    review: ReviewLimits,
+) -> Record | None:
+    """sum_held's answer from each series' figures by day."""
+    if not city or target.kind != "cumulative":
         return None
     end = max(city)
-    at_end = {}
-    for region in target.regions:
-        figures = _by_end(series.regions.get(region, []), year, as_of)
-        if figures and max(figures) == end:
-            at_end[region] = figures[end][1]
+    at_end = {r: f[end][1] for r, f in regions.items() if f and max(f) == end}
     flagged = sum_flag(target, city[end][1], at_end, review)
     if flagged is None or at_end[flagged[0]].explanation:
         return None
@@ -100,7 +107,7 @@ def assess_city(
     city = _by_end(series.city, year, as_of)
     regions = {r: _by_end(series.regions.get(r, []), year, as_of) for r in names}
     if review is not None:
-        regions = _without_held(target, city, regions, review, series, year, as_of)
+        regions = _without_held(target, city, regions, review)
     ends = set(city).union(*regions.values())
     if target.kind != "cumulative":
         ends = set(city) or ends
@@ -167,9 +174,6 @@ def _without_held(
     city: dict[date, tuple[Period, Record]],
     regions: dict[str, dict[date, tuple[Period, Record]]],
     review: ReviewLimits,
-    series: Series,
-    year: int,
-    as_of: date,
 ) -> dict[str, dict[date, tuple[Period, Record]]]:
     """The regions' figures a city total may be summed from: a region whose newest figure
     is held back is left out (the sum is then partial), not summed at an older day (a store
@@ -178,7 +182,7 @@ def _without_held(
     figure of the newest day), and by the regions' sum where the city has."""
     newest_city = max(city) if city else None
     newest = max((max(f) for f in regions.values() if f), default=None)
-    out = sum_held(target, series, year, as_of, review) if newest_city is not None else None
+    out = _summed_out(target, city, regions, review)
     summing = newest is not None and (newest_city is None or newest > newest_city)
     kept = {}
     for region, figures in regions.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -93,18 +94,34 @@ def open_workspace(
             period_year = None  # a bad period is said by the command that reads it
         if period_year is not None and (folder / f"{period_year}.toml").is_file():
             year = period_year
-    passed_over = None
-    if year is None:
-        path, passed_over = judged_year(folder, today or date.today())
-    else:
-        path = year_file(folder, year)
-    if reads_all:
-        with reading_ahead(path) as keep_if:
-            catalog = load_catalog(path)
-            keep_if(catalog.meta.store)
-    else:
+    day = today or date.today()
+    # The year's file as far as its name tells, so that its figures are read ahead while
+    # the target files are read (judged_year reads them).
+    likely = year_file(folder, year) if year is not None else _in_order(folder, day)[0]
+    with reading_ahead(likely) if reads_all else _nothing_ahead() as keep_if:
+        path, passed_over = (likely, None) if year is not None else judged_year(folder, day)
         catalog = load_catalog(path)
+        if path == likely:  # another year's figures, read ahead, are not this one's
+            keep_if(catalog.meta.store)
     return Workspace(catalog, open_store(catalog.path, catalog.meta.store), passed_over)
+
+
+@contextlib.contextmanager
+def _nothing_ahead() -> Iterator[Callable[[str], None]]:
+    yield lambda configured: None
+
+
+def _in_order(folder: Path, today: date) -> list[Path]:
+    """The target files in the order the year to judge is looked for: the years with a
+    period due, newest first, then the years to come, oldest first (a name no year has,
+    0000.toml, is no year to judge: its file is validate's to name)."""
+    files = target_files(folder)
+    if not files:
+        raise NoInputError("no_target_file", folder=folder)
+    due = [p for p in reversed(files) if int(p.stem) and due_period(int(p.stem), today)]
+    newest_due = int(due[0].stem) if due else 0
+    to_come = [p for p in files if int(p.stem) > newest_due and p not in due]
+    return [*due, *to_come] or files[-1:]
 
 
 def judged_year(folder: Path, today: date) -> tuple[Path, Message | None]:
@@ -114,15 +131,9 @@ def judged_year(folder: Path, today: date) -> tuple[Path, Message | None]:
     be filled in (init --from writes 待填) is passed over, and named. A file broken in any
     other way is chosen all the same, so that its problems are said, not hidden; where no
     year has a period due yet, the oldest year to come."""
-    files = target_files(folder)
-    if not files:
-        raise NoInputError("no_target_file", folder=folder)
-    # A name no year has (0000.toml) is no year to judge: its file is validate's to name.
-    due = [p for p in reversed(files) if int(p.stem) and due_period(int(p.stem), today)]
-    newest_due = int(due[0].stem) if due else 0
-    to_come = [p for p in files if int(p.stem) > newest_due and p not in due]
+    ordered = _in_order(folder, today)
     unfinished: list[tuple[Path, int]] = []
-    for path in [*due, *to_come]:
+    for path in ordered:
         catalog, problems = check_catalog(path)
         if catalog is not None or not {p.message.id for p in problems} <= TO_FILL:
             break
@@ -131,7 +142,7 @@ def judged_year(folder: Path, today: date) -> tuple[Path, Message | None]:
             break
         unfinished.append((path, count))
     else:
-        return files[-1], None  # none complete: the newest, whose problems are said
+        return max(ordered), None  # none complete: the newest, whose problems are said
     newer = [(p, count) for p, count in unfinished if p.name > path.name]
     if not newer:
         return path, None
