@@ -76,12 +76,16 @@ def _summed_out(
     city: dict[date, tuple[Period, Record]],
     regions: dict[str, dict[date, tuple[Period, Record]]],
     review: ReviewLimits,
+    tops: dict[str, date] | None = None,
 ) -> Record | None:
-    """sum_held's answer from each series' figures by day."""
+    """sum_held's answer from each series' figures by day (`tops`: each region's newest
+    day, where the caller has found them)."""
     if not city or target.kind != "cumulative":
         return None
     end = max(city)
-    at_end = {r: f[end][1] for r, f in regions.items() if f and max(f) == end}
+    if tops is None:
+        tops = {r: max(f) for r, f in regions.items() if f}
+    at_end = {r: regions[r][end][1] for r, top in tops.items() if top == end}
     flagged = sum_flag(target, city[end][1], at_end, review)
     if flagged is None or at_end[flagged[0]].explanation:
         return None
@@ -180,17 +184,19 @@ def _without_held(
     that gives each series' newest day only has no older one: every store gives one
     answer). Its figures are weighed only where a sum may be made of them (the city has no
     figure of the newest day), and by the regions' sum where the city has."""
+    tops = {r: max(f) for r, f in regions.items() if f}  # each region's newest day
+    if not tops:
+        return regions
     newest_city = max(city) if city else None
-    newest = max((max(f) for f in regions.values() if f), default=None)
-    out = _summed_out(target, city, regions, review)
-    summing = newest is not None and (newest_city is None or newest > newest_city)
-    kept = {}
-    for region, figures in regions.items():
-        if figures:
-            period, record = figures[max(figures)]
-            if record == out or (
-                summing and unusual(target.for_region(region), record, period, review)
-            ):
-                figures = {}
-        kept[region] = figures
+    out = _summed_out(target, city, regions, review, tops)
+    summing = newest_city is None or max(tops.values()) > newest_city
+    if out is None and not summing:
+        return regions  # nothing summed, nothing held: the common case, kept cheap
+    kept = dict(regions)
+    for region, top in tops.items():
+        period, record = regions[region][top]
+        if record == out or (
+            summing and unusual(target.for_region(region), record, period, review)
+        ):
+            kept[region] = {}
     return kept

@@ -32,11 +32,11 @@ def checked_record(fields: Sequence[Any], year: int | None) -> Record | None:
     one. `fields`: the day the row says its period ends (which must be its period's) follows
     the region, then the explanation, who sent the figure and from where."""
     metric, period, value, at, note, by, correction, revision, region, end, *kept = fields
-    explanation, unit, source = kept
     if not (_text("metric", metric) and _text("note", note) and _text("by", by)):
         return None
-    if not (_text("explanation", explanation) and _text("unit", unit) and _text("source", source)):
+    if not _provenance(*kept):
         return None
+    explanation, unit, source = kept
     if not _period_of(period, end) or year_problem(period, year) is not None:
         return None
     if region is not None and not _text("region", region):
@@ -94,6 +94,12 @@ def _aware_time(at: Any) -> datetime | None:
         _TIMES.clear()
     _TIMES[at] = when
     return when
+
+
+@functools.lru_cache(maxsize=4096)  # the figures of one file share their unit and source
+def _provenance(explanation: Any, unit: Any, source: Any) -> bool:
+    """Whether a row's explanation, sending unit and source are each a figure's."""
+    return _text("explanation", explanation) and _text("unit", unit) and _text("source", source)
 
 
 # Any value may come from a database row: the checks take it as `Any` and check its type first
