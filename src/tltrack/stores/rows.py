@@ -31,13 +31,13 @@ def checked_record(fields: Sequence[Any], year: int | None) -> Record | None:
     """A row of `year`'s store as a figure, checked as every figure is; None when it is not
     one. `fields`: the day the row says its period ends (which must be its period's) follows
     the region, then the explanation, who sent the figure and from where."""
-    metric, period, value, at, note, by, correction, revision, region, end, *kept = fields
+    (metric, period, value, at, note, by, correction, revision, region, end) = fields[:10]
+    explanation, unit, source = fields[10:]
     if not (_text("metric", metric) and _text("note", note) and _text("by", by)):
         return None
-    if not _provenance(*kept):
+    if not _provenance(explanation, unit, source):
         return None
-    explanation, unit, source = kept
-    if not _period_of(period, end) or year_problem(period, year) is not None:
+    if not _period_in(period, end, year):
         return None
     if region is not None and not _text("region", region):
         return None
@@ -106,6 +106,13 @@ def _provenance(explanation: Any, unit: Any, source: Any) -> bool:
 # (only text is ever accepted, so 1 and True sharing a cache key is harmless).
 def _text(field: str, value: Any) -> bool:
     return text_problem(field, value) is None
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_in(period: Any, end: Any, year: int | None) -> bool:
+    """_period_of, and the period one of `year` (a store keeps one year's): once for each
+    period and day a store's rows name, not for every row."""
+    return _period_of(period, end) and year_problem(period, year) is None
 
 
 @functools.lru_cache(maxsize=4096)
