@@ -5,22 +5,19 @@ converts: 个 and 户, 吨 for a target in 万亩, are refused with the target's
 
 from __future__ import annotations
 
-from decimal import Decimal, DecimalException
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-# Each kind of quantity, each unit's size in the kind's smallest: exact decimals. A weight in
-# 斤 and one in 吨 are one kind (1 吨 = 2000 斤): grain is counted in 亿斤, stock in 万吨.
-_KINDS: tuple[dict[str, Decimal], ...] = (
-    {"亩": Decimal(1), "万亩": Decimal(10_000)},
-    {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)},
-    {
-        "斤": Decimal(1),
-        "万斤": Decimal(10_000),
-        "亿斤": Decimal(100_000_000),
-        "吨": Decimal(2_000),
-        "万吨": Decimal(20_000_000),
-    },
-    {"千瓦": Decimal(1), "万千瓦": Decimal(10_000)},
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# Each kind of quantity, each unit's size in the kind's smallest, a whole number (made a
+# Decimal only when a figure converts). A weight in 斤 and one in 吨 are one kind
+# (1 吨 = 2000 斤): grain is counted in 亿斤, stock in 万吨.
+_KINDS: tuple[dict[str, int], ...] = (
+    {"亩": 1, "万亩": 10_000},
+    {"元": 1, "万元": 10_000, "亿元": 100_000_000},
+    {"斤": 1, "万斤": 10_000, "亿斤": 100_000_000, "吨": 2_000, "万吨": 20_000_000},
+    {"千瓦": 1, "万千瓦": 10_000},
 )
 _SIZE = {unit: (index, size) for index, kind in enumerate(_KINDS) for unit, size in kind.items()}
 # Longest first: 万千瓦 before 千瓦, 亿元 before 元, when a unit is read off a figure's end.
@@ -49,13 +46,17 @@ def convertible(unit: str, target_unit: str) -> bool:
 def convert(number: str, unit: str, target_unit: str) -> Conversion:
     """`number` (decimal text) in `unit`, in `target_unit`, exactly: 420000 亩 is 42 万亩.
     The units must be convertible."""
-    value = Decimal(number) * _SIZE[unit][1] / _SIZE[target_unit][1]
+    from decimal import Decimal  # only a figure in another unit pays for decimal
+
+    value = Decimal(number) * _SIZE[unit][1] / Decimal(_SIZE[target_unit][1])
     return Conversion(number, unit, value.normalize(), target_unit)
 
 
 def converted_or_none(number: str, unit: str, target_unit: str) -> Conversion | None:
     """convert, or None where the number is beyond what a decimal holds (1e999999999亩):
     no figure, and the caller says so."""
+    from decimal import DecimalException
+
     try:
         return convert(number, unit, target_unit)
     except DecimalException:

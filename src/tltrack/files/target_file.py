@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,6 +149,8 @@ def targets_to_fill(path: Path) -> tuple[int, int]:
     """Of a file not yet filled in (its problems all TO_FILL): how many targets still need
     their value or the report's words (what validate says in pieces, counted once each),
     and how many still hold init --from's 待填 where the words go."""
+    import tomllib  # read so only for a new year's file still being filled in
+
     text, _ = decode(path, read_bytes(path, MAX_TARGET_FILE_BYTES))
     try:
         entries = tomllib.loads(text or "").get("target", [])
