@@ -55,7 +55,7 @@ def convert(number: str, unit: str, target_unit: str) -> Conversion:
 def converted_or_none(number: str, unit: str, target_unit: str) -> Conversion | None:
     """convert, or None where the number is beyond what a decimal holds (1e999999999亩):
     no figure, and the caller says so."""
-    from decimal import DecimalException
+    from decimal import DecimalException  # as convert: only for a figure in another unit
 
     try:
         return convert(number, unit, target_unit)
