@@ -368,3 +368,11 @@ def test_a_held_region_leaves_the_citys_sum_alike_in_every_store(
     city = json.loads(cli("status", *AS_OF, "--format", "json").stdout)
     item = next(t for t in city["targets"] if t["id"] == "desertification_control")
     assert (item["actual"], item["period"], item["regions_reported"]) == (20.0, "2025-05", [1, 8])
+
+
+def test_the_bulletin_says_where_its_figures_came_from(cli, data_dir, tmp_path):
+    sheet = form(tmp_path, "开鲁县6月.csv", ["综合治沙,2025年1-6月,21,开鲁县"])
+    assert cli("import", str(sheet)).exit_code == 0
+    assert cli("record", "gdp_growth", "5.8", *JUNE).exit_code == 0
+    bulletin = cli("report", *AS_OF).stdout
+    assert "数据来源：报送文件 1 个（开鲁县6月.csv）、手工录入 1 项" in bulletin

@@ -14,7 +14,8 @@ from datetime import date
 from tltrack.app.missing import MissingReport
 from tltrack.app.missing import missing_figures as find_missing
 from tltrack.app.status import GroupsReport, StatusReport, by_groups
-from tltrack.domain.figures import Record
+from tltrack.domain.assess import Assessment
+from tltrack.domain.figures import TYPED, Record, source_parts
 from tltrack.domain.periods import due_period
 from tltrack.domain.responsibility import owners_of
 from tltrack.domain.statuses import STATUSES, Status
@@ -147,7 +148,35 @@ def notes(lang: Lang, report: StatusReport, sections: GroupSections) -> list[str
     ]
     notes = rollup_notes(lang, report.assessments)
     notes += review_notes(lang, [*report.assessments, *ranked])
-    return notes + ([said] if said else [])
+    sources = sources_note(lang, [*report.assessments, *ranked])
+    return notes + ([said] if said else []) + ([sources] if sources else [])
+
+
+# At most this many files are named in the 数据来源 line; the rest are counted.
+_NAMED_FILES = 5
+
+
+def sources_note(lang: Lang, items: Sequence[Assessment]) -> str | None:
+    """数据来源: the files the figures judged came from (by name) and how many were typed,
+    so a reader of the bulletin knows whose word each rests on (DESIGN §10)."""
+    files: dict[str, None] = {}
+    typed = 0
+    for a in items:
+        source = "" if a.actual is None else a.actual.record.source
+        if source == TYPED:
+            typed += 1
+        elif source:
+            files[source_parts(source)[0]] = None
+    if not files and not typed:
+        return None
+    names = text(lang, "list_sep").join(sorted(files)[:_NAMED_FILES])
+    more = "sources_files_more" if len(files) > _NAMED_FILES else "sources_files"
+    parts = []
+    if files:
+        parts.append(text(lang, more, count=len(files), names=names))
+    if typed:
+        parts.append(text(lang, "sources_typed", count=typed))
+    return text(lang, "sources_note", parts=text(lang, "list_sep").join(parts))
 
 
 # --- Markdown ----------------------------------------------------------------------------------
