@@ -91,7 +91,7 @@ def test_an_explained_figure_is_accepted_and_marked(cli, data_dir, tmp_path):
     assert f'explanation = "{said}", unit = "奈曼旗", source = "typed"' in records(data_dir)
     table = cli("status", "--region", "奈曼旗", "--as-of", "2025-08-15").stdout
     assert "2025-07核" in table
-    assert f"核 综合治沙（奈曼旗）核实说明: {said}" in table
+    assert f"核 综合治沙（奈曼旗）核实说明：{said}" in table
     shown = cli("show", "desertification_control", "--region", "奈曼旗", "--format", "json")
     figures = json.loads(shown.stdout)["records"]
     assert [(f["value"], f["explanation"]) for f in figures] == [(52.0, None), (45.0, said)]
@@ -100,7 +100,7 @@ def test_an_explained_figure_is_accepted_and_marked(cli, data_dir, tmp_path):
         ("奈曼旗", "2025-07", ["falling"], "explained")
     ]
     bulletin = cli("report", "--as-of", "2025-08-15").stdout
-    assert f"核 综合治沙（奈曼旗）核实说明: {said}" in bulletin
+    assert f"核 综合治沙（奈曼旗）核实说明：{said}" in bulletin
 
 
 @pytest.mark.parametrize(

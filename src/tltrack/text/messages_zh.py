@@ -400,7 +400,7 @@ ZH: dict[str, str] = {
     "review_join": "；",
     "review_both": "{first}；{second}",
     "held_note": "待核实 {count} 项: {names}（数据触发审核规则且无核实说明，暂不参与评价和排名，见 tltrack review）",
-    "explained_note": "{mark} {name}核实说明: ",
+    "explained_note": "{mark} {name}核实说明：",
     "help_cmd_review": "审核：列出触发审核规则的数据，各规则的发现，以及核实说明或“待核实”，按报送单位分组。",
     "help_review_period": "只列此期间的数据(默认: 全部期间)。",
     "review_title": "{year} 年数据审核",
