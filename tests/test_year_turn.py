@@ -241,3 +241,21 @@ def test_a_file_named_for_no_year_leaves_the_default_year_alone(a_year, data_dir
     run = a_year("status", "--as-of", "2025-07-20", "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["year"] == 2025
+
+
+def test_a_period_given_names_its_year_for_template_missing_and_import(
+    a_year, data_dir, tmp_path
+) -> None:
+    """With 2026 the year judged, `--period 2025-12` is 2025's, as it is for record."""
+    text = (data_dir / "2025.toml").read_text(encoding="utf-8")
+    (data_dir / "2026.toml").write_text(text.replace("2025", "2026"), encoding="utf-8")
+    forms = tmp_path / "forms"
+    run = a_year("template", "--by", "region", "--period", "2025-12", "-o", str(forms))
+    assert run.exit_code == 0, run.stderr
+    missing = json.loads(a_year("missing", "--period", "2025-12", "--format", "json").stdout)
+    assert (missing["year"], missing["period"]) == (2025, "2025-12")
+    sheet = tmp_path / "12月.csv"
+    sheet.write_text("指标,期间,数值,地区\n开复工重点项目,2025-12,58,开鲁县\n", encoding="utf-8")
+    run = a_year("import", str(sheet), "--period", "2025-12")
+    assert run.exit_code == 0, run.stderr
+    assert 'period = "2025-12", value = 58.0' in (data_dir / "2025.records.toml").read_text("utf-8")

@@ -75,7 +75,7 @@ def import_file(
     from tltrack.workspace.folder import open_years, other_year
 
     chosen = parse_column_map(column_map or [])
-    workspace = workspace_for(data_dir, year)
+    workspace = workspace_for(data_dir, year, period)  # the period's year decides
     out = output_for()
     try:
         result = import_figures(

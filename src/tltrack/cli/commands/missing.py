@@ -56,7 +56,7 @@ def missing(
     from tltrack.views.groups import missing as missing_view
 
     day = parse_as_of(as_of)
-    workspace = workspace_for(data_dir, year, as_of=day)
+    workspace = workspace_for(data_dir, year, period, as_of=day)  # the period's year decides
     report = missing_figures(workspace, period, by_value(by), as_of=day)
     out = output_for()
     write_view(missing_view(report, out.lang), fmt, out)

@@ -72,7 +72,7 @@ def template(
     if output is None or not output.strip():
         raise UsageError("needs_output_folder")
     folder = Path(output)
-    workspace = workspace_for(data_dir, year)
+    workspace = workspace_for(data_dir, year, period)  # the period's year decides
     out = output_for()  # before the forms are written: a closed stdout is said first
     written = write_forms(workspace, by_value(by) or "owner", period, folder, fmt.value, force)
     view = templates([p for p, _ in written], folder, out.lang, [n for _, n in written])
