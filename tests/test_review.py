@@ -314,7 +314,8 @@ def test_a_figure_that_makes_a_kept_one_unusual_is_the_one_refused(cli, data_dir
     """The regions' figures are in; the city's total, recorded last, is far below their
     sum: the city's figure is refused, naming the region figure it would make unusual."""
     for region, value in (("科尔沁区", "60"), ("开鲁县", "30")):
-        assert cli("record", "desertification_control", value, *JUNE, "--region", region)
+        run = cli("record", "desertification_control", value, *JUNE, "--region", region)
+        assert run.exit_code == 0, run.stderr
     run = cli("record", "desertification_control", "50", *JUNE)
     assert run.exit_code == 65
     assert (

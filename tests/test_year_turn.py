@@ -214,7 +214,8 @@ def test_after_the_year_only_full_year_figures_are_ranked(a_year) -> None:
     table = a_year("status", "--by", "region", "--as-of", "2026-01-20").stdout
     assert table.count("未报全年数据") >= 2
     # A full-year figure is ranked, alone.
-    assert a_year("record", "key_projects_started", "61", "--period", "2025", "--region", "开鲁县")
+    run = a_year("record", "key_projects_started", "61", "--period", "2025", "--region", "开鲁县")
+    assert run.exit_code == 0, run.stderr
     ranked = a_year("status", "--by", "region", "--as-of", "2026-01-20", "--format", "json")
     ranks = {name: (r["rank"], r["status"]) for name, r in _projects(ranked.stdout).items()}
     assert {name: v for name, v in ranks.items() if v[0]} == {"开鲁县": (1, "achieved")}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from tltrack.app.missing import MissingReport
 from tltrack.domain.assess import Assessment
+from tltrack.domain.figures import TYPED, source_parts
 from tltrack.domain.statuses import STATUSES, Status
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
@@ -84,6 +85,12 @@ def row_cells(lang: Lang, a: Assessment, mark_stale: bool = True) -> dict[str, s
         else with_unit(projection(t, a.projected, a.value), t.unit),
         "status": status_words(lang, a),
     }
+
+
+def source_words(lang: Lang, source: str) -> str:
+    """Where a figure came from, as people read it: the file's name (its digest is in show
+    and the JSON), or 手工录入 for a typed one."""
+    return text(lang, "source_typed") if source == TYPED else source_parts(source)[0]
 
 
 def status_words(lang: Lang, a: Assessment) -> str:

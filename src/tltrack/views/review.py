@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from tltrack.app.review import ReviewReport
-from tltrack.domain.figures import TYPED, source_parts
+from tltrack.domain.figures import source_parts
 from tltrack.domain.review import Finding
 from tltrack.text.lang import Lang, text
-from tltrack.views.cells import value_text
+from tltrack.views.cells import source_words, value_text
 from tltrack.views.view import Cell, Column, Row, Section, View
 
 
@@ -69,13 +69,9 @@ def _row(lang: Lang, unit: str, finding: Finding) -> Row:
         ),
         "review": Cell(status, status),
         "by": Cell(record.by, record.by),
-        "source": Cell(name or None, _source_words(lang, record.source)),
+        "source": Cell(name or None, source_words(lang, record.source)),
         "sha256": Cell(digest, digest or ""),
     }
-
-
-def _source_words(lang: Lang, source: str) -> str:
-    return text(lang, "source_typed") if source == TYPED else source_parts(source)[0]
 
 
 def _json(report: ReviewReport) -> dict[str, Any]:

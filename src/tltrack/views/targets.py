@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from tltrack.app.history import PeriodFigure, TargetDetail
-from tltrack.domain.figures import TYPED, source_parts
+from tltrack.domain.figures import source_parts
 from tltrack.domain.targets import Target
 from tltrack.domain.values import number
 from tltrack.text.lang import Lang, text
 from tltrack.views.cells import (
     row_cells,
+    source_words,
     target_text,
     value_text,
     with_unit,
@@ -36,10 +37,7 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def _source_cell(lang: Lang, source: str, style: str = "") -> Cell:
-    """Where a figure came from: the file's name (its digest is in show and the JSON), or
-    手工录入 for a typed one."""
-    name = source_parts(source)[0]
-    return Cell(name, text(lang, "source_typed") if source == TYPED else name, style)
+    return Cell(source_parts(source)[0], source_words(lang, source), style)
 
 
 def by_text(lang: Lang, by: str, role: str | None) -> str:
